@@ -1,0 +1,463 @@
+/**
+ * The one IPC contract between the engine and every window (Electron or browser bridge).
+ *
+ * Every request channel is `{ input, output }` and every engine → window event is `{ payload }`,
+ * all in `contract` below. The typed client, the dispatcher, the preload and the bridge are all
+ * built by iterating this object: adding a channel here is the whole job of adding a channel.
+ *
+ * Everything here is plain data (strings, numbers, booleans, arrays, objects) so it survives both
+ * structured clone (Electron) and JSON (WebSocket bridge). Times are ISO 8601 strings; binary
+ * data is base64. Paths inside the library are `relPath`s (forward slashes, relative to the
+ * library root); windows build image URLs as `app.info().libraryUrlBase + relPath`.
+ */
+import { z } from 'zod';
+import { MODEL_FAMILIES, type ModelFamily } from '../preset/families';
+import { presetSchema } from '../preset/index';
+import { ipcErrorSchema } from './errors';
+
+// ---------------------------------------------------------------- building blocks
+
+const id = z.string().min(1).max(200);
+const isoTime = z.string().min(1);
+const nothing = z.void();
+
+/** A path relative to the library root. The main side still resolves it inside the library. */
+export const relPathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !value.includes('\0'), 'must not contain a NUL character');
+
+/** An absolute path on the user's disk (a watched folder, a dropped file). */
+const absolutePath = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'must not contain a NUL character');
+
+const byId = z.object({ id });
+
+export const modelFamilySchema = z.enum(MODEL_FAMILIES as readonly [ModelFamily, ...ModelFamily[]]);
+
+/** One problem in a preset draft, tied to the form field that has it. */
+export const fieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+});
+
+// ---------------------------------------------------------------- app
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  platform: z.string(),
+  /** Prefix for library files: `library://local/` in Electron, `http://127.0.0.1:port/library/` in the bridge. */
+  libraryUrlBase: z.string(),
+  usingSimulator: z.boolean(),
+  dataFolder: z.string(),
+});
+
+// ---------------------------------------------------------------- presets
+
+export const presetSummarySchema = z.object({
+  id,
+  name: z.string(),
+  modelId: z.string(),
+  family: modelFamilySchema.nullable(),
+  modality: z.string(),
+  version: z.number().int().positive(),
+  updatedAt: isoTime,
+  folderCount: z.number().int().nonnegative(),
+  generationCount: z.number().int().nonnegative(),
+});
+
+export const presetVersionSchema = z.object({
+  version: z.number().int().positive(),
+  createdAt: isoTime,
+});
+
+export const presetDetailSchema = z.object({
+  id,
+  version: z.number().int().positive(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  preset: presetSchema,
+  versions: z.array(presetVersionSchema),
+  folders: z.array(z.object({ id, path: z.string() })),
+});
+
+export const costEstimateSchema = z.object({
+  creativeUnitsCost: z.number().nonnegative(),
+  creativeUnitsDiscount: z.number().nonnegative().nullable(),
+});
+
+// ---------------------------------------------------------------- folders
+
+export const processedActionSchema = z.enum(['leave', 'move']);
+
+export const folderOptionsSchema = z.object({
+  recursive: z.boolean(),
+  /** Lower-case extensions without the dot, e.g. `png`. */
+  extensions: z.array(z.string().min(1).max(16)).min(1),
+  processedAction: processedActionSchema,
+  /** Generate again when a file with the same content lands a second time. */
+  allowDuplicates: z.boolean(),
+});
+
+export const folderStateSchema = z.enum(['watching', 'paused', 'missing', 'error']);
+
+export const folderSchema = z.object({
+  id,
+  path: z.string(),
+  presetIds: z.array(id),
+  options: folderOptionsSchema,
+  state: folderStateSchema,
+  /** Why the folder is `missing` or in `error`, for a person. */
+  message: z.string().nullable(),
+  pendingCount: z.number().int().nonnegative(),
+});
+
+// ---------------------------------------------------------------- generations
+
+export const generationStateSchema = z.enum([
+  'detected',
+  'validated',
+  'uploading',
+  'submitting',
+  'submitted',
+  'downloading',
+  'done',
+  'failed',
+  'cancelled',
+]);
+
+export const generationImageSchema = z.object({
+  relPath: relPathSchema,
+  thumbRelPath: relPathSchema.nullable(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  assetId: z.string().nullable(),
+});
+
+export const generationSummarySchema = z.object({
+  id,
+  state: generationStateSchema,
+  presetId: id,
+  presetName: z.string(),
+  presetVersion: z.number().int().positive(),
+  folderId: id.nullable(),
+  /** The control image as copied into the library. */
+  inputRelPath: relPathSchema,
+  inputName: z.string(),
+  prompt: z.string(),
+  modelId: z.string(),
+  modality: z.string(),
+  seed: z.string().nullable(),
+  images: z.array(generationImageSchema),
+  favourite: z.boolean(),
+  rating: z.number().int().min(0).max(5),
+  tags: z.array(z.string()),
+  creativeUnitsCost: z.number().nonnegative().nullable(),
+  error: ipcErrorSchema.nullable(),
+  createdAt: isoTime,
+  completedAt: isoTime.nullable(),
+  trashed: z.boolean(),
+});
+
+export const generationFiltersSchema = z.object({
+  presetIds: z.array(id).optional(),
+  folderIds: z.array(id).optional(),
+  modelIds: z.array(z.string()).optional(),
+  states: z.array(generationStateSchema).optional(),
+  favourite: z.boolean().optional(),
+  minRating: z.number().int().min(0).max(5).optional(),
+  tags: z.array(z.string()).optional(),
+  createdFrom: isoTime.optional(),
+  createdTo: isoTime.optional(),
+  trashed: z.boolean().optional(),
+});
+
+const generationQuery = z.object({
+  filters: generationFiltersSchema.optional(),
+  /** Full-text search over prompt, preset, model, tags and file names. */
+  search: z.string().max(500).optional(),
+});
+
+export const generationPageInputSchema = generationQuery.extend({
+  /** Opaque; from the previous page's `nextCursor`. */
+  cursor: z.string().max(1000).nullable().optional(),
+  limit: z.number().int().min(1).max(500),
+});
+
+const facetCount = <T extends z.ZodRawShape>(shape: T) => z.array(z.object({ ...shape, count: z.number().int().nonnegative() }));
+
+export const generationFacetsSchema = z.object({
+  presets: facetCount({ id, name: z.string() }),
+  models: facetCount({ id: z.string(), name: z.string().nullable() }),
+  folders: facetCount({ id, path: z.string() }),
+  tags: facetCount({ tag: z.string() }),
+  states: facetCount({ state: generationStateSchema }),
+  total: z.number().int().nonnegative(),
+});
+
+export const generationHistoryEntrySchema = z.object({
+  state: generationStateSchema,
+  at: isoTime,
+  message: z.string().nullable(),
+});
+
+export const generationDetailSchema = generationSummarySchema.extend({
+  /** The preset exactly as it was used (its version's snapshot). */
+  preset: presetSchema,
+  /** The exact canonical request body sent to Scenario (never any credential). */
+  request: z.record(z.string(), z.unknown()).nullable(),
+  jobId: z.string().nullable(),
+  inputSha256: z.string(),
+  inputOriginalPath: z.string().nullable(),
+  history: z.array(generationHistoryEntrySchema),
+});
+
+const tagName = z.string().trim().min(1).max(100);
+
+export const pngRecallSchema = z.object({
+  /** The parameters embedded in the PNG by this app, or null when the file carries none. */
+  parameters: z.record(z.string(), z.unknown()).nullable(),
+  /** The generation the file came from, when it is still in this library. */
+  generationId: id.nullable(),
+});
+
+// ---------------------------------------------------------------- queue
+
+export const waitingReasonSchema = z.enum(['network', 'budget', 'rate-limit', 'outcome-unknown', 'paused']);
+
+export const waitingSchema = z.object({
+  reason: waitingReasonSchema,
+  message: z.string(),
+  /** When the engine will try again by itself, if it knows. */
+  retryAt: isoTime.nullable(),
+});
+
+export const queueJobSchema = z.object({
+  generationId: id,
+  presetName: z.string(),
+  inputName: z.string(),
+  state: generationStateSchema,
+  /** 0 to 1 while Scenario reports progress, otherwise null. */
+  progress: z.number().min(0).max(1).nullable(),
+  waiting: waitingSchema.nullable(),
+  updatedAt: isoTime,
+});
+
+export const budgetStatusSchema = z.object({
+  dailyLimit: z.number().nonnegative().nullable(),
+  monthlyLimit: z.number().nonnegative().nullable(),
+  spentToday: z.number().nonnegative(),
+  spentThisMonth: z.number().nonnegative(),
+});
+
+export const queueStatusSchema = z.object({
+  paused: z.boolean(),
+  /** Why the whole queue waits (user pause, no network, budget reached), or null. */
+  waiting: waitingSchema.nullable(),
+  jobs: z.array(queueJobSchema),
+  counts: z.object({
+    waiting: z.number().int().nonnegative(),
+    active: z.number().int().nonnegative(),
+    doneToday: z.number().int().nonnegative(),
+    failedToday: z.number().int().nonnegative(),
+  }),
+  budget: budgetStatusSchema,
+});
+
+// ---------------------------------------------------------------- settings, credentials, models
+
+export const settingsSchema = z.object({
+  concurrency: z.number().int().min(1).max(16),
+  /** Creative units per day / month; null means no limit. */
+  dailyBudget: z.number().nonnegative().nullable(),
+  monthlyBudget: z.number().nonnegative().nullable(),
+  libraryLocation: z.string().min(1),
+  defaultProcessedAction: processedActionSchema,
+});
+
+export const credentialsStatusSchema = z.object({
+  stored: z.boolean(),
+  /** Whether the OS keychain can protect a secret here. */
+  backendOk: z.boolean(),
+  /** A person-readable reason when `backendOk` is false, or null. */
+  backendMessage: z.string().nullable(),
+  /** The last characters of the stored API key (never the secret), to tell keys apart. */
+  apiKeyHint: z.string().nullable(),
+});
+
+export const connectionTestSchema = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  latencyMs: z.number().nonnegative().nullable(),
+});
+
+export const modelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  family: modelFamilySchema,
+  type: z.string(),
+  thumbnailUrl: z.string().nullable(),
+});
+
+export const modelListSchema = z.object({
+  models: z.array(modelSchema),
+  /** When the list was fetched from Scenario; the cached copy is served offline. */
+  fetchedAt: isoTime.nullable(),
+  fromCache: z.boolean(),
+});
+
+// ---------------------------------------------------------------- the contract
+
+const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const event = <P extends z.ZodType>(payload: P) => ({ payload });
+
+export const contract = {
+  channels: {
+    'app.info': channel(nothing, appInfoSchema),
+
+    'presets.list': channel(nothing, z.array(presetSummarySchema)),
+    'presets.get': channel(byId, presetDetailSchema),
+    'presets.create': channel(z.object({ preset: presetSchema }), presetDetailSchema),
+    /** Saves a new version; generations keep pointing at the version they used. */
+    'presets.update': channel(z.object({ id, preset: presetSchema }), presetDetailSchema),
+    'presets.duplicate': channel(z.object({ id, name: z.string().min(1).max(200).optional() }), presetDetailSchema),
+    'presets.delete': channel(byId, nothing),
+    /** Takes any draft (even one the schema rejects) and explains every problem by field. */
+    'presets.validate': channel(z.object({ preset: z.unknown() }), z.object({ issues: z.array(fieldIssueSchema) })),
+    'presets.dryRunCost': channel(z.object({ preset: presetSchema }), costEstimateSchema),
+    'presets.import': channel(z.object({ json: z.string().min(1).max(1_000_000) }), presetDetailSchema),
+    'presets.export': channel(byId, z.object({ json: z.string(), fileName: z.string() })),
+
+    'folders.list': channel(nothing, z.array(folderSchema)),
+    'folders.add': channel(
+      z.object({ path: absolutePath, presetIds: z.array(id).min(1), options: folderOptionsSchema.partial().optional() }),
+      folderSchema,
+    ),
+    'folders.update': channel(
+      z.object({ id, presetIds: z.array(id).min(1).optional(), options: folderOptionsSchema.partial().optional() }),
+      folderSchema,
+    ),
+    'folders.remove': channel(byId, nothing),
+    'folders.pause': channel(byId, folderSchema),
+    'folders.resume': channel(byId, folderSchema),
+
+    'generations.page': channel(
+      generationPageInputSchema,
+      z.object({ items: z.array(generationSummarySchema), nextCursor: z.string().nullable() }),
+    ),
+    'generations.facets': channel(generationQuery, generationFacetsSchema),
+    'generations.detail': channel(byId, generationDetailSchema),
+    /** Same preset version, same seed, same control image: the exact request again. */
+    'generations.reproduce': channel(byId, z.object({ generationId: id })),
+    /** Same request with a new seed (random unless given). */
+    'generations.vary': channel(z.object({ id, seed: z.string().max(20).optional() }), z.object({ generationId: id })),
+    'generations.setFavourite': channel(z.object({ id, favourite: z.boolean() }), nothing),
+    'generations.setRating': channel(z.object({ id, rating: z.number().int().min(0).max(5) }), nothing),
+    'generations.tag': channel(z.object({ ids: z.array(id).min(1), tag: tagName }), nothing),
+    'generations.untag': channel(z.object({ ids: z.array(id).min(1), tag: tagName }), nothing),
+    /** Moves to the app's trash as one batch, so one undo restores them all. */
+    'generations.trash': channel(z.object({ ids: z.array(id).min(1) }), z.object({ batchId: id, count: z.number().int().nonnegative() })),
+    'generations.undoTrash': channel(z.object({ batchId: id }), z.object({ restored: z.number().int().nonnegative() })),
+    'generations.export': channel(
+      z.union([z.object({ ids: z.array(id).min(1) }), generationQuery.extend({ filters: generationFiltersSchema })]),
+      z.object({ zipPath: z.string(), count: z.number().int().nonnegative() }),
+    ),
+    'generations.recallFromPng': channel(
+      z.union([z.object({ path: absolutePath }), z.object({ bytesBase64: z.string().min(1).max(80_000_000) })]),
+      pngRecallSchema,
+    ),
+    /** Drag-and-drop: queue these files once each with one preset, outside any watched folder. */
+    'generations.generateFromFiles': channel(
+      z.object({ paths: z.array(absolutePath).min(1).max(1000), presetId: id }),
+      z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
+    ),
+
+    'queue.status': channel(nothing, queueStatusSchema),
+    'queue.cancel': channel(z.object({ generationId: id }), nothing),
+    'queue.retry': channel(z.object({ generationId: id }), nothing),
+    'queue.pauseAll': channel(nothing, nothing),
+    'queue.resumeAll': channel(nothing, nothing),
+
+    'settings.get': channel(nothing, settingsSchema),
+    'settings.update': channel(settingsSchema.partial(), settingsSchema),
+
+    'credentials.status': channel(nothing, credentialsStatusSchema),
+    'credentials.save': channel(
+      z.object({ apiKey: z.string().trim().min(1).max(500), apiSecret: z.string().trim().min(1).max(500) }),
+      credentialsStatusSchema,
+    ),
+    'credentials.clear': channel(nothing, credentialsStatusSchema),
+    'credentials.testConnection': channel(nothing, connectionTestSchema),
+
+    /** ControlNet-capable models; `refresh` asks Scenario again instead of the cached list. */
+    'models.list': channel(z.object({ refresh: z.boolean().optional() }).optional(), modelListSchema),
+
+    'library.openFile': channel(z.object({ relPath: relPathSchema }), nothing),
+    'library.revealFile': channel(z.object({ relPath: relPathSchema }), nothing),
+  },
+  events: {
+    'queue.changed': event(queueStatusSchema),
+    'job.progress': event(z.object({ generationId: id, state: generationStateSchema, progress: z.number().min(0).max(1).nullable() })),
+    'generation.done': event(z.object({ item: generationSummarySchema })),
+    'generation.failed': event(z.object({ generationId: id, error: ipcErrorSchema })),
+    'queue.paused': event(z.object({ waiting: waitingSchema })),
+    'queue.resumed': event(z.object({})),
+    /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
+    'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
+  },
+} as const;
+
+// ---------------------------------------------------------------- types derived from the contract
+
+export type Channels = typeof contract.channels;
+export type ChannelName = keyof Channels;
+/** What a handler receives (after parsing). */
+export type InputOf<C extends ChannelName> = z.output<Channels[C]['input']>;
+/** What a caller may pass (before parsing). */
+export type CallInputOf<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type OutputOf<C extends ChannelName> = z.output<Channels[C]['output']>;
+
+export type Events = typeof contract.events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export type ContractHandlers = { [C in ChannelName]: (input: InputOf<C>) => Promise<OutputOf<C>> };
+
+/** One event as the engine emits it; the hosts forward it to every window unchanged. */
+export type ContractEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+export const channelNames = Object.keys(contract.channels) as ChannelName[];
+export const eventNames = Object.keys(contract.events) as EventName[];
+
+export function isChannelName(value: string): value is ChannelName {
+  return Object.hasOwn(contract.channels, value);
+}
+
+export function isEventName(value: string): value is EventName {
+  return Object.hasOwn(contract.events, value);
+}
+
+// DTO types, named once so the engine and the renderer agree on them.
+export type AppInfo = z.infer<typeof appInfoSchema>;
+export type PresetSummary = z.infer<typeof presetSummarySchema>;
+export type PresetDetail = z.infer<typeof presetDetailSchema>;
+export type CostEstimate = z.infer<typeof costEstimateSchema>;
+export type ProcessedAction = z.infer<typeof processedActionSchema>;
+export type FolderOptions = z.infer<typeof folderOptionsSchema>;
+export type Folder = z.infer<typeof folderSchema>;
+export type GenerationState = z.infer<typeof generationStateSchema>;
+export type GenerationImage = z.infer<typeof generationImageSchema>;
+export type GenerationSummary = z.infer<typeof generationSummarySchema>;
+export type GenerationFilters = z.infer<typeof generationFiltersSchema>;
+export type GenerationFacets = z.infer<typeof generationFacetsSchema>;
+export type GenerationDetail = z.infer<typeof generationDetailSchema>;
+export type PngRecall = z.infer<typeof pngRecallSchema>;
+export type WaitingReason = z.infer<typeof waitingReasonSchema>;
+export type Waiting = z.infer<typeof waitingSchema>;
+export type QueueJob = z.infer<typeof queueJobSchema>;
+export type QueueStatus = z.infer<typeof queueStatusSchema>;
+export type Settings = z.infer<typeof settingsSchema>;
+export type CredentialsStatus = z.infer<typeof credentialsStatusSchema>;
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;
+export type ModelInfo = z.infer<typeof modelSchema>;
+export type ModelList = z.infer<typeof modelListSchema>;

@@ -1,0 +1,9 @@
+import type { Api } from './client';
+
+// The preload (Electron) or the WebSocket bootstrap (browser) puts the typed client here; the
+// renderer reaches the engine through nothing else.
+declare global {
+  interface Window {
+    readonly api: Api;
+  }
+}
