@@ -1,0 +1,105 @@
+import sharp from 'sharp';
+import type { OutputInfo } from 'sharp';
+import { writeFileAtomic } from './atomic.js';
+import { LibraryError } from './errors.js';
+
+export const THUMBNAIL_LONGEST_SIDE = 256;
+
+export interface ThumbnailResult {
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Writes a WebP thumbnail, at most 256 px on its longest side (never enlarged), atomically. */
+export async function makeThumbnail(sourcePath: string, destinationPath: string): Promise<ThumbnailResult> {
+  let output: { data: Buffer; info: OutputInfo };
+  try {
+    output = await sharp(sourcePath)
+      .resize(THUMBNAIL_LONGEST_SIDE, THUMBNAIL_LONGEST_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new LibraryError('invalid-image', `Could not make a thumbnail of ${JSON.stringify(sourcePath)}: the image is missing or unreadable. Run a library repair.`, { cause: error });
+  }
+  await writeFileAtomic(destinationPath, output.data);
+  return { width: output.info.width, height: output.info.height, bytes: output.data.length };
+}
+
+export interface ThumbnailJob {
+  sourcePath: string;
+  thumbnailPath: string;
+}
+
+export interface ThumbnailQueueOptions<Job extends ThumbnailJob> {
+  /**
+   * Thumbnails at once. Each sharp call already uses libvips threads from libuv's pool, so 1-2
+   * keeps the pool free for the pipeline's own file and crypto work.
+   */
+  concurrency?: number;
+  /** Record the thumbnail (e.g. the store's thumb_rel_path); the job carries the caller's ids. */
+  onThumbnail: (job: Job, result: ThumbnailResult) => void | Promise<void>;
+  /** A failed thumbnail is not fatal: the image stays, repair re-enqueues it later. */
+  onError: (job: Job, error: unknown) => void;
+}
+
+/**
+ * Background thumbnailing. enqueue() only records the job; work starts on a later turn of the
+ * event loop, so a caller on a hot path (the download step) never waits for sharp.
+ */
+export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
+  private readonly pending: Job[] = [];
+  private readonly queuedPaths = new Set<string>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly concurrency: number;
+
+  constructor(private readonly options: ThumbnailQueueOptions<Job>) {
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  /** Adds a job unless the same thumbnail is already queued or being made. */
+  enqueue(job: Job): void {
+    if (this.queuedPaths.has(job.thumbnailPath)) return;
+    this.queuedPaths.add(job.thumbnailPath);
+    this.pending.push(job);
+    setImmediate(() => this.pump());
+  }
+
+  get size(): number {
+    return this.pending.length + this.running;
+  }
+
+  /** Resolves once every queued job has finished (at once when nothing is queued). */
+  onIdle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency) {
+      const job = this.pending.shift();
+      if (job === undefined) break;
+      this.running += 1;
+      void this.run(job);
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    try {
+      const result = await makeThumbnail(job.sourcePath, job.thumbnailPath);
+      await this.options.onThumbnail(job, result);
+    } catch (error) {
+      this.options.onError(job, error);
+    } finally {
+      this.running -= 1;
+      this.queuedPaths.delete(job.thumbnailPath);
+      this.pump();
+      if (this.size === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+}
