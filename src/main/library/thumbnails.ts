@@ -66,8 +66,14 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
     setImmediate(() => this.pump());
   }
 
+  /** Jobs queued or being made. */
   get size(): number {
     return this.pending.length + this.running;
+  }
+
+  /** Thumbnails being made right now (never more than the concurrency). */
+  get active(): number {
+    return this.running;
   }
 
   /** Resolves once every queued job has finished (at once when nothing is queued). */

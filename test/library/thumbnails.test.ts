@@ -1,0 +1,71 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { LibraryError } from '../../src/main/library/errors.js';
+import type { ThumbnailJob } from '../../src/main/library/thumbnails.js';
+import { ThumbnailQueue, makeThumbnail } from '../../src/main/library/thumbnails.js';
+import { makePng, useTempDirs } from './helpers.js';
+
+const tempDir = useTempDirs();
+
+describe('makeThumbnail', () => {
+  it('writes a WebP at most 256 px on its longest side, keeping the aspect ratio', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'wide.png'), await makePng(1024, 512));
+    const result = await makeThumbnail(path.join(dir, 'wide.png'), path.join(dir, 'thumbs', 'wide.webp'));
+    const metadata = await sharp(path.join(dir, 'thumbs', 'wide.webp')).metadata();
+    expect([metadata.format, metadata.width, metadata.height]).toEqual(['webp', 256, 128]);
+    expect(result).toMatchObject({ width: 256, height: 128 });
+    expect(await readdir(path.join(dir, 'thumbs'))).toEqual(['wide.webp']);
+  });
+
+  it('never enlarges a small image', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'small.png'), await makePng(100, 60));
+    expect(await makeThumbnail(path.join(dir, 'small.png'), path.join(dir, 'small.webp'))).toMatchObject({ width: 100, height: 60 });
+  });
+});
+
+describe('ThumbnailQueue', () => {
+  it('works in the background with bounded concurrency, records results and reports failures', async () => {
+    const dir = await tempDir();
+    const jobs: (ThumbnailJob & { imageId: number })[] = [];
+    for (let id = 0; id < 5; id += 1) {
+      await writeFile(path.join(dir, `${id}.png`), await makePng(300, 200, id));
+      jobs.push({ imageId: id, sourcePath: path.join(dir, `${id}.png`), thumbnailPath: path.join(dir, 'thumbs', `${id}.webp`) });
+    }
+    jobs.push({ imageId: 99, sourcePath: path.join(dir, 'gone.png'), thumbnailPath: path.join(dir, 'thumbs', 'gone.webp') });
+
+    const recorded: number[] = [];
+    const failed: [number, unknown][] = [];
+    let maxActive = 0;
+    const queue = new ThumbnailQueue<(typeof jobs)[number]>({
+      concurrency: 2,
+      onThumbnail: (job) => {
+        recorded.push(job.imageId);
+      },
+      onError: (job, error) => failed.push([job.imageId, error]),
+    });
+    const activeSampler = setInterval(() => {
+      maxActive = Math.max(maxActive, queue.active);
+    }, 1);
+
+    for (const job of jobs) queue.enqueue(job);
+    queue.enqueue(jobs[0]!); // already queued: ignored
+    expect([queue.active, recorded.length]).toEqual([0, 0]); // nothing starts inside enqueue
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queue.active).toBe(2);
+    await queue.onIdle();
+    clearInterval(activeSampler);
+    expect(maxActive).toBe(2);
+
+    expect(recorded.sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.[0]).toBe(99);
+    expect(failed[0]?.[1]).toBeInstanceOf(LibraryError);
+    expect(queue.size).toBe(0);
+    expect((await readdir(path.join(dir, 'thumbs'))).sort()).toEqual(['0.webp', '1.webp', '2.webp', '3.webp', '4.webp']);
+    await expect(queue.onIdle()).resolves.toBeUndefined();
+  });
+});
