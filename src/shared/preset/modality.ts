@@ -66,7 +66,21 @@ export function parseModality(text: string): ModalityParseResult {
 /** The canonical text: lowercase names, no spaces, weights printed minimally (0.5, 1). */
 export function formatModality(parsed: ParsedModality): string {
   const items = parsed.kind === 'preset' ? [{ name: parsed.name, weight: parsed.weight }] : parsed.items;
-  return items.map((item) => (item.weight === undefined ? item.name : `${item.name}:${String(item.weight)}`)).join(',');
+  return items.map((item) => (item.weight === undefined ? item.name : `${item.name}:${formatWeight(item.weight)}`)).join(',');
+}
+
+/**
+ * The shortest plain decimal that reads back as the same number. String() gives the shortest
+ * digits but switches to exponent form (1.5e-7), which the weight syntax forbids: move the point.
+ */
+function formatWeight(weight: number): string {
+  const shortest = String(weight);
+  const [mantissa = '', exponentText] = shortest.split('e');
+  if (exponentText === undefined) return shortest;
+  const digits = mantissa.replace('.', '');
+  const pointAt = 1 + Number(exponentText); // the mantissa has one digit before its point
+  if (pointAt <= 0) return `0.${'0'.repeat(-pointAt)}${digits}`;
+  return digits.padEnd(pointAt, '0');
 }
 
 /** The names a parsed modality uses, presets included. */
