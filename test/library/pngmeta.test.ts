@@ -111,7 +111,7 @@ describe('PNG parameters', () => {
   it('ignores a chunk whose CRC is wrong', async () => {
     const png = embedParameters(await makePng(8, 8), parameters);
     const at = png.indexOf('scenario-hotfolder');
-    png[at + 40] ^= 0xff;
+    png.writeUInt8(png.readUInt8(at + 40) ^ 0xff, at + 40);
     expect(readEmbeddedParameters(png).generation).toBeUndefined();
   });
 });
