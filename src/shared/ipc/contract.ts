@@ -11,8 +11,7 @@
  * library root); windows build image URLs as `app.info().libraryUrlBase + relPath`.
  */
 import { z } from 'zod';
-import { MODEL_FAMILIES, type ModelFamily } from '../preset/families';
-import { presetSchema } from '../preset/index';
+import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
 
 // ---------------------------------------------------------------- building blocks
@@ -39,7 +38,7 @@ export const modelFamilySchema = z.enum(MODEL_FAMILIES as readonly [ModelFamily,
 export const fieldIssueSchema = z.object({
   field: z.string(),
   message: z.string(),
-});
+}) satisfies z.ZodType<FieldIssue>;
 
 // ---------------------------------------------------------------- app
 

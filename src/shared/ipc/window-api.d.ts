@@ -4,6 +4,7 @@ import type { Api } from './client';
 // renderer reaches the engine through nothing else.
 declare global {
   interface Window {
-    readonly api: Api;
+    /** Absent only in a plain browser before the bridge client is built (see src/renderer/api.ts). */
+    api?: Api;
   }
 }
