@@ -254,10 +254,9 @@ function humanMessage(issue: ZodIssue): string {
       const lower = Math.floor(Number(value) / step) * step;
       return `${label} ${describe(value)} must be a multiple of ${step}: use ${lower} or ${lower + step}.`;
     }
-    case 'unrecognized_keys':
-      return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${andList(issue.keys.map((k) => `'${k}'`))}: remove ${issue.keys.length > 1 ? 'them' : 'it'}.`;
     case 'invalid_value':
       return `${label} ${describe(value)} is not one Scenario knows: use ${orList(issue.values.map(String))}.`;
+    // unrecognized_keys is split into one issue per key by toFieldIssues.
     case 'custom':
       if (key === 'seed') return `Seed ${describe(value)} must be digits only, without leading zeros (such as 42): fix it, or leave it empty for a random seed.`;
       return `${label} is not valid: check it.`;
