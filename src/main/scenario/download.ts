@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LibraryError, toLibraryError } from '../library/errors.js';
+import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
+import type { ScenarioHttp } from './http.js';
+import { isTransient, readRetryAfterMs, withRetry } from './http.js';
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** A signed URL already known for this asset (from getAssets); used first, replaced if expired. */
+  expectedUrl?: string;
+}
+
+export interface DownloadResult {
+  path: string;
+  bytes: number;
+  /** sha256 (hex) of the bytes written. */
+  sha256: string;
+}
+
+/**
+ * Downloads an asset's file to `destPath`: the bytes go to `destPath.part`, which is checked
+ * against Content-Length, fsynced and only then renamed, so `destPath` is complete or absent.
+ * The signed URL is used exactly as given (its query string is its signature). A 403 from the
+ * storage service means the URL expired: the asset is fetched again for a fresh one.
+ */
+export async function downloadAsset(
+  http: ScenarioHttp,
+  resolveUrl: (signal?: AbortSignal) => Promise<string>,
+  assetId: string,
+  destPath: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  const { signal } = options;
+  let url = options.expectedUrl;
+  let urlIsFresh = false;
+  return withRetry(
+    http.retry,
+    async () => {
+      if (url === undefined) {
+        url = await resolveUrl(signal);
+        urlIsFresh = true;
+      }
+      const attemptUrl = url;
+      const triedFreshUrl = urlIsFresh;
+      urlIsFresh = false;
+      try {
+        return await downloadOnce(http, attemptUrl, assetId, destPath, signal);
+      } catch (error) {
+        // A URL fetched a moment ago cannot have expired: that 403 is a real refusal.
+        if (error instanceof ScenarioError && error.code === 'forbidden' && !triedFreshUrl) url = undefined;
+        throw error;
+      }
+    },
+    { signal, shouldRetry: (error) => isTransient(error) || (error.code === 'forbidden' && url === undefined) },
+  );
+}
+
+async function downloadOnce(http: ScenarioHttp, url: string, assetId: string, destPath: string, signal?: AbortSignal): Promise<DownloadResult> {
+  const what = `the image of asset ${assetId}`;
+  const partPath = `${destPath}.part`;
+  // A stall timer, reset on every chunk: a large file may take long, a silent connection may not.
+  const stall = new AbortController();
+  let stallTimer = setTimeout(() => stall.abort(), http.requestTimeoutMs);
+  const combined = signal === undefined ? stall.signal : AbortSignal.any([signal, stall.signal]);
+  let handle: FileHandle | undefined;
+  try {
+    // No Authorization header: the signed URL is its own credential, and the storage host must
+    // never see the API secret. `identity` keeps Content-Length comparable with the bytes written.
+    const response = await fetch(url, { headers: { 'Accept-Encoding': 'identity', 'User-Agent': http.userAgent }, signal: combined });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw errorForStatus(response.status, { what, retryAfterMs: readRetryAfterMs(response.headers, undefined) });
+    }
+    handle = await onDisk(destPath, async () => {
+      await mkdir(path.dirname(destPath), { recursive: true });
+      return open(partPath, 'w');
+    });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of response.body ?? []) {
+      const data = chunk as Uint8Array;
+      await onDisk(destPath, () => (handle as FileHandle).write(data));
+      hash.update(data);
+      bytes += data.length;
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => stall.abort(), http.requestTimeoutMs);
+    }
+    const declared = response.headers.get('content-length');
+    if (declared !== null && Number(declared) !== bytes) {
+      throw new ScenarioError('network', `The download of ${what} was cut short (${bytes} of ${declared} bytes). The app retries by itself.`);
+    }
+    const finished = handle;
+    await onDisk(destPath, async () => {
+      await finished.sync();
+      await finished.close();
+    });
+    handle = undefined;
+    await onDisk(destPath, () => rename(partPath, destPath));
+    await fsyncDirectory(path.dirname(destPath));
+    return { path: destPath, bytes, sha256: hash.digest('hex') };
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(partPath).catch(() => undefined);
+    if (error instanceof ScenarioError || error instanceof LibraryError) throw error;
+    if (signal?.aborted) throw abortedError();
+    const cause = describeCause(error, http.redact);
+    if (stall.signal.aborted) {
+      throw new ScenarioError('timeout', `The download of ${what} stalled. Check your connection; the app retries by itself.`, { cause });
+    }
+    throw new ScenarioError('network', `The connection broke while downloading ${what}. Check your connection; the app retries by itself.`, { cause });
+  } finally {
+    clearTimeout(stallTimer);
+  }
+}
+
+/** File-system failures are the library's kind of error (disk full, permissions), not Scenario's. */
+async function onDisk<T>(destPath: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toLibraryError(error, 'write', destPath);
+  }
+}
+
+/** Makes the rename durable; best effort (Windows cannot open a directory, some file systems refuse). */
+async function fsyncDirectory(directory: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(directory, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close().catch(() => undefined);
+}
