@@ -1,0 +1,60 @@
+/**
+ * The structure of Scenario's contract (types, required, enums, ranges) as copied by
+ * scripts/extract-contract.ts. The simulator validates requests from this data, never from
+ * the client's schemas, so a client bug cannot be mirrored by the server that tests it.
+ */
+import contractData from './contract-data.json' with { type: 'json' };
+
+export interface SchemaNode {
+  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+  required?: string[];
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+}
+
+export type RequestDefinition =
+  | 'PostControlnetInferencesRequest'
+  | 'PostAssetRequest'
+  | 'PostAssetGetBulkRequest'
+  | 'PostUploadsRequest'
+  | 'PostUploadsActionRequest'
+  | 'PostJobActionByJobIdRequest';
+
+export type ResponseDefinition =
+  | 'PostControlnetInferencesResponse'
+  | 'DryRunResponse'
+  | 'GetJobsResponse'
+  | 'GetJobIdResponse'
+  | 'PostJobActionByJobIdResponse'
+  | 'PostAssetResponse'
+  | 'GetAssetsByAssetIdResponse'
+  | 'GetAssetBulkResponse'
+  | 'PostUploadsResponse'
+  | 'GetUploadsByIdResponse'
+  | 'PostUploadsActionResponse'
+  | 'GetModelsResponse'
+  | 'GetModelsByModelIdResponse';
+
+interface ContractData {
+  version: string;
+  requests: Record<RequestDefinition, SchemaNode>;
+  responses: Record<ResponseDefinition, SchemaNode>;
+}
+
+const contract = contractData as unknown as ContractData;
+
+export const CONTRACT_VERSION = contract.version;
+
+export function requestSchema(name: RequestDefinition): SchemaNode {
+  return contract.requests[name];
+}
+
+export function responseSchema(name: ResponseDefinition): SchemaNode {
+  return contract.responses[name];
+}

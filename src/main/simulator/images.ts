@@ -1,0 +1,92 @@
+/**
+ * Deterministic stand-in images. An output is a seeded colour field (two colours, a gradient
+ * direction and grain, all drawn from a hash of prompt, model, seed and sample index) shaded by
+ * the control map resized to width×height, so the control structure stays visible, the same
+ * inputs give byte-identical PNGs and another seed gives a visibly different picture.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+
+export interface RenderRecipe {
+  /** The control map's bytes (any format sharp reads), or undefined for a plain colour field. */
+  control: Buffer | undefined;
+  prompt: string;
+  modelId: string;
+  seed: string;
+  sampleIndex: number;
+  width: number;
+  height: number;
+}
+
+/** Resized luminance maps are reused across samples and jobs of the same control image. */
+const luminanceCache = new Map<string, Buffer>();
+const LUMINANCE_CACHE_SIZE = 32;
+
+async function luminance(control: Buffer, width: number, height: number): Promise<Buffer> {
+  const key = `${createHash('sha256').update(control).digest('hex')}:${width}x${height}`;
+  const cached = luminanceCache.get(key);
+  if (cached) return cached;
+  const raw = await sharp(control).flatten({ background: '#ffffff' }).greyscale().resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  luminanceCache.set(key, raw);
+  if (luminanceCache.size > LUMINANCE_CACHE_SIZE) {
+    const oldest = luminanceCache.keys().next().value;
+    if (oldest !== undefined) luminanceCache.delete(oldest);
+  }
+  return raw;
+}
+
+export async function renderImage(recipe: RenderRecipe): Promise<Buffer> {
+  const { width, height } = recipe;
+  const digest = createHash('sha256')
+    .update(JSON.stringify([recipe.prompt, recipe.modelId, recipe.seed, recipe.sampleIndex]))
+    .update(recipe.control ?? Buffer.alloc(0))
+    .digest();
+  const from = [digest[0] ?? 0, digest[1] ?? 0, digest[2] ?? 0];
+  const to = [digest[3] ?? 0, digest[4] ?? 0, digest[5] ?? 0];
+  const angle = ((digest[6] ?? 0) / 256) * 2 * Math.PI;
+  let noise = digest.readUInt32LE(8) || 1;
+  const dx = Math.cos(angle) / Math.max(1, width);
+  const dy = Math.sin(angle) / Math.max(1, height);
+  const offset = Math.min(0, Math.cos(angle)) + Math.min(0, Math.sin(angle));
+  const light = recipe.control ? await luminance(recipe.control, width, height) : undefined;
+
+  const pixels = Buffer.allocUnsafe(width * height * 3);
+  let index = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = x * dx + y * dy - offset;
+      const shade = light ? 0.2 + 0.8 * ((light[y * width + x] ?? 0) / 255) : 1;
+      noise ^= noise << 13;
+      noise ^= noise >>> 17;
+      noise ^= noise << 5;
+      const grain = ((noise >>> 0) & 15) - 8;
+      for (let channel = 0; channel < 3; channel++) {
+        const base = (from[channel] ?? 0) + ((to[channel] ?? 0) - (from[channel] ?? 0)) * t;
+        pixels[index++] = Math.max(0, Math.min(255, Math.round(base * shade + grain)));
+      }
+    }
+  }
+  // Low compression keeps a 512×512 render well under 50 ms; the bytes stay deterministic.
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+}
+
+export interface ImageInfo {
+  width: number;
+  height: number;
+  format: string;
+}
+
+/** Width, height and format of an image, or undefined if sharp cannot read it. */
+export async function inspectImage(bytes: Buffer): Promise<ImageInfo | undefined> {
+  try {
+    const meta = await sharp(bytes).metadata();
+    if (!meta.width || !meta.height || !meta.format) return undefined;
+    return { width: meta.width, height: meta.height, format: meta.format };
+  } catch {
+    return undefined;
+  }
+}
+
+export function mimeTypeOf(format: string): string {
+  return format === 'jpeg' ? 'image/jpeg' : `image/${format}`;
+}

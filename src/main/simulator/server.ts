@@ -1,0 +1,542 @@
+/**
+ * The simulator's HTTP server: routes, auth, fault injection, jobs that progress with the
+ * clock, signed download URLs and the multipart upload flow, all on 127.0.0.1.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { requestSchema, type RequestDefinition } from './contract';
+import { ApiFailure, badRequest, notFound, tooManyRequestsBody } from './errors';
+import { FaultInjector, type FaultSpec } from './faults';
+import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
+import { readBody, parseJsonObject, sendBytes, sendJson } from './http-io';
+import { inspectImage, mimeTypeOf, renderImage } from './images';
+import { modelToApi, SEEDED_MODELS, thumbnailAssetId, type SimulatedModel } from './models';
+import { paginate, readPageSize } from './pagination';
+import { UrlSigner } from './signing';
+import { assetToApi, isTerminal, jobToApi, newId, uploadToApi, viewJob, type StoredAsset, type StoredJob, type StoredUpload } from './state';
+import { validateAgainst } from './validate';
+
+export interface SimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  apiKey?: string;
+  apiSecret?: string;
+  /** Time from a job's creation to its success; 0 allowed. Default 1000 ms. */
+  latencyMs?: number;
+  /** Lifetime of signed download and upload URLs. Default 24 h. */
+  urlTtlMs?: number;
+  faults?: FaultSpec | string;
+  faultSeed?: number;
+}
+
+export interface GenerateLogEntry {
+  /** ISO time the request was accepted. */
+  time: string;
+  /** sha256 of the exact raw request body. */
+  bodySha256: string;
+  /** sha256 of the decoded control image bytes (data URL payload or the uploaded asset's bytes). */
+  controlImageSha256: string;
+  /** The created job, or null for a dry run. */
+  jobId: string | null;
+  dryRun: boolean;
+  /** True when a `drop` fault destroyed the response of this (created) job. */
+  responseDropped: boolean;
+}
+
+const RENDER_CACHE_SIZE = 64;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  auth: boolean;
+  handle: (context: RouteContext) => Promise<void>;
+}
+
+interface RouteContext {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  params: string[];
+}
+
+function contractBody(raw: Buffer, definition: RequestDefinition): Record<string, unknown> {
+  const body = parseJsonObject(raw);
+  const issue = validateAgainst(requestSchema(definition), body);
+  if (issue) throw badRequest(issue.message, { field: issue.field, rule: issue.rule });
+  return body;
+}
+
+export class SimulatorServer {
+  readonly generateLog: GenerateLogEntry[] = [];
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly signer: UrlSigner;
+  private readonly faults: FaultInjector;
+  private readonly models = new Map<string, SimulatedModel>(SEEDED_MODELS.map((model) => [model.id, model]));
+  private readonly assets = new Map<string, StoredAsset>();
+  private readonly jobs = new Map<string, StoredJob>();
+  /** Newest first, as GET /jobs lists them. */
+  private readonly jobOrder: StoredJob[] = [];
+  private readonly uploads = new Map<string, StoredUpload>();
+  private readonly rendered = new Map<string, Buffer>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly credentials: Buffer;
+  private latencyMs: number;
+  private port: number;
+  private readonly routes: Route[];
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.port = options.port ?? 0;
+    this.latencyMs = options.latencyMs ?? 1000;
+    this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000);
+    this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1);
+    this.credentials = Buffer.from(`Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`);
+    this.server = createServer((request, response) => void this.dispatch(request, response));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    for (const model of SEEDED_MODELS) this.addThumbnail(model);
+    this.routes = [
+      { method: 'POST', pattern: /^\/v1\/generate\/controlnet$/, auth: true, handle: (c) => this.generate(c) },
+      { method: 'GET', pattern: /^\/v1\/jobs$/, auth: true, handle: (c) => this.listJobs(c) },
+      { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)$/, auth: true, handle: (c) => this.getJob(c) },
+      { method: 'POST', pattern: /^\/v1\/jobs\/([^/]+)\/action$/, auth: true, handle: (c) => this.jobAction(c) },
+      { method: 'POST', pattern: /^\/v1\/assets$/, auth: true, handle: (c) => this.postAsset(c) },
+      { method: 'POST', pattern: /^\/v1\/assets\/get-bulk$/, auth: true, handle: (c) => this.getAssetsBulk(c) },
+      { method: 'GET', pattern: /^\/v1\/assets\/([^/]+)$/, auth: true, handle: (c) => this.getAsset(c) },
+      { method: 'POST', pattern: /^\/v1\/uploads$/, auth: true, handle: (c) => this.postUpload(c) },
+      { method: 'GET', pattern: /^\/v1\/uploads\/([^/]+)$/, auth: true, handle: (c) => this.getUpload(c) },
+      { method: 'POST', pattern: /^\/v1\/uploads\/([^/]+)\/action$/, auth: true, handle: (c) => this.uploadAction(c) },
+      { method: 'GET', pattern: /^\/v1\/models$/, auth: true, handle: (c) => this.listModels(c) },
+      { method: 'GET', pattern: /^\/v1\/models\/([^/]+)$/, auth: true, handle: (c) => this.getModel(c) },
+      { method: 'GET', pattern: /^\/cdn\/([^/]+)\.(png|jpeg|webp|gif|bin)$/, auth: false, handle: (c) => this.download(c) },
+      { method: 'PUT', pattern: /^\/_uploads\/([^/]+)\/(\d+)$/, auth: false, handle: (c) => this.putPart(c) },
+      { method: 'GET', pattern: /^\/_simulator\/log$/, auth: false, handle: async (c) => sendJson(c.response, 200, { entries: this.generateLog }) },
+    ];
+  }
+
+  get apiKey(): string {
+    return this.options.apiKey ?? 'sim-key';
+  }
+
+  get apiSecret(): string {
+    return this.options.apiSecret ?? 'sim-secret';
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        if (address && typeof address === 'object') this.port = address.port;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops listening and drops every connection; state and running jobs are kept. */
+  async stopListening(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.server.listening) await this.stopListening();
+  }
+
+  setFaults(spec: FaultSpec | string): void {
+    this.faults.set(spec);
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  setUrlTtl(ms: number): void {
+    this.signer.setTtl(ms);
+  }
+
+  private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(request.url ?? '/', this.origin);
+      const matched = this.routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((entry) => entry.match !== null);
+      const found = matched.find((entry) => entry.route.method === request.method);
+      const isApi = url.pathname.startsWith('/v1/');
+      if (isApi && !this.authorized(request)) {
+        throw new ApiFailure(401, 'unauthorized', 'Missing or invalid credentials: send Authorization: Basic base64(API_KEY:API_SECRET)');
+      }
+      if (isApi || url.pathname.startsWith('/cdn/')) {
+        const delay = this.faults.delayMs();
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const fault = this.faults.forRequest();
+        if (fault.kind === 'reset') {
+          request.socket.destroy();
+          return;
+        }
+        if (fault.kind === '429') return sendJson(response, 429, tooManyRequestsBody(fault.remainingSeconds));
+        if (fault.kind === '5xx') {
+          const code = fault.status === 500 ? 'internalServerError' : fault.status === 502 ? 'badGateway' : 'serviceUnavailable';
+          throw new ApiFailure(fault.status, code, 'The service failed to answer (injected fault): try again later');
+        }
+      }
+      if (!found || !found.match) {
+        if (matched.length > 0) throw new ApiFailure(405 as number, 'badRequest', `${request.method} is not allowed on ${url.pathname}`);
+        throw notFound(`No route for ${request.method} ${url.pathname}`);
+      }
+      await found.route.handle({ request, response, url, params: found.match.slice(1).map((part) => decodeURIComponent(part)) });
+    } catch (error) {
+      if (response.headersSent || request.socket.destroyed) return;
+      if (error instanceof ApiFailure) return sendJson(response, error.status, error.body());
+      const failure = new ApiFailure(500, 'internalServerError', 'The simulator failed unexpectedly', { cause: error instanceof Error ? error.message : String(error) });
+      sendJson(response, 500, failure.body());
+    }
+  }
+
+  private authorized(request: IncomingMessage): boolean {
+    const given = Buffer.from(request.headers.authorization ?? '');
+    return given.length === this.credentials.length && timingSafeEqual(given, this.credentials);
+  }
+
+  private later(ms: number, action: () => Promise<void> | void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void action();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private assetUrl(asset: StoredAsset): string {
+    const extension = asset.mimeType.startsWith('image/') ? asset.mimeType.slice('image/'.length) : 'bin';
+    return this.signer.sign(this.origin, `/cdn/${asset.id}.${extension}`).url;
+  }
+
+  private addThumbnail(model: SimulatedModel): void {
+    const id = thumbnailAssetId(model);
+    this.assets.set(id, {
+      id,
+      name: `${model.name} thumbnail`,
+      createdAt: model.createdAt,
+      mimeType: 'image/png',
+      width: 128,
+      height: 128,
+      size: 0,
+      type: 'uploaded',
+      content: { recipe: { control: undefined, prompt: model.name, modelId: model.id, seed: '0', sampleIndex: 0, width: 128, height: 128 } },
+    });
+  }
+
+  // ---- generate -------------------------------------------------------------------------
+
+  private async generate({ request, response, url }: RouteContext): Promise<void> {
+    const raw = await readBody(request);
+    const accepted = await acceptGenerate(parseJsonObject(raw), this.models, this.assets);
+    const bodySha256 = createHash('sha256').update(raw).digest('hex');
+    if (url.searchParams.get('dryRun') === 'true') {
+      this.generateLog.push({ time: new Date().toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: null, dryRun: true, responseDropped: false });
+      return sendJson(response, 269, { creativeUnitsCost: accepted.cost, creativeUnitsDiscount: 0 });
+    }
+    const fault = this.faults.forGenerate();
+    const job = this.createJob(accepted, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
+    this.generateLog.push({ time: new Date().toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop' });
+    if (fault === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    sendJson(response, 200, {
+      creativeUnitsCost: accepted.cost,
+      creativeUnitsDiscount: 0,
+      inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted)),
+      job: jobToApi(job, Date.now()),
+    });
+  }
+
+  /** The id the inference reports for its control image: the given asset, or a new one. */
+  private controlAssetId(accepted: AcceptedGenerate): string {
+    const given = accepted.body.image ?? accepted.body.controlImage;
+    if (given?.startsWith('asset_')) return given;
+    const id = `asset_control-${accepted.controlSha256.slice(0, 24)}`;
+    if (!this.assets.has(id)) this.storeUploadedAsset(id, 'control map', accepted.control, 'image/png', accepted.width, accepted.height);
+    return id;
+  }
+
+  private storeUploadedAsset(id: string, name: string, bytes: Buffer, mimeType: string, width: number, height: number): StoredAsset {
+    const asset: StoredAsset = { id, name, createdAt: new Date().toISOString(), mimeType, width, height, size: bytes.length, type: 'uploaded', content: { bytes } };
+    this.assets.set(id, asset);
+    return asset;
+  }
+
+  private createJob(accepted: AcceptedGenerate, failReason: string | undefined): StoredJob {
+    const { body } = accepted;
+    const { image: _image, controlImage: _controlImage, ...input } = body;
+    const job: StoredJob = {
+      jobId: newId('job'),
+      inferenceId: newId('inf'),
+      createdAtMs: Date.now(),
+      latencyMs: this.latencyMs,
+      input: { ...input, seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' },
+      failReason,
+      canceledAtMs: undefined,
+      finishedAtMs: undefined,
+      assetIds: [],
+    };
+    this.jobs.set(job.jobId, job);
+    this.jobOrder.unshift(job);
+    if (failReason === undefined) this.later(this.latencyMs, () => this.finishJob(job, accepted));
+    return job;
+  }
+
+  private async finishJob(job: StoredJob, accepted: AcceptedGenerate): Promise<void> {
+    if (job.canceledAtMs !== undefined) return;
+    const { body } = accepted;
+    const assetIds: string[] = [];
+    for (let index = 0; index < accepted.numSamples; index++) {
+      const recipe = { control: accepted.control, prompt: body.prompt, modelId: body.modelId, seed: accepted.seed, sampleIndex: index, width: accepted.width, height: accepted.height };
+      const bytes = await renderImage(recipe);
+      const id = newId('asset');
+      this.remember(id, bytes);
+      this.assets.set(id, {
+        id,
+        name: `${body.prompt.slice(0, 60)} #${index + 1}`,
+        createdAt: new Date().toISOString(),
+        mimeType: 'image/png',
+        width: accepted.width,
+        height: accepted.height,
+        size: bytes.length,
+        type: 'inference-controlnet',
+        content: { recipe },
+        jobId: job.jobId,
+        inferenceId: job.inferenceId,
+        modelId: body.modelId,
+        outputIndex: index,
+        parameters: { prompt: body.prompt, seed: accepted.seed, ...(body.negativePrompt !== undefined ? { negativePrompt: body.negativePrompt } : {}) },
+      });
+      assetIds.push(id);
+    }
+    if (job.canceledAtMs !== undefined) return;
+    job.assetIds = assetIds;
+    job.finishedAtMs = Math.max(Date.now(), job.createdAtMs + job.latencyMs);
+  }
+
+  /** Renders are deterministic, so only the latest few are kept; older ones render again. */
+  private remember(assetId: string, bytes: Buffer): void {
+    this.rendered.set(assetId, bytes);
+    if (this.rendered.size > RENDER_CACHE_SIZE) {
+      const oldest = this.rendered.keys().next().value;
+      if (oldest !== undefined) this.rendered.delete(oldest);
+    }
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------
+
+  private findJob(jobId: string): StoredJob {
+    const job = this.jobs.get(jobId);
+    if (!job) throw notFound(`Job ${jobId} was not found`, { jobId });
+    return job;
+  }
+
+  private async listJobs({ response, url }: RouteContext): Promise<void> {
+    const query = url.searchParams;
+    const pageSize = readPageSize(query, 50, 200);
+    const now = Date.now();
+    const statuses = query.get('status')?.split(',').filter((item) => item !== '');
+    const types = [...(query.get('type')?.split(',') ?? []), ...query.getAll('types')].filter((item) => item !== '');
+    const matching = this.jobOrder.filter((job) => {
+      if (statuses && statuses.length > 0 && !statuses.includes(viewJob(job, now).status)) return false;
+      if (types.length > 0 && !types.includes('inference')) return false;
+      return true;
+    });
+    const { page, nextPaginationToken } = paginate(matching, (job) => job.jobId, query, pageSize);
+    sendJson(response, 200, { jobs: page.map((job) => jobToApi(job, now)), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
+  }
+
+  private async getJob({ response, params }: RouteContext): Promise<void> {
+    sendJson(response, 200, { job: jobToApi(this.findJob(params[0] ?? ''), Date.now()) });
+  }
+
+  private async jobAction({ request, response, params }: RouteContext): Promise<void> {
+    const job = this.findJob(params[0] ?? '');
+    const body = contractBody(await readBody(request), 'PostJobActionByJobIdRequest');
+    if (body.action !== 'cancel') throw badRequest('action is required and must be cancel', { field: 'action' });
+    const now = Date.now();
+    const status = viewJob(job, now).status;
+    if (isTerminal(status)) throw badRequest(`Job ${job.jobId} is ${status} and cannot be canceled`, { jobId: job.jobId, status });
+    job.canceledAtMs = now;
+    sendJson(response, 200, { job: jobToApi(job, now) });
+  }
+
+  // ---- assets ---------------------------------------------------------------------------
+
+  private findAsset(assetId: string): StoredAsset {
+    const asset = this.assets.get(assetId);
+    if (!asset) throw notFound(`Asset ${assetId} was not found`, { assetId });
+    return asset;
+  }
+
+  private async postAsset({ request, response }: RouteContext): Promise<void> {
+    const body = contractBody(await readBody(request), 'PostAssetRequest');
+    if (typeof body.image !== 'string' || body.image === '') throw badRequest('image is required: send the image as base64 or a data URL', { field: 'image' });
+    const bytes = decodeBase64Image(body.image);
+    const info = await inspectImage(bytes);
+    if (!info) throw badRequest('image is not a readable image', { field: 'image' });
+    const asset = this.storeUploadedAsset(newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height);
+    sendJson(response, 200, { asset: assetToApi(asset, this.assetUrl(asset)) });
+  }
+
+  private async getAsset({ response, params }: RouteContext): Promise<void> {
+    const asset = this.findAsset(params[0] ?? '');
+    sendJson(response, 200, { asset: assetToApi(asset, this.assetUrl(asset)) });
+  }
+
+  private async getAssetsBulk({ request, response }: RouteContext): Promise<void> {
+    const body = contractBody(await readBody(request), 'PostAssetGetBulkRequest');
+    const ids = (body.assetIds as string[] | undefined) ?? [];
+    if (ids.length > 200) throw badRequest('assetIds must list at most 200 ids', { field: 'assetIds' });
+    // Like the real endpoint, ids that do not exist are simply absent from the answer.
+    const assets = ids.flatMap((id) => {
+      const asset = this.assets.get(id);
+      return asset ? [assetToApi(asset, this.assetUrl(asset))] : [];
+    });
+    sendJson(response, 200, { assets });
+  }
+
+  private async download({ response, url, params }: RouteContext): Promise<void> {
+    const verdict = this.signer.check(url.pathname, url.searchParams);
+    if (verdict !== 'ok') {
+      const message = verdict === 'expired' ? 'Request has expired' : 'Invalid signature';
+      return sendBytes(response, 403, 'application/xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`));
+    }
+    const asset = this.findAsset(params[0] ?? '');
+    sendBytes(response, 200, asset.mimeType, await this.bytesOf(asset));
+  }
+
+  private async bytesOf(asset: StoredAsset): Promise<Buffer> {
+    if ('bytes' in asset.content) return asset.content.bytes;
+    const cached = this.rendered.get(asset.id);
+    if (cached) return cached;
+    const bytes = await renderImage(asset.content.recipe);
+    this.remember(asset.id, bytes);
+    return bytes;
+  }
+
+  // ---- uploads --------------------------------------------------------------------------
+
+  private findUpload(uploadId: string): StoredUpload {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) throw notFound(`Upload ${uploadId} was not found`, { uploadId });
+    return upload;
+  }
+
+  private partUrls(upload: StoredUpload): { number: number; url: string; expires: string }[] {
+    return Array.from({ length: upload.partsCount }, (_, index) => {
+      const signed = this.signer.sign(this.origin, `/_uploads/${upload.id}/${index + 1}`);
+      return { number: index + 1, url: signed.url, expires: new Date(signed.expires).toISOString() };
+    });
+  }
+
+  private async postUpload({ request, response }: RouteContext): Promise<void> {
+    const body = contractBody(await readBody(request), 'PostUploadsRequest');
+    if (typeof body.fileName !== 'string' || body.fileName === '') throw badRequest('fileName is required', { field: 'fileName' });
+    if (body.kind !== 'image' && body.kind !== 'asset') throw badRequest('kind must be image (or asset) for a control map', { field: 'kind' });
+    const partsCount = (body.parts as number | undefined) ?? 1;
+    if (!Number.isInteger(partsCount)) throw badRequest('parts must be an integer', { field: 'parts' });
+    const now = new Date().toISOString();
+    const upload: StoredUpload = {
+      id: newId('upload'),
+      fileName: body.fileName,
+      fileSize: body.fileSize as number | undefined,
+      kind: body.kind,
+      contentType: body.contentType as string | undefined,
+      partsCount,
+      parts: new Map(),
+      status: 'pending',
+      assetId: undefined,
+      errorMessage: undefined,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.uploads.set(upload.id, upload);
+    sendJson(response, 200, { upload: uploadToApi(upload, this.partUrls(upload)) });
+  }
+
+  private async putPart({ request, response, url, params }: RouteContext): Promise<void> {
+    const verdict = this.signer.check(url.pathname, url.searchParams);
+    if (verdict !== 'ok') return sendBytes(response, 403, 'application/xml', Buffer.from(`<Error><Code>AccessDenied</Code><Message>${verdict}</Message></Error>`));
+    const upload = this.findUpload(params[0] ?? '');
+    const partNumber = Number(params[1]);
+    if (partNumber < 1 || partNumber > upload.partsCount) throw badRequest(`Part ${partNumber} is outside 1..${upload.partsCount}`);
+    if (upload.status !== 'pending') throw badRequest(`Upload ${upload.id} is already ${upload.status}`);
+    const bytes = await readBody(request, 100 * 1024 * 1024);
+    upload.parts.set(partNumber, bytes);
+    response.writeHead(200, { etag: `"${createHash('md5').update(bytes).digest('hex')}"`, 'content-length': 0 });
+    response.end();
+  }
+
+  private async getUpload({ response, params }: RouteContext): Promise<void> {
+    const upload = this.findUpload(params[0] ?? '');
+    sendJson(response, 200, { upload: uploadToApi(upload, undefined) });
+  }
+
+  private async uploadAction({ request, response, params }: RouteContext): Promise<void> {
+    const upload = this.findUpload(params[0] ?? '');
+    contractBody(await readBody(request), 'PostUploadsActionRequest');
+    if (upload.status !== 'pending') throw badRequest(`Upload ${upload.id} is already ${upload.status}`, { uploadId: upload.id });
+    const missing = Array.from({ length: upload.partsCount }, (_, index) => index + 1).filter((part) => !upload.parts.has(part));
+    if (missing.length > 0) throw badRequest(`Upload ${upload.id} is missing part(s) ${missing.join(', ')}`, { uploadId: upload.id, missingParts: missing });
+    upload.status = 'validating';
+    upload.updatedAt = new Date().toISOString();
+    sendJson(response, 200, { upload: uploadToApi(upload, undefined) });
+    // Scenario validates and imports asynchronously: the client polls GET /uploads/{id}.
+    this.later(Math.min(this.latencyMs, 50), () => this.importUpload(upload));
+  }
+
+  private async importUpload(upload: StoredUpload): Promise<void> {
+    const bytes = Buffer.concat([...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part));
+    const info = await inspectImage(bytes);
+    upload.updatedAt = new Date().toISOString();
+    if (upload.fileSize !== undefined && upload.fileSize !== bytes.length) {
+      upload.status = 'failed';
+      upload.errorMessage = `Received ${bytes.length} bytes but fileSize said ${upload.fileSize}`;
+    } else if (!info) {
+      upload.status = 'failed';
+      upload.errorMessage = 'The uploaded file is not a readable image';
+    } else {
+      const asset = this.storeUploadedAsset(newId('asset'), upload.fileName, bytes, mimeTypeOf(info.format), info.width, info.height);
+      upload.assetId = asset.id;
+      upload.status = 'imported';
+    }
+    upload.parts.clear();
+  }
+
+  // ---- models ---------------------------------------------------------------------------
+
+  private modelToApi(model: SimulatedModel): Record<string, unknown> {
+    const thumbnail = this.assets.get(thumbnailAssetId(model));
+    return modelToApi(model, thumbnail ? this.assetUrl(thumbnail) : '');
+  }
+
+  private async listModels({ response, url }: RouteContext): Promise<void> {
+    const query = url.searchParams;
+    const pageSize = readPageSize(query, 50, 500);
+    const privacy = query.get('privacy');
+    const status = query.get('status');
+    const matching = [...this.models.values()].filter((model) => (!privacy || model.privacy === privacy) && (!status || model.status === status));
+    const { page, nextPaginationToken } = paginate(matching, (model) => model.id, query, pageSize);
+    sendJson(response, 200, { models: page.map((model) => this.modelToApi(model)), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
+  }
+
+  private async getModel({ response, params }: RouteContext): Promise<void> {
+    const model = this.models.get(params[0] ?? '');
+    if (!model) throw notFound(`Model ${params[0]} was not found`, { modelId: params[0] });
+    sendJson(response, 200, { model: this.modelToApi(model) });
+  }
+}
