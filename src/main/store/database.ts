@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { assertSoundDatabase, defaultBackupDir, listBackups, takeBackup } from './backups';
+import { StoreError, isCorruptionError } from './errors';
+import type { Migration } from './migrations';
+
+export interface OpenDatabaseOptions {
+  file: string;
+  /** Where automatic copies go before a migration; defaults to `backups/` beside the file. */
+  backupDir?: string;
+  migrations: readonly Migration[];
+  now?: () => number;
+}
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  /** The version found on disk before migrating (0 for a new file). */
+  previousVersion: number;
+  /** The copy taken before migrating, if one was needed. */
+  backupPath: string | null;
+}
+
+function corruptError(file: string, backupDir: string, cause: unknown): StoreError {
+  const latest = listBackups(backupDir)[0];
+  const offer = latest
+    ? `Restore the automatic copy from ${new Date(latest.createdAt).toLocaleString()}; the damaged file will be kept beside it.`
+    : 'No automatic copy exists: move the file away to start an empty history, or restore it from your own backup.';
+  return new StoreError('corrupt', `The history database is damaged and cannot be opened. ${offer}`, { cause, detail: file });
+}
+
+function newerVersionError(file: string, found: number, known: number): StoreError {
+  return new StoreError(
+    'newer-version',
+    'This history was written by a newer version of Scenario Hot Folder. Update the app to open it; the file has not been changed.',
+    { detail: `${file}: schema ${found}, this app knows up to ${known}` },
+  );
+}
+
+function latestVersion(migrations: readonly Migration[]): number {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) throw new Error(`Migration "${migration.name}" must be number ${index + 1}`);
+  });
+  return migrations.length;
+}
+
+/**
+ * Opens (creating if needed) the database and brings its schema up to date.
+ *
+ * Order matters: an existing file is first inspected read-only, because even switching the
+ * journal mode writes to the header; a file we must refuse (newer schema, damaged) is
+ * therefore left byte-identical.
+ */
+export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
+  const { file, migrations } = options;
+  const backupDir = options.backupDir ?? defaultBackupDir(file);
+  const now = options.now ?? Date.now;
+  const known = latestVersion(migrations);
+
+  if (existsSync(file)) {
+    let found: number;
+    try {
+      found = assertSoundDatabase(file);
+    } catch (error) {
+      if (isCorruptionError(error)) throw corruptError(file, backupDir, error);
+      throw error;
+    }
+    if (found > known) throw newerVersionError(file, found, known);
+  } else {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  const db = new Database(file, { timeout: 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode syncs at checkpoints, not at every commit: a committed transaction
+    // survives an app crash (it is in the WAL, which the OS holds), and a power loss can only
+    // drop the last few commits; WAL never leaves the file corrupt. FULL would fsync every
+    // state transition of every generation for little gain.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+
+    const previousVersion = db.pragma('user_version', { simple: true }) as number;
+    const pending = migrations.filter((migration) => migration.version > previousVersion);
+    let backupPath: string | null = null;
+    if (pending.length > 0) {
+      if (previousVersion > 0) backupPath = takeBackup(db, file, backupDir, previousVersion, now());
+      db.transaction(() => {
+        for (const migration of pending) migration.up(db);
+        db.pragma(`user_version = ${known}`);
+      }).immediate();
+      // Fresh statistics for the planner after a schema change.
+      db.pragma('optimize = 0x10002');
+    }
+    return { db, previousVersion, backupPath };
+  } catch (error) {
+    db.close();
+    if (isCorruptionError(error)) throw corruptError(file, backupDir, error);
+    throw error;
+  }
+}

@@ -1,0 +1,232 @@
+import type Database from 'better-sqlite3';
+import type { StoreContext } from './context';
+import { IN_LIST, jsonList } from './context';
+import { decodeCursor, encodeCursor } from './cursor';
+import { StoreError } from './errors';
+import { toGeneration, toImage, toInput, toPresetVersion } from './rows';
+import type { GenerationRow, ImageRow, InputRow, PresetVersionRow } from './rows';
+import { toMatchExpression } from './search';
+import type {
+  FacetCount,
+  FacetCounts,
+  GalleryFilters,
+  GalleryItem,
+  GalleryPage,
+  GalleryQuery,
+  GenerationDetail,
+  GenerationState,
+  GenerationSummary,
+} from './types';
+
+type SqlValue = string | number;
+
+interface Condition {
+  where: string[];
+  params: SqlValue[];
+}
+
+/** The WHERE clause for a filter set over `generations g`; shared by pages and facets. */
+function conditionFor(filters: GalleryFilters = {}, search?: string): Condition {
+  const where = [filters.trashed ? 'g.deleted_at IS NOT NULL' : 'g.deleted_at IS NULL'];
+  const params: SqlValue[] = [];
+  const add = (sql: string, ...values: SqlValue[]) => {
+    where.push(sql);
+    params.push(...values);
+  };
+  if (filters.presetId !== undefined) add('g.preset_version_id IN (SELECT id FROM preset_versions WHERE preset_id = ?)', filters.presetId);
+  if (filters.modelId !== undefined) add('g.model_id = ?', filters.modelId);
+  if (filters.family !== undefined) add('g.family = ?', filters.family);
+  if (filters.modality !== undefined) add('g.modality = ?', filters.modality);
+  if (filters.folderId !== undefined) add('g.folder_id = ?', filters.folderId);
+  if (filters.states !== undefined) add(`g.state ${IN_LIST}`, jsonList(filters.states));
+  if (filters.createdFrom !== undefined) add('g.created_at >= ?', filters.createdFrom);
+  if (filters.createdBefore !== undefined) add('g.created_at < ?', filters.createdBefore);
+  if (filters.favourite !== undefined) add('g.favourite = ?', filters.favourite ? 1 : 0);
+  if (filters.minRating !== undefined) add('g.rating >= ?', filters.minRating);
+  if (filters.tag !== undefined) {
+    add('g.id IN (SELECT gt.generation_id FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.name = ?)', filters.tag);
+  }
+  const match = search === undefined ? null : toMatchExpression(search);
+  if (match !== null) add('g.id IN (SELECT rowid FROM generation_search WHERE generation_search MATCH ?)', match);
+  return { where, params };
+}
+
+interface GalleryRow {
+  id: number;
+  created_at: number;
+  state: GenerationState;
+  kind: GalleryItem['kind'];
+  prompt: string;
+  model_id: string;
+  model_name: string | null;
+  family: string;
+  modality: string;
+  preset_id: number;
+  preset_name: string;
+  folder_id: number | null;
+  file_name: string;
+  favourite: number;
+  rating: number;
+  simulated: number;
+  cost_cu: number | null;
+  image_count: number;
+  image_id: number | null;
+  image_rel_path: string | null;
+  image_thumb_rel_path: string | null;
+  image_missing: number | null;
+  image_width: number | null;
+  image_height: number | null;
+}
+
+function toGalleryItem(row: GalleryRow): GalleryItem {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    state: row.state,
+    kind: row.kind,
+    prompt: row.prompt,
+    modelId: row.model_id,
+    modelName: row.model_name,
+    family: row.family,
+    modality: row.modality,
+    presetId: row.preset_id,
+    presetName: row.preset_name,
+    folderId: row.folder_id,
+    inputFileName: row.file_name,
+    favourite: row.favourite === 1,
+    rating: row.rating,
+    simulated: row.simulated === 1,
+    costCu: row.cost_cu,
+    imageCount: row.image_count,
+    firstImage:
+      row.image_id === null || row.image_rel_path === null
+        ? null
+        : {
+            id: row.image_id,
+            relPath: row.image_rel_path,
+            thumbRelPath: row.image_thumb_rel_path,
+            missing: row.image_missing === 1,
+            width: row.image_width,
+            height: row.image_height,
+          },
+  };
+}
+
+/** Decorates one page of ids; kept apart from the id query so that one stays a plain index walk. */
+const PAGE_DETAILS = `
+  SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
+         pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
+         (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
+         fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
+         fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
+  FROM page
+  JOIN generations g ON g.id = page.id
+  JOIN preset_versions pv ON pv.id = g.preset_version_id
+  JOIN inputs i ON i.id = g.input_id
+  LEFT JOIN images fi ON fi.id = (SELECT id FROM images WHERE generation_id = g.id ORDER BY idx LIMIT 1)
+  ORDER BY g.created_at DESC, g.id DESC`;
+
+const MAX_PAGE = 500;
+
+export function createGallery(context: StoreContext) {
+  const { db } = context;
+  const statements = new Map<string, Database.Statement<SqlValue[]>>();
+  /** Filter sets repeat (same keys, new values): cache one statement per SQL text. */
+  function prepared(sql: string) {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare<SqlValue[]>(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  function galleryPage(query: GalleryQuery): GalleryPage {
+    const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_PAGE);
+    const { where, params } = conditionFor(query.filters, query.search);
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      // Row-value comparison: strictly older than the last item, ties broken by id.
+      where.push('(g.created_at, g.id) < (?, ?)');
+      params.push(after.createdAt, after.id);
+    }
+    const sql = `
+      WITH page AS (
+        SELECT g.id FROM generations g WHERE ${where.join(' AND ')}
+        ORDER BY g.created_at DESC, g.id DESC LIMIT ?
+      ) ${PAGE_DETAILS}`;
+    const rows = prepared(sql).all(...params, limit + 1) as GalleryRow[];
+    const items = rows.slice(0, limit).map(toGalleryItem);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  }
+
+  function facetCounts(query: { filters?: GalleryFilters; search?: string } = {}): FacetCounts {
+    const { where, params } = conditionFor(query.filters, query.search);
+    const filtered = `SELECT g.* FROM generations g WHERE ${where.join(' AND ')}`;
+    // Label/value pairs per dimension over the same filtered set.
+    const facet = <K extends SqlValue>(sql: string): FacetCount<K>[] =>
+      prepared(`WITH f AS (${filtered}) ${sql}`).all(...params) as FacetCount<K>[];
+    const byColumn = <K extends SqlValue>(column: string) =>
+      facet<K>(`SELECT ${column} AS value, ${column} AS label, count(*) AS count FROM f GROUP BY ${column} ORDER BY count DESC, ${column}`);
+    const totals = prepared(`WITH f AS (${filtered}) SELECT count(*) AS total, coalesce(sum(favourite), 0) AS favourites FROM f`).get(
+      ...params,
+    ) as { total: number; favourites: number };
+    return {
+      total: totals.total,
+      favourites: totals.favourites,
+      presets: facet<number>(`
+        SELECT p.id AS value, p.name AS label, count(*) AS count
+        FROM f JOIN preset_versions pv ON pv.id = f.preset_version_id JOIN presets p ON p.id = pv.preset_id
+        GROUP BY p.id ORDER BY count DESC, p.name`),
+      models: facet<string>(`
+        SELECT model_id AS value, coalesce(max(model_name), model_id) AS label, count(*) AS count
+        FROM f GROUP BY model_id ORDER BY count DESC, label`),
+      families: byColumn<string>('family'),
+      modalities: byColumn<string>('modality'),
+      folders: facet<number>(`
+        SELECT w.id AS value, w.path AS label, count(*) AS count
+        FROM f JOIN watched_folders w ON w.id = f.folder_id GROUP BY w.id ORDER BY count DESC, w.path`),
+      states: byColumn<GenerationState>('state'),
+      tags: facet<string>(`
+        SELECT t.name AS value, t.name AS label, count(*) AS count
+        FROM f JOIN generation_tags gt ON gt.generation_id = f.id JOIN tags t ON t.id = gt.tag_id
+        GROUP BY t.id ORDER BY count DESC, t.name`),
+    };
+  }
+
+  const generationById = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
+  const inputById = db.prepare<[number], InputRow>('SELECT * FROM inputs WHERE id = ?');
+  const versionById = db.prepare<[number], PresetVersionRow>('SELECT * FROM preset_versions WHERE id = ?');
+  const imagesOf = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
+  const summaryById = db.prepare<[number], GenerationSummary>(
+    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE id = ?',
+  );
+  const childSummaries = db.prepare<[number], GenerationSummary>(
+    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE parent_id = ? ORDER BY id',
+  );
+  const tagNames = db.prepare<[number], { name: string }>(
+    'SELECT t.name FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.generation_id = ? ORDER BY t.name',
+  );
+
+  /** Everything needed to show a generation and to reproduce it. */
+  const generationDetail = db.transaction((id: number): GenerationDetail => {
+    const row = generationById.get(id);
+    if (!row) throw new StoreError('not-found', 'This generation no longer exists.', { detail: `generation ${id}` });
+    const generation = toGeneration(row);
+    // Foreign keys guarantee both rows exist.
+    const input = toInput(inputById.get(generation.inputId) as InputRow);
+    const presetVersion = toPresetVersion(versionById.get(generation.presetVersionId) as PresetVersionRow);
+    return {
+      generation,
+      input,
+      presetVersion,
+      images: imagesOf.all(id).map(toImage),
+      parent: generation.parentId === null ? null : (summaryById.get(generation.parentId) ?? null),
+      children: childSummaries.all(id),
+      tags: tagNames.all(id).map((tag) => tag.name),
+    };
+  });
+
+  return { galleryPage, facetCounts, generationDetail };
+}

@@ -1,0 +1,224 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations. The database's `PRAGMA user_version` is the number of the last one
+ * applied; opening runs every later one in a single transaction, so a failure leaves the file at
+ * its old version (see database.ts). Never edit a released migration: append a new one.
+ *
+ * A migration that rebuilds a table must not rely on `PRAGMA foreign_keys` changing: that pragma
+ * is a no-op inside a transaction. Use `PRAGMA defer_foreign_keys = ON` instead.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database.Database): void;
+}
+
+const GENERATION_STATES_SQL =
+  "'detected','validated','uploaded','submitting','submitted','downloading','done','failed','canceled','outcome-unknown'";
+
+const coreSchema: Migration = {
+  version: 1,
+  name: 'core schema: presets, folders, inputs, generations, images, tags, trash, settings, models',
+  up(db) {
+    db.exec(`
+      CREATE TABLE presets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        archived_at INTEGER
+      ) STRICT;
+      -- Archived presets keep their name for history, so only live names must be unique.
+      CREATE UNIQUE INDEX presets_live_name ON presets(name COLLATE NOCASE) WHERE archived_at IS NULL;
+
+      -- A version is immutable: generations point at the exact preset they were made with.
+      CREATE TABLE preset_versions (
+        id INTEGER PRIMARY KEY,
+        preset_id INTEGER NOT NULL REFERENCES presets(id),
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        family TEXT NOT NULL,
+        preset_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        dry_run_cost_cu REAL,
+        dry_run_checked_at INTEGER,
+        UNIQUE (preset_id, version)
+      ) STRICT;
+
+      CREATE TABLE watched_folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        options_json TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE folder_presets (
+        folder_id INTEGER NOT NULL REFERENCES watched_folders(id) ON DELETE CASCADE,
+        preset_id INTEGER NOT NULL REFERENCES presets(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, preset_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX folder_presets_by_preset ON folder_presets(preset_id);
+
+      CREATE TABLE inputs (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        original_path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        library_rel_path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        format TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE trash_batches (
+        id INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE generations (
+        id INTEGER PRIMARY KEY,
+        input_id INTEGER NOT NULL REFERENCES inputs(id),
+        preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id),
+        folder_id INTEGER REFERENCES watched_folders(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('hotfolder', 'manual', 'reproduction', 'variation')),
+        parent_id INTEGER REFERENCES generations(id) ON DELETE SET NULL,
+        request_json TEXT NOT NULL,
+        seed TEXT,
+        model_id TEXT NOT NULL,
+        model_name TEXT,
+        family TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        negative_prompt TEXT,
+        state TEXT NOT NULL CHECK (state IN (${GENERATION_STATES_SQL})),
+        state_changed_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        submitted_at INTEGER,
+        finished_at INTEGER,
+        image_asset_id TEXT,
+        job_id TEXT,
+        cost_cu REAL,
+        error_code TEXT,
+        error_message TEXT,
+        simulated INTEGER NOT NULL DEFAULT 0 CHECK (simulated IN (0, 1)),
+        submit_attempts INTEGER NOT NULL DEFAULT 0,
+        favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1)),
+        rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+        deleted_at INTEGER,
+        trash_batch_id INTEGER REFERENCES trash_batches(id)
+      ) STRICT;
+      -- The gallery walks newest first by (created_at, id); each common filter gets the same
+      -- tail so a filtered page is still an index range scan, not a sort.
+      CREATE INDEX generations_by_time ON generations(created_at, id);
+      CREATE INDEX generations_by_model ON generations(model_id, created_at, id);
+      CREATE INDEX generations_by_preset_version ON generations(preset_version_id, created_at, id);
+      CREATE INDEX generations_by_folder ON generations(folder_id, created_at, id) WHERE folder_id IS NOT NULL;
+      CREATE INDEX generations_by_state ON generations(state, created_at, id);
+      CREATE INDEX generations_favourites ON generations(created_at, id) WHERE favourite = 1;
+      CREATE INDEX generations_by_input ON generations(input_id);
+      CREATE INDEX generations_by_parent ON generations(parent_id) WHERE parent_id IS NOT NULL;
+      CREATE INDEX generations_spending ON generations(submitted_at) WHERE cost_cu IS NOT NULL;
+      CREATE INDEX generations_in_trash ON generations(trash_batch_id) WHERE trash_batch_id IS NOT NULL;
+
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+        asset_id TEXT,
+        idx INTEGER NOT NULL,
+        rel_path TEXT NOT NULL,
+        thumb_rel_path TEXT,
+        width INTEGER,
+        height INTEGER,
+        bytes INTEGER,
+        sha256 TEXT,
+        missing INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        UNIQUE (generation_id, idx)
+      ) STRICT;
+      CREATE INDEX images_without_thumbnail ON images(id) WHERE thumb_rel_path IS NULL;
+
+      CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+      ) STRICT;
+
+      CREATE TABLE generation_tags (
+        generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (generation_id, tag_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX generation_tags_by_tag ON generation_tags(tag_id, generation_id);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE models_cache (
+        model_id TEXT PRIMARY KEY,
+        model_json TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      ) STRICT;
+    `);
+  },
+};
+
+/** The text one generation is found by; the triggers and the backfill share it. */
+const SEARCH_SOURCE_SELECT = `
+  SELECT g.id, g.prompt, coalesce(g.negative_prompt, ''), pv.name, coalesce(g.model_name, g.model_id), i.file_name,
+         coalesce((SELECT group_concat(t.name, ' ') FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id
+                   WHERE gt.generation_id = g.id), '')
+  FROM generations g
+  JOIN preset_versions pv ON pv.id = g.preset_version_id
+  JOIN inputs i ON i.id = g.input_id`;
+
+const SEARCH_COLUMNS = 'rowid, prompt, negative_prompt, preset_name, model_name, file_name, tags';
+
+const fullTextSearch: Migration = {
+  version: 2,
+  name: 'full-text search over prompts, preset, model, file name and tags',
+  up(db) {
+    // Contentless (content='') keeps the index small: the text already lives in the tables,
+    // and contentless_delete lets triggers remove a row by rowid. Prefix indexes make the
+    // type-ahead search on the last term cheap.
+    db.exec(`
+      CREATE VIRTUAL TABLE generation_search USING fts5(
+        prompt, negative_prompt, preset_name, model_name, file_name, tags,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+      );
+
+      CREATE TRIGGER generation_search_insert AFTER INSERT ON generations BEGIN
+        INSERT INTO generation_search(${SEARCH_COLUMNS}) ${SEARCH_SOURCE_SELECT} WHERE g.id = new.id;
+      END;
+      -- Only the searched columns: state changes must not rewrite the index.
+      CREATE TRIGGER generation_search_update
+      AFTER UPDATE OF prompt, negative_prompt, model_name, model_id, preset_version_id, input_id ON generations BEGIN
+        DELETE FROM generation_search WHERE rowid = old.id;
+        INSERT INTO generation_search(${SEARCH_COLUMNS}) ${SEARCH_SOURCE_SELECT} WHERE g.id = new.id;
+      END;
+      CREATE TRIGGER generation_search_delete AFTER DELETE ON generations BEGIN
+        DELETE FROM generation_search WHERE rowid = old.id;
+      END;
+      CREATE TRIGGER generation_search_tag_added AFTER INSERT ON generation_tags BEGIN
+        DELETE FROM generation_search WHERE rowid = new.generation_id;
+        INSERT INTO generation_search(${SEARCH_COLUMNS}) ${SEARCH_SOURCE_SELECT} WHERE g.id = new.generation_id;
+      END;
+      CREATE TRIGGER generation_search_tag_removed AFTER DELETE ON generation_tags BEGIN
+        DELETE FROM generation_search WHERE rowid = old.generation_id;
+        INSERT INTO generation_search(${SEARCH_COLUMNS}) ${SEARCH_SOURCE_SELECT} WHERE g.id = old.generation_id;
+      END;
+
+      INSERT INTO generation_search(${SEARCH_COLUMNS}) ${SEARCH_SOURCE_SELECT};
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch];
+
+export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

@@ -1,0 +1,198 @@
+import type Database from 'better-sqlite3';
+import type { StoreContext } from '../context';
+import { IN_LIST, jsonList } from '../context';
+import { StoreError } from '../errors';
+import { toGeneration } from '../rows';
+import type { GenerationRow } from '../rows';
+import { ALLOWED_TRANSITIONS, REQUEST_REBUILDABLE_ON_ENTERING, TERMINAL_STATES, predecessorsOf } from '../states';
+import type { Generation, GenerationKind, GenerationState } from '../types';
+
+export interface GenerationDraft {
+  inputId: number;
+  presetVersionId: number;
+  folderId?: number | null;
+  kind: GenerationKind;
+  parentId?: number | null;
+  requestJson: string;
+  seed?: string | null;
+  modelId: string;
+  modelName?: string | null;
+  family: string;
+  modality: string;
+  prompt: string;
+  negativePrompt?: string | null;
+  simulated?: boolean;
+  /** Defaults to 'detected'. */
+  state?: GenerationState;
+}
+
+/** Fields a transition may set along with the new state. */
+export interface TransitionPatch {
+  requestJson?: string;
+  seed?: string | null;
+  modelName?: string | null;
+  imageAssetId?: string | null;
+  jobId?: string | null;
+  costCu?: number | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+}
+
+const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
+  requestJson: 'request_json',
+  seed: 'seed',
+  modelName: 'model_name',
+  imageAssetId: 'image_asset_id',
+  jobId: 'job_id',
+  costCu: 'cost_cu',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+};
+
+export function createGenerationsRepository({ db, now }: StoreContext) {
+  const insert = db.prepare<
+    [number, number, number | null, string, number | null, string, string | null, string, string | null, string, string, string, string | null, string, number, number, number],
+    never
+  >(`
+    INSERT INTO generations (input_id, preset_version_id, folder_id, kind, parent_id, request_json, seed, model_id, model_name,
+                             family, modality, prompt, negative_prompt, state, state_changed_at, created_at, simulated)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const byId = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
+  const byStates = db.prepare<[string], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id`);
+  const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
+  const childrenOf = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE parent_id = ? ORDER BY id');
+  const transitionStatements = new Map<string, Database.Statement<[Record<string, unknown>]>>();
+
+  function get(id: number): Generation | null {
+    const row = byId.get(id);
+    return row ? toGeneration(row) : null;
+  }
+
+  function require(id: number): Generation {
+    const generation = get(id);
+    if (!generation) throw new StoreError('not-found', 'This generation no longer exists.', { detail: `generation ${id}` });
+    return generation;
+  }
+
+  function create(draft: GenerationDraft): Generation {
+    const at = now();
+    const { lastInsertRowid } = insert.run(
+      draft.inputId,
+      draft.presetVersionId,
+      draft.folderId ?? null,
+      draft.kind,
+      draft.parentId ?? null,
+      draft.requestJson,
+      draft.seed ?? null,
+      draft.modelId,
+      draft.modelName ?? null,
+      draft.family,
+      draft.modality,
+      draft.prompt,
+      draft.negativePrompt ?? null,
+      draft.state ?? 'detected',
+      at,
+      at,
+      draft.simulated ? 1 : 0,
+    );
+    return require(Number(lastInsertRowid));
+  }
+
+  /** One prepared UPDATE per (target state, patched columns) shape, built once. */
+  function transitionStatement(state: GenerationState, patchKeys: (keyof TransitionPatch)[]) {
+    const key = `${state}:${patchKeys.join(',')}`;
+    let statement = transitionStatements.get(key);
+    if (!statement) {
+      const sets = ['state = @state', 'state_changed_at = @now', ...patchKeys.map((field) => `${PATCH_COLUMNS[field]} = @${field}`)];
+      if (state === 'submitting') sets.push('submit_attempts = submit_attempts + 1');
+      if (state === 'submitted') sets.push('submitted_at = coalesce(submitted_at, @now)');
+      if (TERMINAL_STATES.includes(state)) sets.push('finished_at = @now');
+      if (state === 'detected') sets.push('finished_at = NULL', 'error_code = NULL', 'error_message = NULL');
+      statement = db.prepare<[Record<string, unknown>]>(
+        `UPDATE generations SET ${sets.join(', ')} WHERE id = @id AND state IN (${predecessorsOf(state)
+          .map((from) => `'${from}'`)
+          .join(', ')})`,
+      );
+      transitionStatements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Moves a generation to `state` if the state machine allows it from its current state,
+   * atomically (compare-and-set), and returns the updated row.
+   */
+  function transition(id: number, state: GenerationState, patch: TransitionPatch = {}): Generation {
+    if (patch.requestJson !== undefined && !REQUEST_REBUILDABLE_ON_ENTERING.includes(state)) {
+      throw new StoreError('invalid-argument', 'The request of a submitted generation cannot change.', { detail: `generation ${id} → ${state}` });
+    }
+    if (predecessorsOf(state).length === 0) {
+      throw new StoreError('invalid-transition', `No generation can move to "${state}".`);
+    }
+    const patchKeys = (Object.keys(patch) as (keyof TransitionPatch)[]).filter((key) => patch[key] !== undefined && key in PATCH_COLUMNS).sort();
+    const values: Record<string, unknown> = { id, state, now: now() };
+    for (const key of patchKeys) values[key] = patch[key];
+    const { changes } = transitionStatement(state, patchKeys).run(values);
+    if (changes === 0) {
+      const current = require(id);
+      throw new StoreError('invalid-transition', `This generation is ${current.state} and cannot become ${state}.`, {
+        detail: `generation ${id}: allowed from ${current.state}: ${ALLOWED_TRANSITIONS[current.state].join(', ') || 'nothing'}`,
+      });
+    }
+    return require(id);
+  }
+
+  /**
+   * A new generation from the same input, preset version and request. A variation replaces the
+   * seed. The seed column wins over the body: it may hold the seed the server actually used.
+   */
+  function createReproduction(parentId: number, options: { varySeed?: string; simulated?: boolean } = {}): Generation {
+    const parent = require(parentId);
+    const seed = options.varySeed ?? parent.seed;
+    let requestJson = parent.requestJson;
+    const request = JSON.parse(parent.requestJson) as Record<string, unknown>;
+    if (seed !== null && request.seed !== seed) requestJson = JSON.stringify({ ...request, seed });
+    return create({
+      inputId: parent.inputId,
+      presetVersionId: parent.presetVersionId,
+      folderId: null,
+      kind: options.varySeed === undefined ? 'reproduction' : 'variation',
+      parentId: parent.id,
+      requestJson,
+      seed,
+      modelId: parent.modelId,
+      modelName: parent.modelName,
+      family: parent.family,
+      modality: parent.modality,
+      prompt: parent.prompt,
+      negativePrompt: parent.negativePrompt,
+      simulated: options.simulated ?? parent.simulated,
+    });
+  }
+
+  return {
+    create,
+    get,
+    transition,
+    /** The generate POST answered: keep the job id and its cost. */
+    setJob(id: number, jobId: string, costCu: number | null): Generation {
+      return transition(id, 'submitted', { jobId, costCu });
+    },
+    recordFailure(id: number, failure: { code: string; message: string }): Generation {
+      return transition(id, 'failed', { errorCode: failure.code, errorMessage: failure.message });
+    },
+    /** Oldest first, including trashed rows: a job already paid for is still finished. */
+    listByStates(states: readonly GenerationState[]): Generation[] {
+      return byStates.all(jsonList(states)).map(toGeneration);
+    },
+    listForInput(inputId: number): Generation[] {
+      return forInput.all(inputId).map(toGeneration);
+    },
+    createReproduction,
+    children(id: number): Generation[] {
+      return childrenOf.all(id).map(toGeneration);
+    },
+  };
+}
+
+export type GenerationsRepository = ReturnType<typeof createGenerationsRepository>;

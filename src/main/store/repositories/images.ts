@@ -1,0 +1,65 @@
+import type { StoreContext } from '../context';
+import { IN_LIST, jsonList } from '../context';
+import { toImage } from '../rows';
+import type { ImageRow } from '../rows';
+import type { Image } from '../types';
+
+export interface ImageDraft {
+  assetId?: string | null;
+  idx: number;
+  relPath: string;
+  width?: number | null;
+  height?: number | null;
+  bytes?: number | null;
+  sha256?: string | null;
+}
+
+export function createImagesRepository({ db, now }: StoreContext) {
+  const insert = db.prepare<[number, string | null, number, string, number | null, number | null, number | null, string | null, number], never>(`
+    INSERT INTO images (generation_id, asset_id, idx, rel_path, width, height, bytes, sha256, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const byId = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?');
+  const forGeneration = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
+  const setMissing = db.prepare<[number, string], never>(`UPDATE images SET missing = ? WHERE id ${IN_LIST}`);
+  const setThumb = db.prepare<[string, number], never>('UPDATE images SET thumb_rel_path = ? WHERE id = ?');
+  const withoutThumbnail = db.prepare<[number], ImageRow>(
+    'SELECT * FROM images WHERE thumb_rel_path IS NULL AND missing = 0 ORDER BY id LIMIT ?',
+  );
+
+  return {
+    add(generationId: number, image: ImageDraft): Image {
+      const { lastInsertRowid } = insert.run(
+        generationId,
+        image.assetId ?? null,
+        image.idx,
+        image.relPath,
+        image.width ?? null,
+        image.height ?? null,
+        image.bytes ?? null,
+        image.sha256 ?? null,
+        now(),
+      );
+      return toImage(byId.get(Number(lastInsertRowid)) as ImageRow);
+    },
+    get(id: number): Image | null {
+      const row = byId.get(id);
+      return row ? toImage(row) : null;
+    },
+    listForGeneration(generationId: number): Image[] {
+      return forGeneration.all(generationId).map(toImage);
+    },
+    /** The library's repair pass found the files gone (or back). */
+    markMissing(imageIds: readonly number[], missing = true): void {
+      setMissing.run(missing ? 1 : 0, jsonList(imageIds));
+    },
+    setThumbnail(imageId: number, thumbRelPath: string): void {
+      setThumb.run(thumbRelPath, imageId);
+    },
+    /** Work for the thumbnailer, oldest first. */
+    listWithoutThumbnail(limit: number): Image[] {
+      return withoutThumbnail.all(limit).map(toImage);
+    },
+  };
+}
+
+export type ImagesRepository = ReturnType<typeof createImagesRepository>;

@@ -1,0 +1,159 @@
+/** Snake_case rows as SQLite returns them, and their mapping to the API's types. */
+import type { Generation, GenerationKind, GenerationState, Image, Input, PresetVersion } from './types';
+
+export interface PresetVersionRow {
+  id: number;
+  preset_id: number;
+  version: number;
+  name: string;
+  family: string;
+  preset_json: string;
+  created_at: number;
+  dry_run_cost_cu: number | null;
+  dry_run_checked_at: number | null;
+}
+
+export function toPresetVersion(row: PresetVersionRow): PresetVersion {
+  return {
+    id: row.id,
+    presetId: row.preset_id,
+    version: row.version,
+    name: row.name,
+    family: row.family,
+    preset: JSON.parse(row.preset_json) as unknown,
+    createdAt: row.created_at,
+    dryRunCost:
+      row.dry_run_cost_cu === null || row.dry_run_checked_at === null
+        ? null
+        : { costCu: row.dry_run_cost_cu, checkedAt: row.dry_run_checked_at },
+  };
+}
+
+export interface InputRow {
+  id: number;
+  sha256: string;
+  original_path: string;
+  file_name: string;
+  library_rel_path: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  created_at: number;
+}
+
+export function toInput(row: InputRow): Input {
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    originalPath: row.original_path,
+    fileName: row.file_name,
+    libraryRelPath: row.library_rel_path,
+    bytes: row.bytes,
+    width: row.width,
+    height: row.height,
+    format: row.format,
+    createdAt: row.created_at,
+  };
+}
+
+export interface GenerationRow {
+  id: number;
+  input_id: number;
+  preset_version_id: number;
+  folder_id: number | null;
+  kind: GenerationKind;
+  parent_id: number | null;
+  request_json: string;
+  seed: string | null;
+  model_id: string;
+  model_name: string | null;
+  family: string;
+  modality: string;
+  prompt: string;
+  negative_prompt: string | null;
+  state: GenerationState;
+  state_changed_at: number;
+  created_at: number;
+  submitted_at: number | null;
+  finished_at: number | null;
+  image_asset_id: string | null;
+  job_id: string | null;
+  cost_cu: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  simulated: number;
+  submit_attempts: number;
+  favourite: number;
+  rating: number;
+  deleted_at: number | null;
+  trash_batch_id: number | null;
+}
+
+export function toGeneration(row: GenerationRow): Generation {
+  return {
+    id: row.id,
+    inputId: row.input_id,
+    presetVersionId: row.preset_version_id,
+    folderId: row.folder_id,
+    kind: row.kind,
+    parentId: row.parent_id,
+    requestJson: row.request_json,
+    seed: row.seed,
+    modelId: row.model_id,
+    modelName: row.model_name,
+    family: row.family,
+    modality: row.modality,
+    prompt: row.prompt,
+    negativePrompt: row.negative_prompt,
+    state: row.state,
+    stateChangedAt: row.state_changed_at,
+    createdAt: row.created_at,
+    submittedAt: row.submitted_at,
+    finishedAt: row.finished_at,
+    imageAssetId: row.image_asset_id,
+    jobId: row.job_id,
+    costCu: row.cost_cu,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    simulated: row.simulated === 1,
+    submitAttempts: row.submit_attempts,
+    favourite: row.favourite === 1,
+    rating: row.rating,
+    deletedAt: row.deleted_at,
+    trashBatchId: row.trash_batch_id,
+  };
+}
+
+export interface ImageRow {
+  id: number;
+  generation_id: number;
+  asset_id: string | null;
+  idx: number;
+  rel_path: string;
+  thumb_rel_path: string | null;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  missing: number;
+  created_at: number;
+}
+
+export function toImage(row: ImageRow): Image {
+  return {
+    id: row.id,
+    generationId: row.generation_id,
+    assetId: row.asset_id,
+    idx: row.idx,
+    relPath: row.rel_path,
+    thumbRelPath: row.thumb_rel_path,
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    missing: row.missing === 1,
+    createdAt: row.created_at,
+  };
+}
+

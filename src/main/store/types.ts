@@ -1,0 +1,229 @@
+/** What the store's API returns. Times are milliseconds since the epoch (UTC). */
+
+export const GENERATION_STATES = [
+  'detected',
+  'validated',
+  'uploaded',
+  'submitting',
+  'submitted',
+  'downloading',
+  'done',
+  'failed',
+  'canceled',
+  'outcome-unknown',
+] as const;
+export type GenerationState = (typeof GENERATION_STATES)[number];
+
+export const GENERATION_KINDS = ['hotfolder', 'manual', 'reproduction', 'variation'] as const;
+export type GenerationKind = (typeof GENERATION_KINDS)[number];
+
+export interface DryRunCost {
+  costCu: number;
+  checkedAt: number;
+}
+
+export interface PresetVersion {
+  id: number;
+  presetId: number;
+  /** 1, 2, 3... within its preset. */
+  version: number;
+  name: string;
+  family: string;
+  /** The preset document as saved; its schema belongs to src/shared/preset. */
+  preset: unknown;
+  createdAt: number;
+  dryRunCost: DryRunCost | null;
+}
+
+export interface Preset {
+  id: number;
+  name: string;
+  createdAt: number;
+  archivedAt: number | null;
+  currentVersion: PresetVersion;
+}
+
+export interface FolderOptions {
+  recursive: boolean;
+  /** Lower-case, with the dot: ['.png', '.jpg']. */
+  acceptedExtensions: string[];
+  processedAction: 'leave' | 'move';
+  allowDuplicates: boolean;
+}
+
+export interface WatchedFolder {
+  id: number;
+  path: string;
+  options: FolderOptions;
+  presetIds: number[];
+  paused: boolean;
+  createdAt: number;
+}
+
+export interface Input {
+  id: number;
+  sha256: string;
+  originalPath: string;
+  fileName: string;
+  libraryRelPath: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  createdAt: number;
+}
+
+export interface Generation {
+  id: number;
+  inputId: number;
+  presetVersionId: number;
+  folderId: number | null;
+  kind: GenerationKind;
+  parentId: number | null;
+  /** The canonical request body exactly as sent. */
+  requestJson: string;
+  seed: string | null;
+  modelId: string;
+  modelName: string | null;
+  family: string;
+  modality: string;
+  prompt: string;
+  negativePrompt: string | null;
+  state: GenerationState;
+  stateChangedAt: number;
+  createdAt: number;
+  submittedAt: number | null;
+  finishedAt: number | null;
+  imageAssetId: string | null;
+  jobId: string | null;
+  costCu: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  simulated: boolean;
+  submitAttempts: number;
+  favourite: boolean;
+  rating: number;
+  deletedAt: number | null;
+  trashBatchId: number | null;
+}
+
+export interface Image {
+  id: number;
+  generationId: number;
+  assetId: string | null;
+  idx: number;
+  relPath: string;
+  thumbRelPath: string | null;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  missing: boolean;
+  createdAt: number;
+}
+
+export interface Tag {
+  id: number;
+  name: string;
+  /** Live (not trashed) generations carrying the tag. */
+  count: number;
+}
+
+export interface GalleryFilters {
+  presetId?: number;
+  modelId?: string;
+  family?: string;
+  modality?: string;
+  folderId?: number;
+  states?: GenerationState[];
+  /** Inclusive lower and exclusive upper bound on created_at. */
+  createdFrom?: number;
+  createdBefore?: number;
+  favourite?: boolean;
+  minRating?: number;
+  tag?: string;
+  /** Show the trash instead of the live library. */
+  trashed?: boolean;
+}
+
+export interface GalleryQuery {
+  filters?: GalleryFilters;
+  /** Free text as typed by the person; made safe before it reaches FTS5. */
+  search?: string;
+  /** From the previous page's nextCursor. */
+  cursor?: string | null;
+  limit: number;
+}
+
+export interface GalleryImage {
+  id: number;
+  relPath: string;
+  thumbRelPath: string | null;
+  missing: boolean;
+  width: number | null;
+  height: number | null;
+}
+
+export interface GalleryItem {
+  id: number;
+  createdAt: number;
+  state: GenerationState;
+  kind: GenerationKind;
+  prompt: string;
+  modelId: string;
+  modelName: string | null;
+  family: string;
+  modality: string;
+  presetId: number;
+  presetName: string;
+  folderId: number | null;
+  inputFileName: string;
+  favourite: boolean;
+  rating: number;
+  simulated: boolean;
+  costCu: number | null;
+  imageCount: number;
+  firstImage: GalleryImage | null;
+}
+
+export interface GalleryPage {
+  items: GalleryItem[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface FacetCount<K> {
+  value: K;
+  label: string;
+  count: number;
+}
+
+export interface FacetCounts {
+  total: number;
+  presets: FacetCount<number>[];
+  models: FacetCount<string>[];
+  families: FacetCount<string>[];
+  modalities: FacetCount<string>[];
+  folders: FacetCount<number>[];
+  states: FacetCount<GenerationState>[];
+  tags: FacetCount<string>[];
+  favourites: number;
+}
+
+export interface GenerationSummary {
+  id: number;
+  kind: GenerationKind;
+  state: GenerationState;
+  seed: string | null;
+  createdAt: number;
+}
+
+export interface GenerationDetail {
+  generation: Generation;
+  input: Input;
+  presetVersion: PresetVersion;
+  images: Image[];
+  parent: GenerationSummary | null;
+  children: GenerationSummary[];
+  tags: string[];
+}
