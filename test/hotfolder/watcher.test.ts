@@ -191,6 +191,24 @@ describe('watchFolder', () => {
     expect(collector.errors).toEqual([]);
   });
 
+  it('reports a failing onReady handler and keeps watching', async () => {
+    const collector = new Collector();
+    const watch = watchFolder({ path: folder.path, recursive: false }, {
+      onReady(file) {
+        if (file.relPath === 'poison.png') throw new Error('pipeline refused');
+        collector.onReady(file);
+      },
+      onError: collector.onError,
+    });
+    watches.push(watch);
+    await watch.ready;
+    await writeFile(join(folder.path, 'poison.png'), png);
+    await collector.waitFor(() => collector.errors.length === 1);
+    expect(collector.errors[0]).toMatchObject({ code: 'HANDLER_FAILED' });
+    await writeFile(join(folder.path, 'fine.png'), png);
+    await collector.waitForFile('fine.png');
+  });
+
   it('stops handing on after close', async () => {
     const collector = await startWatching();
     await watches.pop()!.close();

@@ -84,6 +84,8 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
   let consecutiveFailures = 0;
   let startedAt = 0;
   let restartTimer: NodeJS.Timeout | undefined;
+  /** Ends the wait for a starting watcher's initial scan when that watcher fails first. */
+  let abandonStart: (() => void) | undefined;
   /** True while an outage was reported, so retries do not repeat the same error. */
   let outageReported = false;
 
@@ -189,6 +191,7 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
     if (closed || !watcher) return;
     const failed = watcher;
     watcher = undefined;
+    abandonStart?.();
     void failed.close().catch(() => undefined);
     for (const path of [...candidates.keys()]) forgetCandidate(path);
     // Everything that was in a vanished folder is gone: what is there when it returns is new.
@@ -256,9 +259,9 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
     await new Promise<void>((resolveReady) => {
       current.once('ready', resolveReady);
       // A watcher that failed before its initial scan ended never becomes ready.
-      current.once('error', () => resolveReady());
-      current.once('unlinkDir', () => resolveReady());
+      abandonStart = resolveReady;
     });
+    abandonStart = undefined;
     initialScanDone = true;
     if (watcher === current) outageReported = false;
     await Promise.all(initialChecks);
@@ -274,6 +277,7 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
       for (const path of [...candidates.keys()]) forgetCandidate(path);
       const current = watcher;
       watcher = undefined;
+      abandonStart?.();
       await current?.close();
     },
   };
