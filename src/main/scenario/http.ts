@@ -79,8 +79,10 @@ export function readRetryAfterMs(headers: Headers, body: unknown): number | unde
     const date = Date.parse(header);
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
-  if (typeof body === 'object' && body !== null) {
-    const remaining = Number((body as { remainingSeconds?: unknown }).remainingSeconds);
+  // Cooldown 429s say it at the top level or inside `details`.
+  for (const holder of [body, (body as { details?: unknown } | undefined)?.details]) {
+    if (typeof holder !== 'object' || holder === null || !('remainingSeconds' in holder)) continue;
+    const remaining = Number(holder.remainingSeconds);
     if (Number.isFinite(remaining) && remaining >= 0) return remaining * 1000;
   }
   return undefined;

@@ -4,7 +4,7 @@ export type { DownloadOptions, DownloadResult } from './download.js';
 export { ScenarioError } from './errors.js';
 export type { ScenarioErrorCode, SubmissionTrace } from './errors.js';
 export type { RetryPolicy } from './http.js';
-export { TERMINAL_JOB_STATUSES, isTerminalJob } from './jobs.js';
+export { TERMINAL_JOB_STATUSES, isTerminalJob, jobFailureReason } from './jobs.js';
 export type { JobsPage, ListJobsQuery, PollInterval, WaitForJobOptions } from './jobs.js';
 export type { ScenarioAsset, ScenarioJob, ScenarioModel } from './schemas.js';
 export { INLINE_UPLOAD_MAX_BYTES } from './upload.js';

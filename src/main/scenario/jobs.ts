@@ -1,4 +1,4 @@
-import { ScenarioError, abortedError } from './errors.js';
+import { ScenarioError, abortedError, readServerMessage } from './errors.js';
 import type { ScenarioHttp } from './http.js';
 import { pause } from './http.js';
 import type { ScenarioJob } from './schemas.js';
@@ -9,6 +9,12 @@ export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set(['success', 'f
 
 export function isTerminalJob(job: ScenarioJob): boolean {
   return TERMINAL_JOB_STATUSES.has(job.status);
+}
+
+/** Why a job failed, in Scenario's words, if it said (`metadata.output.error` and the like). */
+export function jobFailureReason(job: ScenarioJob): string | undefined {
+  const metadata: Record<string, unknown> = job.metadata ?? {};
+  return readServerMessage(metadata.output) ?? readServerMessage(metadata) ?? readServerMessage(job);
 }
 
 export interface PollInterval {
