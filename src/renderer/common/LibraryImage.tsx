@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import { useAppStore } from '../stores';
+import { libraryUrl } from './libraryUrl';
+
+/**
+ * An image from the library. A missing file (deleted on disk, not yet downloaded) becomes a
+ * quiet placeholder instead of the browser's broken-image icon.
+ */
+export function LibraryImage({ relPath, alt, className, eager = false }: { relPath: string | null; alt: string; className?: string; eager?: boolean }) {
+  const info = useAppStore((state) => state.info);
+  const src = libraryUrl(info, relPath);
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  if (!src || failedSrc === src) {
+    return (
+      <div className={`image-missing ${className ?? ''}`} role="img" aria-label={`${alt} (file missing)`} data-testid="image-missing">
+        <span aria-hidden="true">◌</span>
+      </div>
+    );
+  }
+  return (
+    <img
+      src={src}
+      alt={alt}
+      className={className}
+      loading={eager ? 'eager' : 'lazy'}
+      decoding="async"
+      draggable={false}
+      onError={() => setFailedSrc(src)}
+    />
+  );
+}

@@ -1,0 +1,27 @@
+import { useAppStore } from '../stores';
+
+export function Toasts() {
+  const { toasts, dismiss } = useAppStore((state) => ({ toasts: state.toasts, dismiss: state.dismissToast }));
+  return (
+    <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast ${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'} data-testid="toast">
+          <span>{toast.message}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                dismiss(toast.id);
+                void toast.action?.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>×</button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import type { GenerationDetail } from '../../shared/ipc/contract';
+import type { Preset } from '../../shared/preset';
+import { CopyButton } from '../common/CopyButton';
+import { LibraryImage } from '../common/LibraryImage';
+import { SimulatedBadge } from '../common/SimulatedBadge';
+import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
+import { useAppStore, useApi, useGallery, usePresets } from '../stores';
+import { useGenerationDetail } from './useGenerationDetail';
+
+/** Everything about one generation, and what can be done with it next. */
+export function DetailPanel() {
+  const { id, item, openDetail, openCompare } = useGallery((state) => ({
+    id: state.detailId,
+    item: state.items.find((candidate) => candidate.id === state.detailId),
+    openDetail: state.openDetail,
+    openCompare: state.openCompare,
+  }));
+  // Re-read after the generation changes (a job finishing, a new tag).
+  const { detail, error } = useGenerationDetail(id, item);
+  if (!id) return null;
+
+  return (
+    <aside className="detail-panel" aria-label="Generation details">
+      <header className="panel-header">
+        <h2>{detail?.presetName ?? 'Generation'}</h2>
+        <SimulatedBadge />
+        <button type="button" className="icon-button" aria-label="Close details" onClick={() => openDetail(null)}>×</button>
+      </header>
+      {error && <p className="inline-error" role="alert">{error}</p>}
+      {!detail && !error && <p className="muted">Loading…</p>}
+      {detail && <DetailBody detail={detail} onCompare={() => openCompare(detail.id, null)} />}
+    </aside>
+  );
+}
+
+function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare: () => void }) {
+  const api = useApi();
+  const reportError = useAppStore((state) => state.reportError);
+  const toast = useAppStore((state) => state.toast);
+  const startNewPreset = usePresets((state) => state.startNew);
+  const parameters = JSON.stringify(detail.request ?? detail.preset, null, 2);
+
+  const run = (label: string, action: () => Promise<unknown>) => async () => {
+    try {
+      await action();
+      toast({ message: label, tone: 'info' });
+    } catch (error) {
+      reportError(error);
+    }
+  };
+
+  return (
+    <div className="detail-body">
+      <div className="detail-images">
+        <figure>
+          <LibraryImage relPath={detail.inputRelPath} alt="Control image" className="detail-image" />
+          <figcaption>Control · {detail.inputName}</figcaption>
+        </figure>
+        {detail.images.map((image, index) => (
+          <figure key={image.relPath}>
+            <LibraryImage relPath={image.thumbRelPath ?? image.relPath} alt={`Output ${index + 1}`} className="detail-image" />
+            <figcaption>
+              Output {index + 1}
+              {image.width && image.height ? ` · ${image.width}×${image.height}` : ''}
+              <button type="button" className="link-button" onClick={run('Opened.', () => api.library.openFile({ relPath: image.relPath }))}>Open</button>
+              <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: image.relPath }))}>Reveal</button>
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+
+      <div className="button-row">
+        <button type="button" className="button primary" onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
+          Reproduce exactly
+        </button>
+        <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
+          Vary seed
+        </button>
+        <button type="button" className="button" onClick={() => startNewPreset(presetFrom(detail.preset, detail.seed))}>
+          Use as preset
+        </button>
+        <button type="button" className="button" onClick={onCompare} disabled={detail.images.length === 0}>
+          Compare with control
+        </button>
+      </div>
+
+      <dl className="facts">
+        <dt>State</dt>
+        <dd>{stateLabel(detail.state)}</dd>
+        {detail.error && (
+          <>
+            <dt>Why it failed</dt>
+            <dd className="inline-error">{detail.error.userMessage}</dd>
+          </>
+        )}
+        <dt>Seed</dt>
+        <dd>
+          <code>{detail.seed ?? 'random'}</code> {detail.seed && <CopyButton text={detail.seed} label="Copy seed" />}
+        </dd>
+        <dt>Preset</dt>
+        <dd>{`${detail.presetName} (version ${detail.presetVersion})`}</dd>
+        <dt>Model</dt>
+        <dd><code>{detail.modelId}</code></dd>
+        <dt>Modality</dt>
+        <dd><code>{detail.modality}</code></dd>
+        <dt>Cost</dt>
+        <dd>{creativeUnits(detail.creativeUnitsCost)}</dd>
+        <dt>Created</dt>
+        <dd>{dateTime(detail.createdAt)}</dd>
+        <dt>Completed</dt>
+        <dd>{`${dateTime(detail.completedAt)} (${duration(detail.createdAt, detail.completedAt)})`}</dd>
+        <dt>Generation id</dt>
+        <dd><code>{detail.id}</code></dd>
+        <dt>Job id</dt>
+        <dd><code>{detail.jobId ?? '—'}</code></dd>
+        <dt>Asset ids</dt>
+        <dd>{detail.images.map((image) => image.assetId).filter(Boolean).join(', ') || '—'}</dd>
+        <dt>Control image hash</dt>
+        <dd><code className="ellipsis" title={detail.inputSha256}>{detail.inputSha256}</code></dd>
+        {detail.tags.length > 0 && (
+          <>
+            <dt>Tags</dt>
+            <dd>{detail.tags.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+
+      <section aria-label="Parameters as sent">
+        <div className="section-title">
+          <h3>Parameters as sent</h3>
+          <CopyButton text={parameters} label="Copy parameters as JSON" />
+        </div>
+        <pre className="json" data-testid="request-json">{parameters}</pre>
+      </section>
+
+      <section aria-label="History">
+        <h3>History</h3>
+        <ol className="history">
+          {detail.history.map((entry, index) => (
+            <li key={`${entry.at}-${index}`}>
+              <span>{stateLabel(entry.state)}</span> <span className="muted">{dateTime(entry.at)}</span>
+              {entry.message && <div className="muted">{entry.message}</div>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+/** The preset a generation used, pinned to the seed it used, as the start of a new preset. */
+export function presetFrom(preset: Preset, seed: string | null): Partial<Preset> {
+  return { ...preset, name: `${preset.name} (from history)`.slice(0, 80), ...(seed ? { seed } : {}) };
+}

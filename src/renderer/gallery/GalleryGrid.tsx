@@ -1,0 +1,96 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { dayLabel } from '../common/format';
+import { useGallery } from '../stores';
+import { galleryRows } from './galleryRows';
+import { GalleryTile } from './GalleryTile';
+
+const TILE = 184;
+const GAP = 8;
+const DAY_HEADER = 40;
+/** Rows rendered beyond the viewport: enough to hide scroll jank, few enough to keep <img> count low. */
+const OVERSCAN = 2;
+/** Ask for the next page this many rows before the end. */
+const PREFETCH_ROWS = 6;
+
+/**
+ * The whole history as one virtual list of rows: only the rows on screen (plus a small overscan)
+ * exist in the DOM, so 100,000 generations cost as much to draw as one screenful.
+ */
+export function GalleryGrid() {
+  const { items, loading, complete, loadError, loadMore } = useGallery((state) => ({
+    items: state.items,
+    loading: state.loading,
+    complete: state.complete,
+    loadError: state.loadError,
+    loadMore: state.loadMore,
+  }));
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(scrollRef);
+  const columns = Math.max(1, Math.floor((width - GAP) / (TILE + GAP)));
+  const rows = useMemo(() => galleryRows(items, columns), [items, columns]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? DAY_HEADER : TILE + GAP),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: OVERSCAN,
+    // Lets the first screen render before the browser has measured the scroll container.
+    initialRect: { width: 1200, height: 900 },
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastVisible = virtualRows[virtualRows.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (!complete && !loading && lastVisible >= rows.length - PREFETCH_ROWS) void loadMore();
+  }, [lastVisible, rows.length, complete, loading, loadMore]);
+
+  return (
+    <div ref={scrollRef} className="gallery-scroll" role="grid" aria-label="Generations" aria-rowcount={rows.length} aria-busy={loading}>
+      {items.length === 0 && (
+        <div className="gallery-empty" role="status">
+          {loading ? 'Loading your history…' : (loadError ?? 'Nothing here yet. Drop a control image into a watched folder, or loosen the filters.')}
+        </div>
+      )}
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualRows.map((virtualRow) => {
+          const row = rows[virtualRow.index];
+          if (!row) return null;
+          return (
+            <div
+              key={virtualRow.key}
+              role="row"
+              className={row.kind === 'day' ? 'day-header' : 'tile-row'}
+              style={{ transform: `translateY(${virtualRow.start}px)`, height: virtualRow.size }}
+            >
+              {row.kind === 'day' ? (
+                <h2 role="rowheader" aria-label={dayLabel(row.day)}>
+                  {dayLabel(row.day)}
+                </h2>
+              ) : (
+                row.items.map((item) => <GalleryTile key={item.id} item={item} />)
+              )}
+            </div>
+          );
+        })}
+      </div>
+      {loadError && items.length > 0 && <p className="inline-error">{loadError}</p>}
+    </div>
+  );
+}
+
+function useElementWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(1200);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth || 1200);
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(entry.contentRect.width);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}

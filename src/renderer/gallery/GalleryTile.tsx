@@ -1,0 +1,59 @@
+import { memo, type MouseEvent } from 'react';
+import { LibraryImage } from '../common/LibraryImage';
+import { SimulatedBadge } from '../common/SimulatedBadge';
+import { stateLabel } from '../common/format';
+import { useGallery } from '../stores';
+import type { GalleryItem } from '../stores/galleryItem';
+
+/** One generation in the grid: its first output (or its control image while in flight). */
+export const GalleryTile = memo(function GalleryTile({ item }: { item: GalleryItem }) {
+  const { selected, select, openDetail, openLightbox } = useGallery((state) => ({
+    selected: state.selectedIds.has(item.id),
+    select: state.select,
+    openDetail: state.openDetail,
+    openLightbox: state.openLightbox,
+  }));
+
+  const onClick = (event: MouseEvent) => {
+    if (event.shiftKey) return select(item.id, 'range');
+    if (event.ctrlKey || event.metaKey) return select(item.id, 'toggle');
+    select(item.id, 'only');
+    openDetail(item.id);
+  };
+
+  const done = item.state === 'done';
+  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating}` : ''}`;
+  return (
+    <div
+      role="gridcell"
+      aria-selected={selected}
+      aria-label={label}
+      tabIndex={0}
+      className={`tile${selected ? ' selected' : ''}${done ? '' : ` state-${item.state}`}`}
+      data-testid="gallery-tile"
+      data-generation-id={item.id}
+      title={item.promptPreview}
+      onClick={onClick}
+      onDoubleClick={() => openLightbox(item.id)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') openLightbox(item.id);
+        else if (event.key === ' ') {
+          event.preventDefault();
+          select(item.id, event.shiftKey ? 'range' : 'toggle');
+        }
+      }}
+    >
+      <LibraryImage relPath={done ? item.thumbRelPath : item.inputRelPath} alt={label} className="tile-image" />
+      <div className="tile-badges">
+        <SimulatedBadge />
+        {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}
+        {item.imageCount > 1 && <span className="badge">{item.imageCount}</span>}
+      </div>
+      <div className="tile-footer">
+        {item.favourite && <span className="favourite" aria-hidden="true">★</span>}
+        {item.rating > 0 && <span className="rating" aria-hidden="true">{'●'.repeat(item.rating)}</span>}
+        <span className="tile-name">{item.presetName}</span>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,94 @@
+import { useEffect } from 'react';
+import { LibraryImage } from '../common/LibraryImage';
+import { SimulatedBadge } from '../common/SimulatedBadge';
+import { stateLabel } from '../common/format';
+import { useGallery } from '../stores';
+
+export const LIGHTBOX_KEYS = '←/→ browse · F favourite · 1–5 rate · 0 clear rating · Delete trash · C compare with control · Esc close';
+
+/** One generation full-size, driven from the keyboard so an artist can sort a batch quickly. */
+export function Lightbox() {
+  const { item, position, total, stepLightbox, closeLightbox, setFavourite, setRating, trash, openCompare } = useGallery((state) => {
+    const index = state.items.findIndex((candidate) => candidate.id === state.lightboxId);
+    return {
+      item: index >= 0 ? state.items[index] : undefined,
+      position: index + 1,
+      total: state.items.length,
+      stepLightbox: state.stepLightbox,
+      closeLightbox: state.closeLightbox,
+      setFavourite: state.setFavourite,
+      setRating: state.setRating,
+      trash: state.trash,
+      openCompare: state.openCompare,
+    };
+  });
+
+  useEffect(() => {
+    if (!item) return;
+    const onKey = (event: KeyboardEvent) => {
+      // Typing in a field (a tag box behind the overlay) is not a command.
+      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const key = event.key;
+      let handled = true;
+      if (key === 'ArrowRight') stepLightbox(1);
+      else if (key === 'ArrowLeft') stepLightbox(-1);
+      else if (key === 'Escape') closeLightbox();
+      else if (key === 'f' || key === 'F') void setFavourite([item.id], !item.favourite);
+      else if (/^[0-5]$/.test(key)) void setRating([item.id], Number(key));
+      else if (key === 'Delete' || key === 'Backspace') void trash([item.id]);
+      else if (key === 'c' || key === 'C') openCompare(item.id, null);
+      else handled = false;
+      if (handled) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [item, stepLightbox, closeLightbox, setFavourite, setRating, trash, openCompare]);
+
+  if (!item) return null;
+  return (
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label="Lightbox">
+      <button type="button" className="lightbox-nav previous" aria-label="Previous" onClick={() => stepLightbox(-1)} disabled={position <= 1}>‹</button>
+      <figure className="lightbox-figure">
+        <LibraryImage
+          key={item.id}
+          relPath={item.state === 'done' ? item.imageRelPath : item.inputRelPath}
+          alt={`${item.presetName}: ${item.inputName}`}
+          className="lightbox-image"
+          eager
+        />
+        <figcaption>
+          <span className="lightbox-title">{item.presetName}</span>
+          <span className="muted">{item.inputName}</span>
+          <SimulatedBadge />
+          {item.state !== 'done' && <span className="badge">{stateLabel(item.state)}</span>}
+          <button
+            type="button"
+            className={`icon-button${item.favourite ? ' active' : ''}`}
+            aria-pressed={item.favourite}
+            aria-label="Favourite"
+            onClick={() => void setFavourite([item.id], !item.favourite)}
+          >
+            {item.favourite ? '★' : '☆'}
+          </button>
+          <span className="rating-buttons" role="group" aria-label="Rating">
+            {[1, 2, 3, 4, 5].map((rating) => (
+              <button
+                key={rating}
+                type="button"
+                className={`rating-dot${rating <= item.rating ? ' on' : ''}`}
+                aria-label={`Rate ${rating}`}
+                aria-pressed={rating <= item.rating}
+                onClick={() => void setRating([item.id], item.rating === rating ? 0 : rating)}
+              />
+            ))}
+          </span>
+          <span className="muted">{`${position} / ${total}`}</span>
+          <span className="muted keys">{LIGHTBOX_KEYS}</span>
+        </figcaption>
+      </figure>
+      <button type="button" className="lightbox-nav next" aria-label="Next" onClick={() => stepLightbox(1)} disabled={position >= total}>›</button>
+      <button type="button" className="lightbox-close" aria-label="Close" onClick={closeLightbox}>×</button>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { useState } from 'react';
+import type { ModelInfo } from '../../shared/ipc/contract';
+import { FAMILY_RULES } from '../../shared/preset';
+import { usePresets } from '../stores';
+
+/** ControlNet-capable models with thumbnails and family; the id field also takes a model not listed. */
+export function ModelPicker({ value, onChange }: { value: string; onChange: (modelId: string) => void }) {
+  const { models, fromCache, loadModels } = usePresets((state) => ({ models: state.models, fromCache: state.modelsFromCache, loadModels: state.loadModels }));
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const shown = needle ? models.filter((model) => `${model.name} ${model.id}`.toLowerCase().includes(needle)) : models;
+
+  return (
+    <div className="model-picker">
+      <div className="model-picker-tools">
+        <input type="search" aria-label="Filter models" placeholder="Filter models…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        <button type="button" className="button small" onClick={() => void loadModels(true)}>Refresh</button>
+        {fromCache && <span className="hint">Offline copy of the model list.</span>}
+      </div>
+      <div className="model-grid" role="radiogroup" aria-label="Models">
+        {shown.map((model) => <ModelCard key={model.id} model={model} checked={model.id === value} onPick={() => onChange(model.id)} />)}
+        {models.length === 0 && <p className="hint">No models listed yet: check the connection in Settings, or type a model id.</p>}
+      </div>
+    </div>
+  );
+}
+
+function ModelCard({ model, checked, onPick }: { model: ModelInfo; checked: boolean; onPick: () => void }) {
+  return (
+    <button type="button" role="radio" aria-checked={checked} className={`model-card${checked ? ' selected' : ''}`} onClick={onPick} data-testid="model-card">
+      {model.thumbnailUrl ? <img src={model.thumbnailUrl} alt="" loading="lazy" /> : <span className="model-thumb-missing" aria-hidden="true" />}
+      <span className="model-name">{model.name}</span>
+      <span className="badge">{FAMILY_RULES[model.family].label}</span>
+    </button>
+  );
+}

@@ -1,0 +1,246 @@
+import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
+import type { CostEstimate, PresetDetail } from '../../shared/ipc/contract';
+import {
+  FAMILY_RULES, GENERIC_DEFAULTS, SCHEDULERS, defaultsFor, randomSeed, validatePreset,
+  type ModelFamily, type Preset, type PresetInput,
+} from '../../shared/preset';
+import { userMessageOf } from '../common/errors';
+import { creativeUnits, dateTime } from '../common/format';
+import { useDebounced } from '../common/useDebounced';
+import { useApi, usePresets } from '../stores';
+import { ConceptsEditor } from './ConceptsEditor';
+import { Field, controlProps } from './Field';
+import { ModalityBuilder } from './ModalityBuilder';
+import { ModelPicker } from './ModelPicker';
+
+export type PresetDraft = Partial<PresetInput>;
+type NumberField = 'guidance' | 'numInferenceSteps' | 'numSamples' | 'width' | 'height' | 'negativePromptStrength' | 'controlStart' | 'controlEnd';
+
+/** Edits wait this long before asking the engine what a run would cost. */
+const COST_DEBOUNCE_MS = 400;
+
+interface Props {
+  initial: PresetDraft;
+  detail: PresetDetail | null;
+  /** The family when the model is not in the list (offline); the list wins when it knows the model. */
+  fallbackFamily: ModelFamily | null;
+  onSave(preset: Preset): Promise<unknown>;
+}
+
+/** The preset form: every field validated as the artist types, with the message under the field. */
+export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
+  const models = usePresets((state) => state.models);
+  const [draft, setDraft] = useState<PresetDraft>(initial);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  const model = models.find((candidate) => candidate.id === draft.modelId);
+  const family = model?.family ?? (draft.modelId === initial.modelId ? fallbackFamily : null);
+  const validation = useMemo(() => validatePreset(draft, family ? { family } : {}), [draft, family]);
+  const allErrors = useMemo(() => {
+    const map = new Map<string, string>();
+    if (!validation.ok) for (const issue of validation.issues) if (!map.has(issue.field)) map.set(issue.field, issue.message);
+    return map;
+  }, [validation]);
+  // Messages appear for a field once it has been edited, and for all after a save attempt.
+  const errors = useMemo(
+    () => new Map([...allErrors].filter(([field]) => showAll || touched.has(field.split('.')[0] ?? field))),
+    [allErrors, showAll, touched],
+  );
+  const error = (field: string) => errors.get(field);
+
+  const set = (patch: PresetDraft) => {
+    setDraft((previous) => ({ ...previous, ...patch }));
+    setTouched((previous) => new Set([...previous, ...Object.keys(patch)]));
+  };
+  const text = (field: 'name' | 'prompt' | 'negativePrompt' | 'baseModelId') => ({
+    ...controlProps(field, error(field)),
+    value: draft[field] ?? '',
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set({ [field]: event.target.value }),
+  });
+  const number = (field: NumberField, placeholder?: number) => ({
+    ...controlProps(field, error(field)),
+    type: 'number',
+    inputMode: 'decimal' as const,
+    placeholder: placeholder === undefined ? '' : String(placeholder),
+    value: draft[field] === undefined || Number.isNaN(draft[field]) ? '' : String(draft[field]),
+    // An emptied box means "use the default", so the field leaves the preset.
+    onChange: (event: ChangeEvent<HTMLInputElement>) => set({ [field]: event.target.value === '' ? undefined : Number(event.target.value) }),
+  });
+
+  const rules = family ? FAMILY_RULES[family] : null;
+  const defaults = family ? defaultsFor(family) : { ...GENERIC_DEFAULTS, guidance: undefined };
+  const seedFixed = draft.seed !== undefined;
+
+  return (
+    <form
+      className="preset-form"
+      aria-label="Preset"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setShowAll(true);
+        if (!validation.ok) return;
+        setSaving(true);
+        void onSave(validation.preset).finally(() => setSaving(false));
+      }}
+    >
+      <Field field="name" label="Name" error={error('name')}>
+        <input {...text('name')} maxLength={200} />
+      </Field>
+
+      <Field field="modelId" label="Model id" error={error('modelId')} hint={rules ? `Family: ${rules.label}` : 'Pick a model below or type its id.'}>
+        <input {...controlProps('modelId', error('modelId'))} value={draft.modelId ?? ''} onChange={(event) => set({ modelId: event.target.value })} />
+      </Field>
+      <ModelPicker value={draft.modelId ?? ''} onChange={(modelId) => set({ modelId })} />
+
+      <Field field="prompt" label="Prompt" error={error('prompt')}>
+        <textarea {...text('prompt')} rows={3} />
+      </Field>
+
+      <Field field="modality" label="Modality" error={error('modality')} hint={rules ? undefined : 'For example canny, or depth:0.5,pose:1'}>
+        <ModalityBuilder family={family} value={draft.modality ?? ''} onChange={(modality) => set({ modality })} describedBy={error('modality') ? 'preset-error-modality' : undefined} />
+      </Field>
+
+      <div className="field-grid">
+        <Field field="width" label="Width" error={error('width')} hint={rules ? `${rules.size.min}–${rules.size.max}, multiple of ${rules.sizeMultiple}` : undefined}>
+          <input {...number('width', defaults.width)} step={8} />
+        </Field>
+        <Field field="height" label="Height" error={error('height')}>
+          <input {...number('height', defaults.height)} step={8} />
+        </Field>
+        <Field field="guidance" label="Guidance" error={error('guidance')} hint={rules ? `${rules.guidance.min}–${rules.guidance.max}` : undefined}>
+          <input {...number('guidance', defaults.guidance)} step={0.5} />
+        </Field>
+        <Field field="numInferenceSteps" label="Steps" error={error('numInferenceSteps')}>
+          <input {...number('numInferenceSteps', defaults.numInferenceSteps)} />
+        </Field>
+        <Field field="numSamples" label="Images per run" error={error('numSamples')}>
+          <input {...number('numSamples', defaults.numSamples)} />
+        </Field>
+        <Field field="scheduler" label="Scheduler" error={error('scheduler')}>
+          <select
+            {...controlProps('scheduler', error('scheduler'))}
+            value={draft.scheduler ?? ''}
+            onChange={(event) => set({ scheduler: event.target.value ? (event.target.value as PresetInput['scheduler']) : undefined })}
+          >
+            <option value="">Model default</option>
+            {SCHEDULERS.map((scheduler) => <option key={scheduler} value={scheduler}>{scheduler}</option>)}
+          </select>
+        </Field>
+      </div>
+
+      <Field field="negativePrompt" label="Negative prompt" error={error('negativePrompt')}>
+        <textarea {...text('negativePrompt')} rows={2} />
+      </Field>
+      {(rules?.negativePromptNeedsStrength || draft.negativePromptStrength !== undefined) && (
+        <Field field="negativePromptStrength" label="Negative prompt strength" error={error('negativePromptStrength')}>
+          <input {...number('negativePromptStrength')} step={0.1} />
+        </Field>
+      )}
+
+      {(rules?.allowsControlWindow || draft.controlStart !== undefined || draft.controlEnd !== undefined) && (
+        <div className="field-grid">
+          <Field field="controlStart" label="Control start" error={error('controlStart')}>
+            <input {...number('controlStart')} step={0.05} />
+          </Field>
+          <Field field="controlEnd" label="Control end" error={error('controlEnd')}>
+            <input {...number('controlEnd')} step={0.05} />
+          </Field>
+        </div>
+      )}
+
+      <fieldset className="field">
+        <legend>Seed</legend>
+        <label className="checkbox">
+          <input type="radio" name="seed-mode" checked={!seedFixed} onChange={() => set({ seed: undefined })} />
+          Random for every run
+        </label>
+        <label className="checkbox">
+          <input type="radio" name="seed-mode" checked={seedFixed} onChange={() => set({ seed: randomSeed() })} />
+          Fixed
+        </label>
+        {seedFixed && (
+          <input {...controlProps('seed', error('seed'))} aria-label="Seed" value={draft.seed ?? ''} onChange={(event) => set({ seed: event.target.value })} />
+        )}
+        {error('seed') && <p className="field-error" id="preset-error-seed" data-testid="field-error-seed">{error('seed')}</p>}
+      </fieldset>
+
+      <fieldset className="field">
+        <legend>Concepts (LoRA)</legend>
+        <ConceptsEditor value={draft.concepts ?? []} onChange={(concepts) => set({ concepts: concepts.length ? concepts as PresetInput['concepts'] : undefined })} errors={errors} />
+      </fieldset>
+
+      {(draft.baseModelId !== undefined || model?.type.toLowerCase().endsWith('-lora')) && (
+        <Field field="baseModelId" label="Base model" error={error('baseModelId')}>
+          <input {...text('baseModelId')} />
+        </Field>
+      )}
+
+      {[...errors].filter(([field]) => !KNOWN_FIELDS.has(field.split('.')[0] ?? field)).map(([field, message]) => (
+        <p key={field} className="field-error" data-testid={`field-error-${field}`}>{message}</p>
+      ))}
+
+      <CostPerRun validated={validation.ok ? validation.preset : null} />
+
+      <div className="button-row sticky-actions">
+        <button type="submit" className="button primary" disabled={saving}>{detail ? 'Save new version' : 'Create preset'}</button>
+        {!validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${allErrors.size} ${allErrors.size === 1 ? 'field' : 'fields'} to save.`}</span>}
+      </div>
+
+      {detail && <PresetUsage detail={detail} />}
+    </form>
+  );
+}
+
+/** Fields with a control of their own; any other issue (an unknown key from an import) is listed at the end. */
+const KNOWN_FIELDS = new Set([
+  'name', 'modelId', 'prompt', 'modality', 'width', 'height', 'guidance', 'numInferenceSteps', 'numSamples', 'scheduler',
+  'negativePrompt', 'negativePromptStrength', 'controlStart', 'controlEnd', 'seed', 'concepts', 'baseModelId',
+]);
+
+function CostPerRun({ validated }: { validated: Preset | null }) {
+  const api = useApi();
+  const settled = useDebounced(validated, COST_DEBOUNCE_MS);
+  const [cost, setCost] = useState<{ estimate: CostEstimate | null; error: string | null; for: Preset | null }>({ estimate: null, error: null, for: null });
+  useEffect(() => {
+    if (!settled) return;
+    let current = true;
+    api.presets
+      .dryRunCost({ preset: settled })
+      .then((estimate) => current && setCost({ estimate, error: null, for: settled }))
+      .catch((error: unknown) => current && setCost({ estimate: null, error: userMessageOf(error), for: settled }));
+    return () => {
+      current = false;
+    };
+  }, [api, settled]);
+
+  let message: string;
+  if (!validated) message = 'Fix the fields above to see what a run costs.';
+  else if (cost.for !== validated) message = 'Estimating the cost…';
+  else if (cost.error) message = cost.error;
+  else message = `${creativeUnits(cost.estimate?.creativeUnitsCost ?? null)} per run${cost.estimate?.creativeUnitsDiscount ? ` (discount ${creativeUnits(cost.estimate.creativeUnitsDiscount)})` : ''}`;
+  return <p className="cost" role="status" aria-label="Cost per run">{message}</p>;
+}
+
+function PresetUsage({ detail }: { detail: PresetDetail }) {
+  return (
+    <div className="preset-usage">
+      <section aria-label="Version history">
+        <h3>Versions</h3>
+        <ol className="history">
+          {[...detail.versions].reverse().map((version) => (
+            <li key={version.version}>{`Version ${version.version}`} <span className="muted">{dateTime(version.createdAt)}</span></li>
+          ))}
+        </ol>
+      </section>
+      <section aria-label="Folders using this preset">
+        <h3>Folders using it</h3>
+        {detail.folders.length === 0 ? <p className="muted">No watched folder uses this preset yet.</p> : (
+          <ul>{detail.folders.map((folder) => <li key={folder.id}><code>{folder.path}</code></li>)}</ul>
+        )}
+      </section>
+    </div>
+  );
+}

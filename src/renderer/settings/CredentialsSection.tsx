@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { useSettings } from '../stores';
+
+/** The Scenario API key and secret. The secret is sent once to the engine and never shown again. */
+export function CredentialsSection() {
+  const { credentials, connection, testing, save, clear, test } = useSettings((state) => ({
+    credentials: state.credentials,
+    connection: state.connection,
+    testing: state.testingConnection,
+    save: state.saveCredentials,
+    clear: state.clearCredentials,
+    test: state.testConnection,
+  }));
+  const [apiKey, setApiKey] = useState('');
+  const [apiSecret, setApiSecret] = useState('');
+
+  return (
+    <section className="card" aria-labelledby="credentials-title">
+      <h2 id="credentials-title">Scenario account</h2>
+      {credentials && !credentials.backendOk && <p className="inline-error" role="alert">{credentials.backendMessage}</p>}
+      <p className="muted">
+        {credentials?.stored ? `A key is saved (…${credentials.apiKeyHint ?? ''}).` : 'No key saved yet. Make one in Scenario under API keys; the secret is shown only once there.'}
+      </p>
+      <form
+        className="form-grid"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save(apiKey, apiSecret).then((saved) => {
+            if (saved) {
+              setApiKey('');
+              setApiSecret('');
+            }
+          });
+        }}
+      >
+        <label htmlFor="api-key">API key</label>
+        <input id="api-key" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
+        <label htmlFor="api-secret">API secret</label>
+        <input id="api-secret" type="password" autoComplete="off" value={apiSecret} onChange={(event) => setApiSecret(event.target.value)} />
+        <div className="button-row">
+          <button type="submit" className="button primary" disabled={!apiKey.trim() || !apiSecret.trim()}>Save key</button>
+          <button type="button" className="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
+          {credentials?.stored && <button type="button" className="button ghost" onClick={() => void clear()}>Forget key</button>}
+        </div>
+      </form>
+      {connection && (
+        <p className={connection.ok ? 'ok' : 'inline-error'} role="status" data-testid="connection-result">
+          {connection.message}
+          {connection.latencyMs !== null && <span className="muted">{` (${Math.round(connection.latencyMs)} ms)`}</span>}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import { useAppStore, useSettings } from '../stores';
+
+const DONE_KEY = 'scenario-hotfolder.first-run-done';
+
+/**
+ * The first thing a new user sees: try everything on the built-in simulator (no account), or
+ * connect a Scenario key. Shown until one is chosen, and never once a key is saved.
+ */
+export function FirstRun() {
+  const { credentials, load } = useSettings((state) => ({ credentials: state.credentials, load: state.load }));
+  const { usingSimulator, show } = useAppStore((state) => ({ usingSimulator: state.info?.usingSimulator ?? false, show: state.show }));
+  const [done, setDone] = useState(() => localStorage.getItem(DONE_KEY) === 'yes');
+  useEffect(() => {
+    if (!done) void load();
+  }, [done, load]);
+  if (done || !credentials || credentials.stored) return null;
+
+  const finish = () => {
+    localStorage.setItem(DONE_KEY, 'yes');
+    setDone(true);
+  };
+
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="first-run-title">
+        <h1 id="first-run-title">Welcome to Scenario Hot Folder</h1>
+        <p>
+          Save a pose, depth, canny or sketch map into a watched folder: each one is generated with your preset on Scenario, and every
+          result lands in a searchable history you can reproduce exactly.
+        </p>
+        <div className="choice-grid">
+          <div className="choice">
+            <h2>Try it without an account</h2>
+            {usingSimulator ? (
+              <>
+                <p>The built-in simulator answers like Scenario, offline and free. Its results are labelled “Simulated” everywhere.</p>
+                <button type="button" className="button primary" onClick={finish}>Try with the simulator</button>
+              </>
+            ) : (
+              <p className="muted">Start the app with the built-in simulator (for example <code>npm run demo</code>) to try everything offline; its results are labelled “Simulated”.</p>
+            )}
+          </div>
+          <div className="choice">
+            <h2>Connect my Scenario account</h2>
+            <p>Paste an API key and secret from Scenario; they are kept in your system's keychain.</p>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                finish();
+                show('settings');
+              }}
+            >
+              Enter my API key
+            </button>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { createStore } from 'zustand/vanilla';
+import type { Api } from '../../shared/ipc/client';
+import type { AppInfo } from '../../shared/ipc/contract';
+import { userMessageOf } from '../common/errors';
+
+export type Screen = 'gallery' | 'presets' | 'queue' | 'settings';
+
+export interface Toast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+  /** A single follow-up the person can take, e.g. "Undo". */
+  action?: { label: string; run: () => void | Promise<void> };
+}
+
+export interface AppState {
+  info: AppInfo | null;
+  loadError: string | null;
+  screen: Screen;
+  toasts: Toast[];
+  load(): Promise<void>;
+  show(screen: Screen): void;
+  toast(toast: Omit<Toast, 'id'>, lifetimeMs?: number): number;
+  /** Shows a failed call's message; every store reports errors through here. */
+  reportError(error: unknown): void;
+  dismissToast(id: number): void;
+}
+
+export function createAppStore(api: Api) {
+  let nextToastId = 1;
+  return createStore<AppState>()((set, get) => ({
+    info: null,
+    loadError: null,
+    screen: 'gallery',
+    toasts: [],
+    async load() {
+      try {
+        set({ info: await api.app.info(), loadError: null });
+      } catch (error) {
+        set({ loadError: userMessageOf(error) });
+      }
+    },
+    show(screen) {
+      set({ screen });
+    },
+    toast(toast, lifetimeMs = 6000) {
+      const id = nextToastId++;
+      set({ toasts: [...get().toasts, { ...toast, id }] });
+      setTimeout(() => get().dismissToast(id), lifetimeMs);
+      return id;
+    },
+    reportError(error) {
+      get().toast({ message: userMessageOf(error), tone: 'error' }, 10_000);
+    },
+    dismissToast(id) {
+      set({ toasts: get().toasts.filter((toast) => toast.id !== id) });
+    },
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

@@ -1,0 +1,320 @@
+import { createStore } from 'zustand/vanilla';
+import type { Api } from '../../shared/ipc/client';
+import type { GenerationFacets, GenerationFilters, GenerationSummary } from '../../shared/ipc/contract';
+import type { ModelFamily } from '../../shared/preset/families';
+import { userMessageOf } from '../common/errors';
+import type { AppStore } from './appStore';
+import { toGalleryItem, type GalleryItem } from './galleryItem';
+
+/** Small first page so the first screen of thumbnails arrives fast; bigger pages after. */
+const FIRST_PAGE = 120;
+const NEXT_PAGE = 300;
+/** Above this many changed tiles a reload is cheaper than one detail call per tile. */
+const PATCH_LIMIT = 50;
+
+export type SelectMode = 'only' | 'toggle' | 'range';
+
+export interface GalleryQuery {
+  filters: GenerationFilters;
+  search: string;
+  /** Not a server filter: the family picker fills `filters.modelIds` with that family's models. */
+  family: ModelFamily | null;
+}
+
+export interface GalleryState {
+  query: GalleryQuery;
+  items: GalleryItem[];
+  nextCursor: string | null;
+  /** True once the last page has arrived. */
+  complete: boolean;
+  loading: boolean;
+  loadError: string | null;
+  facets: GenerationFacets | null;
+  selectedIds: ReadonlySet<string>;
+  /** Where a shift-click range starts. */
+  anchorId: string | null;
+  lightboxId: string | null;
+  detailId: string | null;
+  /** Two generations side by side, or a generation against its control image (second null). */
+  compare: { leftId: string; rightId: string | null } | null;
+
+  setQuery(patch: Partial<GalleryQuery>): Promise<void>;
+  reload(): Promise<void>;
+  loadMore(): Promise<void>;
+  select(id: string, mode: SelectMode): void;
+  selectNone(): void;
+  openLightbox(id: string): void;
+  closeLightbox(): void;
+  /** Moves the lightbox by `delta` items; loads the next page when it reaches the end. */
+  stepLightbox(delta: number): void;
+  openDetail(id: string | null): void;
+  openCompare(leftId: string, rightId: string | null): void;
+  closeCompare(): void;
+  setFavourite(ids: string[], favourite: boolean): Promise<void>;
+  setRating(ids: string[], rating: number): Promise<void>;
+  addTag(ids: string[], tag: string): Promise<void>;
+  trash(ids: string[]): Promise<void>;
+  exportSelection(ids: string[]): Promise<void>;
+  /** A generation finished: update its tile, or show it first when the view is unfiltered. */
+  applyDone(summary: GenerationSummary): void;
+  /** Generations changed elsewhere (CLI, another window, repair): refresh what is on screen. */
+  applyLibraryChange(ids: string[] | null): Promise<void>;
+}
+
+export const EMPTY_QUERY: GalleryQuery = { filters: { trashed: false }, search: '', family: null };
+
+export function createGalleryStore(api: Api, app: AppStore) {
+  // Answers to an older query are dropped: the person has typed on since.
+  let queryVersion = 0;
+
+  return createStore<GalleryState>()((set, get) => {
+    const patchItems = (ids: string[], patch: Partial<GalleryItem>) => {
+      const wanted = new Set(ids);
+      set({ items: get().items.map((item) => (wanted.has(item.id) ? { ...item, ...patch } : item)) });
+    };
+
+    /** Applies a change at once, then asks the engine; puts the old values back if it refuses. */
+    const optimistic = async (ids: string[], patch: Partial<GalleryItem>, call: (id: string) => Promise<void>) => {
+      const before = new Map(get().items.filter((item) => ids.includes(item.id)).map((item) => [item.id, item]));
+      patchItems(ids, patch);
+      const results = await Promise.allSettled(ids.map(call));
+      const failed = ids.filter((_, index) => results[index]?.status === 'rejected');
+      if (failed.length === 0) return;
+      set({ items: get().items.map((item) => (failed.includes(item.id) ? (before.get(item.id) ?? item) : item)) });
+      const firstFailure = results.find((result) => result.status === 'rejected');
+      app.getState().reportError(firstFailure?.status === 'rejected' ? firstFailure.reason : null);
+    };
+
+    const fetchFirstPage = async () => {
+      const version = ++queryVersion;
+      const { filters, search } = get().query;
+      const trimmed = search.trim();
+      const query = { filters, ...(trimmed ? { search: trimmed } : {}) };
+      set({ loading: true, loadError: null });
+      const [page, facets] = await Promise.allSettled([
+        api.generations.page({ ...query, cursor: null, limit: FIRST_PAGE }),
+        api.generations.facets(query),
+      ]);
+      if (version !== queryVersion) return;
+      if (page.status === 'fulfilled') {
+        set({
+          items: page.value.items.map(toGalleryItem),
+          nextCursor: page.value.nextCursor,
+          complete: page.value.nextCursor === null,
+          loading: false,
+        });
+      } else {
+        set({ items: [], nextCursor: null, complete: true, loading: false, loadError: userMessageOf(page.reason) });
+      }
+      if (facets.status === 'fulfilled') set({ facets: facets.value });
+    };
+
+    return {
+      query: EMPTY_QUERY,
+      items: [],
+      nextCursor: null,
+      complete: false,
+      loading: false,
+      loadError: null,
+      facets: null,
+      selectedIds: new Set(),
+      anchorId: null,
+      lightboxId: null,
+      detailId: null,
+      compare: null,
+
+      async setQuery(patch) {
+        set({ query: { ...get().query, ...patch }, selectedIds: new Set(), anchorId: null });
+        await fetchFirstPage();
+      },
+
+      reload: fetchFirstPage,
+
+      async loadMore() {
+        const { loading, complete, nextCursor, query } = get();
+        if (loading || complete || nextCursor === null) return;
+        const version = queryVersion;
+        set({ loading: true });
+        const trimmed = query.search.trim();
+        try {
+          const page = await api.generations.page({
+            filters: query.filters,
+            ...(trimmed ? { search: trimmed } : {}),
+            cursor: nextCursor,
+            limit: NEXT_PAGE,
+          });
+          if (version !== queryVersion) return;
+          // Keyset paging can repeat a row that changed between pages; keep the first copy.
+          const known = new Set(get().items.map((item) => item.id));
+          const fresh = page.items.filter((item) => !known.has(item.id)).map(toGalleryItem);
+          set({ items: [...get().items, ...fresh], nextCursor: page.nextCursor, complete: page.nextCursor === null, loading: false });
+        } catch (error) {
+          if (version !== queryVersion) return;
+          set({ loading: false, loadError: userMessageOf(error) });
+        }
+      },
+
+      select(id, mode) {
+        const { selectedIds, anchorId, items } = get();
+        if (mode === 'only') {
+          set({ selectedIds: new Set([id]), anchorId: id });
+        } else if (mode === 'toggle') {
+          const next = new Set(selectedIds);
+          if (next.has(id)) next.delete(id);
+          else next.add(id);
+          set({ selectedIds: next, anchorId: id });
+        } else {
+          const from = items.findIndex((item) => item.id === (anchorId ?? id));
+          const to = items.findIndex((item) => item.id === id);
+          if (from < 0 || to < 0) return set({ selectedIds: new Set([id]), anchorId: id });
+          const [start, end] = from <= to ? [from, to] : [to, from];
+          set({ selectedIds: new Set(items.slice(start, end + 1).map((item) => item.id)) });
+        }
+      },
+
+      selectNone() {
+        set({ selectedIds: new Set(), anchorId: null });
+      },
+
+      openLightbox(id) {
+        set({ lightboxId: id });
+      },
+      closeLightbox() {
+        set({ lightboxId: null });
+      },
+      stepLightbox(delta) {
+        const { items, lightboxId } = get();
+        const index = items.findIndex((item) => item.id === lightboxId);
+        if (index < 0) return;
+        const target = Math.min(Math.max(index + delta, 0), items.length - 1);
+        const next = items[target];
+        if (next) set({ lightboxId: next.id });
+        if (target >= items.length - 3) void get().loadMore();
+      },
+      openDetail(id) {
+        set({ detailId: id });
+      },
+      openCompare(leftId, rightId) {
+        set({ compare: { leftId, rightId } });
+      },
+      closeCompare() {
+        set({ compare: null });
+      },
+
+      setFavourite(ids, favourite) {
+        return optimistic(ids, { favourite }, (id) => api.generations.setFavourite({ id, favourite }));
+      },
+      setRating(ids, rating) {
+        return optimistic(ids, { rating }, (id) => api.generations.setRating({ id, rating }));
+      },
+
+      async addTag(ids, tag) {
+        const clean = tag.trim();
+        if (!clean || ids.length === 0) return;
+        try {
+          await api.generations.tag({ ids, tag: clean });
+          set({
+            items: get().items.map((item) =>
+              ids.includes(item.id) && !item.tags.includes(clean) ? { ...item, tags: [...item.tags, clean] } : item,
+            ),
+          });
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+      },
+
+      async trash(ids) {
+        if (ids.length === 0) return;
+        try {
+          const { batchId, count } = await api.generations.trash({ ids });
+          const gone = new Set(ids);
+          const { items, lightboxId, selectedIds, detailId } = get();
+          set({
+            items: items.filter((item) => !gone.has(item.id)),
+            selectedIds: new Set([...selectedIds].filter((id) => !gone.has(id))),
+            // The lightbox moves on to the next survivor, as a photo viewer does after a delete.
+            lightboxId: lightboxId && gone.has(lightboxId) ? survivorAfter(items, lightboxId, gone) : lightboxId,
+            detailId: detailId && gone.has(detailId) ? null : detailId,
+          });
+          app.getState().toast({
+            message: `Moved ${count} ${count === 1 ? 'generation' : 'generations'} to the trash.`,
+            tone: 'info',
+            action: {
+              label: 'Undo',
+              run: async () => {
+                try {
+                  await api.generations.undoTrash({ batchId });
+                  await get().reload();
+                } catch (error) {
+                  app.getState().reportError(error);
+                }
+              },
+            },
+          }, 10_000);
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+      },
+
+      async exportSelection(ids) {
+        if (ids.length === 0) return;
+        try {
+          const { zipPath, count } = await api.generations.export({ ids });
+          app.getState().toast({ message: `Exported ${count} ${count === 1 ? 'generation' : 'generations'} to ${zipPath}`, tone: 'info' });
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+      },
+
+      applyDone(summary) {
+        const item = toGalleryItem(summary);
+        const { items, query } = get();
+        if (items.some((known) => known.id === item.id)) {
+          set({ items: items.map((known) => (known.id === item.id ? item : known)) });
+        } else if (isUnfiltered(query)) {
+          set({ items: [item, ...items] });
+        }
+      },
+
+      async applyLibraryChange(ids) {
+        const { items } = get();
+        const loaded = ids === null ? [] : ids.filter((id) => items.some((item) => item.id === id));
+        // Reloading from the top would throw away the person's scroll position deep in the
+        // history, so only refresh from the top when they are still near it.
+        const nearTop = items.length <= FIRST_PAGE;
+        if (ids === null || loaded.length < ids.length || loaded.length > PATCH_LIMIT) {
+          if (nearTop || ids === null) await fetchFirstPage();
+          return;
+        }
+        const details = await Promise.allSettled(loaded.map((id) => api.generations.detail({ id })));
+        const showTrashed = get().query.filters.trashed ?? false;
+        const fresh = new Map<string, GalleryItem | null>();
+        for (const result of details) {
+          if (result.status !== 'fulfilled') continue;
+          // A generation trashed or restored elsewhere leaves (or stays out of) this view.
+          fresh.set(result.value.id, result.value.trashed === showTrashed ? toGalleryItem(result.value) : null);
+        }
+        set({
+          items: get()
+            .items.map((item) => (fresh.has(item.id) ? fresh.get(item.id) : item))
+            .filter((item): item is GalleryItem => item !== null && item !== undefined),
+        });
+      },
+    };
+  });
+}
+
+export type GalleryStore = ReturnType<typeof createGalleryStore>;
+
+function survivorAfter(items: GalleryItem[], id: string, gone: Set<string>): string | null {
+  const index = items.findIndex((item) => item.id === id);
+  const after = items.slice(index + 1).find((item) => !gone.has(item.id));
+  const before = items.slice(0, index).reverse().find((item) => !gone.has(item.id));
+  return (after ?? before)?.id ?? null;
+}
+
+function isUnfiltered(query: GalleryQuery): boolean {
+  const { trashed, ...rest } = query.filters;
+  const hasFilter = Object.values(rest).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+  return !trashed && !hasFilter && query.search.trim() === '';
+}

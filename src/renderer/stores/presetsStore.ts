@@ -1,0 +1,116 @@
+import { createStore } from 'zustand/vanilla';
+import type { Api } from '../../shared/ipc/client';
+import type { ModelInfo, PresetDetail, PresetSummary } from '../../shared/ipc/contract';
+import type { Preset } from '../../shared/preset';
+import type { AppStore } from './appStore';
+
+export interface PresetsState {
+  list: PresetSummary[];
+  models: ModelInfo[];
+  modelsFromCache: boolean;
+  selectedId: string | null;
+  detail: PresetDetail | null;
+  /** A new preset being written; null when editing an existing one. */
+  draftSeed: Partial<Preset> | null;
+  load(): Promise<void>;
+  loadModels(refresh?: boolean): Promise<void>;
+  select(id: string | null): Promise<void>;
+  startNew(seed?: Partial<Preset>): void;
+  save(preset: Preset): Promise<PresetDetail | null>;
+  duplicate(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  importJson(json: string): Promise<void>;
+  exportJson(id: string): Promise<{ json: string; fileName: string } | null>;
+}
+
+export function createPresetsStore(api: Api, app: AppStore) {
+  const report = (error: unknown) => app.getState().reportError(error);
+  return createStore<PresetsState>()((set, get) => ({
+    list: [],
+    models: [],
+    modelsFromCache: false,
+    selectedId: null,
+    detail: null,
+    draftSeed: null,
+
+    async load() {
+      try {
+        set({ list: await api.presets.list() });
+      } catch (error) {
+        report(error);
+      }
+    },
+    async loadModels(refresh = false) {
+      try {
+        const { models, fromCache } = await api.models.list({ refresh });
+        set({ models, modelsFromCache: fromCache });
+      } catch (error) {
+        report(error);
+      }
+    },
+    async select(id) {
+      set({ selectedId: id, detail: null, draftSeed: null });
+      if (id === null) return;
+      try {
+        const detail = await api.presets.get({ id });
+        if (get().selectedId === id) set({ detail });
+      } catch (error) {
+        report(error);
+      }
+    },
+    startNew(seed = {}) {
+      set({ selectedId: null, detail: null, draftSeed: seed });
+      app.getState().show('presets');
+    },
+    async save(preset) {
+      const id = get().selectedId;
+      try {
+        const detail = id ? await api.presets.update({ id, preset }) : await api.presets.create({ preset });
+        set({ selectedId: detail.id, detail, draftSeed: null });
+        await get().load();
+        app.getState().toast({ message: `Saved “${detail.preset.name}” (version ${detail.version}).`, tone: 'info' });
+        return detail;
+      } catch (error) {
+        report(error);
+        return null;
+      }
+    },
+    async duplicate(id) {
+      try {
+        const detail = await api.presets.duplicate({ id });
+        await get().load();
+        set({ selectedId: detail.id, detail, draftSeed: null });
+      } catch (error) {
+        report(error);
+      }
+    },
+    async remove(id) {
+      try {
+        await api.presets.delete({ id });
+        if (get().selectedId === id) set({ selectedId: null, detail: null });
+        await get().load();
+      } catch (error) {
+        report(error);
+      }
+    },
+    async importJson(json) {
+      try {
+        const detail = await api.presets.import({ json });
+        await get().load();
+        set({ selectedId: detail.id, detail, draftSeed: null });
+      } catch (error) {
+        report(error);
+      }
+    },
+    async exportJson(id) {
+      try {
+        return await api.presets.export({ id });
+      } catch (error) {
+        report(error);
+        return null;
+      }
+    },
+  }));
+}
+
+export type PresetsStore = ReturnType<typeof createPresetsStore>;
