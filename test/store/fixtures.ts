@@ -54,7 +54,7 @@ export function storeWithBasics(clock = fakeClock()) {
         requestJson: JSON.stringify({ modelId: 'model_abc', prompt: 'a castle', modality: 'canny', seed: '42' }),
         seed: '42',
         modelId: 'model_abc',
-        modelName: 'Castle XL',
+        modelName: 'Realvis XL',
         family: 'sd-xl',
         modality: 'canny',
         prompt: 'a castle on a hill',

@@ -76,6 +76,7 @@ export type { StoreErrorCode } from './errors';
 export { listBackups, restoreBackup, defaultBackupDir } from './backups';
 export type { BackupInfo, RestoreResult } from './backups';
 export { ALLOWED_TRANSITIONS, RESUMABLE_STATES, TERMINAL_STATES } from './states';
+export { LATEST_SCHEMA_VERSION } from './migrations';
 export { toMatchExpression } from './search';
 export { DEFAULT_FOLDER_OPTIONS } from './repositories/folders';
 export type { PresetDraft, PresetExport, PresetImportResult, PresetImportOutcome } from './repositories/presets';

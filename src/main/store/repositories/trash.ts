@@ -31,15 +31,15 @@ export function createTrashRepository({ db, now }: StoreContext) {
     SELECT b.id, b.created_at AS createdAt, count(g.id) AS count
     FROM trash_batches b JOIN generations g ON g.trash_batch_id = b.id
     GROUP BY b.id ORDER BY b.created_at DESC`);
-  const expiredFiles = db.prepare<[number], { path: string }>(`
-    SELECT rel_path AS path FROM images WHERE generation_id IN (SELECT id FROM generations WHERE deleted_at < ?1)
+  const expiredFiles = db.prepare<[{ cutoff: number }], { path: string }>(`
+    SELECT rel_path AS path FROM images WHERE generation_id IN (SELECT id FROM generations WHERE deleted_at < @cutoff)
     UNION ALL
     SELECT thumb_rel_path FROM images WHERE thumb_rel_path IS NOT NULL
-      AND generation_id IN (SELECT id FROM generations WHERE deleted_at < ?1)`);
-  const orphanedInputsAfterPurge = db.prepare<[number], { id: number; path: string }>(`
+      AND generation_id IN (SELECT id FROM generations WHERE deleted_at < @cutoff)`);
+  const orphanedInputsAfterPurge = db.prepare<[{ cutoff: number }], { id: number; path: string }>(`
     SELECT i.id, i.library_rel_path AS path FROM inputs i
-    WHERE i.id IN (SELECT input_id FROM generations WHERE deleted_at < ?1)
-      AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.input_id = i.id AND (g.deleted_at IS NULL OR g.deleted_at >= ?1))`);
+    WHERE i.id IN (SELECT input_id FROM generations WHERE deleted_at < @cutoff)
+      AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.input_id = i.id AND (g.deleted_at IS NULL OR g.deleted_at >= @cutoff))`);
   const purgeGenerations = db.prepare<[number], never>('DELETE FROM generations WHERE deleted_at < ?');
   const deleteInputs = db.prepare<[string], never>(`DELETE FROM inputs WHERE id ${IN_LIST}`);
   const dropEmptyBatches = db.prepare<[], never>(
@@ -65,8 +65,8 @@ export function createTrashRepository({ db, now }: StoreContext) {
     /** Deletes rows trashed more than `olderThanDays` ago and returns the files that belonged to them. */
     purge: db.transaction((olderThanDays: number): PurgeResult => {
       const cutoff = now() - olderThanDays * DAY_MS;
-      const filePaths = expiredFiles.all(cutoff).map((row) => row.path);
-      const orphans = orphanedInputsAfterPurge.all(cutoff);
+      const filePaths = expiredFiles.all({ cutoff }).map((row) => row.path);
+      const orphans = orphanedInputsAfterPurge.all({ cutoff });
       const { changes } = purgeGenerations.run(cutoff);
       deleteInputs.run(jsonList(orphans.map((input) => input.id)));
       dropEmptyBatches.run();

@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { existsSync, openSync, readFileSync, writeFileSync, writeSync, closeSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, listBackups, openStore, restoreBackup, StoreError } from '../../src/main/store';
+import { openDatabase } from '../../src/main/store/database';
+import { migrations } from '../../src/main/store/migrations';
+import { tempDir } from './fixtures';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()?.();
+});
+
+function workspace() {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  return { file: join(dir, 'history.sqlite'), backupDir: join(dir, 'backups') };
+}
+
+function expectStoreError(work: () => unknown, code: string): StoreError {
+  try {
+    work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe(code);
+    expect((error as StoreError).userMessage.length).toBeGreaterThan(20);
+    return error as StoreError;
+  }
+  throw new Error(`expected StoreError ${code}`);
+}
+
+/** A v1 database (first migration only) holding one generation, as an older release left it. */
+function createVersionOneDatabase(file: string) {
+  const { db } = openDatabase({ file, migrations: migrations.slice(0, 1) });
+  db.exec(`
+    INSERT INTO presets (id, name, created_at) VALUES (1, 'Old preset', 0);
+    INSERT INTO preset_versions (preset_id, version, name, family, preset_json, created_at) VALUES (1, 1, 'Old preset', 'sd-1_5', '{}', 0);
+    INSERT INTO inputs (sha256, original_path, file_name, library_rel_path, bytes, created_at) VALUES ('f00', '/in/cathedral_sketch.png', 'cathedral_sketch.png', 'inputs/f00.png', 10, 0);
+    INSERT INTO generations (input_id, preset_version_id, kind, request_json, model_id, family, modality, prompt, state, state_changed_at, created_at)
+    VALUES (1, 1, 'hotfolder', '{}', 'model_x', 'sd-1_5', 'canny', 'gothic cathedral at dusk', 'done', 0, 0);
+  `);
+  expect(db.pragma('user_version', { simple: true })).toBe(1);
+  db.close();
+}
+
+describe('opening and migrating', () => {
+  it('creates a fresh database at the latest version with WAL and foreign keys', () => {
+    const { file, backupDir } = workspace();
+    const store = openStore({ file, backupDir });
+    expect(store.previousVersion).toBe(0);
+    expect(store.migrationBackupPath).toBeNull();
+    store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    expect(listBackups(backupDir)).toEqual([]);
+  });
+
+  it('upgrades a v1 database, copying it first and indexing its rows for search', () => {
+    const { file, backupDir } = workspace();
+    createVersionOneDatabase(file);
+    const store = openStore({ file, backupDir });
+    try {
+      expect(store.previousVersion).toBe(1);
+      const backups = listBackups(backupDir);
+      expect(backups).toHaveLength(1);
+      expect(backups[0]).toMatchObject({ path: store.migrationBackupPath, schemaVersion: 1 });
+      const copy = new Database(backups[0]!.path, { readonly: true });
+      expect(copy.pragma('user_version', { simple: true })).toBe(1);
+      expect(copy.prepare('SELECT prompt FROM generations').pluck().get()).toBe('gothic cathedral at dusk');
+      copy.close();
+      expect(store.galleryPage({ search: 'cathedr', limit: 10 }).items.map((item) => item.prompt)).toEqual(['gothic cathedral at dusk']);
+    } finally {
+      store.close();
+    }
+    // Already current: opening again takes no further copy.
+    openStore({ file, backupDir }).close();
+    expect(listBackups(backupDir)).toHaveLength(1);
+  });
+
+  it('refuses a database from a newer version and leaves the file byte-identical', () => {
+    const { file, backupDir } = workspace();
+    openStore({ file, backupDir }).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = readFileSync(file);
+    const error = expectStoreError(() => openStore({ file, backupDir }), 'newer-version');
+    expect(error.userMessage).toMatch(/newer version/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(listBackups(backupDir)).toEqual([]);
+  });
+
+  it('rolls a failing migration back entirely', () => {
+    const { file } = workspace();
+    createVersionOneDatabase(file);
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: (db: Database.Database) => db.exec('CREATE TABLE x (a); SELECT * FROM nowhere;') }];
+    expect(() => openDatabase({ file, migrations: broken })).toThrow(/nowhere/);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('x', 'generation_search')").pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('damaged files', () => {
+  it('reports a file that is not a database, untouched', () => {
+    const { file, backupDir } = workspace();
+    writeFileSync(file, Buffer.alloc(8192, 'not sqlite '));
+    const before = readFileSync(file);
+    const error = expectStoreError(() => openStore({ file, backupDir }), 'corrupt');
+    expect(error.userMessage).toMatch(/No automatic copy/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('detects damaged pages, offers the automatic copy and restores it, keeping the damaged file aside', () => {
+    const { file, backupDir } = workspace();
+    createVersionOneDatabase(file);
+    const store = openStore({ file, backupDir }); // takes the automatic copy
+    store.close();
+
+    // Overwrite the middle of the file (past the header and schema page) with garbage.
+    const pageSize = 4096;
+    const pages = statSync(file).size / pageSize;
+    const fd = openSync(file, 'r+');
+    for (let page = 2; page < pages; page += 1) writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, page * pageSize);
+    closeSync(fd);
+
+    const error = expectStoreError(() => openStore({ file, backupDir }), 'corrupt');
+    expect(error.userMessage).toMatch(/Restore the automatic copy/);
+
+    const [latest] = listBackups(backupDir);
+    const damaged = readFileSync(file);
+    const result = restoreBackup(latest!.path, file);
+    expect(result.movedAsideTo).not.toBeNull();
+    expect(readFileSync(result.movedAsideTo!).equals(damaged)).toBe(true);
+    expect(existsSync(latest!.path)).toBe(true);
+
+    const restored = openStore({ file, backupDir });
+    try {
+      expect(restored.galleryPage({ limit: 5 }).items.map((item) => item.prompt)).toEqual(['gothic cathedral at dusk']);
+    } finally {
+      restored.close();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { toMatchExpression } from '../../src/main/store';
+import { storeWithBasics } from './fixtures';
+
+let opened: ReturnType<typeof storeWithBasics> | undefined;
+afterEach(() => {
+  opened?.close();
+  opened = undefined;
+});
+
+function setup() {
+  opened = storeWithBasics();
+  return opened;
+}
+
+describe('keyset paging', () => {
+  it('visits every item exactly once, newest first, across runs of equal timestamps', () => {
+    const { store, generate, clock } = setup();
+    const ids: number[] = [];
+    for (let i = 0; i < 23; i += 1) {
+      if (i % 5 === 0) clock.advance(1000); // groups of five share a created_at
+      ids.push(generate().id);
+    }
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = store.galleryPage({ cursor, limit: 4 });
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    expect(() => store.galleryPage({ cursor: 'garbage', limit: 4 })).toThrow(expect.objectContaining({ code: 'invalid-cursor' }));
+  });
+
+  it('returns the first image, image count and input file name', () => {
+    const { store, generate } = setup();
+    const generation = generate();
+    store.images.add(generation.id, { idx: 1, relPath: 'out/b.png' });
+    const first = store.images.add(generation.id, { idx: 0, relPath: 'out/a.png', width: 1024, height: 1024 });
+    store.images.setThumbnail(first.id, 'thumbs/a.webp');
+    store.images.markMissing([first.id]);
+    const [item] = store.galleryPage({ limit: 1 }).items;
+    expect(item).toMatchObject({
+      imageCount: 2,
+      inputFileName: 'IMG_0042.png',
+      presetName: 'Sketch to render',
+      firstImage: { id: first.id, relPath: 'out/a.png', thumbRelPath: 'thumbs/a.webp', missing: true, width: 1024 },
+    });
+  });
+});
+
+describe('filters and search', () => {
+  function library() {
+    const context = setup();
+    const { store, generate } = context;
+    const flux = store.presets.create({ name: 'Depth Flux', family: 'flux', preset: {} });
+    const castle = generate({ prompt: 'a castle on a hill at sunset', negativePrompt: 'blurry' });
+    const robot = generate({
+      prompt: 'a chrome robot, studio light',
+      presetVersionId: flux.currentVersion.id,
+      modelId: 'model_flux',
+      modelName: 'Flux Dev',
+      family: 'flux',
+      modality: 'depth',
+      state: 'failed',
+    });
+    const forest = generate({ prompt: 'misty forest path', modality: 'depth' });
+    store.organise.tag([robot.id, forest.id], ['Portfolio']);
+    store.organise.setFavourite([castle.id], true);
+    store.organise.setRating([forest.id], 4);
+    return { ...context, flux, castle, robot, forest };
+  }
+  const ids = (page: { items: { id: number }[] }) => page.items.map((item) => item.id);
+
+  it('filters by each dimension', () => {
+    const { store, flux, castle, robot, forest } = library();
+    expect(ids(store.galleryPage({ filters: { presetId: flux.id }, limit: 10 }))).toEqual([robot.id]);
+    expect(ids(store.galleryPage({ filters: { modelId: 'model_abc' }, limit: 10 }))).toEqual([forest.id, castle.id]);
+    expect(ids(store.galleryPage({ filters: { family: 'flux' }, limit: 10 }))).toEqual([robot.id]);
+    expect(ids(store.galleryPage({ filters: { modality: 'depth' }, limit: 10 }))).toEqual([forest.id, robot.id]);
+    expect(ids(store.galleryPage({ filters: { states: ['failed', 'canceled'] }, limit: 10 }))).toEqual([robot.id]);
+    expect(ids(store.galleryPage({ filters: { favourite: true }, limit: 10 }))).toEqual([castle.id]);
+    expect(ids(store.galleryPage({ filters: { minRating: 3 }, limit: 10 }))).toEqual([forest.id]);
+    expect(ids(store.galleryPage({ filters: { tag: 'portfolio' }, limit: 10 }))).toEqual([forest.id, robot.id]);
+    expect(ids(store.galleryPage({ filters: { tag: 'portfolio', modality: 'depth', family: 'sd-xl' }, limit: 10 }))).toEqual([forest.id]);
+  });
+
+  it('searches prompts by prefix, tags, file names, preset and model names', () => {
+    const { store, castle, robot, forest } = library();
+    const search = (text: string) => ids(store.galleryPage({ search: text, limit: 10 }));
+    expect(search('cast')).toEqual([castle.id]);
+    expect(search('CASTLE sun')).toEqual([castle.id]);
+    expect(search('castle ')).toEqual([castle.id]);
+    expect(search('blurry')).toEqual([castle.id]);
+    expect(search('portfolio')).toEqual([forest.id, robot.id]);
+    expect(search('IMG_0042')).toEqual([forest.id, robot.id, castle.id]);
+    expect(search('depth flux')).toEqual([robot.id]);
+    expect(search('castle robot')).toEqual([]);
+    // Untagging updates the index through the triggers.
+    store.organise.untag([robot.id], ['Portfolio']);
+    expect(search('portfolio')).toEqual([forest.id]);
+    expect(store.organise.listTags()).toEqual([{ id: expect.any(Number), name: 'Portfolio', count: 1 }]);
+  });
+
+  it('treats FTS5 syntax in user text as plain words', () => {
+    const { store, castle } = library();
+    for (const text of ['"', 'castle"', 'AND', 'OR castle', 'NOT', '-castle', 'castle*', '(castle', 'prompt:castle', 'NEAR(a b)', '^', '***', '" OR "', "'; DROP TABLE generations; --"]) {
+      expect(() => store.galleryPage({ search: text, limit: 10 })).not.toThrow();
+    }
+    expect(ids(store.galleryPage({ search: 'castle*', limit: 10 }))).toEqual([castle.id]);
+    expect(toMatchExpression('   ')).toBeNull();
+    expect(toMatchExpression('a "quoted" term')).toBe('"a" """quoted""" "term"*');
+  });
+
+  it('counts facets for the current filter set', () => {
+    const { store, flux } = library();
+    const all = store.facetCounts({});
+    expect(all.total).toBe(3);
+    expect(all.favourites).toBe(1);
+    expect(all.presets).toEqual([
+      { value: expect.any(Number), label: 'Sketch to render', count: 2 },
+      { value: flux.id, label: 'Depth Flux', count: 1 },
+    ]);
+    expect(all.families).toEqual([
+      { value: 'sd-xl', label: 'sd-xl', count: 2 },
+      { value: 'flux', label: 'flux', count: 1 },
+    ]);
+    expect(all.models.map((m) => [m.label, m.count])).toEqual([
+      ['Realvis XL', 2],
+      ['Flux Dev', 1],
+    ]);
+    expect(all.tags).toEqual([{ value: 'Portfolio', label: 'Portfolio', count: 2 }]);
+    const depth = store.facetCounts({ filters: { modality: 'depth' }, search: 'forest' });
+    expect(depth.total).toBe(1);
+    expect(depth.states).toEqual([{ value: 'detected', label: 'detected', count: 1 }]);
+  });
+});
+
+describe('trash', () => {
+  it('soft-deletes as an undoable batch and purges old rows, returning their files', () => {
+    const { store, generate, clock, input } = setup();
+    const keep = generate();
+    const gone = generate();
+    const image = store.images.add(gone.id, { idx: 0, relPath: 'out/gone.png' });
+    store.images.setThumbnail(image.id, 'thumbs/gone.webp');
+
+    const { batchId, count } = store.trash.softDelete([gone.id]);
+    expect(count).toBe(1);
+    expect(store.galleryPage({ limit: 10 }).items.map((i) => i.id)).toEqual([keep.id]);
+    expect(store.galleryPage({ filters: { trashed: true }, limit: 10 }).items.map((i) => i.id)).toEqual([gone.id]);
+    expect(store.trash.undo(batchId)).toBe(1);
+    expect(store.galleryPage({ limit: 10 }).items).toHaveLength(2);
+    expect(() => store.trash.undo(batchId)).toThrow(expect.objectContaining({ code: 'not-found' }));
+
+    store.trash.softDelete([gone.id]);
+    clock.advance(2 * 24 * 3600 * 1000);
+    expect(store.trash.purge(7)).toEqual({ generations: 0, filePaths: [] });
+    clock.advance(6 * 24 * 3600 * 1000);
+    expect(store.trash.purge(7)).toEqual({ generations: 1, filePaths: ['out/gone.png', 'thumbs/gone.webp'] });
+    expect(store.generations.get(gone.id)).toBeNull();
+    expect(store.galleryPage({ search: 'castle', limit: 10 }).items.map((i) => i.id)).toEqual([keep.id]);
+    expect(store.trash.list()).toEqual([]);
+
+    // The input copy goes once no generation uses it any more.
+    store.trash.softDelete([keep.id]);
+    clock.advance(8 * 24 * 3600 * 1000);
+    expect(store.trash.purge(7).filePaths).toEqual([input.libraryRelPath]);
+    expect(store.inputs.get(input.id)).toBeNull();
+  });
+});
