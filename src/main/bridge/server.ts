@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContractEvent, ContractHandlers } from '../../shared/ipc/contract';
+import { IPC_ERROR_CODES } from '../../shared/ipc/errors';
 import { createDispatcher } from '../../shared/ipc/server';
 import {
   BRIDGE_SOCKET_PATH,
@@ -149,6 +150,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       (requestOrigin === undefined || requestOrigin === origin || requestOrigin === `http://${request.headers.host}`) &&
       sameToken(url.searchParams.get(BRIDGE_TOKEN_PARAM), token);
     if (!allowed) {
+      // Destroy once written: a half-open socket leaves some clients waiting for the close.
+      socket.once('finish', () => socket.destroy());
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -170,8 +173,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return;
     }
     const message = bridgeClientMessageSchema.safeParse(json);
-    // Without an id there is nobody to answer; the typed client never sends such a message.
-    if (!message.success) return;
+    if (!message.success) {
+      // Answer a malformed message if it says who is waiting; without an id nobody is.
+      const id = (json as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
+        send(ws, { type: 'reply', id, reply: { ok: false, error: { code: IPC_ERROR_CODES.invalidInput, userMessage: 'The window sent a request the bridge cannot read.' } } });
+      }
+      return;
+    }
     const reply = await dispatch(message.data.channel, message.data.payload, ws);
     send(ws, { type: 'reply', id: message.data.id, reply });
   }

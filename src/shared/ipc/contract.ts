@@ -113,17 +113,21 @@ export const folderSchema = z.object({
 
 // ---------------------------------------------------------------- generations
 
+// The store's durable pipeline states (src/main/store/types.ts): the window shows them as they are.
 export const generationStateSchema = z.enum([
   'detected',
   'validated',
-  'uploading',
+  'uploaded',
   'submitting',
   'submitted',
   'downloading',
   'done',
   'failed',
-  'cancelled',
+  'canceled',
+  'outcome-unknown',
 ]);
+
+export const generationKindSchema = z.enum(['hotfolder', 'manual', 'reproduction', 'variation']);
 
 export const generationImageSchema = z.object({
   relPath: relPathSchema,
@@ -131,43 +135,48 @@ export const generationImageSchema = z.object({
   width: z.number().int().positive().nullable(),
   height: z.number().int().positive().nullable(),
   assetId: z.string().nullable(),
+  /** The file is gone from the library (deleted outside the app): show a placeholder. */
+  missing: z.boolean(),
 });
 
 export const generationSummarySchema = z.object({
   id,
+  kind: generationKindSchema,
   state: generationStateSchema,
   presetId: id,
   presetName: z.string(),
-  presetVersion: z.number().int().positive(),
   folderId: id.nullable(),
-  /** The control image as copied into the library. */
-  inputRelPath: relPathSchema,
   inputName: z.string(),
   prompt: z.string(),
   modelId: z.string(),
+  modelName: z.string().nullable(),
+  family: z.string(),
   modality: z.string(),
-  seed: z.string().nullable(),
-  images: z.array(generationImageSchema),
+  /** The first output, for gallery tiles; null until an image exists. */
+  cover: generationImageSchema.nullable(),
+  imageCount: z.number().int().nonnegative(),
   favourite: z.boolean(),
   rating: z.number().int().min(0).max(5),
-  tags: z.array(z.string()),
   creativeUnitsCost: z.number().nonnegative().nullable(),
-  error: ipcErrorSchema.nullable(),
+  /** Made by the built-in simulator, not by Scenario: labelled wherever it appears. */
+  simulated: z.boolean(),
   createdAt: isoTime,
-  completedAt: isoTime.nullable(),
-  trashed: z.boolean(),
 });
 
 export const generationFiltersSchema = z.object({
-  presetIds: z.array(id).optional(),
-  folderIds: z.array(id).optional(),
-  modelIds: z.array(z.string()).optional(),
+  presetId: id.optional(),
+  folderId: id.optional(),
+  modelId: z.string().optional(),
+  family: z.string().optional(),
+  modality: z.string().optional(),
   states: z.array(generationStateSchema).optional(),
   favourite: z.boolean().optional(),
   minRating: z.number().int().min(0).max(5).optional(),
-  tags: z.array(z.string()).optional(),
+  tag: z.string().optional(),
+  /** Inclusive lower and exclusive upper bounds on the creation time. */
   createdFrom: isoTime.optional(),
-  createdTo: isoTime.optional(),
+  createdBefore: isoTime.optional(),
+  /** Show the trash instead of the live library. */
   trashed: z.boolean().optional(),
 });
 
@@ -183,32 +192,54 @@ export const generationPageInputSchema = generationQuery.extend({
   limit: z.number().int().min(1).max(500),
 });
 
-const facetCount = <T extends z.ZodRawShape>(shape: T) => z.array(z.object({ ...shape, count: z.number().int().nonnegative() }));
+const facet = <V extends z.ZodType>(value: V) => z.array(z.object({ value, label: z.string(), count: z.number().int().nonnegative() }));
 
 export const generationFacetsSchema = z.object({
-  presets: facetCount({ id, name: z.string() }),
-  models: facetCount({ id: z.string(), name: z.string().nullable() }),
-  folders: facetCount({ id, path: z.string() }),
-  tags: facetCount({ tag: z.string() }),
-  states: facetCount({ state: generationStateSchema }),
   total: z.number().int().nonnegative(),
+  presets: facet(id),
+  models: facet(z.string()),
+  families: facet(z.string()),
+  modalities: facet(z.string()),
+  folders: facet(id),
+  states: facet(generationStateSchema),
+  tags: facet(z.string()),
+  favourites: z.number().int().nonnegative(),
 });
 
-export const generationHistoryEntrySchema = z.object({
+export const relatedGenerationSchema = z.object({
+  id,
+  kind: generationKindSchema,
   state: generationStateSchema,
-  at: isoTime,
-  message: z.string().nullable(),
+  seed: z.string().nullable(),
+  createdAt: isoTime,
 });
 
 export const generationDetailSchema = generationSummarySchema.extend({
+  presetVersion: z.number().int().positive(),
   /** The preset exactly as it was used (its version's snapshot). */
-  preset: presetSchema,
+  preset: z.record(z.string(), z.unknown()),
   /** The exact canonical request body sent to Scenario (never any credential). */
-  request: z.record(z.string(), z.unknown()).nullable(),
+  request: z.record(z.string(), z.unknown()),
+  seed: z.string().nullable(),
+  negativePrompt: z.string().nullable(),
+  images: z.array(generationImageSchema),
+  tags: z.array(z.string()),
+  input: z.object({
+    relPath: relPathSchema,
+    name: z.string(),
+    originalPath: z.string(),
+    sha256: z.string(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  }),
   jobId: z.string().nullable(),
-  inputSha256: z.string(),
-  inputOriginalPath: z.string().nullable(),
-  history: z.array(generationHistoryEntrySchema),
+  /** The control image's asset id at Scenario. */
+  imageAssetId: z.string().nullable(),
+  submittedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+  error: ipcErrorSchema.nullable(),
+  parent: relatedGenerationSchema.nullable(),
+  children: z.array(relatedGenerationSchema),
 });
 
 const tagName = z.string().trim().min(1).max(100);
@@ -450,6 +481,8 @@ export type GenerationSummary = z.infer<typeof generationSummarySchema>;
 export type GenerationFilters = z.infer<typeof generationFiltersSchema>;
 export type GenerationFacets = z.infer<typeof generationFacetsSchema>;
 export type GenerationDetail = z.infer<typeof generationDetailSchema>;
+export type GenerationKind = z.infer<typeof generationKindSchema>;
+export type RelatedGeneration = z.infer<typeof relatedGenerationSchema>;
 export type PngRecall = z.infer<typeof pngRecallSchema>;
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Waiting = z.infer<typeof waitingSchema>;

@@ -60,7 +60,8 @@ export function toIpcErrorData(error: unknown): IpcErrorData {
 
 /** Every request is answered with exactly one reply of this shape. */
 export const replySchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // JSON drops `value: undefined` (channels that answer nothing), so the key may be absent.
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: ipcErrorSchema }),
 ]);
 export type Reply = { ok: true; value: unknown } | { ok: false; error: IpcErrorData };

@@ -11,13 +11,14 @@ export const bridgeClientMessageSchema = z.object({
   type: z.literal('invoke'),
   id: z.number().int().nonnegative(),
   channel: z.string(),
-  payload: z.unknown(),
+  // JSON drops `payload: undefined` (channels that take no input).
+  payload: z.unknown().optional(),
 });
 export type BridgeClientMessage = z.infer<typeof bridgeClientMessageSchema>;
 
 export const bridgeServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), id: z.number().int().nonnegative(), reply: z.unknown() }),
-  z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown().optional() }),
 ]);
 export type BridgeServerMessage = z.infer<typeof bridgeServerMessageSchema>;
 
@@ -59,10 +60,13 @@ export function websocketTransport({ url, token, reconnectDelayMs = 1000 }: WebS
       socket = ws;
       ws.addEventListener('open', () => resolve(ws), { once: true });
       ws.addEventListener('message', (event) => receive(event.data));
-      ws.addEventListener('close', () => {
+      // Some clients report a refused handshake with 'error' and never 'close': treat both alike.
+      const closed = () => {
         reject(new Error('The bridge socket closed.'));
         onClosed(ws);
-      });
+      };
+      ws.addEventListener('error', closed);
+      ws.addEventListener('close', closed);
     });
     // The rejection is delivered to whoever awaits `opened`; nobody may be waiting yet.
     opened.catch(() => undefined);
