@@ -3,9 +3,9 @@ import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:f
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFileAtomic, moveFileAtomic, sweepStaleParts, writeFileAtomic } from '../../src/main/library/atomic.js';
-import { LibraryError } from '../../src/main/library/errors.js';
-import { useTempDirs } from './helpers.js';
+import { copyFileAtomic, moveFileAtomic, sweepStaleParts, writeFileAtomic } from '../../src/main/library/atomic';
+import { LibraryError } from '../../src/main/library/errors';
+import { useTempDirs } from './helpers';
 
 const tempDir = useTempDirs();
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { storeControlImage } from '../../src/main/library/controls.js';
-import { LibraryError } from '../../src/main/library/errors.js';
-import { SAMPLE_CONTROL_IMAGES, useTempDirs } from './helpers.js';
+import { storeControlImage } from '../../src/main/library/controls';
+import { LibraryError } from '../../src/main/library/errors';
+import { SAMPLE_CONTROL_IMAGES, useTempDirs } from './helpers';
 
 const tempDir = useTempDirs();
 

@@ -1,9 +1,9 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LibraryError } from '../../src/main/library/errors.js';
-import { controlImageRelPath, outputImageRelPath, presetSlug, resolveInsideLibrary, thumbnailRelPath, trashRelPath } from '../../src/main/library/paths.js';
-import { useTempDirs } from './helpers.js';
+import { LibraryError } from '../../src/main/library/errors';
+import { controlImageRelPath, outputImageRelPath, presetSlug, resolveInsideLibrary, thumbnailRelPath, trashRelPath } from '../../src/main/library/paths';
+import { useTempDirs } from './helpers';
 
 const tempDir = useTempDirs();
 

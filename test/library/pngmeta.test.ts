@@ -1,10 +1,10 @@
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { LibraryError } from '../../src/main/library/errors.js';
-import type { GenerationParameters } from '../../src/main/library/pngmeta.js';
-import { embedParameters, formatA1111Parameters, parseA1111Parameters, readEmbeddedParameters } from '../../src/main/library/pngmeta.js';
-import { makePng } from './helpers.js';
+import { LibraryError } from '../../src/main/library/errors';
+import type { GenerationParameters } from '../../src/main/library/pngmeta';
+import { embedParameters, formatA1111Parameters, parseA1111Parameters, readEmbeddedParameters } from '../../src/main/library/pngmeta';
+import { makePng } from './helpers';
 
 const parameters: GenerationParameters = {
   schemaVersion: 1,

@@ -2,10 +2,10 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { LibraryError } from '../../src/main/library/errors.js';
-import type { ThumbnailJob } from '../../src/main/library/thumbnails.js';
-import { ThumbnailQueue, makeThumbnail } from '../../src/main/library/thumbnails.js';
-import { makePng, useTempDirs } from './helpers.js';
+import { LibraryError } from '../../src/main/library/errors';
+import type { ThumbnailJob } from '../../src/main/library/thumbnails';
+import { ThumbnailQueue, makeThumbnail } from '../../src/main/library/thumbnails';
+import { makePng, useTempDirs } from './helpers';
 
 const tempDir = useTempDirs();
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { LibraryError, isErrno, toLibraryError } from './errors.js';
-import { relativeLibraryPath } from './paths.js';
+import { LibraryError, isErrno, toLibraryError } from './errors';
+import { relativeLibraryPath } from './paths';
 
 /**
  * Crash-safe file writes: a reader (or the app after a crash, power loss or SIGKILL) sees either
@@ -15,6 +15,11 @@ import { relativeLibraryPath } from './paths.js';
 // `.<final name>.<12 hex>.part`: only files matching this are ever swept, so a user's own
 // "something.part" file is never touched.
 const PART_FILE = /^\..+\.[0-9a-f]{12}\.part$/;
+
+/** True for the temp files of writeFileAtomic/copyFileAtomic (finished or abandoned). */
+export function isPartFile(filePath: string): boolean {
+  return PART_FILE.test(path.basename(filePath));
+}
 
 function partPathFor(finalPath: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${randomBytes(6).toString('hex')}.part`);
@@ -149,7 +154,7 @@ export async function sweepStaleParts(root: string, options: SweepOptions = {}):
   const { olderThanMs = 10 * 60_000, dryRun = false, now = new Date() } = options;
   const removed: string[] = [];
   for await (const filePath of walkFiles(root)) {
-    if (!PART_FILE.test(path.basename(filePath))) continue;
+    if (!isPartFile(filePath)) continue;
     const info = await stat(filePath).catch(() => undefined);
     if (info === undefined || now.getTime() - info.mtimeMs < olderThanMs) continue;
     if (!dryRun) await removeQuietly(filePath);

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
-import { writeFileAtomic } from './atomic.js';
-import { LibraryError, toLibraryError } from './errors.js';
-import { absoluteLibraryPath, controlImageRelPath } from './paths.js';
+import { writeFileAtomic } from './atomic';
+import { LibraryError, toLibraryError } from './errors';
+import { absoluteLibraryPath, controlImageRelPath } from './paths';
 
 export interface StoredControlImage {
   sha256: string;

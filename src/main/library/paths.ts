@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { LibraryError, isErrno } from './errors.js';
+import { LibraryError, isErrno } from './errors';
 
 /**
  * The library layout under one root folder. Rel paths (what the store keeps) always use forward

@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { z } from 'zod';
-import { LibraryError } from './errors.js';
+import { LibraryError } from './errors';
 
 /**
  * Generation parameters travel inside each output PNG, so a file copied out of the library still

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
-import { writeFileAtomic } from './atomic.js';
-import { LibraryError } from './errors.js';
+import { writeFileAtomic } from './atomic';
+import type { ImagesRepository } from '../store/repositories/images';
+import { LibraryError } from './errors';
+import { absoluteLibraryPath, thumbnailRelPath } from './paths';
 
 export const THUMBNAIL_LONGEST_SIDE = 256;
 
@@ -108,4 +110,31 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
       }
     }
   }
+}
+
+/** A thumbnail of a stored image: the job carries what the store needs to record it. */
+export interface ImageThumbnailJob extends ThumbnailJob {
+  imageId: number;
+  thumbRelPath: string;
+}
+
+export function imageThumbnailJob(root: string, image: { id: number; relPath: string }): ImageThumbnailJob {
+  const thumbRelPath = thumbnailRelPath(image.relPath);
+  return {
+    imageId: image.id,
+    thumbRelPath,
+    sourcePath: absoluteLibraryPath(root, image.relPath),
+    thumbnailPath: absoluteLibraryPath(root, thumbRelPath),
+  };
+}
+
+/** The queue the engine runs: each finished thumbnail is recorded on its image row. */
+export function createImageThumbnailQueue(
+  store: { images: Pick<ImagesRepository, 'setThumbnail'> },
+  options: { concurrency?: number; onError: (job: ImageThumbnailJob, error: unknown) => void },
+): ThumbnailQueue<ImageThumbnailJob> {
+  return new ThumbnailQueue<ImageThumbnailJob>({
+    ...options,
+    onThumbnail: (job) => store.images.setThumbnail(job.imageId, job.thumbRelPath),
+  });
 }

@@ -1,0 +1,124 @@
+import { lstat } from 'node:fs/promises';
+import type { Image, Store } from '../store';
+import { isPartFile, moveFileAtomic, sweepStaleParts, walkFiles } from './atomic';
+import { isErrno, toLibraryError } from './errors';
+import { absoluteLibraryPath, relativeLibraryPath, trashRelPath } from './paths';
+import type { ImageThumbnailJob, ThumbnailQueue } from './thumbnails';
+import { imageThumbnailJob } from './thumbnails';
+
+export type RepairStore = Pick<Store, 'galleryPage' | 'generationDetail' | 'images'>;
+
+export interface RepairOptions {
+  /** Report what would change without changing anything. */
+  dryRun?: boolean;
+  /** Where missing thumbnails are re-enqueued; without it they are only counted. */
+  thumbnails?: ThumbnailQueue<ImageThumbnailJob>;
+  /** `.part` files younger than this may belong to a running writer (default 10 minutes). */
+  partsOlderThanMs?: number;
+  now?: Date;
+}
+
+export interface RepairReport {
+  dryRun: boolean;
+  /** Rows whose file is gone: now marked missing. */
+  missingFiles: { imageId: number; relPath: string }[];
+  /** Rows marked missing whose file is back (a drive reconnected): marked present again. */
+  recoveredFiles: { imageId: number; relPath: string }[];
+  /** Files in outputs/ that no row knows, moved (never deleted) into the trash. */
+  orphans: { relPath: string; movedTo: string }[];
+  thumbnailsQueued: number;
+  /** Stale `.part` files from interrupted writes, removed. */
+  partsRemoved: string[];
+}
+
+interface KnownImage {
+  image: Image;
+  trashBatchId: number | null;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * Every image row, trashed ones included, with its generation's trash batch.
+ * TODO(store): one query (images joined with generations.trash_batch_id) would replace this
+ * walk over gallery pages and details.
+ */
+function listAllImages(store: RepairStore): KnownImage[] {
+  const known: KnownImage[] = [];
+  for (const trashed of [false, true]) {
+    let cursor: string | null = null;
+    do {
+      const page = store.galleryPage({ filters: { trashed }, cursor, limit: PAGE_SIZE });
+      for (const item of page.items) {
+        if (item.imageCount === 0) continue;
+        const { generation, images } = store.generationDetail(item.id);
+        for (const image of images) known.push({ image, trashBatchId: generation.trashBatchId });
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+  return known;
+}
+
+async function exists(root: string, relPath: string): Promise<boolean> {
+  try {
+    await lstat(absoluteLibraryPath(root, relPath));
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
+    throw toLibraryError(error, 'read', relPath);
+  }
+}
+
+/** A trashed image may sit in its batch folder or, after a crash mid-delete, still in place. */
+async function imageFileExists(root: string, { image, trashBatchId }: KnownImage): Promise<boolean> {
+  if (await exists(root, image.relPath)) return true;
+  return trashBatchId !== null && exists(root, trashRelPath(String(trashBatchId), image.relPath));
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/**
+ * Brings the store and the files back in agreement after crashes, manual edits or a missing
+ * drive: rows without files are marked missing, files without rows are moved aside, missing
+ * thumbnails are rebuilt, stale `.part` files are removed. Nothing a person made is deleted.
+ */
+export async function repairLibrary(root: string, store: RepairStore, options: RepairOptions = {}): Promise<RepairReport> {
+  const { dryRun = false, thumbnails, now = new Date() } = options;
+  const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: options.partsOlderThanMs });
+
+  const known = listAllImages(store);
+  const missingFiles: RepairReport['missingFiles'] = [];
+  const recoveredFiles: RepairReport['recoveredFiles'] = [];
+  const thumbnailJobs: ImageThumbnailJob[] = [];
+  for (const entry of known) {
+    const { image, trashBatchId } = entry;
+    const present = await imageFileExists(root, entry);
+    if (!present && !image.missing) missingFiles.push({ imageId: image.id, relPath: image.relPath });
+    if (present && image.missing) recoveredFiles.push({ imageId: image.id, relPath: image.relPath });
+    const thumbnailGone = image.thumbRelPath === null || !(await exists(root, image.thumbRelPath));
+    if (present && trashBatchId === null && thumbnailGone) thumbnailJobs.push(imageThumbnailJob(root, image));
+  }
+
+  const knownPaths = new Set(known.map(({ image }) => image.relPath));
+  const orphanBatch = `orphans-${timestamp(now)}`;
+  const orphans: RepairReport['orphans'] = [];
+  for await (const filePath of walkFiles(absoluteLibraryPath(root, 'outputs'))) {
+    const relPath = relativeLibraryPath(root, filePath);
+    // A part file is a write in progress (or swept above), never an orphan.
+    if (knownPaths.has(relPath) || isPartFile(filePath)) continue;
+    orphans.push({ relPath, movedTo: trashRelPath(orphanBatch, relPath) });
+  }
+
+  if (!dryRun) {
+    store.images.markMissing(missingFiles.map((file) => file.imageId), true);
+    store.images.markMissing(recoveredFiles.map((file) => file.imageId), false);
+    for (const orphan of orphans) {
+      await moveFileAtomic(absoluteLibraryPath(root, orphan.relPath), absoluteLibraryPath(root, orphan.movedTo));
+    }
+    for (const job of thumbnailJobs) thumbnails?.enqueue(job);
+  }
+  return { dryRun, missingFiles, recoveredFiles, orphans, thumbnailsQueued: thumbnailJobs.length, partsRemoved };
+}
