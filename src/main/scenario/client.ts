@@ -77,15 +77,17 @@ export class ScenarioClient {
   async generateControlNet(bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<GenerateResult> {
     const what = 'the generation request';
     const submission = { sentAt: new Date().toISOString(), bodySha256: createHash('sha256').update(bodyJson).digest('hex') };
+    let answeredStatus: number | undefined;
     try {
       const reply = await this.#http.send({ method: 'POST', path: '/generate/controlnet', body: bodyJson, what, signal: options.signal, submission });
+      answeredStatus = reply.status;
       const { job, creativeUnitsCost, creativeUnitsDiscount } = parseReply(generateResponseSchema, reply.body, what);
       return { jobId: job.jobId, creativeUnitsCost, creativeUnitsDiscount };
     } catch (error) {
       // A 2xx whose body cannot be read: Scenario accepted the request, so a job exists, but its id is unknown.
       if (!(error instanceof ScenarioError) || error.code !== 'bad-response') throw error;
       throw new ScenarioError('outcome-unknown', `${error.userMessage} The job was probably started: the app will look for it in Scenario's job list.`, {
-        status: error.status,
+        status: error.status ?? answeredStatus,
         submission,
       });
     }
