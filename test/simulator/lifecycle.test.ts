@@ -187,7 +187,7 @@ describe('assets and uploads', () => {
     expect((await api(sim, 'POST', `/uploads/${upload.id}/action`, { action: 'complete' })).body.error).toContain('part');
     for (const part of upload.parts) {
       const chunk = part.number === 1 ? bytes.subarray(0, half) : bytes.subarray(half);
-      const put = await fetch(part.url, { method: 'PUT', body: chunk });
+      const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(chunk) });
       expect(put.status).toBe(200);
       expect(put.headers.get('etag')).toMatch(/^".+"$/);
     }

@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'notFound'
+  | 'methodNotAllowed'
   | 'payloadTooLarge'
   | 'internalServerError'
   | 'badGateway'

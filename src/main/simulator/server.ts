@@ -190,7 +190,7 @@ export class SimulatorServer {
         }
       }
       if (!found || !found.match) {
-        if (matched.length > 0) throw new ApiFailure(405 as number, 'badRequest', `${request.method} is not allowed on ${url.pathname}`);
+        if (matched.length > 0) throw new ApiFailure(405, 'methodNotAllowed', `${request.method} is not allowed on ${url.pathname}`);
         throw notFound(`No route for ${request.method} ${url.pathname}`);
       }
       await found.route.handle({ request, response, url, params: found.match.slice(1).map((part) => decodeURIComponent(part)) });
