@@ -109,6 +109,14 @@ describe('answers the client must read carefully', () => {
   });
 });
 
+describe('configuration', () => {
+  it('a base URL that is not http(s) is refused at once', () => {
+    expect(() => new ScenarioClient({ baseUrl: 'api.cloud.scenario.com/v1', apiKey: TEST_KEY, apiSecret: TEST_SECRET })).toThrow(
+      expect.objectContaining({ code: 'invalid-request' }),
+    );
+  });
+});
+
 describe('authentication', () => {
   it('a wrong secret is an auth error that says what to do', async () => {
     const client = new ScenarioClient({ baseUrl: simulator.baseUrl, apiKey: TEST_KEY, apiSecret: 'wrong-Secret-51x', ...FAST });

@@ -139,6 +139,10 @@ export class ScenarioHttp {
     this.requestTimeoutMs = config.requestTimeoutMs;
     this.userAgent = config.userAgent;
     this.#baseUrl = config.baseUrl.replace(/\/+$/, '');
+    // A mistyped address in Settings should say so, not look like a network outage later.
+    if (!URL.canParse(this.#baseUrl) || !/^https?:$/.test(new URL(this.#baseUrl).protocol)) {
+      throw new ScenarioError('invalid-request', `The Scenario API address "${this.redact(config.baseUrl)}" is not a valid http(s) URL. Fix it in Settings (normally https://api.cloud.scenario.com/v1).`);
+    }
   }
 
   /** Sends `request`, retrying transient failures unless it is a costly submission. Throws ScenarioError for non-2xx. */
