@@ -1,4 +1,4 @@
-import { ScenarioError, describeCause, errorForStatus } from './errors.js';
+import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
 import { pause, withRetry } from './http.js';
 import type { PollInterval } from './jobs.js';
@@ -83,7 +83,7 @@ async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array<ArrayB
         response = await fetch(url, { method: 'PUT', body: bytes, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
         await response.arrayBuffer();
       } catch (error) {
-        if (signal?.aborted) throw new ScenarioError('aborted', 'The upload to Scenario was cancelled.');
+        if (signal?.aborted) throw abortedError();
         throw new ScenarioError('network', `The connection broke during ${what}. Check your connection; the app retries by itself.`, { cause: describeCause(error, http.redact) });
       }
       if (!response.ok) throw errorForStatus(response.status, { what });
