@@ -1,6 +1,6 @@
 /**
  * Deterministic stand-in images. An output is a seeded colour field (two colours, a gradient
- * direction and grain, all drawn from a hash of prompt, model, seed and sample index) shaded by
+ * direction and ripples, all drawn from a hash of prompt, model, seed and sample index) shaded by
  * the control map resized to width×height, so the control structure stays visible, the same
  * inputs give byte-identical PNGs and another seed gives a visibly different picture.
  */
@@ -44,10 +44,18 @@ export async function renderImage(recipe: RenderRecipe): Promise<Buffer> {
   const from = [digest[0] ?? 0, digest[1] ?? 0, digest[2] ?? 0];
   const to = [digest[3] ?? 0, digest[4] ?? 0, digest[5] ?? 0];
   const angle = ((digest[6] ?? 0) / 256) * 2 * Math.PI;
-  let noise = digest.readUInt32LE(8) || 1;
   const dx = Math.cos(angle) / Math.max(1, width);
   const dy = Math.sin(angle) / Math.max(1, height);
   const offset = Math.min(0, Math.cos(angle)) + Math.min(0, Math.sin(angle));
+  // Seeded ripples instead of per-pixel noise: just as seed-dependent, but smooth, so the PNG
+  // encoder stays fast and the files small.
+  const ripple = (length: number, frequencyByte: number, phaseByte: number): Float64Array => {
+    const frequency = (2 + (frequencyByte % 14)) * 2 * Math.PI;
+    const phase = (phaseByte / 256) * 2 * Math.PI;
+    return Float64Array.from({ length }, (_, index) => 14 * Math.sin((index / Math.max(1, length)) * frequency + phase));
+  };
+  const rippleX = ripple(width, digest[7] ?? 0, digest[8] ?? 0);
+  const rippleY = ripple(height, digest[9] ?? 0, digest[10] ?? 0);
   const light = recipe.control ? await luminance(recipe.control, width, height) : undefined;
 
   const pixels = Buffer.allocUnsafe(width * height * 3);
@@ -56,13 +64,10 @@ export async function renderImage(recipe: RenderRecipe): Promise<Buffer> {
     for (let x = 0; x < width; x++) {
       const t = x * dx + y * dy - offset;
       const shade = light ? 0.2 + 0.8 * ((light[y * width + x] ?? 0) / 255) : 1;
-      noise ^= noise << 13;
-      noise ^= noise >>> 17;
-      noise ^= noise << 5;
-      const grain = ((noise >>> 0) & 15) - 8;
+      const wave = (rippleX[x] ?? 0) + (rippleY[y] ?? 0);
       for (let channel = 0; channel < 3; channel++) {
         const base = (from[channel] ?? 0) + ((to[channel] ?? 0) - (from[channel] ?? 0)) * t;
-        pixels[index++] = Math.max(0, Math.min(255, Math.round(base * shade + grain)));
+        pixels[index++] = Math.max(0, Math.min(255, Math.round((base + wave) * shade)));
       }
     }
   }
