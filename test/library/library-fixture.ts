@@ -52,6 +52,7 @@ export function useLibraryWithStore(tempDir: () => Promise<string>) {
         family: 'sd-xl',
         modality: 'depth',
         prompt: request.prompt,
+        state: 'downloading',
       });
       const images: Image[] = [];
       for (let index = 0; index < imageCount; index += 1) {
@@ -63,7 +64,8 @@ export function useLibraryWithStore(tempDir: () => Promise<string>) {
         store.images.setThumbnail(image.id, thumbRelPath);
         images.push(store.images.get(image.id) as Image);
       }
-      return { generation: store.generations.get(generation.id) as Generation, images };
+      const done = store.generations.transition(generation.id, 'done', { jobId: `job_${generation.id}`, costCu: 4 * imageCount });
+      return { generation: done, images };
     }
 
     /** Writes a file the store knows nothing about. */

@@ -78,6 +78,14 @@ export function trashRelPath(batchId: string, originalRelPath: string): string {
   return `trash/${batchId}/${originalRelPath}`;
 }
 
+/**
+ * Where an image's file may be: in place, or for a trashed generation in its batch folder (a crash
+ * between the soft delete and the move leaves it in place, so both are tried).
+ */
+export function imageFileCandidates(relPath: string, trashBatchId: number | null): string[] {
+  return trashBatchId === null ? [relPath] : [trashRelPath(String(trashBatchId), relPath), relPath];
+}
+
 /** Joins a rel path produced by this module onto the root. Untrusted input goes through resolveInsideLibrary. */
 export function absoluteLibraryPath(root: string, relPath: string): string {
   return path.join(root, ...relPath.split('/'));

@@ -2,7 +2,7 @@ import { lstat } from 'node:fs/promises';
 import type { Image, Store } from '../store';
 import { isPartFile, moveFileAtomic, sweepStaleParts, walkFiles } from './atomic';
 import { isErrno, toLibraryError } from './errors';
-import { absoluteLibraryPath, relativeLibraryPath, trashRelPath } from './paths';
+import { absoluteLibraryPath, imageFileCandidates, relativeLibraryPath, trashRelPath } from './paths';
 import type { ImageThumbnailJob, ThumbnailQueue } from './thumbnails';
 import { imageThumbnailJob } from './thumbnails';
 
@@ -70,10 +70,9 @@ async function exists(root: string, relPath: string): Promise<boolean> {
   }
 }
 
-/** A trashed image may sit in its batch folder or, after a crash mid-delete, still in place. */
 async function imageFileExists(root: string, { image, trashBatchId }: KnownImage): Promise<boolean> {
-  if (await exists(root, image.relPath)) return true;
-  return trashBatchId !== null && exists(root, trashRelPath(String(trashBatchId), image.relPath));
+  for (const candidate of imageFileCandidates(image.relPath, trashBatchId)) if (await exists(root, candidate)) return true;
+  return false;
 }
 
 function timestamp(date: Date): string {
