@@ -14,9 +14,15 @@ export default defineConfig({
       },
     },
   },
+  // The window is sandboxed, and a sandboxed preload can only be one CommonJS script: bundle zod
+  // and the contract into it (no externalized deps) and emit index.cjs.
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
     },
   },
   renderer: {

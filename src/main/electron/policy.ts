@@ -227,3 +227,37 @@ export function rendererRelPathFromUrl(url: string): string | null {
   const relPath = parsed.pathname.replace(/^\//, '');
   return relPath === '' ? 'index.html' : relPath;
 }
+
+// ---------------------------------------------------------------- secret storage
+
+export interface SecretBackendVerdict {
+  ok: boolean;
+  /** For a person, when `ok` is false: why the secret will not be stored, and what to do. */
+  message: string | null;
+}
+
+/**
+ * Whether the OS can protect the API secret. On Linux without a keyring Electron falls back to
+ * `basic_text`, which "encrypts" with a hard-coded password: storing the secret that way would
+ * only pretend to protect it, so we refuse and say how to fix it.
+ */
+export function secretBackendVerdict(platform: string, linuxBackend: string | null, encryptionAvailable: boolean): SecretBackendVerdict {
+  if (platform === 'linux' && (linuxBackend === 'basic_text' || linuxBackend === 'unknown')) {
+    return {
+      ok: false,
+      message:
+        'No system keyring is available, so the API secret cannot be stored safely. Install and unlock a keyring (GNOME Keyring or KWallet), or pass the key through the SCENARIO_API_KEY and SCENARIO_API_SECRET environment variables.',
+    };
+  }
+  if (!encryptionAvailable) {
+    return { ok: false, message: 'The system keychain is not available right now, so the API secret cannot be stored. Unlock your keychain and try again.' };
+  }
+  return { ok: true, message: null };
+}
+
+/** The CSP for our pages: packaged, or under electron-vite's dev server (HMR socket, React refresh preamble). */
+export function cspFor(origins: AppOrigins): string {
+  if (!origins.devServerUrl) return APP_CSP;
+  const dev = new URL(origins.devServerUrl);
+  return contentSecurityPolicy({ img: [`${LIBRARY_SCHEME}:`], connect: [`ws://${dev.host}`], allowInlineScripts: true });
+}

@@ -429,7 +429,7 @@ export const contract = {
     'queue.changed': event(queueStatusSchema),
     'job.progress': event(z.object({ generationId: id, state: generationStateSchema, progress: z.number().min(0).max(1).nullable() })),
     'generation.done': event(z.object({ item: generationSummarySchema })),
-    'generation.failed': event(z.object({ generationId: id, error: ipcErrorSchema })),
+    'generation.failed': event(z.object({ generationId: id, presetName: z.string(), error: ipcErrorSchema })),
     'queue.paused': event(z.object({ waiting: waitingSchema })),
     'queue.resumed': event(z.object({})),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
