@@ -6,9 +6,9 @@ import { libraryUrl } from './libraryUrl';
  * An image from the library. A missing file (deleted on disk, not yet downloaded) becomes a
  * quiet placeholder instead of the browser's broken-image icon.
  */
-export function LibraryImage({ relPath, alt, className, eager = false }: { relPath: string | null; alt: string; className?: string; eager?: boolean }) {
+export function LibraryImage({ relPath, alt, className, eager = false, missing = false }: { relPath: string | null; alt: string; className?: string; eager?: boolean; missing?: boolean }) {
   const info = useAppStore((state) => state.info);
-  const src = libraryUrl(info, relPath);
+  const src = missing ? undefined : libraryUrl(info, relPath);
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   if (!src || failedSrc === src) {
     return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PngRecall } from '../../shared/ipc/contract';
-import { presetSchema, type Preset } from '../../shared/preset';
 import { useApi, useAppStore, useGallery, usePresets } from '../stores';
+import { draftFromParameters } from './presetDraft';
 
 /**
  * Drop a PNG made by this app anywhere on the window to read back the parameters embedded in
@@ -67,7 +67,7 @@ export function PngDropRecall() {
                   type="button"
                   className="button primary"
                   onClick={() => {
-                    startNewPreset(presetFromParameters(recall.result.parameters ?? {}, recall.fileName));
+                    startNewPreset(draftFromParameters(recall.result.parameters ?? {}, recall.fileName.replace(/\.png$/i, '')));
                     setRecall(null);
                   }}
                 >
@@ -94,16 +94,6 @@ export function PngDropRecall() {
       )}
     </>
   );
-}
-
-/**
- * Keeps only the fields a preset has (the embedded request also holds per-run ones such as the
- * control image); the editor then validates what is left like any draft.
- */
-export function presetFromParameters(parameters: Record<string, unknown>, fileName: string): Partial<Preset> {
-  const fields = Object.keys(presetSchema.shape);
-  const kept = Object.fromEntries(Object.entries(parameters).filter(([key]) => fields.includes(key)));
-  return { name: fileName.replace(/\.png$/i, ''), ...kept };
 }
 
 async function base64Of(file: File): Promise<string> {

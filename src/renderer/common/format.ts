@@ -35,13 +35,14 @@ export function creativeUnits(value: number | null): string {
 const STATE_LABELS: Record<GenerationState, string> = {
   detected: 'Detected',
   validated: 'Ready',
-  uploading: 'Uploading',
+  uploaded: 'Uploaded',
   submitting: 'Sending',
   submitted: 'Generating',
   downloading: 'Downloading',
   done: 'Done',
   failed: 'Failed',
-  cancelled: 'Cancelled',
+  canceled: 'Cancelled',
+  'outcome-unknown': 'Checking with Scenario',
 };
 
 export function stateLabel(state: GenerationState): string {
@@ -49,5 +50,5 @@ export function stateLabel(state: GenerationState): string {
 }
 
 export function isFinished(state: GenerationState): boolean {
-  return state === 'done' || state === 'failed' || state === 'cancelled';
+  return state === 'done' || state === 'failed' || state === 'canceled';
 }

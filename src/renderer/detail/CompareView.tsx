@@ -33,9 +33,9 @@ function ControlSlider({ detail }: { detail: GenerationDetail }) {
   return (
     <div className="compare-slider">
       <div className="compare-stage">
-        <LibraryImage relPath={output?.relPath ?? null} alt="Output" className="compare-image" eager />
+        <LibraryImage relPath={output?.relPath ?? null} missing={output?.missing} alt="Output" className="compare-image" eager />
         <div className="compare-overlay" style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }}>
-          <LibraryImage relPath={detail.inputRelPath} alt="Control image" className="compare-image" eager />
+          <LibraryImage relPath={detail.input.relPath} alt="Control image" className="compare-image" eager />
         </div>
         <div className="compare-divider" style={{ left: `${split}%` }} aria-hidden="true" />
       </div>
@@ -46,14 +46,14 @@ function ControlSlider({ detail }: { detail: GenerationDetail }) {
 }
 
 function SideBySide({ left, right }: { left: GenerationDetail; right: GenerationDetail }) {
-  const rows = parameterDiff(left.request ?? left.preset, right.request ?? right.preset);
+  const rows = parameterDiff(left.request, right.request);
   const differing = rows.filter((row) => row.differs).length;
   return (
     <div className="side-by-side">
       <div className="compare-pair">
         {[left, right].map((detail) => (
           <figure key={detail.id}>
-            <LibraryImage relPath={detail.images[0]?.relPath ?? detail.inputRelPath} alt={`${detail.presetName}: ${detail.inputName}`} className="compare-image" eager />
+            <LibraryImage relPath={detail.images[0]?.relPath ?? detail.input.relPath} alt={`${detail.presetName}: ${detail.inputName}`} className="compare-image" eager />
             <figcaption>{`${detail.presetName} · seed ${detail.seed ?? 'random'}`}</figcaption>
           </figure>
         ))}

@@ -1,7 +1,7 @@
 import type { GenerationDetail } from '../../shared/ipc/contract';
-import type { Preset } from '../../shared/preset';
 import { CopyButton } from '../common/CopyButton';
 import { LibraryImage } from '../common/LibraryImage';
+import { draftFromParameters } from '../common/presetDraft';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
 import { useAppStore, useApi, useGallery, usePresets } from '../stores';
@@ -23,7 +23,7 @@ export function DetailPanel() {
     <aside className="detail-panel" aria-label="Generation details">
       <header className="panel-header">
         <h2>{detail?.presetName ?? 'Generation'}</h2>
-        <SimulatedBadge />
+        {detail && <SimulatedBadge simulated={detail.simulated} />}
         <button type="button" className="icon-button" aria-label="Close details" onClick={() => openDetail(null)}>×</button>
       </header>
       {error && <p className="inline-error" role="alert">{error}</p>}
@@ -38,7 +38,8 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
   const reportError = useAppStore((state) => state.reportError);
   const toast = useAppStore((state) => state.toast);
   const startNewPreset = usePresets((state) => state.startNew);
-  const parameters = JSON.stringify(detail.request ?? detail.preset, null, 2);
+  const openDetail = useGallery((state) => state.openDetail);
+  const parameters = JSON.stringify(detail.request, null, 2);
 
   const run = (label: string, action: () => Promise<unknown>) => async () => {
     try {
@@ -53,12 +54,15 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
     <div className="detail-body">
       <div className="detail-images">
         <figure>
-          <LibraryImage relPath={detail.inputRelPath} alt="Control image" className="detail-image" />
-          <figcaption>Control · {detail.inputName}</figcaption>
+          <LibraryImage relPath={detail.input.relPath} alt="Control image" className="detail-image" />
+          <figcaption>
+            Control · {detail.input.name}
+            <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: detail.input.relPath }))}>Reveal</button>
+          </figcaption>
         </figure>
         {detail.images.map((image, index) => (
           <figure key={image.relPath}>
-            <LibraryImage relPath={image.thumbRelPath ?? image.relPath} alt={`Output ${index + 1}`} className="detail-image" />
+            <LibraryImage relPath={image.thumbRelPath ?? image.relPath} missing={image.missing} alt={`Output ${index + 1}`} className="detail-image" />
             <figcaption>
               Output {index + 1}
               {image.width && image.height ? ` · ${image.width}×${image.height}` : ''}
@@ -76,7 +80,7 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
         <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
           Vary seed
         </button>
-        <button type="button" className="button" onClick={() => startNewPreset(presetFrom(detail.preset, detail.seed))}>
+        <button type="button" className="button" onClick={() => startNewPreset({ ...draftFromParameters(detail.preset, `${detail.presetName} (from history)`), ...(detail.seed ? { seed: detail.seed } : {}) })}>
           Use as preset
         </button>
         <button type="button" className="button" onClick={onCompare} disabled={detail.images.length === 0}>
@@ -100,23 +104,31 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
         <dt>Preset</dt>
         <dd>{`${detail.presetName} (version ${detail.presetVersion})`}</dd>
         <dt>Model</dt>
-        <dd><code>{detail.modelId}</code></dd>
+        <dd>{detail.modelName ?? ''} <code>{detail.modelId}</code> <span className="muted">{detail.family}</span></dd>
         <dt>Modality</dt>
         <dd><code>{detail.modality}</code></dd>
         <dt>Cost</dt>
         <dd>{creativeUnits(detail.creativeUnitsCost)}</dd>
         <dt>Created</dt>
         <dd>{dateTime(detail.createdAt)}</dd>
-        <dt>Completed</dt>
-        <dd>{`${dateTime(detail.completedAt)} (${duration(detail.createdAt, detail.completedAt)})`}</dd>
+        <dt>Submitted</dt>
+        <dd>{dateTime(detail.submittedAt)}</dd>
+        <dt>Finished</dt>
+        <dd>{detail.finishedAt ? `${dateTime(detail.finishedAt)} (${duration(detail.submittedAt ?? detail.createdAt, detail.finishedAt)} at Scenario)` : '—'}</dd>
         <dt>Generation id</dt>
         <dd><code>{detail.id}</code></dd>
         <dt>Job id</dt>
         <dd><code>{detail.jobId ?? '—'}</code></dd>
-        <dt>Asset ids</dt>
+        <dt>Control asset id</dt>
+        <dd><code>{detail.imageAssetId ?? '—'}</code></dd>
+        <dt>Output asset ids</dt>
         <dd>{detail.images.map((image) => image.assetId).filter(Boolean).join(', ') || '—'}</dd>
-        <dt>Control image hash</dt>
-        <dd><code className="ellipsis" title={detail.inputSha256}>{detail.inputSha256}</code></dd>
+        <dt>Control image</dt>
+        <dd>
+          <code className="ellipsis" title={detail.input.originalPath}>{detail.input.originalPath}</code>
+          <br />
+          <code className="ellipsis" title={detail.input.sha256}>{`sha256 ${detail.input.sha256}`}</code>
+        </dd>
         {detail.tags.length > 0 && (
           <>
             <dt>Tags</dt>
@@ -133,22 +145,42 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
         <pre className="json" data-testid="request-json">{parameters}</pre>
       </section>
 
-      <section aria-label="History">
-        <h3>History</h3>
-        <ol className="history">
-          {detail.history.map((entry, index) => (
-            <li key={`${entry.at}-${index}`}>
-              <span>{stateLabel(entry.state)}</span> <span className="muted">{dateTime(entry.at)}</span>
-              {entry.message && <div className="muted">{entry.message}</div>}
-            </li>
-          ))}
-        </ol>
+      <section aria-label="Related generations">
+        <h3>Lineage</h3>
+        {detail.parent ? (
+          <p>
+            {`${KIND_WORDS[detail.kind]} of `}
+            <RelatedLink related={detail.parent} onOpen={openDetail} />
+          </p>
+        ) : (
+          <p className="muted">{KIND_WORDS[detail.kind]}.</p>
+        )}
+        {detail.children.length > 0 && (
+          <ul className="related">
+            {detail.children.map((child) => (
+              <li key={child.id}>
+                {`${KIND_WORDS[child.kind]}: `}
+                <RelatedLink related={child} onOpen={openDetail} />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );
 }
 
-/** The preset a generation used, pinned to the seed it used, as the start of a new preset. */
-export function presetFrom(preset: Preset, seed: string | null): Partial<Preset> {
-  return { ...preset, name: `${preset.name} (from history)`.slice(0, 80), ...(seed ? { seed } : {}) };
+const KIND_WORDS: Record<GenerationDetail['kind'], string> = {
+  hotfolder: 'From a watched folder',
+  manual: 'Generated by hand',
+  reproduction: 'Exact reproduction',
+  variation: 'Seed variation',
+};
+
+function RelatedLink({ related, onOpen }: { related: GenerationDetail['children'][number]; onOpen: (id: string) => void }) {
+  return (
+    <button type="button" className="link-button" onClick={() => onOpen(related.id)}>
+      {`${dateTime(related.createdAt)} · seed ${related.seed ?? 'random'} · ${stateLabel(related.state)}`}
+    </button>
+  );
 }

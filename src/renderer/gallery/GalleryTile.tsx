@@ -43,9 +43,9 @@ export const GalleryTile = memo(function GalleryTile({ item }: { item: GalleryIt
         }
       }}
     >
-      <LibraryImage relPath={done ? item.thumbRelPath : item.inputRelPath} alt={label} className="tile-image" />
+      <LibraryImage relPath={item.thumbRelPath} missing={item.imageMissing} alt={label} className="tile-image" />
       <div className="tile-badges">
-        <SimulatedBadge />
+        <SimulatedBadge simulated={item.simulated} />
         {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}
         {item.imageCount > 1 && <span className="badge">{item.imageCount}</span>}
       </div>

@@ -52,7 +52,8 @@ export function Lightbox() {
       <figure className="lightbox-figure">
         <LibraryImage
           key={item.id}
-          relPath={item.state === 'done' ? item.imageRelPath : item.inputRelPath}
+          relPath={item.imageRelPath}
+          missing={item.imageMissing}
           alt={`${item.presetName}: ${item.inputName}`}
           className="lightbox-image"
           eager
@@ -60,7 +61,7 @@ export function Lightbox() {
         <figcaption>
           <span className="lightbox-title">{item.presetName}</span>
           <span className="muted">{item.inputName}</span>
-          <SimulatedBadge />
+          <SimulatedBadge simulated={item.simulated} />
           {item.state !== 'done' && <span className="badge">{stateLabel(item.state)}</span>}
           <button
             type="button"

@@ -5,6 +5,7 @@ import {
   type ModelFamily, type Preset, type PresetInput,
 } from '../../shared/preset';
 import { userMessageOf } from '../common/errors';
+import type { PresetDraft } from '../common/presetDraft';
 import { creativeUnits, dateTime } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { useApi, usePresets } from '../stores';
@@ -13,7 +14,6 @@ import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
 
-export type PresetDraft = Partial<PresetInput>;
 type NumberField = 'guidance' | 'numInferenceSteps' | 'numSamples' | 'width' | 'height' | 'negativePromptStrength' | 'controlStart' | 'controlEnd';
 
 /** Edits wait this long before asking the engine what a run would cost. */

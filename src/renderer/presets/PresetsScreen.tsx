@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { FAMILY_RULES } from '../../shared/preset';
 import { useAppStore, usePresets } from '../stores';
-import { PresetForm, type PresetDraft } from './PresetForm';
+import type { PresetDraft } from '../common/presetDraft';
+import { PresetForm } from './PresetForm';
 
 export function PresetsScreen() {
   const { list, selectedId, detail, draftSeed, load, loadModels, select, startNew, save, duplicate, remove, importJson, exportJson } = usePresets((state) => ({

@@ -9,22 +9,21 @@ export interface GalleryItem {
   id: string;
   state: GenerationState;
   presetName: string;
-  modelId: string;
+  modelLabel: string;
   modality: string;
-  inputRelPath: string;
   inputName: string;
   /** The first output, or null while nothing has been downloaded. */
   imageRelPath: string | null;
   thumbRelPath: string | null;
+  /** The output file is gone from disk: the tile shows a placeholder without asking for it. */
+  imageMissing: boolean;
   imageCount: number;
   favourite: boolean;
   rating: number;
-  tags: string[];
-  seed: string | null;
+  simulated: boolean;
   createdAt: string;
   /** Local calendar day (YYYY-MM-DD), the gallery's grouping key. */
   day: string;
-  errorMessage: string | null;
   /** Shortened: tiles show it as a tooltip, the detail panel shows the full text. */
   promptPreview: string;
 }
@@ -32,25 +31,23 @@ export interface GalleryItem {
 const PROMPT_PREVIEW_LENGTH = 160;
 
 export function toGalleryItem(summary: GenerationSummary): GalleryItem {
-  const first = summary.images[0];
+  const cover = summary.cover;
   return {
     id: summary.id,
     state: summary.state,
     presetName: summary.presetName,
-    modelId: summary.modelId,
+    modelLabel: summary.modelName ?? summary.modelId,
     modality: summary.modality,
-    inputRelPath: summary.inputRelPath,
     inputName: summary.inputName,
-    imageRelPath: first?.relPath ?? null,
-    thumbRelPath: first?.thumbRelPath ?? first?.relPath ?? null,
-    imageCount: summary.images.length,
+    imageRelPath: cover?.relPath ?? null,
+    thumbRelPath: cover ? (cover.thumbRelPath ?? cover.relPath) : null,
+    imageMissing: cover?.missing ?? false,
+    imageCount: summary.imageCount,
     favourite: summary.favourite,
     rating: summary.rating,
-    tags: summary.tags,
-    seed: summary.seed,
+    simulated: summary.simulated,
     createdAt: summary.createdAt,
     day: localDay(summary.createdAt),
-    errorMessage: summary.error?.userMessage ?? null,
     promptPreview: summary.prompt.length > PROMPT_PREVIEW_LENGTH ? `${summary.prompt.slice(0, PROMPT_PREVIEW_LENGTH)}…` : summary.prompt,
   };
 }

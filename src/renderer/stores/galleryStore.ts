@@ -1,7 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
 import type { GenerationFacets, GenerationFilters, GenerationSummary } from '../../shared/ipc/contract';
-import type { ModelFamily } from '../../shared/preset/families';
 import { userMessageOf } from '../common/errors';
 import type { AppStore } from './appStore';
 import { toGalleryItem, type GalleryItem } from './galleryItem';
@@ -17,8 +16,6 @@ export type SelectMode = 'only' | 'toggle' | 'range';
 export interface GalleryQuery {
   filters: GenerationFilters;
   search: string;
-  /** Not a server filter: the family picker fills `filters.modelIds` with that family's models. */
-  family: ModelFamily | null;
 }
 
 export interface GalleryState {
@@ -61,7 +58,7 @@ export interface GalleryState {
   applyLibraryChange(ids: string[] | null): Promise<void>;
 }
 
-export const EMPTY_QUERY: GalleryQuery = { filters: { trashed: false }, search: '', family: null };
+export const EMPTY_QUERY: GalleryQuery = { filters: { trashed: false }, search: '' };
 
 export function createGalleryStore(api: Api, app: AppStore) {
   // Answers to an older query are dropped: the person has typed on since.
@@ -213,11 +210,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
         if (!clean || ids.length === 0) return;
         try {
           await api.generations.tag({ ids, tag: clean });
-          set({
-            items: get().items.map((item) =>
-              ids.includes(item.id) && !item.tags.includes(clean) ? { ...item, tags: [...item.tags, clean] } : item,
-            ),
-          });
+          app.getState().toast({ message: `Tagged ${ids.length} with “${clean}”.`, tone: 'info' });
         } catch (error) {
           app.getState().reportError(error);
         }
@@ -287,13 +280,12 @@ export function createGalleryStore(api: Api, app: AppStore) {
           return;
         }
         const details = await Promise.allSettled(loaded.map((id) => api.generations.detail({ id })));
-        const showTrashed = get().query.filters.trashed ?? false;
         const fresh = new Map<string, GalleryItem | null>();
-        for (const result of details) {
-          if (result.status !== 'fulfilled') continue;
-          // A generation trashed or restored elsewhere leaves (or stays out of) this view.
-          fresh.set(result.value.id, result.value.trashed === showTrashed ? toGalleryItem(result.value) : null);
-        }
+        details.forEach((result, index) => {
+          const id = loaded[index] ?? '';
+          // One that can no longer be read (trashed, purged) leaves the view.
+          fresh.set(id, result.status === 'fulfilled' ? toGalleryItem(result.value) : null);
+        });
         set({
           items: get()
             .items.map((item) => (fresh.has(item.id) ? fresh.get(item.id) : item))

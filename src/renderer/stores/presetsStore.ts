@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
 import type { ModelInfo, PresetDetail, PresetSummary } from '../../shared/ipc/contract';
 import type { Preset } from '../../shared/preset';
+import type { PresetDraft } from '../common/presetDraft';
 import type { AppStore } from './appStore';
 
 export interface PresetsState {
@@ -11,11 +12,11 @@ export interface PresetsState {
   selectedId: string | null;
   detail: PresetDetail | null;
   /** A new preset being written; null when editing an existing one. */
-  draftSeed: Partial<Preset> | null;
+  draftSeed: PresetDraft | null;
   load(): Promise<void>;
   loadModels(refresh?: boolean): Promise<void>;
   select(id: string | null): Promise<void>;
-  startNew(seed?: Partial<Preset>): void;
+  startNew(seed?: PresetDraft): void;
   save(preset: Preset): Promise<PresetDetail | null>;
   duplicate(id: string): Promise<void>;
   remove(id: string): Promise<void>;
