@@ -1,0 +1,54 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PipelineError } from '../pipeline/index';
+
+/** Where the history and the library live unless told otherwise: SCENARIO_HOTFOLDER_HOME, else the OS's app-data folder. */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const fromEnv = env.SCENARIO_HOTFOLDER_HOME?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'Scenario Hot Folder');
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Scenario Hot Folder');
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'scenario-hotfolder');
+}
+
+/**
+ * One running pipeline per home: two would both submit the same queued rows (paying twice). The
+ * lock is a file holding the owner's pid; a lock whose process is gone (killed, crashed) is taken
+ * over. Read-only commands (history, presets) do not need it.
+ */
+export function lockHome(home: string): () => void {
+  mkdirSync(home, { recursive: true });
+  const lockPath = path.join(home, 'engine.lock');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new PipelineError('home-in-use', `Another Scenario Hot Folder (process ${owner}) is already working in ${home}. Close it first, or use another --home.`);
+      }
+      unlinkSync(lockPath);
+    }
+  }
+  throw new PipelineError('home-in-use', `Could not take the lock on ${home}. Close other copies of the app, then try again.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,68 @@
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { absoluteLibraryPath } from '../../src/main/library/paths';
+import { readEmbeddedParameters } from '../../src/main/library/pngmeta';
+import type { Rig } from './helpers';
+import { controlPng, sha256, startRig, waitForStates } from './helpers';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+describe('pipeline against the simulator', () => {
+  it('takes a dropped file to done: images in the library, the exact body recorded', async () => {
+    rig = await startRig();
+    await writeFile(path.join(rig.inbox, 'house.png'), await controlPng(1));
+    await waitForStates(rig.engine, 1);
+
+    const [generation] = rig.engine.store.generations.listByStates(['done']);
+    expect(generation?.state).toBe('done');
+    const posts = rig.sim.generateLog.filter((entry) => !entry.dryRun);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.bodySha256).toBe(sha256(generation?.requestJson ?? ''));
+    expect(posts[0]?.jobId).toBe(generation?.jobId);
+    expect(JSON.parse(generation?.requestJson ?? '{}').image).toBe(generation?.imageAssetId);
+
+    const images = rig.engine.store.images.listForGeneration(generation?.id ?? 0);
+    expect(images).toHaveLength(1);
+    const png = await readFile(absoluteLibraryPath(rig.engine.libraryRoot, images[0]?.relPath ?? ''));
+    const recalled = readEmbeddedParameters(png);
+    expect(recalled.generation?.jobId).toBe(generation?.jobId);
+    expect(recalled.generation?.seed).toBe(generation?.seed);
+    // The input file is never deleted (processed action: leave).
+    expect(await readdir(rig.inbox)).toEqual(['house.png']);
+  });
+
+  it('does not generate the same bytes twice in a folder without duplicates, and says why', async () => {
+    rig = await startRig();
+    const bytes = await controlPng(2);
+    await writeFile(path.join(rig.inbox, 'first.png'), bytes);
+    await waitForStates(rig.engine, 1, ['done']);
+    await writeFile(path.join(rig.inbox, 'again.png'), bytes);
+    await waitForStates(rig.engine, 1, ['canceled']);
+
+    const [duplicate] = rig.engine.store.generations.listByStates(['canceled']);
+    expect(duplicate?.errorCode).toBe('duplicate');
+    expect(duplicate?.errorMessage).toContain('again.png');
+    expect(duplicate?.errorMessage).toContain('first.png');
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
+  });
+
+  it('moves processed inputs to _done, failures to _failed with a reason beside them', async () => {
+    rig = await startRig({ folder: { processedAction: 'move' } });
+    await writeFile(path.join(rig.inbox, 'good.png'), await controlPng(3));
+    await writeFile(path.join(rig.inbox, 'notes.png'), 'this is text, not an image');
+    await waitForStates(rig.engine, 2);
+    const deadline = Date.now() + 5000;
+    while ((await readdir(rig.inbox)).some((name) => name.endsWith('.png')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+
+    expect(await readdir(path.join(rig.inbox, '_done'))).toEqual(['good.png']);
+    expect((await readdir(path.join(rig.inbox, '_failed'))).sort()).toEqual(['notes.png', 'notes.png.error.txt']);
+    const reason = await readFile(path.join(rig.inbox, '_failed', 'notes.png.error.txt'), 'utf8');
+    expect(reason).toContain('notes.png');
+    expect(reason).toContain('not an image');
+  });
+});
