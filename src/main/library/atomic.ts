@@ -120,7 +120,7 @@ export async function moveFileAtomic(source: string, destination: string): Promi
       await unlink(source);
     }
   } catch (error) {
-    throw toLibraryError(error, 'move a file to', destination);
+    throw toLibraryError(error, `move ${JSON.stringify(source)} to`, destination);
   }
   await fsyncDirectory(path.dirname(destination));
   await fsyncDirectory(path.dirname(source));

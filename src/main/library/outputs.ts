@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from './atomic';
+import { LibraryError } from './errors';
+import { LIBRARY_DIRS, absoluteLibraryPath, outputImageRelPath } from './paths';
+import type { OutputImageName } from './paths';
+import type { GenerationParameters } from './pngmeta';
+import { embedParameters } from './pngmeta';
+
+/** Creates the library's top-level folders (idempotent). */
+export async function ensureLibraryLayout(root: string): Promise<void> {
+  for (const dir of LIBRARY_DIRS) await mkdir(path.join(root, dir), { recursive: true });
+}
+
+export interface StoredOutputImage {
+  relPath: string;
+  bytes: number;
+  /** Of the file as written (with its embedded parameters). */
+  sha256: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Writes one downloaded image into outputs/ as a PNG carrying its generation parameters,
+ * atomically. A download in another format is converted to PNG first (losslessly from the decoded
+ * pixels), so every output can carry the same metadata. Writing the same (generation, index)
+ * again replaces the file: a download retried after a crash never leaves a duplicate.
+ */
+export async function storeOutputImage(
+  root: string,
+  downloaded: Uint8Array,
+  name: OutputImageName,
+  parameters: GenerationParameters,
+): Promise<StoredOutputImage> {
+  let png: Uint8Array = downloaded;
+  let width: number;
+  let height: number;
+  try {
+    const metadata = await sharp(downloaded).metadata();
+    ({ width, height } = metadata);
+    if (metadata.format !== 'png') png = await sharp(downloaded).png().toBuffer();
+  } catch (error) {
+    throw new LibraryError('invalid-image', `The image downloaded for generation ${name.generationId} cannot be decoded (damaged download). Retry the download.`, { cause: error });
+  }
+  const contents = embedParameters(png, parameters);
+  const relPath = outputImageRelPath(name);
+  await writeFileAtomic(absoluteLibraryPath(root, relPath), contents);
+  return { relPath, bytes: contents.length, sha256: createHash('sha256').update(contents).digest('hex'), width, height };
+}
