@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WaitingReason } from '../../src/main/pipeline/index';
+import type { Rig } from './helpers';
+import { controlPng, startRig, waitForStates } from './helpers';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+function pauses(current: Rig): WaitingReason[] {
+  const seen: WaitingReason[] = [];
+  current.engine.events.on('queue.paused', ({ waiting }) => seen.push(waiting.reason));
+  return seen;
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const posts = (current: Rig) => current.sim.generateLog.filter((entry) => !entry.dryRun);
+
+describe('the queue waits and resumes by itself', () => {
+  it('pauses for the time a 429 gives, then finishes', async () => {
+    rig = await startRig();
+    const seen = pauses(rig);
+    rig.sim.setFaults({ '429': 1, retryAfterSeconds: 0.3 });
+    await writeFile(path.join(rig.inbox, 'a.png'), await controlPng(10));
+    await until(() => seen.includes('rate-limit'));
+    rig.sim.setFaults({});
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(posts(rig)).toHaveLength(1);
+  });
+
+  it('holds submissions over budget without dropping them, and goes on when the budget is raised', async () => {
+    rig = await startRig();
+    rig.engine.store.settings.set('dailyBudget', 0);
+    const seen = pauses(rig);
+    await writeFile(path.join(rig.inbox, 'b.png'), await controlPng(11));
+    await until(() => seen.includes('budget'));
+    expect(rig.engine.status().waiting?.reason).toBe('budget');
+    expect(rig.engine.status().jobs[0]?.waiting?.message).toContain('Daily budget reached');
+    expect(posts(rig)).toHaveLength(0);
+
+    rig.engine.store.settings.set('dailyBudget', 1000);
+    rig.engine.pipeline.recheck();
+    await waitForStates(rig.engine, 1, ['done']);
+    const [generation] = rig.engine.store.generations.listByStates(['done']);
+    expect(generation?.costCu).toBeGreaterThan(0);
+    expect(rig.engine.store.presets.get(rig.presetId)?.currentVersion.dryRunCost?.costCu).toBe(generation?.costCu);
+  });
+
+  it('waits for the network while Scenario is unreachable, then resumes', async () => {
+    rig = await startRig();
+    const seen = pauses(rig);
+    await rig.sim.suspend();
+    await writeFile(path.join(rig.inbox, 'c.png'), await controlPng(12));
+    await until(() => seen.includes('network'));
+    expect(rig.engine.status().waiting?.message).toContain('Waiting for network');
+    await rig.sim.resume();
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(posts(rig)).toHaveLength(1);
+  });
+
+  it('adopts the job of a submission whose answer was lost, without sending it again', async () => {
+    rig = await startRig();
+    rig.sim.setFaults({ drop: 1 });
+    await writeFile(path.join(rig.inbox, 'd.png'), await controlPng(13));
+    await until(() => posts(rig as Rig).length > 0);
+    rig.sim.setFaults({});
+    await waitForStates(rig.engine, 1, ['done']);
+    const [generation] = rig.engine.store.generations.listByStates(['done']);
+    expect(posts(rig)).toHaveLength(1);
+    expect(posts(rig)[0]?.responseDropped).toBe(true);
+    expect(generation?.jobId).toBe(posts(rig)[0]?.jobId);
+  });
+
+  it('resumes a submitted job after a restart by polling it, never resubmitting', async () => {
+    rig = await startRig({ sim: { latencyMs: 800 } });
+    await writeFile(path.join(rig.inbox, 'e.png'), await controlPng(14));
+    await waitForStates(rig.engine, 1, ['submitted']);
+    await rig.restart();
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(posts(rig)).toHaveLength(1);
+  });
+});
