@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { LibraryError } from '../../src/main/library/errors';
+import type { LibraryError } from '../../src/main/library/errors';
 import { ensureLibraryLayout, storeOutputImage } from '../../src/main/library/outputs';
 import type { GenerationParameters } from '../../src/main/library/pngmeta';
 import { readEmbeddedParameters } from '../../src/main/library/pngmeta';
