@@ -51,6 +51,12 @@ export default tseslint.config(
     },
   },
   {
+    // Component tests render the renderer's own components.
+    files: ['test/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': restrict([noElectron]) },
+  },
+  {
     files: ['src/preload/**'],
     rules: {
       'no-restricted-imports': restrict([], [noRenderer, { group: ['**/main/**'], message: 'The preload sees only the shared contract.' }]),
