@@ -55,7 +55,7 @@ export function ModalityBuilder({ family, value, onChange, describedBy }: Props)
               checked={current.kind === 'preset'}
               onChange={() => emit({ kind: 'preset', name: rules.presets[0] ?? 'character' })}
             />
-            Family preset
+            A family preset
           </label>
         </div>
       )}
