@@ -13,9 +13,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, session, shell, type BrowserWindow } from 'electron';
-import type { ContractHandlers } from '../../shared/ipc/contract';
 import { createEngine } from '../engine';
-import { resolveInsideLibrary } from '../library/paths';
+import { HandlerError, type ShellAdapter } from '../engine/handlers-context';
+import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
 import { notifyGenerations } from './notifications';
@@ -43,47 +43,32 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-class DesktopActionError extends Error {
-  override readonly name = 'DesktopActionError';
-
-  constructor(
-    readonly code: string,
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
-  }
-}
-
-/**
- * Things only the desktop can do replace the engine's answers: image URLs use our protocol, and
- * opening or revealing a library file uses the OS shell (after the library's path guard).
- */
-function desktopHandlers(engine: ContractHandlers): ContractHandlers {
-  const libraryFile = async (relPath: string) => resolveInsideLibrary((await engine['settings.get']()).libraryLocation, relPath);
-  return {
-    ...engine,
-    'app.info': async () => ({ ...(await engine['app.info']()), libraryUrlBase: LIBRARY_URL_BASE }),
-    'library.openFile': async ({ relPath }) => {
-      const failure = await shell.openPath(await libraryFile(relPath));
-      if (failure !== '') throw new DesktopActionError('desktop.open-failed', `The file could not be opened (${failure}). Check that an app is set to open this kind of file.`);
-    },
-    'library.revealFile': async ({ relPath }) => {
-      shell.showItemInFolder(await libraryFile(relPath));
-    },
-  };
-}
+const desktopShell: ShellAdapter = {
+  async openFile(absolutePath) {
+    const failure = await shell.openPath(absolutePath);
+    if (failure !== '') throw new HandlerError('shell.open-failed', `The file could not be opened (${failure}). Check that an app is set to open this kind of file.`);
+  },
+  async revealFile(absolutePath) {
+    shell.showItemInFolder(absolutePath);
+  },
+};
 
 async function start(): Promise<void> {
   const dataFolder = app.getPath('userData');
   const origins: AppOrigins = { devServerUrl: app.isPackaged ? null : (process.env['ELECTRON_RENDERER_URL'] ?? null) };
   applySessionSecurity(session.defaultSession, origins);
 
+  // Things only the desktop can do come in as host adapters: the keychain, the OS shell, and
+  // image URLs on our own protocol.
   const engine = await createEngine({
-    dataFolder,
-    credentials: createSafeStorageCredentials(join(dataFolder, 'credentials.bin')),
-    appVersion: app.getVersion(),
+    home: dataFolder,
+    host: {
+      credentials: createSafeStorageCredentials(join(dataFolder, 'credentials.bin')),
+      shell: desktopShell,
+      info: { version: app.getVersion(), platform: process.platform, libraryUrlBase: LIBRARY_URL_BASE, usingSimulator: false },
+    },
   });
-  const handlers = desktopHandlers(engine.handlers);
+  const { handlers } = engine;
 
   handleAppProtocols({
     rendererDir: RENDERER_DIR,
@@ -110,7 +95,7 @@ async function start(): Promise<void> {
   };
   installMenu(queue, { isMac: process.platform === 'darwin', isDev: !app.isPackaged });
   const tray = createTray(TRAY_ICON, { ...queue, showWindow: () => void showWindow(), quit: () => app.quit() });
-  const stopTray = engine.onEvent((event) => {
+  const stopTray = engine.onEvent((event: ContractEvent) => {
     if (event.name === 'queue.changed') tray.update(event.payload);
   });
   void handlers['queue.status']().then(tray.update, () => undefined);

@@ -1,41 +1,19 @@
 /**
  * The API key and secret, encrypted with the OS keychain through Electron's safeStorage (async
  * API) and kept in one file in the app's data folder. The secret is decrypted only when the
- * engine asks for it and never written anywhere in clear.
+ * engine asks for it and is never written anywhere in clear.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { safeStorage } from 'electron';
 import { z } from 'zod';
+import type { CredentialsStatus } from '../../shared/ipc/contract';
+import { HandlerError, apiKeyHint, type ApiCredentials, type CredentialsAdapter } from '../engine/handlers-context';
 import { writeFileAtomic } from '../library/atomic';
-import { secretBackendVerdict, type SecretBackendVerdict } from './policy';
-
-export interface ApiCredentials {
-  apiKey: string;
-  apiSecret: string;
-}
-
-export class SecretsError extends Error {
-  override readonly name = 'SecretsError';
-
-  constructor(
-    readonly code: 'secrets.backend-unsafe' | 'secrets.unreadable',
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
-  }
-}
-
-/** What the engine needs from whatever keeps the credentials (the CLI has its own). */
-export interface CredentialStore {
-  backend(): Promise<SecretBackendVerdict>;
-  load(): Promise<ApiCredentials | null>;
-  save(credentials: ApiCredentials): Promise<void>;
-  clear(): Promise<void>;
-}
+import { secretBackendVerdict } from './policy';
 
 const credentialsSchema = z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1) });
 
-export function createSafeStorageCredentials(file: string): CredentialStore {
+export function createSafeStorageCredentials(file: string): CredentialsAdapter {
   const backend = async () =>
     secretBackendVerdict(
       process.platform,
@@ -43,32 +21,50 @@ export function createSafeStorageCredentials(file: string): CredentialStore {
       await safeStorage.isAsyncEncryptionAvailable(),
     );
 
-  const store: CredentialStore = {
-    backend,
-    async load() {
-      let encrypted: Buffer;
-      try {
-        encrypted = await readFile(file);
-      } catch {
-        return null;
-      }
-      try {
-        const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(encrypted);
-        const credentials = credentialsSchema.parse(JSON.parse(result));
-        if (shouldReEncrypt) await store.save(credentials);
-        return credentials;
-      } catch {
-        throw new SecretsError('secrets.unreadable', 'The stored API key could not be read (the system keychain may have changed). Enter the key and secret again.');
-      }
-    },
+  const load = async (): Promise<ApiCredentials | null> => {
+    let encrypted: Buffer;
+    try {
+      encrypted = await readFile(file);
+    } catch {
+      return null;
+    }
+    try {
+      const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(encrypted);
+      const credentials = credentialsSchema.parse(JSON.parse(result));
+      if (shouldReEncrypt) await write(credentials);
+      return credentials;
+    } catch {
+      throw new HandlerError('credentials.unreadable', 'The stored API key could not be read (the system keychain may have changed). Enter the key and secret again.');
+    }
+  };
+
+  const write = async (credentials: ApiCredentials) => {
+    await writeFileAtomic(file, await safeStorage.encryptStringAsync(JSON.stringify(credentialsSchema.parse(credentials))));
+  };
+
+  const status = async (): Promise<CredentialsStatus> => {
+    const verdict = await backend();
+    let stored: ApiCredentials | null = null;
+    try {
+      stored = await load();
+    } catch {
+      // An unreadable file counts as nothing stored; saving again replaces it.
+    }
+    return { stored: stored !== null, backendOk: verdict.ok, backendMessage: verdict.message, apiKeyHint: stored ? apiKeyHint(stored.apiKey) : null };
+  };
+
+  return {
+    status,
+    load,
     async save(credentials) {
       const verdict = await backend();
-      if (!verdict.ok) throw new SecretsError('secrets.backend-unsafe', verdict.message ?? 'The API secret cannot be stored safely here.');
-      await writeFileAtomic(file, await safeStorage.encryptStringAsync(JSON.stringify(credentialsSchema.parse(credentials))));
+      if (!verdict.ok) throw new HandlerError('credentials.backend-unsafe', verdict.message ?? 'The API secret cannot be stored safely here.');
+      await write(credentials);
+      return status();
     },
     async clear() {
       await rm(file, { force: true });
+      return status();
     },
   };
-  return store;
 }
