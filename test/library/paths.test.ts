@@ -90,6 +90,11 @@ describe('resolveInsideLibrary', () => {
     expect((await rejection(root, 'outputs/dangling.txt')).code).toBe('outside-library');
   });
 
+  it('says so when the library folder itself is gone (an unplugged drive)', async () => {
+    const root = path.join(await tempDir(), 'unplugged');
+    expect((await rejection(root, 'outputs/a.png')).code).toBe('not-found');
+  });
+
   it('accepts symlinks that stay inside the root', async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'outputs'));

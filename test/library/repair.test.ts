@@ -32,6 +32,11 @@ describe('repairLibrary', () => {
     const aMinuteBefore = new Date(now.getTime() - 60_000);
     await utimes(absoluteLibraryPath(root, stalePart), anHourBefore, anHourBefore);
     await utimes(absoluteLibraryPath(root, youngPart), aMinuteBefore, aMinuteBefore);
+    await utimes(absoluteLibraryPath(root, 'outputs/2025/01/15/copied-in-by-hand.png'), anHourBefore, anHourBefore);
+    // Written a moment ago, its row not yet added (a download in progress): not an orphan.
+    const justDownloaded = 'outputs/2025/02/03/depth-render-99-0.png';
+    await addStrayFile(justDownloaded);
+    await utimes(absoluteLibraryPath(root, justDownloaded), aMinuteBefore, aMinuteBefore);
     const expected = {
       missingFiles: [{ imageId: gone.id, relPath: gone.relPath }],
       recoveredFiles: [],
@@ -60,6 +65,7 @@ describe('repairLibrary', () => {
     expect(await readFile(absoluteLibraryPath(root, expected.orphans[0]!.movedTo), 'utf8')).toBe('someone else’s picture');
     await expect(stat(absoluteLibraryPath(root, stalePart))).rejects.toThrow();
     expect((await stat(absoluteLibraryPath(root, youngPart))).isFile()).toBe(true);
+    expect((await stat(absoluteLibraryPath(root, justDownloaded))).isFile()).toBe(true);
 
     // A second pass finds nothing left to do.
     const again = await repairLibrary(root, store, { now });

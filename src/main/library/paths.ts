@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { LibraryError, isErrno } from './errors';
+import { LibraryError, isErrno, toLibraryError } from './errors';
 
 /**
  * The library layout under one root folder. Rel paths (what the store keeps) always use forward
@@ -133,7 +133,12 @@ export async function resolveInsideLibrary(root: string, relPath: string): Promi
     throw outsideLibrary(relPath, 'the path contains an empty, "." or ".." segment');
   }
 
-  const realRoot = await realpath(root);
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (error) {
+    throw toLibraryError(error, 'open the library folder', root);
+  }
   const lexical = path.join(realRoot, ...segments);
   if (!isInside(realRoot, lexical)) throw outsideLibrary(relPath, 'the path leaves the library');
 

@@ -13,8 +13,12 @@ export interface RepairOptions {
   dryRun?: boolean;
   /** Where missing thumbnails are re-enqueued; without it they are only counted. */
   thumbnails?: ThumbnailQueue<ImageThumbnailJob>;
-  /** `.part` files younger than this may belong to a running writer (default 10 minutes). */
-  partsOlderThanMs?: number;
+  /**
+   * Files younger than this are left alone (default 10 minutes): a `.part` may belong to a running
+   * writer, and a new output is written just before its row is added, so it looks orphaned for a
+   * moment while a generation downloads.
+   */
+  graceMs?: number;
   now?: Date;
 }
 
@@ -85,8 +89,8 @@ function timestamp(date: Date): string {
  * thumbnails are rebuilt, stale `.part` files are removed. Nothing a person made is deleted.
  */
 export async function repairLibrary(root: string, store: RepairStore, options: RepairOptions = {}): Promise<RepairReport> {
-  const { dryRun = false, thumbnails, now = new Date() } = options;
-  const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: options.partsOlderThanMs });
+  const { dryRun = false, thumbnails, now = new Date(), graceMs = 10 * 60_000 } = options;
+  const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: graceMs });
 
   const known = listAllImages(store);
   const missingFiles: RepairReport['missingFiles'] = [];
@@ -108,6 +112,8 @@ export async function repairLibrary(root: string, store: RepairStore, options: R
     const relPath = relativeLibraryPath(root, filePath);
     // A part file is a write in progress (or swept above), never an orphan.
     if (knownPaths.has(relPath) || isPartFile(filePath)) continue;
+    const { mtimeMs } = await lstat(filePath);
+    if (now.getTime() - mtimeMs < graceMs) continue;
     orphans.push({ relPath, movedTo: trashRelPath(orphanBatch, relPath) });
   }
 
