@@ -23,6 +23,8 @@ export interface EngineConfig {
   now?: () => number;
   /** false opens only the store (history, presets, folders): no pipeline run, no watchers, no lock. Default true. */
   run?: boolean;
+  /** false runs the pipeline without watching the stored folders (one-off commands). Default true. */
+  watchFolders?: boolean;
   /** Client tuning (tests and benchmarks poll faster). */
   client?: { pollIntervalMs?: PollInterval; retry?: Partial<RetryPolicy>; requestTimeoutMs?: number };
   pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts'>;
@@ -87,7 +89,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       // This process holds the home's lock: every `.part` file is a leftover of an interrupted write.
       await sweepStaleParts(libraryRoot, { olderThanMs: 0 });
       pipeline.resume();
-      await folders.sync();
+      if (config.watchFolders ?? true) await folders.sync();
     }
 
     let closed: Promise<void> | undefined;

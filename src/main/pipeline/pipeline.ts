@@ -744,6 +744,10 @@ export function createPipeline(options: PipelineOptions) {
       gate.poke();
     },
     status,
+    /** Why the queue as a whole waits now, or null (cheap: no store query). */
+    waiting(): Waiting | null {
+      return gate.waiting();
+    },
     /** Resolves when nothing is queued, in flight or being taken in (a paused queue counts as idle). */
     idle(): Promise<void> {
       return new Promise((resolve) => {

@@ -1,0 +1,77 @@
+import { createEngine } from '../engine/engine';
+import type { Engine, EngineConfig, ScenarioConnection } from '../engine/engine';
+import { PipelineError } from '../pipeline/index';
+import { CliError, EXIT } from './errors';
+import { Output } from './output';
+
+export const DEFAULT_API_URL = 'https://api.cloud.scenario.com/v1';
+
+export interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+}
+
+export function outputFor(globals: GlobalOptions): Output {
+  return new Output({ json: globals.json === true, tty: process.stdout.isTTY === true && globals.json !== true });
+}
+
+/** Credentials from the environment only: a secret on the command line would land in shell history. */
+export function scenarioFromEnv(env: NodeJS.ProcessEnv = process.env): ScenarioConnection | null {
+  const apiKey = env.SCENARIO_API_KEY?.trim();
+  const apiSecret = env.SCENARIO_API_SECRET?.trim();
+  if (!apiKey || !apiSecret) return null;
+  return { baseUrl: env.SCENARIO_API_URL?.trim() || DEFAULT_API_URL, apiKey, apiSecret };
+}
+
+function pollFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig['client'] {
+  const ms = Number(env.SCENARIO_HOTFOLDER_POLL_MS);
+  if (!Number.isFinite(ms) || ms <= 0) return undefined;
+  return { pollIntervalMs: { min: ms, max: ms * 1.5 } };
+}
+
+export interface OpenOptions {
+  /** Run the pipeline (takes the home's lock and resumes unfinished work). */
+  run: boolean;
+  needsCredentials?: boolean;
+  watchFolders?: boolean;
+  concurrency?: number;
+  scenario?: ScenarioConnection | null;
+}
+
+export async function openEngine(globals: GlobalOptions, options: OpenOptions): Promise<Engine> {
+  const scenario = options.scenario === undefined ? scenarioFromEnv() : options.scenario;
+  if (options.needsCredentials && scenario === null) {
+    throw new CliError(EXIT.config, 'No Scenario credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (make a key in Scenario\'s web app, project settings → API keys).');
+  }
+  const client = pollFromEnv();
+  try {
+    return await createEngine({
+      ...(globals.home === undefined ? {} : { home: globals.home }),
+      scenario,
+      run: options.run,
+      watchFolders: options.watchFolders ?? false,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(client === undefined ? {} : { client }),
+    });
+  } catch (error) {
+    if (error instanceof PipelineError) throw new CliError(EXIT.config, error.userMessage);
+    if (error instanceof Error && 'userMessage' in error && typeof error.userMessage === 'string') throw new CliError(EXIT.config, error.userMessage);
+    throw error;
+  }
+}
+
+/** Runs `work` with an engine and always closes it (parking unfinished work for the next start). */
+export async function withEngine<T>(globals: GlobalOptions, options: OpenOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openEngine(globals, options);
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+export function parseId(text: string, what = 'generation id'): number {
+  const id = Number(text.replace(/^#/, ''));
+  if (!Number.isInteger(id) || id <= 0) throw new CliError(EXIT.usage, `"${text}" is not a ${what}: use the number shown by \`history\`.`);
+  return id;
+}

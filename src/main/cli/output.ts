@@ -1,0 +1,96 @@
+import type { PipelineEmitter } from '../pipeline/index';
+
+export interface OutputMode {
+  json: boolean;
+  /** A terminal: one progress line rewritten in place. */
+  tty: boolean;
+}
+
+/**
+ * How the CLI talks: `--json` prints one JSON object per line (for scripts), a terminal gets a
+ * single progress line rewritten in place, a pipe gets plain lines. Errors go to stderr.
+ */
+export class Output {
+  readonly #mode: OutputMode;
+  #progressShown = false;
+  readonly #counts = { added: 0, done: 0, failed: 0 };
+
+  constructor(mode: OutputMode) {
+    this.#mode = mode;
+  }
+
+  get json(): boolean {
+    return this.#mode.json;
+  }
+
+  /** A result line: text for people, the object for --json. */
+  line(text: string, data?: Record<string, unknown>): void {
+    this.#clearProgress();
+    if (this.#mode.json) process.stdout.write(`${JSON.stringify(data ?? { message: text })}\n`);
+    else process.stdout.write(`${text}\n`);
+  }
+
+  error(text: string, details: string[] = []): void {
+    this.#clearProgress();
+    if (this.#mode.json) process.stderr.write(`${JSON.stringify({ error: text, details })}\n`);
+    else process.stderr.write(`${[text, ...details.map((detail) => `  ${detail}`)].join('\n')}\n`);
+  }
+
+  /** Prints the pipeline's events as they come. Returns the unsubscribe. */
+  follow(events: PipelineEmitter): () => void {
+    const offs = [
+      events.on('job.added', (event) => {
+        this.#counts.added += 1;
+        this.#event('added', event, `queued    #${event.generationId} ${event.inputName} (${event.presetName})`);
+      }),
+      events.on('job.state', (event) => {
+        if (this.#mode.json) this.#event('state', event, '');
+        else this.#progress(`#${event.generationId} ${event.state}`);
+      }),
+      events.on('job.progress', (event) => {
+        if (this.#mode.json) this.#event('progress', event, '');
+        else if (event.progress !== null) this.#progress(`#${event.generationId} ${Math.round(event.progress * 100)}%`);
+      }),
+      events.on('job.done', (event) => {
+        this.#counts.done += 1;
+        this.#event('done', event, `done      #${event.generationId} → ${event.imagePaths.join(', ')}`);
+      }),
+      events.on('job.failed', (event) => {
+        this.#counts.failed += 1;
+        this.#event('failed', event, `failed    #${event.generationId}: ${event.message}`);
+      }),
+      events.on('input.skipped', (event) => this.#event('skipped', event, `skipped   ${event.path}: ${event.message}`)),
+      events.on('input.moved', (event) => this.#event('moved', event, `moved     ${event.from} → ${event.to}`)),
+      events.on('queue.paused', (event) => this.#event('paused', event, `waiting   ${event.waiting.message}`)),
+      events.on('queue.resumed', (event) => this.#event('resumed', event, `resumed   (was waiting: ${event.after})`)),
+      events.on('warning', (event) => this.#event('warning', event, `warning   ${event.message}`)),
+    ];
+    return () => {
+      for (const off of offs) off();
+      this.#clearProgress();
+    };
+  }
+
+  #event(name: string, payload: object, text: string): void {
+    if (this.#mode.json) {
+      process.stdout.write(`${JSON.stringify({ event: name, ...payload })}\n`);
+      return;
+    }
+    this.line(text);
+  }
+
+  #progress(latest: string): void {
+    if (!this.#mode.tty) return;
+    const { added, done, failed } = this.#counts;
+    const text = `[${done}/${added} done${failed > 0 ? `, ${failed} failed` : ''}] ${latest}`;
+    const width = process.stdout.columns ?? 100;
+    process.stdout.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
+    this.#progressShown = true;
+  }
+
+  #clearProgress(): void {
+    if (!this.#progressShown) return;
+    process.stdout.write('\r\x1b[2K');
+    this.#progressShown = false;
+  }
+}

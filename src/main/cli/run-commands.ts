@@ -1,0 +1,257 @@
+import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import sharp from 'sharp';
+import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } from '../../shared/preset/index';
+import type { ModelFamily } from '../../shared/preset/index';
+import { createEngine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
+import { absoluteLibraryPath } from '../library/paths';
+import { startSimulator } from '../simulator/index';
+import type { GenerationState } from '../store/index';
+import type { GlobalOptions } from './context';
+import { openEngine, outputFor, parseId, withEngine } from './context';
+import type { ExitCode } from './errors';
+import { CliError, EXIT } from './errors';
+import { addFolder, requirePreset } from './library-commands';
+import type { Output } from './output';
+
+type Globals = () => GlobalOptions;
+
+const SETTLED: readonly GenerationState[] = ['done', 'failed', 'canceled', 'outcome-unknown'];
+
+/** Waits until every generation in `ids` has ended or waits for the person; the exit code says how it went. */
+export async function settle(engine: Engine, ids: readonly number[], out: Output, timeoutMs = Number.POSITIVE_INFINITY): Promise<ExitCode> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = ids.map((id) => engine.store.generations.get(id)).filter((row) => row !== null);
+    if (rows.every((row) => SETTLED.includes(row.state))) {
+      if (rows.some((row) => row.state === 'failed')) return EXIT.failures;
+      if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
+      return EXIT.ok;
+    }
+    const waiting = engine.pipeline.waiting();
+    if (waiting?.reason === 'budget' || waiting?.reason === 'paused') {
+      out.error(`${waiting.message} The unfinished generations stay queued for the next run.`);
+      return EXIT.waiting;
+    }
+    if (Date.now() > deadline) return EXIT.waiting;
+    await sleep(100);
+  }
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function asFamily(family: string): ModelFamily | undefined {
+  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
+}
+
+export function registerRunCommands(program: Command, globals: Globals): void {
+  program
+    .command('watch [folders...]')
+    .description('watch folders and generate until Ctrl-C (new folders need --preset)')
+    .option('--preset <name>', 'preset for folders not watched yet (repeat for several)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--concurrency <n>', 'jobs in flight at once')
+    .action(async (folders: string[], options: { preset?: string[]; concurrency?: string }) => {
+      const out = outputFor(globals());
+      const engine = await openEngine(globals(), { run: true, needsCredentials: true, watchFolders: false, ...concurrencyOf(options.concurrency) });
+      try {
+        for (const folder of folders) {
+          const known = engine.store.folders.list().some((item) => item.path === path.resolve(folder));
+          if (known) continue;
+          if (options.preset === undefined) throw new CliError(EXIT.usage, `${path.resolve(folder)} is not watched yet: name its preset with --preset NAME.`);
+          await mkdir(folder, { recursive: true });
+          addFolder(engine, folder, { preset: options.preset });
+        }
+        if (engine.store.folders.list().length === 0) throw new CliError(EXIT.usage, 'No folder to watch: give one (`watch FOLDER --preset NAME`) or add one with `folders add`.');
+        const stopFollowing = out.follow(engine.events);
+        await engine.folders.sync();
+        for (const folder of engine.store.folders.list()) out.line(`watching  ${folder.path}${folder.paused ? ' (paused)' : ''}`, { event: 'watching', path: folder.path, paused: folder.paused });
+        const signal = await untilSignal();
+        out.line(`stopping (${signal}): unfinished jobs are parked and resume on the next start`, { event: 'stopping', signal });
+        stopFollowing();
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('generate <images...>')
+    .description('generate from image files with a preset, then exit')
+    .requiredOption('--preset <name>', 'the preset to use')
+    .option('--seed <seed>', 'a fixed seed (digits)')
+    .option('--dry-run', 'only ask Scenario what it would cost')
+    .option('--concurrency <n>', 'jobs in flight at once')
+    .action(async (images: string[], options: { preset: string; seed?: string; dryRun?: boolean; concurrency?: string }) => {
+      const out = outputFor(globals());
+      if (options.seed !== undefined && !/^(0|[1-9][0-9]{0,19})$/.test(options.seed)) throw new CliError(EXIT.usage, `--seed ${options.seed} is not a whole number: use digits only, such as 42.`);
+      if (options.dryRun) {
+        await withEngine(globals(), { run: false, needsCredentials: true }, (engine) => dryRun(engine, images, options, out));
+        return;
+      }
+      await withEngine(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, async (engine) => {
+        const preset = requirePreset(engine, options.preset);
+        const stopFollowing = out.follow(engine.events);
+        const ids: number[] = [];
+        for (const image of images) {
+          ids.push(...(await engine.pipeline.enqueueFile(path.resolve(image), { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
+        }
+        process.exitCode = ids.length < images.length ? EXIT.failures : await settle(engine, ids, out);
+        stopFollowing();
+      });
+    });
+
+  for (const [name, description] of [
+    ['reproduce', 'run a generation again with the same request and seed (--vary-seed for a new seed)'],
+    ['retry', 'send a failed, canceled or outcome-unknown generation again (it may be charged again)'],
+  ] as const) {
+    const command = program.command(`${name} <generationId>`).description(description);
+    if (name === 'reproduce') command.option('--vary-seed', 'use a new random seed');
+    command.action(async (idText: string, options: { varySeed?: boolean }) => {
+      const out = outputFor(globals());
+      await withEngine(globals(), { run: true, needsCredentials: true }, async (engine) => {
+        const id = parseId(idText);
+        if (engine.store.generations.get(id) === null) throw new CliError(EXIT.usage, `There is no generation ${idText}.`);
+        const stopFollowing = out.follow(engine.events);
+        const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
+        process.exitCode = await settle(engine, [target], out);
+        stopFollowing();
+      });
+    });
+  }
+
+  program
+    .command('simulator')
+    .description('run the local Scenario simulator until Ctrl-C')
+    .option('--port <n>', 'port (default: a free one)', '0')
+    .option('--latency <ms>', 'time a job takes', '1000')
+    .option('--faults <spec>', 'injected faults, e.g. 429=0.05,5xx=0.1,drop=0.02,fail=0.05')
+    .action(async (options: { port: string; latency: string; faults?: string }) => {
+      const out = outputFor(globals());
+      const simulator = await startSimulator({ port: Number(options.port), latencyMs: Number(options.latency), ...(options.faults ? { faults: options.faults } : {}) }).catch((error: unknown) => {
+        throw new CliError(EXIT.usage, error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error));
+      });
+      out.line(
+        [
+          `Simulator listening on ${simulator.baseUrl}`,
+          'Point the CLI at it (these are the simulator\'s own test credentials):',
+          `  export SCENARIO_API_URL=${simulator.baseUrl}`,
+          `  export SCENARIO_API_KEY=${simulator.apiKey}`,
+          `  export SCENARIO_API_SECRET=${simulator.apiSecret}`,
+        ].join('\n'),
+        { event: 'listening', baseUrl: simulator.baseUrl },
+      );
+      await untilSignal();
+      await simulator.close();
+    });
+
+  program
+    .command('demo')
+    .description('a one-minute tour: simulator, a preset, an inbox folder, sample images, then the history')
+    .action(async () => {
+      process.exitCode = await demo(globals(), outputFor(globals()));
+    });
+}
+
+function concurrencyOf(text: string | undefined): { concurrency?: number } {
+  if (text === undefined) return {};
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 16) throw new CliError(EXIT.usage, `--concurrency ${text} must be a whole number from 1 to 16.`);
+  return { concurrency: value };
+}
+
+async function dryRun(engine: Engine, images: string[], options: { preset: string; seed?: string }, out: Output): Promise<void> {
+  const preset = requirePreset(engine, options.preset);
+  const family = asFamily(preset.currentVersion.family);
+  const validation = validatePreset(preset.currentVersion.preset, family === undefined ? {} : { family });
+  if (!validation.ok) throw new CliError(EXIT.usage, `Preset "${preset.name}" has errors:`, validation.issues.map((issue) => `${issue.field}: ${issue.message}`));
+  let total = 0;
+  for (const image of images) {
+    const bytes = await readFile(image).catch(() => {
+      throw new CliError(EXIT.usage, `Could not read ${image}.`);
+    });
+    const format = (await sharp(bytes).metadata().catch(() => undefined))?.format ?? 'png';
+    const request = buildControlNetRequest(validation.preset, { image: `data:image/${format};base64,${bytes.toString('base64')}`, seed: options.seed ?? seedForRun(validation.preset), family });
+    const estimate = await (engine.client as NonNullable<Engine['client']>).dryRunControlNet(request.json);
+    total += estimate.creativeUnitsCost;
+    out.line(`${image}: ${estimate.creativeUnitsCost} creative units`, { image, creativeUnitsCost: estimate.creativeUnitsCost });
+  }
+  out.line(`Total: ${total} creative units (nothing was run or charged).`, { total });
+}
+
+const DEMO_PRESET = { name: 'Demo: watercolour house', modelId: 'model_sd15-realistic', prompt: 'a cosy watercolour house, soft light', modality: 'canny', numSamples: 2, width: 512, height: 512, numInferenceSteps: 20 };
+
+async function sampleImages(): Promise<string[]> {
+  const candidates = [path.resolve(process.cwd(), '../shared/control-images'), path.resolve(import.meta.dirname, '../../../../shared/control-images')];
+  for (const folder of candidates) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const images = names.filter((name) => /\.(png|jpe?g|webp)$/i.test(name)).map((name) => path.join(folder, name));
+    if (images.length > 0) return images;
+  }
+  return [];
+}
+
+async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
+  const home = globals.home ?? (await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')));
+  const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
+  const stopFollowing = out.follow(engine.events);
+  try {
+    out.line(`Demo home: ${home} (simulated Scenario at ${engine.simulator?.baseUrl ?? '?'})`, { event: 'demo', home });
+    const family = await engine.resolveFamily(DEMO_PRESET.modelId);
+    const preset = engine.store.presets.getByName(DEMO_PRESET.name) ?? engine.store.presets.create({ name: DEMO_PRESET.name, family, preset: DEMO_PRESET });
+    const inbox = path.join(home, 'inbox');
+    await mkdir(inbox, { recursive: true });
+    if (!engine.store.folders.list().some((folder) => folder.path === inbox)) {
+      engine.store.folders.add({ path: inbox, presetIds: [preset.id], options: { processedAction: 'move' } });
+    }
+    await engine.folders.sync();
+    const before = engine.store.galleryPage({ limit: 1 }).items[0]?.id ?? 0;
+    const samples = await sampleImages();
+    let dropped = 0;
+    if (samples.length > 0) {
+      for (const sample of samples) await copyFile(sample, path.join(inbox, path.basename(sample)));
+      dropped = samples.length;
+    } else {
+      for (const [index, colour] of [{ r: 200, g: 40, b: 40 }, { r: 40, g: 160, b: 60 }, { r: 30, g: 60, b: 200 }].entries()) {
+        await writeFile(path.join(inbox, `sample-${index + 1}.png`), await sharp({ create: { width: 512, height: 512, channels: 3, background: colour } }).png().toBuffer());
+      }
+      dropped = 3;
+    }
+    out.line(`Dropped ${dropped} control image(s) into ${inbox}`, { event: 'dropped', count: dropped, inbox });
+    const deadline = Date.now() + 25_000;
+    let ids: number[] = [];
+    while (Date.now() < deadline) {
+      ids = engine.store.galleryPage({ limit: 100 }).items.filter((item) => item.id > before).map((item) => item.id);
+      if (ids.length >= dropped && ids.every((id) => SETTLED.includes(engine.store.generations.get(id)?.state ?? 'detected'))) break;
+      await sleep(100);
+    }
+    const code = ids.length >= dropped ? await settle(engine, ids, out, 1000) : EXIT.failures;
+    await engine.pipeline.idle();
+    stopFollowing();
+    out.line('');
+    out.line(`Outputs:  ${path.join(engine.libraryRoot, 'outputs')}`, { outputs: path.join(engine.libraryRoot, 'outputs') });
+    out.line(`History:  ${path.join(home, 'history.sqlite')}  (try: npm run cli -- --home ${home} history)`, { history: path.join(home, 'history.sqlite') });
+    out.line(`Inputs moved to ${path.join(inbox, '_done')}`);
+    out.line('');
+    for (const item of engine.store.galleryPage({ limit: 20 }).items) {
+      const images = engine.store.images.listForGeneration(item.id).map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
+      out.line(`#${item.id}  ${item.state}  ${item.inputFileName}  seed ${engine.store.generations.get(item.id)?.seed ?? '-'}  → ${images.map((image) => path.relative(home, image)).join(', ')}`, { ...item, images });
+    }
+    return code;
+  } finally {
+    stopFollowing();
+    await engine.close();
+  }
+}
