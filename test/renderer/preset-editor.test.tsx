@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-/* eslint-disable no-restricted-imports -- component tests import the window they test (the layer rule is for production code) */
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useState } from 'react';

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- component tests import the window they test (the layer rule is for production code) */
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { StoresProvider, createStores, type Stores } from '../../src/renderer/stores';
