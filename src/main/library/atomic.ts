@@ -72,13 +72,19 @@ export async function writeFileAtomic(finalPath: string, contents: FileContents)
   await fsyncDirectory(path.dirname(finalPath));
 }
 
-async function assertFree(destination: string): Promise<void> {
+/** True when something (file, folder or link, even a dangling one) is at `filePath`. */
+export async function pathExists(filePath: string): Promise<boolean> {
   try {
-    await lstat(destination);
+    await lstat(filePath);
+    return true;
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return;
-    throw error;
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
+    throw toLibraryError(error, 'read', filePath);
   }
+}
+
+async function assertFree(destination: string): Promise<void> {
+  if (!(await pathExists(destination))) return;
   throw new LibraryError('exists', `Could not write ${JSON.stringify(destination)}: a file is already there. Move it away, then retry.`);
 }
 

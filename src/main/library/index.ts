@@ -5,7 +5,7 @@ export {
   relativeLibraryPath, resolveInsideLibrary, thumbnailRelPath, trashRelPath,
   type LibraryDir, type OutputImageName,
 } from './paths';
-export { copyFileAtomic, isPartFile, moveFileAtomic, sweepStaleParts, walkFiles, writeFileAtomic, type FileContents, type SweepOptions } from './atomic';
+export { copyFileAtomic, isPartFile, moveFileAtomic, pathExists, sweepStaleParts, walkFiles, writeFileAtomic, type FileContents, type SweepOptions } from './atomic';
 export { storeControlImage, type StoredControlImage } from './controls';
 export { ensureLibraryLayout, storeOutputImage, type StoredOutputImage } from './outputs';
 export {

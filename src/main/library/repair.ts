@@ -1,7 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import type { Image, Store } from '../store';
-import { isPartFile, moveFileAtomic, sweepStaleParts, walkFiles } from './atomic';
-import { isErrno, toLibraryError } from './errors';
+import { isPartFile, moveFileAtomic, pathExists, sweepStaleParts, walkFiles } from './atomic';
 import { absoluteLibraryPath, imageFileCandidates, relativeLibraryPath, trashRelPath } from './paths';
 import type { ImageThumbnailJob, ThumbnailQueue } from './thumbnails';
 import { imageThumbnailJob } from './thumbnails';
@@ -64,18 +63,8 @@ function listAllImages(store: RepairStore): KnownImage[] {
   return known;
 }
 
-async function exists(root: string, relPath: string): Promise<boolean> {
-  try {
-    await lstat(absoluteLibraryPath(root, relPath));
-    return true;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
-    throw toLibraryError(error, 'read', relPath);
-  }
-}
-
 async function imageFileExists(root: string, { image, trashBatchId }: KnownImage): Promise<boolean> {
-  for (const candidate of imageFileCandidates(image.relPath, trashBatchId)) if (await exists(root, candidate)) return true;
+  for (const candidate of imageFileCandidates(image.relPath, trashBatchId)) if (await pathExists(absoluteLibraryPath(root, candidate))) return true;
   return false;
 }
 
@@ -101,7 +90,7 @@ export async function repairLibrary(root: string, store: RepairStore, options: R
     const present = await imageFileExists(root, entry);
     if (!present && !image.missing) missingFiles.push({ imageId: image.id, relPath: image.relPath });
     if (present && image.missing) recoveredFiles.push({ imageId: image.id, relPath: image.relPath });
-    const thumbnailGone = image.thumbRelPath === null || !(await exists(root, image.thumbRelPath));
+    const thumbnailGone = image.thumbRelPath === null || !(await pathExists(absoluteLibraryPath(root, image.thumbRelPath)));
     if (present && trashBatchId === null && thumbnailGone) thumbnailJobs.push(imageThumbnailJob(root, image));
   }
 

@@ -1,8 +1,8 @@
-import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { readdir, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImagesRepository } from '../store/repositories/images';
 import type { TrashRepository } from '../store/repositories/trash';
-import { moveFileAtomic, walkFiles } from './atomic';
+import { moveFileAtomic, pathExists, walkFiles } from './atomic';
 import { LibraryError, isErrno, toLibraryError } from './errors';
 import { absoluteLibraryPath, relativeLibraryPath, trashRelPath } from './paths';
 
@@ -50,14 +50,7 @@ async function moveAllOrNone(moves: readonly Move[]): Promise<void> {
 
 async function existingFiles(root: string, relPaths: readonly string[]): Promise<string[]> {
   const found: string[] = [];
-  for (const relPath of relPaths) {
-    try {
-      await lstat(absoluteLibraryPath(root, relPath));
-      found.push(relPath);
-    } catch (error) {
-      if (!isErrno(error, 'ENOENT')) throw toLibraryError(error, 'read', relPath);
-    }
-  }
+  for (const relPath of relPaths) if (await pathExists(absoluteLibraryPath(root, relPath))) found.push(relPath);
   return found;
 }
 
