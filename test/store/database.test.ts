@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync, writeFileSync, writeSync, closeSync
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, listBackups, openStore, restoreBackup, StoreError } from '../../src/main/store';
-import { openDatabase } from '../../src/main/store/database';
+import { closeDatabase, openDatabase, sessionMarkerPath } from '../../src/main/store/database';
 import { migrations } from '../../src/main/store/migrations';
 import { tempDir } from './fixtures';
 
@@ -11,6 +11,14 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()?.();
 });
+
+/** Overwrites whole pages with garbage, as a failing disk would. */
+function damagePages(file: string, pages: number[]) {
+  const fd = openSync(file, 'r+');
+  for (const page of pages) writeSync(fd, Buffer.alloc(PAGE_SIZE, 0xa5), 0, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  closeSync(fd);
+}
+const PAGE_SIZE = 4096;
 
 function workspace() {
   const { dir, cleanup } = tempDir();
@@ -41,7 +49,7 @@ function createVersionOneDatabase(file: string) {
     VALUES (1, 1, 'hotfolder', '{}', 'model_x', 'sd-1_5', 'canny', 'gothic cathedral at dusk', 'done', 0, 0);
   `);
   expect(db.pragma('user_version', { simple: true })).toBe(1);
-  db.close();
+  closeDatabase(db, file);
 }
 
 describe('opening and migrating', () => {
@@ -121,12 +129,9 @@ describe('damaged files', () => {
     const store = openStore({ file, backupDir }); // takes the automatic copy
     store.close();
 
-    // Overwrite the middle of the file (past the header and schema page) with garbage.
-    const pageSize = 4096;
-    const pages = statSync(file).size / pageSize;
-    const fd = openSync(file, 'r+');
-    for (let page = 2; page < pages; page += 1) writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, page * pageSize);
-    closeSync(fd);
+    // Everything past the schema page: every table's root page is garbage.
+    const pages = statSync(file).size / PAGE_SIZE;
+    damagePages(file, Array.from({ length: pages - 2 }, (_, i) => i + 3));
 
     const error = expectStoreError(() => openStore({ file, backupDir }), 'corrupt');
     expect(error.userMessage).toMatch(/Restore the automatic copy/);
@@ -144,5 +149,31 @@ describe('damaged files', () => {
     } finally {
       restored.close();
     }
+  });
+
+  it('verifies every page after an unclean shutdown, catching damage a light check cannot see', () => {
+    const { file, backupDir } = workspace();
+    const store = openStore({ file, backupDir });
+    const preset = store.presets.create({ name: 'p', family: 'sd-xl', preset: {} });
+    const { input } = store.inputs.upsertBySha256({ sha256: 'b'.repeat(64), originalPath: '/a.png', fileName: 'a.png', libraryRelPath: 'a.png', bytes: 1 });
+    store.transaction(() => {
+      for (let i = 0; i < 400; i += 1) {
+        store.generations.create({ inputId: input.id, presetVersionId: preset.currentVersion.id, kind: 'manual', requestJson: 'x'.repeat(500), modelId: 'm', family: 'sd-xl', modality: 'canny', prompt: `prompt ${i}` });
+      }
+    });
+    expect(store.checkIntegrity()).toEqual([]);
+    store.close();
+    expect(existsSync(sessionMarkerPath(file))).toBe(false);
+
+    // Damage one page in the middle of the file: not a root page, not the first leaf of a table.
+    const db = new Database(file, { readonly: true });
+    const roots = new Set(db.prepare('SELECT rootpage FROM sqlite_schema').pluck().all() as number[]);
+    db.close();
+    const middle = Math.floor(statSync(file).size / PAGE_SIZE / 2);
+    damagePages(file, [roots.has(middle) ? middle + 1 : middle]);
+
+    // The app crashed: the marker of the open session is still there.
+    writeFileSync(sessionMarkerPath(file), '1');
+    expectStoreError(() => openStore({ file, backupDir }), 'corrupt');
   });
 });

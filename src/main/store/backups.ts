@@ -70,14 +70,27 @@ export function listBackups(backupDir: string): BackupInfo[] {
   return backups.sort((a, b) => b.createdAt - a.createdAt || b.path.localeCompare(a.path));
 }
 
-/** Opens read-only and runs SQLite's quick check: throws if the bytes are not a sound database. */
-export function assertSoundDatabase(file: string): number {
+/**
+ * Opens read-only and throws (SQLITE_NOTADB / SQLITE_CORRUPT) unless the bytes look like a sound
+ * database; returns its schema version. The light check reads the header, the schema and the
+ * root page of every table, which catches a foreign file, truncation and overwritten regions in
+ * milliseconds. `thorough` adds SQLite's quick_check, which reads every page: seconds on a large
+ * history, so it is kept for when the last session did not close cleanly.
+ */
+export function assertSoundDatabase(file: string, options: { thorough: boolean }): number {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const version = db.pragma('user_version', { simple: true }) as number;
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    const tables = db
+      .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")
+      .pluck()
+      .all();
+    for (const table of tables) db.prepare(`SELECT 1 FROM "${table.replaceAll('"', '""')}" LIMIT 1`).get();
+    if (options.thorough) {
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    }
     return version;
   } finally {
     db?.close();
@@ -91,7 +104,7 @@ export function assertSoundDatabase(file: string): number {
  */
 export function restoreBackup(backupPath: string, file: string, now = Date.now()): RestoreResult {
   try {
-    assertSoundDatabase(backupPath);
+    assertSoundDatabase(backupPath, { thorough: true });
   } catch (error) {
     if (!isCorruptionError(error)) throw error;
     throw new StoreError('corrupt', 'This automatic copy is damaged too. Choose an older copy.', { cause: error, detail: backupPath });

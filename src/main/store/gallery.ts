@@ -161,37 +161,68 @@ export function createGallery(context: StoreContext) {
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
   }
 
+  const presetLabels = db.prepare<[], { version_id: number; preset_id: number; name: string }>(
+    'SELECT pv.id AS version_id, p.id AS preset_id, p.name FROM preset_versions pv JOIN presets p ON p.id = pv.preset_id',
+  );
+  const folderLabels = db.prepare<[], { id: number; path: string }>('SELECT id, path FROM watched_folders');
+  const modelLabel = db.prepare<[string], { model_name: string }>(
+    'SELECT model_name FROM generations WHERE model_id = ? AND model_name IS NOT NULL ORDER BY created_at DESC LIMIT 1',
+  );
+
+  /**
+   * Counts per dimension over the current filter set. One grouped scan returns the distinct
+   * combinations of all dimensions (a few thousand at most, and for the unfiltered library an
+   * in-order walk of the generations_facets covering index); they are summed per dimension here.
+   */
   function facetCounts(query: { filters?: GalleryFilters; search?: string } = {}): FacetCounts {
     const { where, params } = conditionFor(query.filters, query.search);
-    const filtered = `SELECT g.* FROM generations g WHERE ${where.join(' AND ')}`;
-    // Label/value pairs per dimension over the same filtered set.
-    const facet = <K extends SqlValue>(sql: string): FacetCount<K>[] =>
-      prepared(`WITH f AS (${filtered}) ${sql}`).all(...params) as FacetCount<K>[];
-    const byColumn = <K extends SqlValue>(column: string) =>
-      facet<K>(`SELECT ${column} AS value, ${column} AS label, count(*) AS count FROM f GROUP BY ${column} ORDER BY count DESC, ${column}`);
-    const totals = prepared(`WITH f AS (${filtered}) SELECT count(*) AS total, coalesce(sum(favourite), 0) AS favourites FROM f`).get(
-      ...params,
-    ) as { total: number; favourites: number };
+    const combinations = prepared(`
+      SELECT g.preset_version_id AS versionId, g.model_id AS modelId, g.family, g.modality, g.folder_id AS folderId,
+             g.state, g.favourite, count(*) AS count
+      FROM generations g WHERE ${where.join(' AND ')}
+      GROUP BY g.preset_version_id, g.model_id, g.family, g.modality, g.folder_id, g.state, g.favourite`).all(...params) as {
+      versionId: number;
+      modelId: string;
+      family: string;
+      modality: string;
+      folderId: number | null;
+      state: GenerationState;
+      favourite: number;
+      count: number;
+    }[];
+    const tags = prepared(`
+      SELECT t.name AS value, t.name AS label, count(*) AS count
+      FROM generations g JOIN generation_tags gt ON gt.generation_id = g.id JOIN tags t ON t.id = gt.tag_id
+      WHERE ${where.join(' AND ')} GROUP BY t.id ORDER BY count DESC, t.name`).all(...params) as FacetCount<string>[];
+
+    const versions = presetLabels.all();
+    const presetOfVersion = new Map(versions.map((row) => [row.version_id, row.preset_id]));
+    const presetNames = new Map(versions.map((row) => [row.preset_id, row.name]));
+    const folderPaths = new Map(folderLabels.all().map((row) => [row.id, row.path]));
+    const tally = <K extends SqlValue>(key: (row: (typeof combinations)[number]) => K | null, label: (value: K) => string) => {
+      const counts = new Map<K, number>();
+      for (const row of combinations) {
+        const value = key(row);
+        if (value !== null) counts.set(value, (counts.get(value) ?? 0) + row.count);
+      }
+      return [...counts]
+        .map(([value, count]): FacetCount<K> => ({ value, label: label(value), count }))
+        .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+    };
+    const same = (value: string) => value;
     return {
-      total: totals.total,
-      favourites: totals.favourites,
-      presets: facet<number>(`
-        SELECT p.id AS value, p.name AS label, count(*) AS count
-        FROM f JOIN preset_versions pv ON pv.id = f.preset_version_id JOIN presets p ON p.id = pv.preset_id
-        GROUP BY p.id ORDER BY count DESC, p.name`),
-      models: facet<string>(`
-        SELECT model_id AS value, coalesce(max(model_name), model_id) AS label, count(*) AS count
-        FROM f GROUP BY model_id ORDER BY count DESC, label`),
-      families: byColumn<string>('family'),
-      modalities: byColumn<string>('modality'),
-      folders: facet<number>(`
-        SELECT w.id AS value, w.path AS label, count(*) AS count
-        FROM f JOIN watched_folders w ON w.id = f.folder_id GROUP BY w.id ORDER BY count DESC, w.path`),
-      states: byColumn<GenerationState>('state'),
-      tags: facet<string>(`
-        SELECT t.name AS value, t.name AS label, count(*) AS count
-        FROM f JOIN generation_tags gt ON gt.generation_id = f.id JOIN tags t ON t.id = gt.tag_id
-        GROUP BY t.id ORDER BY count DESC, t.name`),
+      total: combinations.reduce((sum, row) => sum + row.count, 0),
+      favourites: combinations.reduce((sum, row) => sum + (row.favourite === 1 ? row.count : 0), 0),
+      presets: tally(
+        (row) => presetOfVersion.get(row.versionId) ?? null,
+        (presetId) => presetNames.get(presetId) ?? String(presetId),
+      ),
+      models: tally((row) => row.modelId, (modelId) => modelLabel.get(modelId)?.model_name ?? modelId),
+      families: tally((row) => row.family, same),
+      modalities: tally((row) => row.modality, same),
+      folders: tally((row) => row.folderId, (folderId) => folderPaths.get(folderId) ?? String(folderId)),
+      states: tally((row) => row.state, same),
+      tags,
     };
   }
 

@@ -1,6 +1,6 @@
 import { defaultBackupDir, takeBackup } from './backups';
 import type { StoreContext } from './context';
-import { openDatabase } from './database';
+import { closeDatabase, openDatabase } from './database';
 import { createGallery } from './gallery';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations';
 import { createBudgetRepository } from './repositories/budget';
@@ -62,9 +62,13 @@ export function openStore(options: StoreOptions) {
     backupNow(): string {
       return takeBackup(db, options.file, backupDir, LATEST_SCHEMA_VERSION, now());
     },
+    /** SQLite's full integrity check, for a "verify library" action; [] when sound. */
+    checkIntegrity(): string[] {
+      const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
+      return problems.map((row) => row.integrity_check).filter((problem) => problem !== 'ok');
+    },
     close(): void {
-      db.pragma('optimize');
-      db.close();
+      closeDatabase(db, options.file);
     },
   };
 }

@@ -1,0 +1,251 @@
+/**
+ * History store benchmark: builds a realistic library in a temp dir and measures the queries the
+ * gallery runs, against the targets the UI needs to feel instant.
+ *
+ *   npx tsx bench/history.ts [--generations 100000]
+ */
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { makeThumbnail } from '../src/main/library/thumbnails';
+import { openStore } from '../src/main/store';
+import type { GalleryFilters, GenerationState, Store } from '../src/main/store';
+
+const generationsArg = process.argv.indexOf('--generations');
+const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
+const IMAGES_PER_GENERATION = 4;
+const PAGE = 60;
+/** The store's clock: the build sets it to spread history over two years. */
+let clock = Date.now();
+
+// Deterministic pseudo-random numbers so runs are comparable.
+let seed = 0x2545f491;
+function random(): number {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 0x1_0000_0000;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+const SUBJECTS = ['a gothic cathedral', 'a chrome robot', 'a red fox', 'an old lighthouse', 'a samurai warrior', 'a floating island', 'a vintage car', 'a dragon', 'a cozy cabin', 'a space station', 'a market street', 'a knight in armor', 'a crystal cave', 'a steam locomotive', 'a jellyfish', 'a desert temple', 'a treehouse village', 'a cyberpunk alley', 'a porcelain doll', 'a mountain monastery', 'an owl', 'a sailing ship', 'a futuristic sneaker', 'a bonsai tree', 'a wizard tower', 'a coral reef', 'a medieval castle', 'a neon diner', 'a glass greenhouse', 'a polar bear'];
+const SETTINGS = ['at dusk', 'in heavy rain', 'on a misty hill', 'under the northern lights', 'in a snowy forest', 'by the sea', 'in a busy city', 'on mars', 'inside a cathedral', 'in a sunflower field', 'at golden hour', 'under a full moon', 'in a swamp', 'on a rooftop', 'in the clouds'];
+const STYLES = ['photorealistic', 'watercolor', 'oil painting', 'isometric 3d render', 'pixel art', 'studio ghibli style', 'concept art', 'ink sketch', 'low poly', 'art nouveau', 'cinematic still', 'claymation', 'ukiyo-e woodblock', 'vaporwave', 'matte painting'];
+const DETAILS = ['volumetric light', 'highly detailed', '8k', 'soft shadows', 'dramatic lighting', 'bokeh', 'wide angle', 'symmetrical', 'vivid colors', 'muted palette', 'rim light', 'depth of field'];
+const NEGATIVES = ['blurry', 'low quality, jpeg artifacts', 'extra fingers, deformed hands', 'watermark, text', 'oversaturated', ''];
+const TAGS = ['portfolio', 'client-acme', 'client-globex', 'moodboard', 'wip', 'keeper', 'print', 'social', 'reference', 'rejected', 'hero-shot', 'series-a', 'series-b', 'night', 'architecture', 'characters', 'vehicles', 'nature', 'sci-fi', 'fantasy'];
+const FAMILIES = [
+  { family: 'sd-1_5', modalities: ['canny', 'pose', 'depth', 'lineart', 'scribble', 'character', 'depth:0.5,pose:1.0'] },
+  { family: 'sd-xl', modalities: ['canny', 'pose', 'depth', 'seg', 'scribble', 'landscape'] },
+  { family: 'flux', modalities: ['canny', 'tile', 'depth', 'blur', 'pose', 'gray'] },
+] as const;
+const STATES: GenerationState[] = ['done', 'done', 'done', 'done', 'done', 'done', 'done', 'done', 'failed', 'canceled', 'done', 'outcome-unknown'];
+
+interface Row {
+  metric: string;
+  value: string;
+  target: string;
+  ok: boolean | null;
+}
+const results: Row[] = [];
+function report(metric: string, value: number, unit: string, target?: { max?: number; min?: number }) {
+  const ok = target ? (target.max === undefined || value <= target.max) && (target.min === undefined || value >= target.min) : null;
+  const targetText = target?.max !== undefined ? `≤ ${target.max} ${unit}` : target?.min !== undefined ? `≥ ${target.min} ${unit}` : '';
+  results.push({ metric, value: `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`, target: targetText, ok });
+  console.log(`  ${metric}: ${value.toFixed(2)} ${unit}`);
+}
+
+function time(work: () => unknown): number {
+  const start = performance.now();
+  work();
+  return performance.now() - start;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function populate(store: Store) {
+  const models = Array.from({ length: 40 }, (_, i) => {
+    const { family, modalities } = FAMILIES[i % FAMILIES.length]!;
+    return { id: `model_${i.toString(36).padStart(4, 'x')}`, name: `${pick(['Real', 'Dream', 'Toon', 'Archi', 'Neo', 'Mystic'])} ${family.toUpperCase()} ${i}`, family, modalities };
+  });
+  const presetVersions = Array.from({ length: 25 }, (_, i) => {
+    const model = models[i % models.length]!;
+    let preset = store.presets.create({ name: `Preset ${i} ${pick(STYLES)}`, family: model.family, preset: { modelId: model.id, guidance: 7 } });
+    if (i % 3 === 0) preset = store.presets.update(preset.id, { name: preset.name, family: model.family, preset: { modelId: model.id, guidance: 6 } });
+    return { versionId: preset.currentVersion.id, presetId: preset.id, model };
+  });
+  const folderIds = Array.from({ length: 6 }, (_, i) =>
+    store.folders.add({ path: `/Users/me/HotFolders/${['sketches', 'poses', 'depth', 'client', 'archive', 'inbox'][i]}`, presetIds: [presetVersions[i]!.presetId] }).id,
+  );
+  const inputCount = Math.max(1, Math.floor(GENERATIONS / 5));
+  const inputIds: number[] = [];
+  store.transaction(() => {
+    for (let i = 0; i < inputCount; i += 1) {
+      const fileName = random() < 0.5 ? `IMG_${String(1000 + i).padStart(5, '0')}.png` : `${pick(['sketch', 'pose', 'layout', 'depthmap', 'lineart'])}_${pick(SUBJECTS).split(' ').at(-1)}_${i}.png`;
+      inputIds.push(
+        store.inputs.upsertBySha256({ sha256: i.toString(16).padStart(64, '0'), originalPath: `/Users/me/HotFolders/inbox/${fileName}`, fileName, libraryRelPath: `inputs/${i}.png`, bytes: 200_000, width: 1024, height: 1024, format: 'png' }).input.id,
+      );
+    }
+  });
+
+  // Two years of history, newest last; bursts share a timestamp like a folder drop does.
+  const start = Date.now() - 2 * 365 * 24 * 3600 * 1000;
+  const step = (2 * 365 * 24 * 3600 * 1000) / GENERATIONS;
+  const batch = 5000;
+  for (let offset = 0; offset < GENERATIONS; offset += batch) {
+    store.transaction(() => {
+      for (let i = offset; i < Math.min(GENERATIONS, offset + batch); i += 1) {
+        const { versionId, model } = pick(presetVersions);
+        const prompt = `${pick(SUBJECTS)} ${pick(SETTINGS)}, ${pick(STYLES)}, ${pick(DETAILS)}, ${pick(DETAILS)}`;
+        const modality = pick(model.modalities);
+        const generationSeed = String(Math.floor(random() * 2 ** 31));
+        const state = pick(STATES);
+        clock = start + Math.floor(i / 3) * 3 * step; // groups of three share created_at
+        const generation = store.generations.create({
+          inputId: pick(inputIds),
+          presetVersionId: versionId,
+          folderId: random() < 0.8 ? pick(folderIds) : null,
+          kind: random() < 0.9 ? 'hotfolder' : pick(['manual', 'reproduction', 'variation'] as const),
+          requestJson: JSON.stringify({ modelId: model.id, prompt, modality, seed: generationSeed, numSamples: IMAGES_PER_GENERATION, image: `asset_${i}` }),
+          seed: generationSeed,
+          modelId: model.id,
+          modelName: model.name,
+          family: model.family,
+          modality,
+          prompt,
+          negativePrompt: pick(NEGATIVES) || null,
+          state,
+          simulated: random() < 0.1,
+        });
+        if (state === 'done') {
+          for (let idx = 0; idx < IMAGES_PER_GENERATION; idx += 1) {
+            const image = store.images.add(generation.id, { assetId: `asset_${i}_${idx}`, idx, relPath: `outputs/2025/${generation.id}_${idx}.png`, width: 1024, height: 1024, bytes: 1_400_000, sha256: `${generation.id}`.padStart(64, 'e') });
+            store.images.setThumbnail(image.id, `thumbs/${generation.id}_${idx}.webp`);
+          }
+        }
+        if (random() < 0.05) store.organise.setFavourite([generation.id], true);
+        if (random() < 0.2) store.organise.setRating([generation.id], 1 + Math.floor(random() * 5));
+        if (random() < 0.25) store.organise.tag([generation.id], [pick(TAGS), pick(TAGS)]);
+      }
+    });
+  }
+  return { models, presetVersions, folderIds };
+}
+
+
+async function thumbnailsPerSecond(dir: string): Promise<number> {
+  const sources: string[] = [];
+  mkdirSync(join(dir, 'png'), { recursive: true });
+  for (let i = 0; i < 8; i += 1) {
+    const noise = Buffer.alloc(1024 * 1024 * 3);
+    for (let p = 0; p < noise.length; p += 1) noise[p] = (p * (i + 7) + Math.floor(random() * 40)) & 0xff;
+    const path = join(dir, 'png', `source_${i}.png`);
+    await sharp(noise, { raw: { width: 1024, height: 1024, channels: 3 } }).png().toFile(path);
+    sources.push(path);
+  }
+  const count = 200;
+  const concurrency = 2;
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        await makeThumbnail(sources[n % sources.length]!, join(dir, 'thumbs', `${n}.webp`));
+      }
+    }),
+  );
+  return count / ((performance.now() - start) / 1000);
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+  const file = join(dir, 'history.sqlite');
+  try {
+    console.log(`Building ${GENERATIONS.toLocaleString()} generations × ${IMAGES_PER_GENERATION} images in ${dir}`);
+    let store = openStore({ file, now: () => clock });
+    const buildStart = performance.now();
+    const { models, presetVersions, folderIds } = populate(store);
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+    report('build rate (repositories, 5,000-row transactions)', GENERATIONS / buildSeconds, 'generations/s');
+    store.close();
+
+    const openTimes = Array.from({ length: 5 }, () => time(() => openStore({ file }).close()));
+    report('open database + migrations check (median of 5)', percentile(openTimes, 50), 'ms', { max: 300 });
+    store = openStore({ file });
+
+    for (let i = 0; i < 5; i += 1) store.galleryPage({ limit: PAGE }); // warm the page cache
+    const firstPage = Array.from({ length: 50 }, () => time(() => store.galleryPage({ limit: PAGE })));
+    report('first gallery page of 60, p50 of 50', percentile(firstPage, 50), 'ms');
+    report('first gallery page of 60, p95 of 50', percentile(firstPage, 95), 'ms', { max: 10 });
+
+    const filterSets: GalleryFilters[] = [
+      { modelId: models[3]!.id },
+      { presetId: presetVersions[5]!.presetId },
+      { family: 'flux', states: ['failed', 'canceled'] },
+      { favourite: true },
+      { tag: 'portfolio' },
+      { folderId: folderIds[2]!, minRating: 3 },
+      { modality: 'depth', family: 'sd-xl' },
+      { tag: 'client-acme', favourite: true },
+    ];
+    const filtered = filterSets.flatMap((filters) => Array.from({ length: 10 }, () => time(() => store.galleryPage({ filters, limit: PAGE }))));
+    report(`filtered page of 60, p50 over ${filterSets.length} filter sets`, percentile(filtered, 50), 'ms');
+    report(`filtered page of 60, p95 over ${filterSets.length} filter sets`, percentile(filtered, 95), 'ms', { max: 10 });
+    const worstFilter = filterSets
+      .map((filters, index) => ({ filters, ms: percentile(filtered.slice(index * 10, index * 10 + 10), 50) }))
+      .sort((a, b) => b.ms - a.ms)[0]!;
+    console.log(`    slowest filter set: ${JSON.stringify(worstFilter.filters)} ${worstFilter.ms.toFixed(2)} ms`);
+
+    const words = [...SUBJECTS, ...SETTINGS, ...STYLES, ...DETAILS].flatMap((phrase) => phrase.split(/[ ,]+/)).filter((w) => w.length > 3);
+    const queries = Array.from({ length: 100 }, (_, i) => {
+      const a = pick(words);
+      if (i % 4 === 0) return a.slice(0, 3); // typing: short prefix
+      if (i % 4 === 1) return `${a} ${pick(words)}`;
+      if (i % 4 === 2) return `${pick(TAGS)} ${a.slice(0, 4)}`;
+      return `IMG_0${Math.floor(random() * 9)}`;
+    });
+    const searchTimes = queries.map((search) => time(() => store.galleryPage({ search, limit: PAGE })));
+    report('full-text search page, p50 of 100 queries', percentile(searchTimes, 50), 'ms');
+    report('full-text search page, p95 of 100 queries', percentile(searchTimes, 95), 'ms', { max: 30 });
+    const slowest = queries[searchTimes.indexOf(Math.max(...searchTimes))];
+    console.log(`    slowest query: ${JSON.stringify(slowest)} ${Math.max(...searchTimes).toFixed(2)} ms`);
+
+    let cursor: string | null = null;
+    for (let page = 1; page < 1000; page += 1) cursor = store.galleryPage({ cursor, limit: PAGE }).nextCursor;
+    const deepKeyset = Array.from({ length: 20 }, () => time(() => store.galleryPage({ cursor, limit: PAGE })));
+    report('keyset page 1,000 (p95 of 20)', percentile(deepKeyset, 95), 'ms', { max: 10 });
+    const raw = new Database(file, { readonly: true });
+    const offsetPage = raw.prepare(
+      'SELECT id FROM generations WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+    );
+    const deepOffset = Array.from({ length: 20 }, () => time(() => offsetPage.all(PAGE, 999 * PAGE)));
+    report('OFFSET page 1,000, ids only (p95 of 20), for contrast', percentile(deepOffset, 95), 'ms');
+
+    const facets = Array.from({ length: 10 }, () => time(() => store.facetCounts({})));
+    report('facet counts, whole library (p50 of 10)', percentile(facets, 50), 'ms');
+    const searchFacets = Array.from({ length: 10 }, () => time(() => store.facetCounts({ search: 'castle' })));
+    report('facet counts, search "castle" (p50 of 10)', percentile(searchFacets, 50), 'ms');
+
+    store.close();
+    raw.close();
+    const bytes = statSync(file).size;
+    report('database size', bytes / 1024 / 1024, 'MiB');
+    report('database size per generation (4 images each)', bytes / GENERATIONS, 'bytes');
+
+    report('thumbnails from 1024 px PNGs (library makeThumbnail, 2 at once)', await thumbnailsPerSecond(dir), '/s', { min: 100 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\n| metric | value | target | |\n|---|---|---|---|');
+  for (const row of results) console.log(`| ${row.metric} | ${row.value} | ${row.target} | ${row.ok === null ? '' : row.ok ? 'ok' : 'MISSED'} |`);
+}
+
+await main();
