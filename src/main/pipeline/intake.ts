@@ -35,7 +35,8 @@ export async function readInputFile(filePath: string, libraryRoot: string, maxBy
     throw unreadable(filePath, error);
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const header = bytes.length === 0 ? undefined : await sharp(bytes).metadata().catch(() => undefined);
+  // Only the header is read: no pixel limit, so an oversized image is reported by its size, not as unreadable.
+  const header = bytes.length === 0 ? undefined : await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
   const format = header?.format ?? null;
   const relPath = controlImageRelPath(sha256, format === null ? 'bin' : (EXTENSION_BY_FORMAT[format] ?? format));
   const destination = absoluteLibraryPath(libraryRoot, relPath);
