@@ -57,7 +57,8 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
     }
     const models = await engine.client.listModels({ controlnetOnly: true });
     store.models.replaceAll(models.map((model) => ({ modelId: model.id, model })));
-    return { models: modelInfos(models), fetchedAt: iso(Date.now()), fromCache: false };
+    // The time the store recorded, so the cached copy later reports the same one.
+    return { models: modelInfos(models), fetchedAt: cachedModels().fetchedAt, fromCache: false };
   }
 
   return {
