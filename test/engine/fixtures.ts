@@ -21,6 +21,8 @@ export interface EngineUnderTest {
   /** The reply's error of a call expected to fail. */
   failure<C extends ChannelName>(channel: C, payload?: CallInputOf<C>): Promise<IpcErrorData>;
   events: ContractEvent[];
+  /** When each queue.changed event arrived (ms). */
+  queueChangedAt: number[];
   /** Channels called so far (with a successful reply). */
   called: Set<ChannelName>;
   /** Absolute paths the shell was asked to open or reveal. */
@@ -50,7 +52,11 @@ export async function startEngine(): Promise<EngineUnderTest> {
   });
   const dispatch = createDispatcher<null>(handlers, { isTrustedSender: () => true });
   const events: ContractEvent[] = [];
-  const stopEvents = forwardEvents(engine, (event) => events.push(event));
+  const queueChangedAt: number[] = [];
+  const stopEvents = forwardEvents(engine, (event) => {
+    events.push(event);
+    if (event.name === 'queue.changed') queueChangedAt.push(performance.now());
+  });
   const called = new Set<ChannelName>();
 
   const reply = async (channel: ChannelName, payload: unknown) => dispatch(channel, payload, null);
@@ -59,6 +65,7 @@ export async function startEngine(): Promise<EngineUnderTest> {
     engine,
     home,
     events,
+    queueChangedAt,
     called,
     shellRequests,
     async call(channel, payload) {

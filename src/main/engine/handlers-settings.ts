@@ -14,6 +14,7 @@ const DEFAULT_CONCURRENCY = 2;
 export function readSettings(engine: Engine): Settings {
   const { settings } = engine.store;
   const concurrency = settingsSchema.shape.concurrency.safeParse(settings.get(CONCURRENCY_KEY));
+  // Both budgets follow one rule (a non-negative number, or null for no limit).
   const budget = (key: string) => {
     const value = settingsSchema.shape.dailyBudget.safeParse(settings.get(key));
     return value.success ? value.data : null;
