@@ -1,0 +1,158 @@
+// The whole hot-folder pipeline against a simulator in its own process (so the figures are the
+// engine's alone): pickup latency (file closed → generate POST received), a burst of files, and
+// memory over a steady run.
+// Run: npx tsx bench/hotfolder.ts [--files 1000] [--steady 10000] [--rate 50]
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import { createEngine } from '../src/main/engine/engine';
+import type { Engine } from '../src/main/engine/engine';
+
+const CHOKIDAR_AWAIT_WRITE_FINISH_MS = 2000;
+const TARGETS = { p50Ms: 150, p95Ms: 400, peakRssMb: 300, cpuPerFileMs: 20 };
+const PICKUP_SAMPLES = 40;
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index < 0 ? NaN : Number(process.argv[index + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+const burstFiles = option('files', 1000);
+const steadyFiles = option('steady', 10_000);
+const steadyRate = option('rate', 50);
+
+interface LogEntry {
+  time: string;
+  controlImageSha256: string;
+  dryRun: boolean;
+}
+
+/** The simulator as a separate process: its rendering must not count as the engine's CPU or memory. */
+async function startSimulatorProcess(): Promise<{ baseUrl: string; stop: () => void }> {
+  const cli = path.resolve(import.meta.dirname, '../src/main/cli/main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'simulator', '--latency', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (data: Buffer) => {
+      text += data.toString();
+      const match = /listening on (\S+)/.exec(text);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error('the simulator exited')));
+  });
+  return { baseUrl, stop: () => child.kill('SIGTERM') };
+}
+
+async function generateLog(baseUrl: string): Promise<LogEntry[]> {
+  const response = await fetch(new URL('/_simulator/log', baseUrl));
+  return ((await response.json()) as { entries: LogEntry[] }).entries.filter((entry) => !entry.dryRun);
+}
+
+async function controlImage(n: number): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 64, channels: 3, background: { r: n % 256, g: Math.floor(n / 256) % 256, b: Math.floor(n / 65536) % 256 } } })
+    .png()
+    .toBuffer();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function settled(engine: Engine, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (engine.store.generations.listByStates(['done', 'failed']).length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${engine.store.generations.listByStates(['done', 'failed']).length} of ${count} settled`);
+    await sleep(50);
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
+}
+
+const simulator = await startSimulatorProcess();
+const root = await mkdtemp(path.join(tmpdir(), 'hotfolder-pipeline-bench-'));
+let nextImage = 1;
+try {
+  const home = path.join(root, 'home');
+  const inbox = path.join(root, 'inbox');
+  await mkdir(inbox, { recursive: true });
+  const engine = await createEngine({
+    home,
+    scenario: { baseUrl: simulator.baseUrl, apiKey: 'sim-key', apiSecret: 'sim-secret' },
+    concurrency: 4,
+    // Scenario asks for 2-3 s between polls; 100-200 ms keeps the bench short without letting polling dominate the CPU figure.
+    client: { pollIntervalMs: { min: 100, max: 200 } },
+  });
+  const preset = engine.store.presets.create({
+    name: 'Bench',
+    family: 'sd-1_5',
+    preset: { name: 'Bench', modelId: 'model_sd15-realistic', prompt: 'bench', modality: 'canny', numSamples: 1, width: 512, height: 512 },
+  });
+  engine.store.folders.add({ path: inbox, presetIds: [preset.id] });
+  await engine.folders.sync();
+
+  // 1. Pickup latency, one file at a time on an idle queue.
+  const latencies: number[] = [];
+  for (let sample = 0; sample < PICKUP_SAMPLES; sample += 1) {
+    const bytes = await controlImage(nextImage++);
+    const before = (await generateLog(simulator.baseUrl)).length;
+    await writeFile(path.join(inbox, `pickup-${sample}.png`), bytes);
+    const closedAt = Date.now();
+    for (;;) {
+      const log = await generateLog(simulator.baseUrl);
+      if (log.length > before) {
+        latencies.push(Date.parse((log.at(-1) as LogEntry).time) - closedAt);
+        break;
+      }
+      await sleep(5);
+    }
+    await settled(engine, sample + 1, 10_000);
+  }
+  latencies.sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
+  console.log(`pickup latency (file closed → generate POST received), ${PICKUP_SAMPLES} files:`);
+  console.log(`  p50 ${p50} ms (target ≤ ${TARGETS.p50Ms}: ${verdict(p50 <= TARGETS.p50Ms)}), p95 ${p95} ms (target ≤ ${TARGETS.p95Ms}: ${verdict(p95 <= TARGETS.p95Ms)})`);
+  console.log(`  vs chokidar awaitWriteFinish ${CHOKIDAR_AWAIT_WRITE_FINISH_MS} ms alone: ${(CHOKIDAR_AWAIT_WRITE_FINISH_MS / Math.max(1, p50)).toFixed(1)}× faster at p50`);
+
+  // 2. A burst of files at once, zero simulator latency.
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const burstImages = await Promise.all(Array.from({ length: burstFiles }, () => controlImage(nextImage++)));
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  await Promise.all(burstImages.map((bytes, index) => writeFile(path.join(inbox, `burst-${index}.png`), bytes)));
+  await settled(engine, PICKUP_SAMPLES + burstFiles, 30 * 60_000);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuPerFile = (cpu.user + cpu.system) / 1000 / burstFiles;
+  clearInterval(sampler);
+  const log = await generateLog(simulator.baseUrl);
+  const duplicates = log.length - new Set(log.map((entry) => entry.controlImageSha256)).size;
+  const done = engine.store.generations.listByStates(['done']).length;
+  console.log(`burst of ${burstFiles} files (simulator latency 0, concurrency 4):`);
+  console.log(`  ${done - PICKUP_SAMPLES}/${burstFiles} done in ${seconds.toFixed(1)} s (${(burstFiles / seconds).toFixed(1)} files/s), duplicate submissions: ${duplicates} (target 0: ${verdict(duplicates === 0)})`);
+  console.log(`  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (target ≤ ${TARGETS.peakRssMb}: ${verdict(peakRss / 2 ** 20 <= TARGETS.peakRssMb)})`);
+  console.log(`  engine CPU ${cpuPerFile.toFixed(1)} ms per file (target ≤ ${TARGETS.cpuPerFileMs}: ${verdict(cpuPerFile <= TARGETS.cpuPerFileMs)})`);
+
+  // 3. Steady state: files at a fixed rate, memory sampled as it goes.
+  const rssSamples: number[] = [];
+  const steadyStart = engine.store.generations.listByStates(['done', 'failed']).length;
+  const intervalMs = 1000 / steadyRate;
+  for (let index = 0; index < steadyFiles; index += 1) {
+    await writeFile(path.join(inbox, `steady-${index}.png`), await controlImage(nextImage++));
+    if (index % Math.max(1, Math.floor(steadyFiles / 10)) === 0) rssSamples.push(process.memoryUsage().rss / 2 ** 20);
+    await sleep(intervalMs);
+  }
+  await settled(engine, steadyStart + steadyFiles, 30 * 60_000);
+  rssSamples.push(process.memoryUsage().rss / 2 ** 20);
+  console.log(`steady state: ${steadyFiles} files at ${steadyRate}/s: RSS ${rssSamples.map((mb) => mb.toFixed(0)).join(' → ')} MB`);
+  await engine.close();
+} finally {
+  simulator.stop();
+  await rm(root, { recursive: true, force: true });
+}
