@@ -1,0 +1,313 @@
+/**
+ * Window benchmark: a history of 100,000 generations, the web host, and the real renderer in
+ * Chromium. Measures what an artist feels: the first screen of thumbnails, the number of <img>
+ * elements alive while scrolling, how fast search answers, and the renderer's JS heap.
+ *
+ *   npx tsx bench/window.ts [--generations 100000]
+ */
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../src/main/engine/host';
+import { makeThumbnail } from '../src/main/library/thumbnails';
+import { openStore, type Store } from '../src/main/store/index';
+import { ensureRendererBuild, launchChromium, REPO_ROOT } from '../test/e2e/chromium';
+import { connectApi } from '../test/e2e/harness';
+
+const generationsArg = process.argv.indexOf('--generations');
+const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
+const SCROLL_THROUGH = 10_000;
+const VIEWPORT = { width: 1440, height: 900 };
+/** The search box's debounce (src/renderer/gallery/FilterBar.tsx): typing settles this long before a search. */
+const SEARCH_DEBOUNCE_MS = 150;
+const CONTROL_IMAGES = path.resolve(REPO_ROOT, '../shared/control-images');
+
+const TARGETS = { firstScreenMs: 500, aliveImages: 300, searchMs: 100, heapMb: 300 };
+
+// Deterministic pseudo-random numbers so runs are comparable.
+let seed = 0x2545f491;
+function random(): number {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 0x1_0000_0000;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+const SUBJECTS = ['a gothic cathedral', 'a chrome robot', 'a red fox', 'an old lighthouse', 'a samurai warrior', 'a floating island', 'a vintage car', 'a dragon', 'a cozy cabin', 'a space station', 'a knight in armor', 'a crystal cave', 'a jellyfish', 'a desert temple', 'a wizard tower', 'a medieval castle', 'a neon diner', 'a polar bear'];
+const STYLES = ['photorealistic', 'watercolor', 'oil painting', 'isometric 3d render', 'pixel art', 'concept art', 'ink sketch', 'low poly', 'cinematic still', 'ukiyo-e woodblock'];
+const DETAILS = ['at dusk', 'in heavy rain', 'under the northern lights', 'by the sea', 'at golden hour', 'volumetric light', 'soft shadows', 'dramatic lighting'];
+const MODELS = [
+  { id: 'model_sd15-realistic', name: 'Realistic (SD 1.5)', family: 'sd-1_5', modalities: ['canny', 'pose', 'depth', 'scribble'] },
+  { id: 'model_sdxl-base', name: 'SDXL Base', family: 'sd-xl', modalities: ['canny', 'pose', 'depth', 'seg'] },
+  { id: 'flux.1-dev', name: 'Flux.1 [dev]', family: 'flux-dev', modalities: ['canny', 'depth', 'pose'] },
+] as const;
+
+/** Real thumbnails (the library's own makeThumbnail over the sample control images), hard-linked under one name per generation. */
+async function makeThumbnailSources(libraryRoot: string): Promise<string[]> {
+  const dir = path.join(libraryRoot, 'thumbs', 'sources');
+  const sources: string[] = [];
+  for (const name of readdirSync(CONTROL_IMAGES)) {
+    const destination = path.join(dir, `${path.parse(name).name}.webp`);
+    await makeThumbnail(path.join(CONTROL_IMAGES, name), destination);
+    sources.push(destination);
+  }
+  return sources;
+}
+
+/** Rows straight into the store through its repositories, 5,000 per transaction; two years of history. */
+function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string[], setClock: (ms: number) => void) {
+  const presets = MODELS.flatMap((model) =>
+    Array.from({ length: 4 }, (_, i) => {
+      const name = `${pick(STYLES)} ${model.family} ${i}`;
+      const preset = store.presets.create({ name, family: model.family, preset: { name, modelId: model.id, prompt: `${pick(SUBJECTS)}, ${pick(STYLES)}`, modality: model.modalities[0] } });
+      return { versionId: preset.currentVersion.id, model };
+    }),
+  );
+  const inputIds = store.transaction(() =>
+    Array.from({ length: Math.max(1, Math.floor(GENERATIONS / 4)) }, (_, i) => {
+      const fileName = `${pick(['sketch', 'pose', 'depthmap', 'lineart'])}_${i}.png`;
+      return store.inputs.upsertBySha256({ sha256: i.toString(16).padStart(64, '0'), originalPath: `/Users/me/HotFolders/inbox/${fileName}`, fileName, libraryRelPath: `controls/${i}.png`, bytes: 200_000, width: 512, height: 512, format: 'png' }).input.id;
+    }),
+  );
+  const thumbsDir = path.join(libraryRoot, 'thumbs', 'bench');
+  mkdirSync(thumbsDir, { recursive: true });
+  const start = Date.now() - 2 * 365 * 24 * 3600 * 1000;
+  const step = (2 * 365 * 24 * 3600 * 1000) / GENERATIONS;
+  const batch = 5000;
+  for (let offset = 0; offset < GENERATIONS; offset += batch) {
+    store.transaction(() => {
+      for (let i = offset; i < Math.min(GENERATIONS, offset + batch); i += 1) {
+        const { versionId, model } = pick(presets);
+        const prompt = `${pick(SUBJECTS)} ${pick(DETAILS)}, ${pick(STYLES)}`;
+        const modality = pick(model.modalities);
+        const generationSeed = String(Math.floor(random() * 2 ** 31));
+        setClock(start + Math.floor(i / 3) * 3 * step);
+        const generation = store.generations.create({
+          inputId: pick(inputIds),
+          presetVersionId: versionId,
+          kind: 'hotfolder',
+          requestJson: JSON.stringify({ modelId: model.id, prompt, modality, seed: generationSeed, image: `asset_${i}` }),
+          seed: generationSeed,
+          modelId: model.id,
+          modelName: model.name,
+          family: model.family,
+          modality,
+          prompt,
+          state: 'done',
+          simulated: true,
+        });
+        const thumbRelPath = `thumbs/bench/${generation.id}.webp`;
+        linkSync(thumbnailSources[i % thumbnailSources.length]!, path.join(libraryRoot, thumbRelPath));
+        const image = store.images.add(generation.id, { assetId: `asset_${i}_0`, idx: 0, relPath: `outputs/bench/${generation.id}.png`, width: 1024, height: 1024, bytes: 1_400_000, sha256: String(generation.id).padStart(64, 'e') });
+        store.images.setThumbnail(image.id, thumbRelPath);
+        if (random() < 0.05) store.organise.setFavourite([generation.id], true);
+      }
+    });
+  }
+}
+
+interface FirstScreen {
+  /** Navigation start → the app shell connected to the engine (navigation visible). */
+  shellMs: number;
+  /** → the first tile in the DOM. */
+  tilesMs: number;
+  /** → every tile in the first viewport shows its loaded thumbnail: the figure that counts. */
+  loadedMs: number;
+  images: number;
+}
+
+/** Times from navigation start (the page's time origin), sampled every animation frame. */
+async function firstScreen(page: Page, url: string): Promise<FirstScreen> {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    () => {
+      const marks = ((window as unknown as { __firstScreen?: Partial<FirstScreen> }).__firstScreen ??= {});
+      if (marks.shellMs === undefined && document.querySelector('nav[aria-label="Main"]')) marks.shellMs = performance.now();
+      const grid = document.querySelector('.gallery-scroll');
+      if (!grid) return false;
+      const box = grid.getBoundingClientRect();
+      const visible = [...grid.querySelectorAll<HTMLElement>('[data-testid="gallery-tile"]')].filter((tile) => {
+        const rect = tile.getBoundingClientRect();
+        return rect.bottom > box.top && rect.top < box.bottom;
+      });
+      if (visible.length === 0) return false;
+      marks.tilesMs ??= performance.now();
+      const images = visible.map((tile) => tile.querySelector('img'));
+      if (!images.every((image) => image !== null && image.complete && image.naturalWidth > 0)) return false;
+      return { ...marks, loadedMs: performance.now(), images: images.length };
+    },
+    undefined,
+    { polling: 'raf', timeout: 30_000 },
+  );
+  return (await handle.jsonValue()) as FirstScreen;
+}
+
+/** Scrolls the grid until this many distinct tiles have been on screen; the most <img> alive at any moment. */
+async function scrollThrough(page: Page, items: number): Promise<{ maxImages: number; seen: number; ms: number }> {
+  return page.evaluate(async (wanted) => {
+    const grid = document.querySelector<HTMLElement>('.gallery-scroll');
+    if (!grid) throw new Error('No gallery grid on the page.');
+    const seen = new Set<string>();
+    let maxImages = 0;
+    const started = performance.now();
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    let stuckSince = performance.now();
+    while (seen.size < wanted) {
+      const before = seen.size;
+      grid.scrollTop += grid.clientHeight * 0.9;
+      await frame();
+      await frame();
+      for (const tile of grid.querySelectorAll<HTMLElement>('[data-testid="gallery-tile"]')) seen.add(tile.dataset.generationId ?? '');
+      maxImages = Math.max(maxImages, document.images.length);
+      if (seen.size > before) stuckSince = performance.now();
+      // At the end of what is loaded, the next page is on its way: give it time, but not forever.
+      else if (performance.now() - stuckSince > 10_000) break;
+    }
+    return { maxImages, seen: seen.size, ms: performance.now() - started };
+  }, items);
+}
+
+interface SearchTiming {
+  query: string;
+  /** Last keystroke → results on screen, debounce included. */
+  withDebounceMs: number;
+  /** The search request leaving the page → results on screen. */
+  afterDebounceMs: number;
+}
+
+/** Types a query like a person (60 ms between keys) and times the results against its expected first hit. */
+async function timeSearch(page: Page, expectedFirstId: string | null, query: string): Promise<SearchTiming> {
+  const box = page.getByRole('searchbox', { name: 'Search history' });
+  await box.fill('');
+  await page.waitForTimeout(SEARCH_DEBOUNCE_MS + 300);
+  await page.evaluate(() => {
+    const marks = window as unknown as { __lastInput: number; __lastSearchSent: number };
+    marks.__lastInput = 0;
+    marks.__lastSearchSent = 0;
+  });
+  await box.pressSequentially(query, { delay: 60 });
+  const handle = await page.waitForFunction(
+    (firstId) => {
+      const first = document.querySelector<HTMLElement>('[data-testid="gallery-tile"]');
+      const done = firstId === null ? document.querySelector('.gallery-empty') !== null : first?.dataset.generationId === firstId;
+      return done ? performance.now() : false;
+    },
+    expectedFirstId,
+    { polling: 'raf', timeout: 10_000 },
+  );
+  const renderedAt = (await handle.jsonValue()) as number;
+  const marks = await page.evaluate(() => {
+    const w = window as unknown as { __lastInput: number; __lastSearchSent: number };
+    return { lastInput: w.__lastInput, lastSearchSent: w.__lastSearchSent };
+  });
+  return { query, withDebounceMs: renderedAt - marks.lastInput, afterDebounceMs: renderedAt - marks.lastSearchSent };
+}
+
+/** Records, in the page, the last keystroke in the search box and the last search request sent to the engine. */
+function installSearchMarks(page: Page) {
+  return page.addInitScript(() => {
+    // tsx compiles this file with esbuild's keepNames, which wraps named functions in the
+    // page-side callbacks in __name(...): give the page a no-op one.
+    (window as unknown as { __name: (fn: unknown) => unknown }).__name ??= (fn) => fn;
+    const marks = window as unknown as { __lastInput: number; __lastSearchSent: number };
+    marks.__lastInput = 0;
+    marks.__lastSearchSent = 0;
+    document.addEventListener('input', (event) => {
+      if ((event.target as HTMLElement | null)?.getAttribute('aria-label') === 'Search history') marks.__lastInput = performance.now();
+    }, true);
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+      if (typeof data === 'string' && data.includes('"generations.page"') && data.includes('"search"')) marks.__lastSearchSent = performance.now();
+      return send.call(this, data);
+    };
+  });
+}
+
+async function heapUsedMb(cdp: CDPSession, collectGarbage: boolean): Promise<number> {
+  if (collectGarbage) await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? NaN) / 1024 / 1024;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const rows: string[] = [];
+function report(metric: string, value: number, unit: string, target?: number) {
+  const verdict = target === undefined ? '' : value <= target ? 'ok' : 'MISSED';
+  rows.push(`| ${metric} | ${value.toFixed(value < 10 ? 1 : 0)} ${unit} | ${target === undefined ? '' : `≤ ${target} ${unit}`} | ${verdict} |`);
+  console.log(`  ${metric}: ${value.toFixed(1)} ${unit}${target === undefined ? '' : ` (target ≤ ${target}) ${verdict}`}`);
+}
+
+async function main() {
+  const rendererDir = await ensureRendererBuild();
+  const home = mkdtempSync(path.join(tmpdir(), 'bench-window-'));
+  let browser: Browser | undefined;
+  let host: WebHost | undefined;
+  let bridge: ReturnType<typeof connectApi> | undefined;
+  try {
+    console.log(`Seeding ${GENERATIONS.toLocaleString()} generations into ${home}`);
+    let clock = Date.now();
+    const store = openStore({ file: path.join(home, 'history.sqlite'), now: () => clock });
+    const seedStart = performance.now();
+    const libraryRoot = path.join(home, 'library');
+    seedHistory(store, libraryRoot, await makeThumbnailSources(libraryRoot), (ms) => (clock = ms));
+    store.close();
+    console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    host = await startWebHost({ home, simulator: true, rendererDir });
+    bridge = connectApi(host.url);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    await context.addInitScript(() => localStorage.setItem('scenario-hotfolder.first-run-done', 'yes'));
+    const page = await context.newPage();
+    await installSearchMarks(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    console.log('First screen of thumbnails (navigation start → every visible tile loaded), 5 loads:');
+    const loads: FirstScreen[] = [];
+    for (let run = 0; run < 5; run += 1) {
+      const load = await firstScreen(page, host.url);
+      loads.push(load);
+      console.log(`    load ${run + 1}: shell ${load.shellMs.toFixed(0)} ms, tiles ${load.tilesMs.toFixed(0)} ms, ${load.images} thumbnails loaded ${load.loadedMs.toFixed(0)} ms`);
+    }
+    report(`first screen of thumbnails (${loads[0]?.images ?? 0} images), median of 5`, median(loads.map((load) => load.loadedMs)), 'ms', TARGETS.firstScreenMs);
+    report('  of which: app shell connected, median', median(loads.map((load) => load.shellMs)), 'ms');
+    report('  of which: first tiles in the DOM, median', median(loads.map((load) => load.tilesMs)), 'ms');
+    report('first screen of thumbnails, first (cold) load', loads[0]?.loadedMs ?? NaN, 'ms');
+    report('JS heap used after the first screen', await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
+
+    console.log(`Scrolling through ${SCROLL_THROUGH.toLocaleString()} items:`);
+    const scroll = await scrollThrough(page, SCROLL_THROUGH);
+    console.log(`    saw ${scroll.seen.toLocaleString()} distinct tiles in ${(scroll.ms / 1000).toFixed(1)} s`);
+    if (scroll.seen < SCROLL_THROUGH) console.log(`    WARNING: the grid stopped after ${scroll.seen} tiles (no next page arrived within 10 s)`);
+    report(`most <img> alive while scrolling ${scroll.seen.toLocaleString()} items`, scroll.maxImages, 'images', TARGETS.aliveImages);
+    report(`JS heap used after scrolling ${scroll.seen.toLocaleString()} items`, await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
+    report('JS heap used after scrolling, after a full GC', await heapUsedMb(cdp, true), 'MB', TARGETS.heapMb);
+
+    console.log('Search (typed at 60 ms per key):');
+    const queries = ['castle', 'fox watercolor', 'lighthouse dusk', 'pixel', 'sketch_12', 'no such thing zzz'];
+    const timings: SearchTiming[] = [];
+    for (const query of queries) {
+      const expected = await bridge.api.generations.page({ search: query, limit: 1 });
+      const firstId = expected.items[0]?.id ?? null;
+      const timing = await timeSearch(page, firstId, query);
+      timings.push(timing);
+      console.log(`    "${query}": ${timing.withDebounceMs.toFixed(0)} ms with the debounce, ${timing.afterDebounceMs.toFixed(0)} ms after it`);
+    }
+    report(`search, last keystroke → results incl. ${SEARCH_DEBOUNCE_MS} ms debounce (median of ${queries.length})`, median(timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs + SEARCH_DEBOUNCE_MS);
+    report(`search, request sent → results (median of ${queries.length})`, median(timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
+    report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
+    report('JS heap used at the end', await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
+  } finally {
+    await browser?.close();
+    bridge?.close();
+    await host?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+  console.log(`\n| metric | value | target | |\n|---|---|---|---|\n${rows.join('\n')}`);
+}
+
+await main();

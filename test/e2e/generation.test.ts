@@ -1,0 +1,198 @@
+/**
+ * The hot-folder flow in a real Chromium, one app for the whole file (each step builds on the
+ * last): bind a folder in Settings, drop a control image, watch the queue, see the result in the
+ * gallery; reproduce and vary from the detail panel; go offline and come back.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { GenerationDetail } from '../../src/shared/ipc/contract';
+import { launchChromium } from './chromium';
+import { CONTROL_IMAGES, eventually, openApp, saveScreen, type AppUnderTest } from './harness';
+
+const SETUP_TIMEOUT_MS = 180_000;
+/** Long enough to watch a job's progress in the queue, short enough for a quick file. */
+const JOB_LATENCY_MS = 2500;
+const PRESET_NAME = 'Houses in clay';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+async function navigate(page: Page, screen: 'Gallery' | 'Presets' | 'Queue' | 'Settings') {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
+}
+
+describe('hot folder → queue → gallery → detail (Chromium)', () => {
+  let browser: Browser;
+  let app: AppUnderTest;
+  let firstId: string;
+
+  /** The library's image files of a finished generation: the whole file's hash and its decoded pixels' hash. */
+  async function imageHashes(detail: GenerationDetail) {
+    return Promise.all(
+      detail.images.map(async (image) => {
+        const bytes = await readFile(path.join(app.host.engine.libraryRoot, image.relPath));
+        const pixels = await sharp(bytes).raw().toBuffer();
+        return { file: sha256(bytes), pixels: sha256(pixels) };
+      }),
+    );
+  }
+
+  const finished = (id: string, timeoutMs = 30_000) =>
+    eventually(`generation ${id} to finish`, async () => {
+      const detail = await app.api.generations.detail({ id });
+      if (detail.state === 'failed' || detail.state === 'canceled') throw new Error(`Generation ${id} ended ${detail.state}: ${detail.error?.userMessage ?? ''}`);
+      return detail.state === 'done' ? detail : undefined;
+    }, timeoutMs);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    app = await openApp(browser, { latencyMs: JOB_LATENCY_MS });
+    await app.api.presets.create({ preset: { name: PRESET_NAME, modelId: 'model_sd15-realistic', prompt: 'a small clay house, studio light', modality: 'canny', width: 512, height: 512 } });
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await app?.close();
+    await browser?.close();
+  });
+
+  it('binds a folder in Settings, shows the job in the queue and the result in the gallery', async () => {
+    const { page, api, dropFolder } = app;
+    await navigate(page, 'Settings');
+    const addForm = page.getByRole('form', { name: 'Add a watched folder' });
+    await addForm.getByLabel('Folder path').fill(dropFolder);
+    await addForm.getByRole('checkbox', { name: PRESET_NAME }).check();
+    await addForm.getByRole('button', { name: 'Add folder' }).click();
+    const folderRow = page.getByTestId('folder-row').filter({ hasText: dropFolder });
+    await folderRow.getByText('Watching').waitFor();
+    await saveScreen(page, 'settings');
+    expect((await api.folders.list()).map((folder) => folder.path)).toEqual([dropFolder]);
+
+    await navigate(page, 'Queue');
+    copyFileSync(path.join(CONTROL_IMAGES, 'canny-house-768x512.png'), path.join(dropFolder, 'canny-house.png'));
+    const row = page.getByTestId('queue-row').filter({ hasText: 'canny-house.png' });
+    await row.waitFor({ timeout: 15_000 });
+    // Scenario reports rising progress while the job runs: the row shows it.
+    const progress = row.getByRole('progressbar', { name: 'Progress' });
+    await progress.waitFor({ timeout: 15_000 });
+    await saveScreen(page, 'queue');
+    firstId = (await row.getAttribute('data-generation-id')) ?? '';
+    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(0);
+
+    const done = await finished(firstId);
+    expect(done.images.length).toBeGreaterThan(0);
+    await eventually('the queue row to leave or show done', async () => {
+      const state = (await row.count()) === 0 ? 'gone' : await row.getByTestId('queue-state').textContent();
+      return state === 'gone' || /done/i.test(state ?? '') ? true : undefined;
+    });
+
+    await navigate(page, 'Gallery');
+    const tile = page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`);
+    await tile.waitFor();
+    // The thumbnail itself must load from the library (not the missing-file placeholder).
+    await page.waitForFunction((id) => {
+      const image = document.querySelector<HTMLImageElement>(`[data-generation-id="${id}"] img`);
+      return image !== null && image.complete && image.naturalWidth > 0;
+    }, firstId, { timeout: 15_000 });
+    await saveScreen(page, 'gallery');
+  }, 90_000);
+
+  it('reproduces exactly (same pixels, same request) and varies the seed (different pixels)', async () => {
+    const { page, api } = app;
+    const simulator = app.host.engine.simulator;
+    if (!simulator) throw new Error('The web host runs no simulator: startWebHost({ simulator }) should give engine.simulator.');
+    await page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`).click();
+    const panel = page.getByRole('complementary', { name: 'Generation details' });
+    await panel.getByRole('button', { name: 'Reproduce exactly' }).waitFor();
+    await panel.getByRole('img', { name: 'Output 1' }).waitFor();
+    await saveScreen(page, 'detail');
+
+    const original = await api.generations.detail({ id: firstId });
+    await panel.getByRole('button', { name: 'Reproduce exactly' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'Queued an exact reproduction.' }).waitFor();
+    await panel.getByRole('button', { name: 'Vary seed' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'Queued a variation with a new seed.' }).waitFor();
+
+    const children = await eventually('a reproduction and a variation', async () => {
+      const { children: related } = await api.generations.detail({ id: firstId });
+      const reproduction = related.find((child) => child.kind === 'reproduction');
+      const variation = related.find((child) => child.kind === 'variation');
+      return reproduction && variation ? { reproduction, variation } : undefined;
+    });
+    const [reproduction, variation] = await Promise.all([finished(children.reproduction.id), finished(children.variation.id)]);
+
+    expect(reproduction.seed).toBe(original.seed);
+    expect(variation.seed).not.toBe(original.seed);
+    // The same request but for `image`: the control image may be uploaded again (a new asset id for the same bytes).
+    const { image: _originalAsset, ...originalRequest } = original.request;
+    const { image: _reproductionAsset, ...reproductionRequest } = reproduction.request;
+    expect(reproductionRequest).toEqual(originalRequest);
+    expect(reproduction.input.sha256).toBe(original.input.sha256);
+    const sent = new Map(simulator.generateLog.filter((entry) => entry.jobId !== null).map((entry) => [entry.jobId, entry]));
+    expect(sent.get(reproduction.jobId)?.controlImageSha256).toBe(sent.get(original.jobId)?.controlImageSha256);
+
+    const [originalHashes, reproductionHashes, variationHashes] = await Promise.all([imageHashes(original), imageHashes(reproduction), imageHashes(variation)]);
+    expect(reproductionHashes.map((hash) => hash.pixels)).toEqual(originalHashes.map((hash) => hash.pixels));
+    expect(variationHashes.map((hash) => hash.pixels)).not.toEqual(originalHashes.map((hash) => hash.pixels));
+    // The files differ only by the parameters embedded in them (generation id, job id, asset id).
+    expect(reproductionHashes.map((hash) => hash.file)).not.toEqual(originalHashes.map((hash) => hash.file));
+
+    await panel.getByRole('region', { name: 'Related generations' }).getByText(/Exact reproduction/).waitFor();
+  }, 90_000);
+
+  it('keeps browsing, filtering and search working offline, waits for the network, and finishes when it is back', async () => {
+    const { page, api, dropFolder } = app;
+    const simulator = app.host.engine.simulator!;
+    await simulator.suspend();
+    try {
+      copyFileSync(path.join(CONTROL_IMAGES, 'depth-sphere-512.png'), path.join(dropFolder, 'depth-sphere.png'));
+
+      await navigate(page, 'Queue');
+      const row = page.getByTestId('queue-row').filter({ hasText: 'depth-sphere.png' });
+      await row.waitFor({ timeout: 15_000 });
+      const waiting = page.locator('[data-testid="queue-waiting"][data-reason="network"], [data-testid="waiting-reason"][data-reason="network"]').first();
+      await waiting.waitFor({ timeout: 30_000 });
+      expect(await waiting.textContent()).toMatch(/waiting for the network/i);
+      await saveScreen(page, 'queue-offline');
+
+      await navigate(page, 'Gallery');
+      const tiles = page.getByTestId('gallery-tile');
+      await eventually('the gallery to list the finished generations', async () => ((await tiles.count()) >= 3 ? true : undefined));
+
+      await page.getByRole('searchbox', { name: 'Search history' }).fill('canny-house');
+      await eventually('search results', async () => {
+        const ids = await tiles.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-generation-id')));
+        return ids.length >= 1 && ids.includes(firstId) && !ids.some((id) => id === null) ? true : undefined;
+      });
+      await page.getByRole('searchbox', { name: 'Search history' }).fill('no-such-file-anywhere');
+      await page.locator('.gallery-empty').waitFor();
+      await page.getByRole('searchbox', { name: 'Search history' }).fill('');
+
+      await page.getByLabel('State', { exact: true }).selectOption('done');
+      await eventually('the state filter to apply', async () => {
+        const labels = await page.getByRole('status', { name: 'Result count' }).textContent();
+        return labels === '3 results' ? true : undefined;
+      });
+      await page.getByLabel('State', { exact: true }).selectOption('');
+
+      await page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`).click();
+      await page.getByRole('complementary', { name: 'Generation details' }).getByTestId('request-json').waitFor();
+      expect((await api.generations.page({ limit: 10 })).items.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await simulator.resume();
+    }
+
+    const offlineId = await eventually('the offline drop to be recorded', async () => {
+      const { items } = await api.generations.page({ limit: 20, search: 'depth-sphere' });
+      return items[0]?.id;
+    });
+    await finished(offlineId, 60_000);
+    await page.locator(`[data-testid="gallery-tile"][data-generation-id="${offlineId}"]`).waitFor({ timeout: 15_000 });
+    await navigate(page, 'Queue');
+    await page.locator('[data-testid="queue-waiting"]').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(app.pageErrors).toEqual([]);
+  }, 120_000);
+});
