@@ -5,6 +5,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioClient, ScenarioError } from '../../src/main/scenario/index.js';
+import { readRetryAfterMs } from '../../src/main/scenario/http.js';
 import type { RunningSimulator } from '../../src/main/simulator/index.js';
 import {
   FAST,
@@ -106,6 +107,21 @@ describe('answers the client must read carefully', () => {
     const error = await caught(oddClient().getAsset('asset_echo'));
     expect(error).toMatchObject({ code: 'forbidden', status: 403 });
     expect((error as ScenarioError).userMessage).toMatch(/plan/);
+  });
+});
+
+describe("the server's own wait", () => {
+  it('comes from Retry-After (seconds or a date) or remainingSeconds, at the top or in details', () => {
+    expect(readRetryAfterMs(new Headers({ 'retry-after': '3' }), undefined)).toBe(3000);
+    expect(readRetryAfterMs(new Headers({ 'retry-after': new Date(Date.now() - 5000).toUTCString() }), undefined)).toBe(0);
+    expect(readRetryAfterMs(new Headers(), { remainingSeconds: 2 })).toBe(2000);
+    expect(readRetryAfterMs(new Headers(), { details: { remainingSeconds: '1.5' } })).toBe(1500);
+  });
+
+  it('is unknown, not "retry at once", when the value is null, empty, a boolean or negative', () => {
+    for (const remainingSeconds of [null, '', ' ', true, false, -1, 'soon', [], {}]) {
+      expect(readRetryAfterMs(new Headers(), { remainingSeconds }), String(remainingSeconds)).toBeUndefined();
+    }
   });
 });
 

@@ -74,18 +74,25 @@ export async function withRetry<T>(
 export function readRetryAfterMs(headers: Headers, body: unknown): number | undefined {
   const header = headers.get('retry-after');
   if (header !== null && header.trim() !== '') {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const seconds = secondsOf(header);
+    if (seconds !== undefined) return seconds * 1000;
     const date = Date.parse(header);
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
   // Cooldown 429s say it at the top level or inside `details`.
   for (const holder of [body, (body as { details?: unknown } | undefined)?.details]) {
     if (typeof holder !== 'object' || holder === null || !('remainingSeconds' in holder)) continue;
-    const remaining = Number(holder.remainingSeconds);
-    if (Number.isFinite(remaining) && remaining >= 0) return remaining * 1000;
+    const remaining = secondsOf(holder.remainingSeconds);
+    if (remaining !== undefined) return remaining * 1000;
   }
   return undefined;
+}
+
+/** A count of seconds as a number or a numeric string; null, '', booleans and the like are no answer (Number() would read them as 0 or 1). */
+function secondsOf(value: unknown): number | undefined {
+  if (typeof value !== 'number' && (typeof value !== 'string' || value.trim() === '')) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 // These mean the connection was never made, so the request cannot have reached Scenario.
