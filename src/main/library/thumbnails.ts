@@ -19,7 +19,9 @@ export async function makeThumbnail(sourcePath: string, destinationPath: string)
   try {
     output = await sharp(sourcePath)
       .resize(THUMBNAIL_LONGEST_SIDE, THUMBNAIL_LONGEST_SIDE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
+      // Effort 2 of 6 encodes ~1.6x faster than the default 4; at 256 px the difference in size
+      // and look is negligible, and thumbnails are made for every image.
+      .webp({ quality: 80, effort: 2 })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new LibraryError('invalid-image', `Could not make a thumbnail of ${JSON.stringify(sourcePath)}: the image is missing or unreadable. Run a library repair.`, { cause: error });
