@@ -1,10 +1,9 @@
 import { createEngine } from '../engine/engine';
 import type { Engine, EngineConfig, ScenarioConnection } from '../engine/engine';
+import { scenarioFromEnv } from '../engine/connection';
 import { PipelineError } from '../pipeline/index';
 import { CliError, EXIT } from './errors';
 import { Output } from './output';
-
-export const DEFAULT_API_URL = 'https://api.cloud.scenario.com/v1';
 
 export interface GlobalOptions {
   home?: string;
@@ -13,14 +12,6 @@ export interface GlobalOptions {
 
 export function outputFor(globals: GlobalOptions): Output {
   return new Output({ json: globals.json === true, tty: process.stdout.isTTY === true && globals.json !== true });
-}
-
-/** Credentials from the environment only: a secret on the command line would land in shell history. */
-export function scenarioFromEnv(env: NodeJS.ProcessEnv = process.env): ScenarioConnection | null {
-  const apiKey = env.SCENARIO_API_KEY?.trim();
-  const apiSecret = env.SCENARIO_API_SECRET?.trim();
-  if (!apiKey || !apiSecret) return null;
-  return { baseUrl: env.SCENARIO_API_URL?.trim() || DEFAULT_API_URL, apiKey, apiSecret };
 }
 
 function pollFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig['client'] {

@@ -55,7 +55,5 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('cli/main.ts')) {
-  const code = await runCli(process.argv.slice(2));
-  process.exit(code);
-}
+// This file is only ever an entry point (tsx in development, out/main/cli.js when bundled).
+process.exit(await runCli(process.argv.slice(2)));

@@ -13,7 +13,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, session, shell, type BrowserWindow } from 'electron';
-import { createEngine } from '../engine';
+import { connectionFor } from '../engine/connection';
+import { startEngineService } from '../engine/service';
 import { HandlerError, type ShellAdapter } from '../engine/handlers-context';
 import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
@@ -59,11 +60,14 @@ async function start(): Promise<void> {
   applySessionSecurity(session.defaultSession, origins);
 
   // Things only the desktop can do come in as host adapters: the keychain, the OS shell, and
-  // image URLs on our own protocol.
-  const engine = await createEngine({
-    home: dataFolder,
+  // image URLs on our own protocol. Without stored credentials the app starts on the built-in
+  // simulator, so a new user can try everything; its results are labelled as simulated.
+  const credentials = createSafeStorageCredentials(join(dataFolder, 'credentials.bin'));
+  const engine = await startEngineService({
+    home: process.env['SCENARIO_HOTFOLDER_HOME'] ?? dataFolder,
+    scenario: connectionFor(await credentials.load()) ?? { simulator: true },
     host: {
-      credentials: createSafeStorageCredentials(join(dataFolder, 'credentials.bin')),
+      credentials,
       shell: desktopShell,
       info: { version: app.getVersion(), platform: process.platform, libraryUrlBase: LIBRARY_URL_BASE, usingSimulator: false },
     },

@@ -4,8 +4,10 @@
  * from the environment (or the in-process simulator), and the OS shell is not available.
  */
 import { startBridge, type Bridge } from '../bridge/server';
-import { createEngine, type Engine, type EngineConfig } from './engine';
-import { browserShell, createHandlers, envCredentials, forwardEvents } from './handlers';
+import { scenarioFromEnv } from './connection';
+import type { Engine, EngineConfig } from './engine';
+import { browserShell, envCredentials } from './handlers';
+import { startEngineService } from './service';
 import packageJson from '../../../package.json';
 
 export interface WebHostOptions {
@@ -28,47 +30,46 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const DEFAULT_SCENARIO_BASE_URL = 'https://api.cloud.scenario.com/v1';
-
-function scenarioConnection(simulator: WebHostOptions['simulator'], env: NodeJS.ProcessEnv): EngineConfig['scenario'] {
+function scenarioConnection(simulator: WebHostOptions['simulator']): EngineConfig['scenario'] {
   if (simulator === true) return { simulator: true };
   if (typeof simulator === 'object') return { simulator: true, ...simulator };
-  const apiKey = env.SCENARIO_API_KEY?.trim();
-  const apiSecret = env.SCENARIO_API_SECRET?.trim();
-  if (!apiKey || !apiSecret) return null;
-  return { baseUrl: env.SCENARIO_API_URL?.trim() || DEFAULT_SCENARIO_BASE_URL, apiKey, apiSecret };
+  return scenarioFromEnv();
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const scenario = scenarioConnection(options.simulator, process.env);
-  const engine = await createEngine({ home: options.home, scenario, ...options.engine });
-  try {
-    const handlers = createHandlers(engine, {
+  const simulated = options.simulator !== undefined && options.simulator !== false;
+  const service = await startEngineService({
+    home: options.home,
+    scenario: scenarioConnection(options.simulator),
+    ...options.engine,
+    host: {
       // With the simulator the environment's key is not the one in use: report none rather than a wrong one.
-      credentials: envCredentials(engine.simulated ? {} : process.env),
+      credentials: envCredentials(simulated ? {} : process.env),
       shell: browserShell,
       // The bridge answers app.info with its own origin as the library URL base.
-      info: { version: packageJson.version, platform: process.platform, libraryUrlBase: '', usingSimulator: engine.simulated },
-    });
+      info: { version: packageJson.version, platform: process.platform, libraryUrlBase: '', usingSimulator: simulated },
+    },
+  });
+  try {
     const bridge = await startBridge({
-      handlers,
-      onEvent: (listener) => forwardEvents(engine, listener),
-      libraryRoot: engine.libraryRoot,
+      handlers: service.handlers,
+      onEvent: service.onEvent,
+      libraryRoot: service.engine.libraryRoot,
       rendererDir: options.rendererDir ?? null,
       ...(options.port === undefined ? {} : { port: options.port }),
     });
     let closed: Promise<void> | undefined;
     return {
       url: bridge.url,
-      engine,
+      engine: service.engine,
       bridge,
       close() {
-        closed ??= bridge.close().finally(() => engine.close());
+        closed ??= bridge.close().finally(() => service.close());
         return closed;
       },
     };
   } catch (error) {
-    await engine.close();
+    await service.close();
     throw error;
   }
 }
