@@ -28,8 +28,15 @@ export interface FamilyRules {
   negativePromptNeedsStrength: boolean;
 }
 
-const FLUX_MODALITIES = ['canny', 'tile', 'depth', 'blur', 'pose', 'gray', 'low-quality'] as const;
-const FLUX_SIZE: NumberRange = { min: 64, max: 2048 };
+/** What every Flux variant shares: the variants differ only in guidance and the control window. */
+const FLUX_COMMON = {
+  size: { min: 64, max: 2048 },
+  sizeMultiple: 8,
+  modalities: ['canny', 'tile', 'depth', 'blur', 'pose', 'gray', 'low-quality'],
+  presets: [],
+  maxModalities: 1,
+  negativePromptNeedsStrength: true,
+} as const satisfies Omit<FamilyRules, 'label' | 'guidance' | 'allowsControlWindow'>;
 
 export const FAMILY_RULES: Readonly<Record<ModelFamily, FamilyRules>> = {
   'sd-1_5': {
@@ -54,41 +61,11 @@ export const FAMILY_RULES: Readonly<Record<ModelFamily, FamilyRules>> = {
     allowsControlWindow: false,
     negativePromptNeedsStrength: false,
   },
-  'flux-dev': {
-    label: 'Flux dev',
-    size: FLUX_SIZE,
-    sizeMultiple: 8,
-    guidance: { min: 0, max: 10, default: 3.5 },
-    modalities: FLUX_MODALITIES,
-    presets: [],
-    maxModalities: 1,
-    allowsControlWindow: true,
-    negativePromptNeedsStrength: true,
-  },
+  'flux-dev': { ...FLUX_COMMON, label: 'Flux dev', guidance: { min: 0, max: 10, default: 3.5 }, allowsControlWindow: true },
   // The NOTES table groups schnell with dev and gives no schnell-specific guidance figures,
   // so schnell uses dev's guidance range and default.
-  'flux-schnell': {
-    label: 'Flux schnell',
-    size: FLUX_SIZE,
-    sizeMultiple: 8,
-    guidance: { min: 0, max: 10, default: 3.5 },
-    modalities: FLUX_MODALITIES,
-    presets: [],
-    maxModalities: 1,
-    allowsControlWindow: false,
-    negativePromptNeedsStrength: true,
-  },
-  'flux-pro': {
-    label: 'Flux pro',
-    size: FLUX_SIZE,
-    sizeMultiple: 8,
-    guidance: { min: 2, max: 5, default: 3 },
-    modalities: FLUX_MODALITIES,
-    presets: [],
-    maxModalities: 1,
-    allowsControlWindow: false,
-    negativePromptNeedsStrength: true,
-  },
+  'flux-schnell': { ...FLUX_COMMON, label: 'Flux schnell', guidance: { min: 0, max: 10, default: 3.5 }, allowsControlWindow: false },
+  'flux-pro': { ...FLUX_COMMON, label: 'Flux pro', guidance: { min: 2, max: 5, default: 3 }, allowsControlWindow: false },
 };
 
 const FLUX_PRO_TYPES: readonly string[] = ['flux.1-pro', 'flux1.1-pro', 'flux.1.1-pro-ultra'];
