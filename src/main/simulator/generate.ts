@@ -6,29 +6,21 @@ import { createHash, randomInt } from 'node:crypto';
 import { requestSchema } from './contract';
 import { creativeUnitsCost, DEFAULT_INFERENCE_STEPS, DEFAULT_NUM_SAMPLES } from './cost';
 import { badRequest, notFound } from './errors';
-import { checkFamilyRules, FAMILY_RULES, familyOfType } from './families';
+import { checkFamilyRules, FAMILY_RULES, familyOfType, type GenerateParameters } from './families';
 import { inspectImage } from './images';
 import type { SimulatedModel } from './models';
 import type { StoredAsset } from './state';
 import { validateAgainst } from './validate';
 
-export interface GenerateRequest {
+/** The body fields the simulator reads: the family rules' parameters plus what every request carries. */
+export interface GenerateRequest extends GenerateParameters {
   modelId: string;
   prompt: string;
-  modality: string;
   image?: string;
   controlImage?: string;
   seed?: string;
-  width?: number;
-  height?: number;
   numSamples?: number;
   numInferenceSteps?: number;
-  guidance?: number;
-  controlStart?: number;
-  controlEnd?: number;
-  negativePrompt?: string;
-  negativePromptStrength?: number;
-  baseModelId?: string;
 }
 
 /** A generate request that passed every check, with its defaults filled in. */
