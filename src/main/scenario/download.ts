@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LibraryError, toLibraryError } from '../library/errors.js';
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { isTransient, readRetryAfterMs, withRetry } from './http.js';
+import { anySignal, isTransient, readRetryAfterMs, withRetry } from './http.js';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -64,7 +64,7 @@ async function downloadOnce(http: ScenarioHttp, url: string, assetId: string, de
   // A stall timer, reset on every chunk: a large file may take long, a silent connection may not.
   const stall = new AbortController();
   let stallTimer = setTimeout(() => stall.abort(), http.requestTimeoutMs);
-  const combined = signal === undefined ? stall.signal : AbortSignal.any([signal, stall.signal]);
+  const combined = anySignal(signal, stall.signal);
   let handle: FileHandle | undefined;
   try {
     // No Authorization header: the signed URL is its own credential, and the storage host must

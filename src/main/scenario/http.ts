@@ -36,6 +36,13 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
+/** One signal that fires as soon as any of the given ones does (absent ones are skipped). */
+export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  const [only] = present;
+  return present.length === 1 && only !== undefined ? only : AbortSignal.any(present);
+}
+
 /** Waits, or throws the 'aborted' error as soon as `signal` fires. */
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   try {
@@ -169,7 +176,7 @@ export class ScenarioHttp {
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
     if (request.signal?.aborted) throw abortedError();
     const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+    const signal = anySignal(request.signal, timeout);
     const headers: Record<string, string> = {
       Authorization: this.#authorization,
       Accept: 'application/json',

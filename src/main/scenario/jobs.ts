@@ -1,6 +1,6 @@
 import { ScenarioError, abortedError, readServerMessage } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { pause } from './http.js';
+import { anySignal, pause } from './http.js';
 import type { ScenarioJob } from './schemas.js';
 import { jobResponseSchema, jobsPageSchema, parseReply } from './schemas.js';
 
@@ -46,7 +46,7 @@ export async function waitForJob(
 ): Promise<ScenarioJob> {
   const { signal, timeoutMs, onProgress } = options;
   const deadlineSignal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  const combined = combineSignals(signal, deadlineSignal);
+  const combined = anySignal(signal, deadlineSignal);
   try {
     for (;;) {
       const job = await getJob(http, jobId, combined);
@@ -65,12 +65,6 @@ export async function waitForJob(
     }
     throw error;
   }
-}
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
 }
 
 export interface ListJobsQuery {

@@ -1,6 +1,6 @@
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { pause, withRetry } from './http.js';
+import { anySignal, pause, withRetry } from './http.js';
 import type { PollInterval } from './jobs.js';
 import type { ScenarioUpload } from './schemas.js';
 import { assetResponseSchema, parseReply, uploadResponseSchema } from './schemas.js';
@@ -80,7 +80,7 @@ async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array<ArrayB
       let response: Response;
       try {
         const timeout = AbortSignal.timeout(http.requestTimeoutMs);
-        response = await fetch(url, { method: 'PUT', body: bytes, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
+        response = await fetch(url, { method: 'PUT', body: bytes, signal: anySignal(signal, timeout) });
         await response.arrayBuffer();
       } catch (error) {
         if (signal?.aborted) throw abortedError();
