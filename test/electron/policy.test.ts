@@ -6,6 +6,7 @@ import {
   browserWindowOptions,
   cspFor,
   isAllowedExternalUrl,
+  isOpenableLibraryFile,
   isPermissionGranted,
   isTrustedSenderUrl,
   libraryRelPathFromUrl,
@@ -120,6 +121,15 @@ describe('protocol paths', () => {
     }
     // The URL parser already folds dot segments: nothing climbing out survives as "..".
     expect(libraryRelPathFromUrl(`${LIBRARY_URL_BASE}../../etc/x.png`)).toBe('etc/x.png');
+  });
+
+  it('opens only images in the default app, never a script, bundle or shortcut', () => {
+    for (const path of ['/lib/outputs/a.png', '/lib/outputs/A.JPG', '/lib/controls/b.jpeg', '/lib/c.webp', 'C:\\lib\\d.gif']) {
+      expect(isOpenableLibraryFile(path), path).toBe(true);
+    }
+    for (const path of ['/lib/run.sh', '/lib/x.command', '/lib/App.app', '/lib/y.desktop', 'C:\\lib\\z.exe', '/lib/a.png.lnk', '/lib/library.sqlite', '/lib/png']) {
+      expect(isOpenableLibraryFile(path), path).toBe(false);
+    }
   });
 
   it('maps app URLs into the renderer build', () => {

@@ -20,7 +20,7 @@ import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
 import { notifyGenerations } from './notifications';
-import { LIBRARY_URL_BASE, type AppOrigins } from './policy';
+import { LIBRARY_URL_BASE, isOpenableLibraryFile, type AppOrigins } from './policy';
 import { handleAppProtocols, registerPrivilegedSchemes } from './protocol';
 import { createSafeStorageCredentials } from './secrets';
 import { applySessionSecurity } from './security';
@@ -46,6 +46,9 @@ if (!app.requestSingleInstanceLock()) {
 
 const desktopShell: ShellAdapter = {
   async openFile(absolutePath) {
+    if (!isOpenableLibraryFile(absolutePath)) {
+      throw new HandlerError('shell.not-an-image', 'Only images can be opened from the app. Use "Show in folder" to reach this file.');
+    }
     const failure = await shell.openPath(absolutePath);
     if (failure !== '') throw new HandlerError('shell.open-failed', `The file could not be opened (${failure}). Check that an app is set to open this kind of file.`);
   },

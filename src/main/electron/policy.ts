@@ -207,6 +207,14 @@ export function contentTypeFor(path: string, types: Readonly<Record<string, stri
 }
 
 /**
+ * `library.openFile` hands a library file to the OS's default app. For an image that is a viewer;
+ * for a script, an app bundle or a shortcut it would mean running it, so only images are opened.
+ */
+export function isOpenableLibraryFile(absolutePath: string): boolean {
+  return contentTypeFor(absolutePath, LIBRARY_IMAGE_TYPES) !== null;
+}
+
+/**
  * The still percent-encoded rel path of a `library://local/<relPath>` URL, or null for any other
  * URL or a non-image file. The result must still go through the library's resolveInsideLibrary,
  * which decodes it once and refuses traversal and symlinks leaving the library.
