@@ -20,15 +20,17 @@ const id = z.string().min(1).max(200);
 const isoTime = z.string().min(1);
 const nothing = z.void();
 
-/** A path relative to the library root. The main side still resolves it inside the library. */
-export const relPathSchema = z
+const pathText = z
   .string()
   .min(1)
   .max(4096)
   .refine((value) => !value.includes('\0'), 'must not contain a NUL character');
 
+/** A path relative to the library root. The main side still resolves it inside the library. */
+export const relPathSchema = pathText;
+
 /** An absolute path on the user's disk (a watched folder, a dropped file). */
-const absolutePath = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'must not contain a NUL character');
+const absolutePath = pathText;
 
 const byId = z.object({ id });
 
