@@ -2,22 +2,15 @@
  * generations.*: the gallery (pages, facets, detail), new runs (reproduce, vary, drop files),
  * organising (favourite, rating, tags), the trash and export, and recalling a PNG's parameters.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidSeed } from '../../shared/preset/index';
 import { exportGenerations, generationIdsMatching } from '../library/export';
-import { absoluteLibraryPath, imageFileCandidates } from '../library/paths';
 import { readEmbeddedParameters } from '../library/pngmeta';
 import { restoreTrashBatch, trashGenerations } from '../library/trash';
-import { isErrno } from '../library/errors';
 import type { Engine } from './engine';
 import { facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** `generations-2025-01-31-142501.zip`, in local time like the library's folders. */
 function exportFileName(at: Date): string {
@@ -39,27 +32,16 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
   }
 
   /**
-   * Whether `bytes` are one of this generation's image files, byte for byte. The PNG names its
-   * generation, but only the bytes prove it came from this library and not from another one.
+   * Whether embedded parameters name an image of this library. The PNG names its generation, but a
+   * generation id alone could come from another library: Scenario's job and asset ids are global,
+   * so they prove it (and still match after the file was moved or re-saved).
    */
-  async function isImageOf(generationId: number, bytes: Uint8Array): Promise<boolean> {
-    const generation = store.generations.get(generationId);
-    if (generation === null) return false;
-    const wanted = sha256(bytes);
-    for (const image of store.images.listForGeneration(generationId)) {
-      if (image.sha256 !== null) {
-        if (image.sha256 === wanted) return true;
-        continue;
-      }
-      for (const candidate of imageFileCandidates(image.relPath, generation.trashBatchId)) {
-        try {
-          if (sha256(await readFile(absoluteLibraryPath(libraryRoot, candidate))) === wanted) return true;
-        } catch (error) {
-          if (!isErrno(error, 'ENOENT')) throw error;
-        }
-      }
-    }
-    return false;
+  function generationOfImage(parameters: { generationId?: unknown; jobId?: unknown; assetId?: unknown }): number | null {
+    const named = Number(parameters.generationId);
+    if (!Number.isSafeInteger(named) || named <= 0) return null;
+    const generation = store.generations.get(named);
+    if (generation === null || generation.jobId === null || generation.jobId !== parameters.jobId) return null;
+    return store.images.listForGeneration(named).some((image) => image.assetId === parameters.assetId) ? named : null;
   }
 
   return {
@@ -75,13 +57,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
     'generations.reproduce': async ({ id }) => ({ generationId: String(pipeline.reproduce(runnableParent(id))) }),
 
     'generations.vary': async ({ id, seed }) => {
-      const parentId = runnableParent(id);
-      if (seed === undefined) return { generationId: String(pipeline.reproduce(parentId, { varySeed: true })) };
-      if (!isValidSeed(seed)) throw new HandlerError('invalid-seed', `Seed "${seed}" is not a whole number: use digits only, such as 42.`);
-      // The pipeline draws random seeds only: a chosen one is recorded first, then queued like a resumed row.
-      const child = store.generations.createReproduction(parentId, { varySeed: seed, simulated: engine.simulated });
-      pipeline.retry(child.id);
-      return { generationId: String(child.id) };
+      if (seed !== undefined && !isValidSeed(seed)) throw new HandlerError('invalid-seed', `Seed "${seed}" is not a whole number: use digits only, such as 42.`);
+      return { generationId: String(pipeline.reproduce(runnableParent(id), { varySeed: seed ?? true })) };
     },
 
     'generations.setFavourite': async ({ id, favourite }) => store.organise.setFavourite([rowId(id, 'generation')], favourite),
@@ -122,9 +99,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
       }
       const { generation: parameters } = readEmbeddedParameters(bytes);
       if (parameters === undefined) return { parameters: null, generationId: null };
-      const named = Number(parameters.generationId);
-      const found = Number.isSafeInteger(named) && named > 0 && (await isImageOf(named, bytes));
-      return { parameters, generationId: found ? String(named) : null };
+      const found = generationOfImage(parameters);
+      return { parameters, generationId: found === null ? null : String(found) };
     },
 
     'generations.generateFromFiles': async ({ paths, presetId }) => {

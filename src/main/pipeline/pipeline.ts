@@ -1,12 +1,10 @@
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
-import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } from '../../shared/preset/index';
+import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily, Preset as PresetDocument } from '../../shared/preset/index';
-import { writeFileAtomic } from '../library/atomic';
-import { absoluteLibraryPath, outputImageRelPath } from '../library/paths';
-import { embedParameters } from '../library/pngmeta';
+import { storeOutputImage } from '../library/outputs';
+import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
@@ -418,14 +416,24 @@ export function createPipeline(options: PipelineOptions) {
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
     const validation = validatePreset(version.preset, familyContext(version.family));
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
-    const bytes = await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath));
-    const assetId = await withTransientWaits(signal, () =>
-      scenario.uploadImage({ bytes, fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` }, { signal }),
-    );
+    const assetId = uploadedAssetOf(input.id) ?? (await withTransientWaits(signal, async () =>
+      scenario.uploadImage(
+        { bytes: await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath)), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
+        { signal },
+      ),
+    ));
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
     const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
     move(generation.id, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
     return 'continue';
+  }
+
+  /**
+   * A control image is uploaded once: later generations from the same bytes (other presets,
+   * reproductions, variations) name the same asset, so a reproduction sends the very same body.
+   */
+  function uploadedAssetOf(inputId: number): string | null {
+    return store.generations.listForInput(inputId).find((generation) => generation.imageAssetId !== null)?.imageAssetId ?? null;
   }
 
   async function submitStep(generation: Generation, signal: AbortSignal): Promise<'continue' | 'stop'> {
@@ -583,9 +591,7 @@ export function createPipeline(options: PipelineOptions) {
     for (const [index, assetId] of assetIds.entries()) {
       if (have.has(index)) continue;
       const temporary = absoluteLibraryPath(libraryRoot, `tmp/generation-${generation.id}-${index}.download`);
-      await withTransientWaits(signal, () => scenario.downloadAsset(assetId, temporary, { signal }));
-      const downloaded = await readFile(temporary);
-      const png = isPng(downloaded) ? downloaded : await sharp(downloaded).png().toBuffer();
+      const delivered = await withTransientWaits(signal, () => scenario.downloadAsset(assetId, temporary, { signal }));
       const parameters: GenerationParameters = {
         schemaVersion: 1,
         request,
@@ -598,12 +604,11 @@ export function createPipeline(options: PipelineOptions) {
         assetId,
         appVersion,
       };
-      const embedded = embedParameters(png, parameters);
-      const relPath = outputImageRelPath({ createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index });
-      await writeFileAtomic(absoluteLibraryPath(libraryRoot, relPath), embedded);
+      const stored = await storeOutputImage(libraryRoot, await readFile(temporary), { createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index }, parameters);
       await unlink(temporary).catch(() => undefined);
-      const header = await sharp(embedded).metadata();
-      const image = store.images.add(generation.id, { assetId, idx: index, relPath, width: header.width, height: header.height, bytes: embedded.length });
+      // sha256 is of the image as Scenario delivered it, before our parameters chunk (which names
+      // this generation): equal hashes mean Scenario made the same image, e.g. for a reproduction.
+      const image = store.images.add(generation.id, { assetId, idx: index, relPath: stored.relPath, width: stored.width, height: stored.height, bytes: stored.bytes, sha256: delivered.sha256 });
       thumbnails.enqueue(imageThumbnailJob(libraryRoot, image));
     }
     move(generation.id, 'done');
@@ -714,8 +719,10 @@ export function createPipeline(options: PipelineOptions) {
     retry,
     cancel,
     /** A new run of a finished generation (same request and seed, or a new seed), queued at once. */
-    reproduce(generationId: number, options: { varySeed?: boolean } = {}): number {
-      const child = store.generations.createReproduction(generationId, options.varySeed ? { varySeed: String(Math.floor(Math.random() * 2 ** 32)) } : {});
+    /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
+    reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
+      const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
+      const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
       schedule(child);
@@ -779,10 +786,6 @@ function familyContext(family: string): { family?: ModelFamily } {
 function codeOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
   return 'error';
-}
-
-function isPng(bytes: Buffer): boolean {
-  return bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
 }
 
 function round(value: number): string {
