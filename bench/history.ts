@@ -99,6 +99,7 @@ function populate(store: Store) {
   const step = (2 * 365 * 24 * 3600 * 1000) / GENERATIONS;
   const batch = 5000;
   for (let offset = 0; offset < GENERATIONS; offset += batch) {
+    const lap = performance.now();
     store.transaction(() => {
       for (let i = offset; i < Math.min(GENERATIONS, offset + batch); i += 1) {
         const { versionId, model } = pick(presetVersions);
@@ -134,7 +135,9 @@ function populate(store: Store) {
         if (random() < 0.25) store.organise.tag([generation.id], [pick(TAGS), pick(TAGS)]);
       }
     });
+    process.stdout.write(`\r  built ${Math.min(GENERATIONS, offset + batch).toLocaleString()} (last ${batch.toLocaleString()} in ${Math.round(performance.now() - lap)} ms)   `);
   }
+  process.stdout.write('\n');
   return { models, presetVersions, folderIds };
 }
 

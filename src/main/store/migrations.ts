@@ -119,9 +119,10 @@ const coreSchema: Migration = {
       CREATE INDEX generations_by_folder ON generations(folder_id, created_at, id) WHERE folder_id IS NOT NULL;
       CREATE INDEX generations_by_state ON generations(state, created_at, id);
       CREATE INDEX generations_favourites ON generations(created_at, id) WHERE favourite = 1;
-      -- Covers the facet counts of the whole library: one in-order walk, no table reads.
+      -- Covers the facet counts of the live library: one in-order walk, no table reads. Partial
+      -- rather than led by deleted_at, so the planner never prefers it (and a sort) for a page.
       CREATE INDEX generations_facets
-        ON generations(deleted_at, preset_version_id, model_id, family, modality, folder_id, state, favourite);
+        ON generations(preset_version_id, model_id, family, modality, folder_id, state, favourite) WHERE deleted_at IS NULL;
       CREATE INDEX generations_by_input ON generations(input_id);
       CREATE INDEX generations_by_parent ON generations(parent_id) WHERE parent_id IS NOT NULL;
       CREATE INDEX generations_spending ON generations(submitted_at) WHERE cost_cu IS NOT NULL;
