@@ -175,6 +175,15 @@ describe('watchFolder', () => {
     await collector.waitForFile('first.png');
   });
 
+  it('says nothing once closed, even when the folder check was still running', async () => {
+    const collector = new Collector();
+    const watch = watchFolder({ path: join(folder.path, 'never'), recursive: false }, collector);
+    await watch.close();
+    await watch.ready;
+    await sleep(300);
+    expect(collector.errors).toEqual([]);
+  });
+
   it('hands nothing on for a file deleted while being written, and keeps working', async () => {
     const collector = await startWatching({ stableMs: 200 });
     const path = join(folder.path, 'vanishing.png');

@@ -92,6 +92,8 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
   const relativeOf = (path: string) => relative(root, path).split(sep).join('/');
 
   function report(error: HotFolderError): void {
+    // A check still running when close() was called must not speak for a watch that is gone.
+    if (closed) return;
     try {
       handlers.onError(error);
     } catch {
