@@ -78,9 +78,12 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     // Scenario reports rising progress while the job runs: the row shows it.
     const progress = row.getByRole('progressbar', { name: 'Progress' });
     await progress.waitFor({ timeout: 15_000 });
-    await saveScreen(page, 'queue');
     firstId = (await row.getAttribute('data-generation-id')) ?? '';
-    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(0);
+    await eventually('the progress bar to rise above 0 %', async () => {
+      const percent = Number(await progress.getAttribute('aria-valuenow', { timeout: 2000 }));
+      return percent > 0 ? percent : undefined;
+    }, 15_000);
+    await saveScreen(page, 'queue');
 
     const done = await finished(firstId);
     expect(done.images.length).toBeGreaterThan(0);

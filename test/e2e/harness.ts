@@ -53,7 +53,10 @@ export async function openApp(browser: Browser, { latencyMs = 300, skipFirstRun 
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(host.url);
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 20_000 }).catch((error: unknown) => {
+      // Say why: a crash in the renderer shows up as a page error, not as a missing element.
+      throw new Error(`The app never showed its main navigation in Chromium. Page errors: ${pageErrors.join(' | ') || 'none'}`, { cause: error });
+    });
 
     const openedHost = host;
     const openedContext = context;
