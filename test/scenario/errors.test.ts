@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScenarioClient, ScenarioError } from '../../src/main/scenario/index.js';
+import { INLINE_UPLOAD_MAX_BYTES, ScenarioClient, ScenarioError } from '../../src/main/scenario/index.js';
 import { readRetryAfterMs } from '../../src/main/scenario/http.js';
 import type { RunningSimulator } from '../../src/main/simulator/index.js';
 import {
@@ -107,6 +107,41 @@ describe('answers the client must read carefully', () => {
     const error = await caught(oddClient().getAsset('asset_echo'));
     expect(error).toMatchObject({ code: 'forbidden', status: 403 });
     expect((error as ScenarioError).userMessage).toMatch(/plan/);
+  });
+});
+
+describe('a multipart upload whose "complete" answer is lost', () => {
+  it('finds the upload completed after all instead of failing on the refused retry', async () => {
+    let status = 'pending';
+    let completeCalls = 0;
+    const server = await startOddServer((request, response) => {
+      const url = request.url ?? '';
+      request.resume();
+      if (request.method === 'PUT') return sendJson(response, 200, {});
+      const parts = [1, 2].map((number) => ({ number, url: `${server.baseUrl.replace('/v1', '')}/part/${number}` }));
+      if (url === '/v1/uploads') return sendJson(response, 200, { upload: { id: 'upload_1', status, parts } });
+      if (url === '/v1/uploads/upload_1/action') {
+        completeCalls += 1;
+        if (status !== 'pending') return sendJson(response, 400, { reason: 'Upload upload_1 is already validating' });
+        // Completed, but the answer never arrives.
+        status = 'validating';
+        return request.socket.destroy();
+      }
+      if (url === '/v1/uploads/upload_1') {
+        const answer = { upload: { id: 'upload_1', status, entityId: status === 'imported' ? 'asset_done' : undefined } };
+        status = 'imported';
+        return sendJson(response, 200, answer);
+      }
+      sendJson(response, 404, { reason: url });
+    });
+    try {
+      const client = new ScenarioClient({ baseUrl: server.baseUrl, apiKey: TEST_KEY, apiSecret: TEST_SECRET, ...FAST });
+      const assetId = await client.uploadImage({ bytes: Buffer.alloc(INLINE_UPLOAD_MAX_BYTES + 1), fileName: 'big.png', contentType: 'image/png' });
+      expect(assetId).toBe('asset_done');
+      expect(completeCalls).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 });
 

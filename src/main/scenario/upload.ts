@@ -65,8 +65,19 @@ async function uploadMultipart(http: ScenarioHttp, image: ImageUpload, options: 
     await putPart(http, part.url, new Uint8Array(image.bytes.subarray(start, start + UPLOAD_PART_BYTES)), what, signal);
   }
   const uploadPath = `/uploads/${encodeURIComponent(upload.id)}`;
-  await http.send({ method: 'POST', path: `${uploadPath}/action`, body: JSON.stringify({ action: 'complete' }), what, signal });
+  try {
+    await http.send({ method: 'POST', path: `${uploadPath}/action`, body: JSON.stringify({ action: 'complete' }), what, signal });
+  } catch (error) {
+    // When the first answer was lost, the retry is refused because the upload is no longer
+    // pending: it was completed after all, and the import wait below gives the outcome.
+    if (!(error instanceof ScenarioError) || error.code !== 'invalid-request' || (await uploadStatus(http, uploadPath, what, signal)) === PENDING) throw error;
+  }
   return waitForImport(http, uploadPath, what, options);
+}
+
+async function uploadStatus(http: ScenarioHttp, uploadPath: string, what: string, signal?: AbortSignal): Promise<string> {
+  const reply = await http.send({ method: 'GET', path: uploadPath, what, signal });
+  return parseReply(uploadResponseSchema, reply.body, what).upload.status;
 }
 
 /**
@@ -92,6 +103,7 @@ async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array<ArrayB
   );
 }
 
+const PENDING = 'pending';
 const IMPORTED = 'imported';
 const FAILED = 'failed';
 
