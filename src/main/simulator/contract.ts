@@ -49,8 +49,6 @@ interface ContractData {
 
 const contract = contractData as unknown as ContractData;
 
-export const CONTRACT_VERSION = contract.version;
-
 export function requestSchema(name: RequestDefinition): SchemaNode {
   return contract.requests[name];
 }

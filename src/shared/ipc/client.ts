@@ -6,7 +6,7 @@
 import {
   contract,
   channelNames,
-  eventNames,
+  isEventName,
   type CallInputOf,
   type ChannelName,
   type EventName,
@@ -74,7 +74,7 @@ export function createApi(transport: IpcTransport): Api {
   }
 
   const on = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): (() => void) => {
-    if (!eventNames.includes(event)) throw new TypeError(`Unknown event: ${String(event)}`);
+    if (!isEventName(event)) throw new TypeError(`Unknown event: ${String(event)}`);
     const schema = contract.events[event].payload;
     return transport.subscribe(event, (payload) => {
       const parsed = schema.safeParse(payload);
