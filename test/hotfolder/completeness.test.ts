@@ -42,6 +42,19 @@ describe('checkComplete', () => {
     expect(await check('padded.jpg', Buffer.concat([images.jpeg, Buffer.alloc(100)]))).toMatchObject({ complete: true, format: 'jpeg' });
   });
 
+  it('does not take the end of an embedded EXIF thumbnail for the end of the JPEG', async () => {
+    // SOI, then an APP1 "Exif" segment holding a whole small JPEG (the thumbnail), then the rest.
+    const thumbnail = await makeImage('jpeg', 8);
+    const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), thumbnail]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.from([(payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+    const whole = Buffer.concat([images.jpeg.subarray(0, 2), app1, images.jpeg.subarray(2)]);
+    // A writer that wrote the metadata first has, for a moment, a file ending in the thumbnail's EOI.
+    const partial = whole.subarray(0, 2 + app1.length);
+    expect(partial.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+    expect(await check('metadata-only.jpg', partial)).toMatchObject({ complete: false, reason: 'jpeg-no-eoi' });
+    expect(await check('with-thumbnail.jpg', whole)).toMatchObject({ complete: true, format: 'jpeg', size: whole.length });
+  });
+
   it('rejects a WebP with bytes appended after its RIFF size', async () => {
     expect(await check('grown.webp', Buffer.concat([images.webp, Buffer.alloc(4)]))).toMatchObject({ complete: false, reason: 'webp-size-mismatch' });
   });

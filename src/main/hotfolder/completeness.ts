@@ -88,12 +88,44 @@ async function formatFailure(
       const tail = await readAt(handle, size - length, length);
       let end = tail.length;
       while (end > 0 && tail[end - 1] === 0) end -= 1;
-      return end >= 2 && tail[end - 2] === 0xff && tail[end - 1] === 0xd9 ? undefined : 'jpeg-no-eoi';
+      if (end < 2 || tail[end - 2] !== 0xff || tail[end - 1] !== 0xd9) return 'jpeg-no-eoi';
+      // An EXIF thumbnail is a whole JPEG inside the metadata: its EOI only counts as the file's
+      // own when it lies past the start of the image data.
+      const scanStart = await jpegScanStart(handle, size);
+      return scanStart !== undefined && size - length + end - 2 >= scanStart ? undefined : 'jpeg-no-eoi';
     }
     case 'webp':
       // RIFF's size field counts everything after the 8-byte RIFF header.
       return head.readUInt32LE(4) + 8 === size ? undefined : 'webp-size-mismatch';
   }
+}
+
+/** Markers that stand alone, without a length: TEM and RST0-7 (SOI was read already). */
+function isStandaloneMarker(marker: number): boolean {
+  return marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+}
+
+/**
+ * Where the entropy-coded image data begins: just after the SOS segment, found by walking the
+ * segment headers from SOI (a few 4-byte reads). Undefined when the file ends first.
+ */
+async function jpegScanStart(handle: FileHandle, size: number): Promise<number | undefined> {
+  let position = 2;
+  while (position + 4 <= size) {
+    const header = await readAt(handle, position, 4);
+    if (header.length < 4 || header[0] !== 0xff) return undefined;
+    const marker = header[1] ?? 0;
+    if (marker === 0xff) {
+      position += 1; // fill byte before a marker
+    } else if (isStandaloneMarker(marker)) {
+      position += 2;
+    } else {
+      const segmentEnd = position + 2 + header.readUInt16BE(2);
+      if (marker === 0xda) return segmentEnd <= size ? segmentEnd : undefined;
+      position = segmentEnd;
+    }
+  }
+  return undefined;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
