@@ -22,6 +22,11 @@ export interface PollInterval {
   max: number;
 }
 
+/** Waits one poll interval, drawn at random in its range so things started together do not poll in lockstep. */
+export function pausePoll(interval: PollInterval, signal?: AbortSignal): Promise<void> {
+  return pause(interval.min + Math.random() * (interval.max - interval.min), signal);
+}
+
 export async function getJob(http: ScenarioHttp, jobId: string, signal?: AbortSignal): Promise<ScenarioJob> {
   const { body } = await http.send({ method: 'GET', path: `/jobs/${encodeURIComponent(jobId)}`, what: `the job ${jobId}`, signal });
   return parseReply(jobResponseSchema, body, `the job ${jobId}`).job;
@@ -52,8 +57,7 @@ export async function waitForJob(
       const job = await getJob(http, jobId, combined);
       onProgress?.(job);
       if (isTerminalJob(job)) return job;
-      // Jittered so many jobs submitted together do not poll in lockstep.
-      await pause(interval.min + Math.random() * (interval.max - interval.min), combined);
+      await pausePoll(interval, combined);
     }
   } catch (error) {
     if (signal?.aborted) throw abortedError();

@@ -1,7 +1,8 @@
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { anySignal, pause, withRetry } from './http.js';
+import { anySignal, withRetry } from './http.js';
 import type { PollInterval } from './jobs.js';
+import { pausePoll } from './jobs.js';
 import type { ScenarioUpload } from './schemas.js';
 import { assetResponseSchema, parseReply, uploadResponseSchema } from './schemas.js';
 
@@ -126,7 +127,6 @@ async function waitForImport(http: ScenarioHttp, uploadPath: string, what: strin
     if (Date.now() > deadline) {
       throw new ScenarioError('timeout', `Scenario took too long to import ${what}. Try again later.`);
     }
-    const { min, max } = options.pollInterval;
-    await pause(min + Math.random() * (max - min), options.signal);
+    await pausePoll(options.pollInterval, options.signal);
   }
 }
