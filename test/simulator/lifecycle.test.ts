@@ -158,6 +158,11 @@ describe('signed download URLs', () => {
       const url = (created.body.asset as { url: string }).url;
       expect((await fetch(url)).status).toBe(200);
       expect((await fetch(url.replace(/expires=(\d+)/, (_m, n: string) => `expires=${Number(n) + 100000}`))).status).toBe(403);
+      const { search } = new URL(url);
+      const [expires = '', sig = ''] = search.slice(1).split('&');
+      for (const edited of [`${url}&width=64`, url.replace(search, `?${sig}&${expires}`), url.replace(search, `${search}&`)]) {
+        expect((await fetch(edited)).status, edited).toBe(403);
+      }
       await new Promise((resolve) => setTimeout(resolve, 350));
       expect((await fetch(url)).status).toBe(403);
       const again = await api(short, 'GET', `/assets/${(created.body.asset as { id: string }).id}`);

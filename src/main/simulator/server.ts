@@ -410,7 +410,7 @@ export class SimulatorServer {
   }
 
   private async download({ response, url, params }: RouteContext): Promise<void> {
-    const verdict = this.signer.check(url.pathname, url.searchParams);
+    const verdict = this.signer.check(url.pathname, url.search);
     if (verdict !== 'ok') {
       const message = verdict === 'expired' ? 'Request has expired' : 'Invalid signature';
       return sendBytes(response, 403, 'application/xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`));
@@ -469,7 +469,7 @@ export class SimulatorServer {
   }
 
   private async putPart({ request, response, url, params }: RouteContext): Promise<void> {
-    const verdict = this.signer.check(url.pathname, url.searchParams);
+    const verdict = this.signer.check(url.pathname, url.search);
     if (verdict !== 'ok') return sendBytes(response, 403, 'application/xml', Buffer.from(`<Error><Code>AccessDenied</Code><Message>${verdict}</Message></Error>`));
     const upload = this.findUpload(params[0] ?? '');
     const partNumber = Number(params[1]);

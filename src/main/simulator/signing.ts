@@ -24,11 +24,16 @@ export class UrlSigner {
     return { url: `${origin}${path}?expires=${expires}&sig=${this.signature(path, expires)}`, expires };
   }
 
-  /** 'ok', 'expired' or 'invalid' (missing or altered signature). */
-  check(path: string, query: URLSearchParams, now = Date.now()): 'ok' | 'expired' | 'invalid' {
-    const expires = Number(query.get('expires'));
-    const given = query.get('sig') ?? '';
-    if (!Number.isSafeInteger(expires) || !/^[0-9a-f]{64}$/.test(given)) return 'invalid';
+  /**
+   * 'ok', 'expired' or 'invalid'. `search` is the raw query string, which must be exactly the one
+   * signed: like a real CDN, any edit (a parameter added, reordered or re-encoded) is refused.
+   */
+  check(path: string, search: string, now = Date.now()): 'ok' | 'expired' | 'invalid' {
+    const match = /^\?expires=(\d{1,16})&sig=([0-9a-f]{64})$/.exec(search);
+    if (!match) return 'invalid';
+    const expires = Number(match[1]);
+    const given = match[2] ?? '';
+    if (!Number.isSafeInteger(expires)) return 'invalid';
     const expected = Buffer.from(this.signature(path, expires), 'hex');
     if (!timingSafeEqual(expected, Buffer.from(given, 'hex'))) return 'invalid';
     return now > expires ? 'expired' : 'ok';
