@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useGallery } from '../stores';
 
 /** Actions on every selected generation at once. */
 export function SelectionBar() {
-  const { ids, setFavourite, setRating, addTag, trash, exportSelection, openCompare, selectNone } = useGallery((state) => ({
-    ids: [...state.selectedIds],
+  const { selectedIds, setFavourite, setRating, addTag, trash, exportSelection, openCompare, selectNone } = useGallery((state) => ({
+    // The set itself, not a copy: a new array on every read would never compare equal and re-render forever.
+    selectedIds: state.selectedIds,
     setFavourite: state.setFavourite,
     setRating: state.setRating,
     addTag: state.addTag,
@@ -13,6 +14,7 @@ export function SelectionBar() {
     openCompare: state.openCompare,
     selectNone: state.selectNone,
   }));
+  const ids = useMemo(() => [...selectedIds], [selectedIds]);
   const [tag, setTag] = useState('');
   const tagId = useId();
   const ratingId = useId();
