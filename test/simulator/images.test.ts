@@ -57,15 +57,4 @@ describe('deterministic images', () => {
     const meta = await sharp(await renderImage(recipe({ width: 320, height: 200 }))).metadata();
     expect([meta.width, meta.height]).toEqual([320, 200]);
   });
-
-  it('renders 512×512 fast (median well under 50 ms)', async () => {
-    const times: number[] = [];
-    for (let index = 0; index < 9; index++) {
-      const start = performance.now();
-      await renderImage(recipe({ sampleIndex: index }));
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[4]).toBeLessThan(50);
-  });
 });

@@ -283,7 +283,8 @@ export class SimulatorServer {
       inferenceId: newId('inf'),
       createdAtMs: Date.now(),
       latencyMs: this.latencyMs,
-      input: { ...input, seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' },
+      // The control image is listed by asset id (never a data URL), as a job listing stays small.
+      input: { ...input, image: this.controlAssetId(accepted), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' },
       failReason,
       canceledAtMs: undefined,
       finishedAtMs: undefined,
