@@ -2,22 +2,15 @@
  * What every group of contract handlers shares: the typed error they throw, and the adapters that
  * differ between the hosts (Electron, the CLI, the browser bridge).
  */
+import { UserFacingError } from '../../shared/errors';
 import type { ChannelName, ContractHandlers, CredentialsStatus } from '../../shared/ipc/contract';
 
 /**
  * A failure a handler reports on purpose. The dispatcher copies `code` and `userMessage` into the
  * reply (see toIpcErrorData), so the message must tell a person what to do and hold no secret.
  */
-export class HandlerError extends Error {
+export class HandlerError extends UserFacingError {
   override readonly name = 'HandlerError';
-
-  constructor(
-    readonly code: string,
-    readonly userMessage: string,
-    options?: { cause?: unknown },
-  ) {
-    super(userMessage, options);
-  }
 }
 
 export interface ApiCredentials {

@@ -2,6 +2,8 @@
  * Every failure of the library (files on disk) surfaces as a LibraryError: callers branch on
  * `code`, people read `userMessage`, which names the file and says what to do.
  */
+import { UserFacingError } from '../../shared/errors';
+
 export type LibraryErrorCode =
   | 'disk-full'
   | 'permission'
@@ -13,16 +15,8 @@ export type LibraryErrorCode =
   | 'invalid-preset'
   | 'io';
 
-export class LibraryError extends Error {
+export class LibraryError extends UserFacingError<LibraryErrorCode> {
   override readonly name = 'LibraryError';
-
-  constructor(
-    readonly code: LibraryErrorCode,
-    readonly userMessage: string,
-    options?: { cause?: unknown },
-  ) {
-    super(userMessage, options);
-  }
 }
 
 function errnoCode(error: unknown): string | undefined {

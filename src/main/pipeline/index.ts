@@ -5,7 +5,7 @@ export { createFolderManager } from './folders';
 export type { FolderManager, FolderManagerOptions } from './folders';
 export { PipelineEmitter } from './events';
 export type { PipelineEventName, PipelineEvents, Waiting, WaitingReason } from './events';
-export { PipelineError, userMessageOf } from './errors';
+export { PipelineError } from './errors';
 export type { PipelineErrorCode } from './errors';
 export { DONE_FOLDER, FAILED_FOLDER } from './processed';
 export { DEFAULT_MAX_INPUT_BYTES, MAX_CONTROL_SIDE } from './validate';

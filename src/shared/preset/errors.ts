@@ -1,13 +1,7 @@
+import { UserFacingError } from '../errors';
 export type PresetErrorCode = 'invalid-seed' | 'missing-image';
 
 /** A request could not be built from a preset; `userMessage` tells a person what to do. */
-export class PresetError extends Error {
+export class PresetError extends UserFacingError<PresetErrorCode> {
   override readonly name = 'PresetError';
-
-  constructor(
-    readonly code: PresetErrorCode,
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
-  }
 }
