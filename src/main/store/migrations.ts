@@ -113,7 +113,8 @@ const coreSchema: Migration = {
       ) STRICT;
       -- The gallery walks newest first by (created_at, id); each common filter gets the same
       -- tail so a filtered page is still an index range scan, not a sort.
-      CREATE INDEX generations_by_time ON generations(created_at, id);
+      -- Partial like the live gallery's WHERE, so the planner matches it exactly to the first page.
+      CREATE INDEX generations_by_time ON generations(created_at, id) WHERE deleted_at IS NULL;
       CREATE INDEX generations_by_model ON generations(model_id, created_at, id);
       CREATE INDEX generations_by_preset_version ON generations(preset_version_id, created_at, id);
       CREATE INDEX generations_by_folder ON generations(folder_id, created_at, id) WHERE folder_id IS NOT NULL;
