@@ -82,6 +82,25 @@ describe('the queue waits and resumes by itself', () => {
     expect(generation?.jobId).toBe(posts(rig)[0]?.jobId);
   });
 
+  it('adopts the right job when an exact reproduction (the same body as its parent) loses its answer', async () => {
+    rig = await startRig();
+    await writeFile(path.join(rig.inbox, 'f.png'), await controlPng(15));
+    await waitForStates(rig.engine, 1, ['done']);
+    const [parent] = rig.engine.store.generations.listByStates(['done']);
+    rig.sim.setFaults({ drop: 1 });
+    const childId = rig.engine.pipeline.reproduce(parent!.id);
+    await until(() => posts(rig as Rig).length > 1);
+    rig.sim.setFaults({});
+    await waitForStates(rig.engine, 2, ['done']);
+    const child = rig.engine.store.generations.get(childId);
+    expect(child?.requestJson).toBe(parent?.requestJson);
+    expect(posts(rig)).toHaveLength(2);
+    expect(posts(rig)[1]?.responseDropped).toBe(true);
+    // Both jobs match the body; the parent's is owned, so the reproduction takes the other one.
+    expect(child?.jobId).toBe(posts(rig)[1]?.jobId);
+    expect(child?.jobId).not.toBe(parent?.jobId);
+  });
+
   it('resumes a submitted job after a restart by polling it, never resubmitting', async () => {
     rig = await startRig({ sim: { latencyMs: 800 } });
     await writeFile(path.join(rig.inbox, 'e.png'), await controlPng(14));

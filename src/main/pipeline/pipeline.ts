@@ -545,7 +545,11 @@ export function createPipeline(options: PipelineOptions) {
     const deadline = generation.stateChangedAt + windowMs;
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
     for (;;) {
-      const result = await withTransientWaits(signal, () => findLostJob(scenario, { createdAt: generation.createdAt, request }, signal));
+      const result = await withTransientWaits(signal, () => findLostJob(scenario, {
+        createdAt: generation.createdAt,
+        request,
+        ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
+      }, signal));
       if (result.kind === 'found') {
         move(generation.id, 'submitted', { jobId: result.jobId });
         return 'continue';
@@ -700,15 +704,14 @@ export function createPipeline(options: PipelineOptions) {
     }
     const startOfDay = new Date(now());
     startOfDay.setHours(0, 0, 0, 0);
-    const states = store.facetCounts({ filters: { createdFrom: startOfDay.getTime() } }).states;
-    const count = (state: GenerationState) => states.find((facet) => facet.value === state)?.count ?? 0;
+    const finishedToday = store.generations.finishedCountsSince(startOfDay.getTime());
     const limits = budgetLimits();
     const spend = { includeSimulated: options.simulated };
     return {
       paused: gate.pausedAll,
       waiting: gate.waiting(),
       jobs,
-      counts: { waiting: queue.length + parked.length, active: active.size, doneToday: count('done'), failedToday: count('failed') },
+      counts: { waiting: queue.length + parked.length, active: active.size, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
       budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: store.budget.spentToday(spend), spentThisMonth: store.budget.spentThisMonth(spend) },
     };
   }

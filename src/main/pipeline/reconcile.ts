@@ -7,6 +7,11 @@ export interface LostSubmission {
   createdAt: number;
   /** The exact body that was POSTed. */
   request: Record<string, unknown>;
+  /**
+   * Whether another generation already owns this job. An exact reproduction sends the very same
+   * body as its parent, so only jobs nobody has adopted can be this submission's.
+   */
+  ownedElsewhere(jobId: string): boolean;
 }
 
 /**
@@ -33,7 +38,7 @@ export async function findLostJob(client: ScenarioClient, lost: LostSubmission, 
         pastWindow = true;
         continue;
       }
-      if (sameRequest(job, lost.request)) matches.push(job.jobId);
+      if (!lost.ownedElsewhere(job.jobId) && sameRequest(job, lost.request)) matches.push(job.jobId);
     }
     // Scenario lists newest first: once a page reaches past the window, older pages cannot match.
     if (pastWindow) break;

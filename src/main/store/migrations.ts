@@ -224,6 +224,19 @@ const fullTextSearch: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch];
+const queueLookups: Migration = {
+  version: 3,
+  name: 'queue lookups: generations by Scenario job id, finished generations by time',
+  up(db) {
+    db.exec(`
+      -- Reconciling a lost submission skips jobs that another row already owns.
+      CREATE INDEX generations_by_job ON generations(job_id) WHERE job_id IS NOT NULL;
+      -- The queue's "done / failed today" counts, without scanning the history.
+      CREATE INDEX generations_finished ON generations(finished_at, state) WHERE finished_at IS NOT NULL;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

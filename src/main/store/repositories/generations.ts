@@ -61,6 +61,10 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
   const byStates = db.prepare<[string], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id`);
   const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
   const childrenOf = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE parent_id = ? ORDER BY id');
+  const byJobId = db.prepare<[string], { id: number }>('SELECT id FROM generations WHERE job_id = ?');
+  const finishedSince = db.prepare<[number], { state: GenerationState; count: number }>(
+    'SELECT state, count(*) AS count FROM generations WHERE finished_at >= ? GROUP BY state',
+  );
   const transitionStatements = new Map<string, Database.Statement<[Record<string, unknown>]>>();
 
   function get(id: number): Generation | null {
@@ -189,6 +193,14 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       return forInput.all(inputId).map(toGeneration);
     },
     createReproduction,
+    /** The generation that owns this Scenario job, if any. */
+    idForJob(jobId: string): number | null {
+      return byJobId.get(jobId)?.id ?? null;
+    },
+    /** How many generations ended in each state since `since` (ms). */
+    finishedCountsSince(since: number): Partial<Record<GenerationState, number>> {
+      return Object.fromEntries(finishedSince.all(since).map((row) => [row.state, row.count]));
+    },
     children(id: number): Generation[] {
       return childrenOf.all(id).map(toGeneration);
     },
