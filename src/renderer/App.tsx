@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { PngDropRecall } from './common/PngDropRecall';
 import { Toasts } from './common/Toasts';
 import { GalleryScreen } from './gallery/GalleryScreen';
@@ -6,7 +5,7 @@ import { PresetsScreen } from './presets/PresetsScreen';
 import { QueueScreen } from './queue/QueueScreen';
 import { FirstRun } from './settings/FirstRun';
 import { SettingsScreen } from './settings/SettingsScreen';
-import { useAppStore, usePresets, useQueue } from './stores';
+import { useAppStore, useQueue } from './stores';
 import type { Screen } from './stores/appStore';
 
 const SCREENS: { screen: Screen; label: string }[] = [
@@ -17,28 +16,16 @@ const SCREENS: { screen: Screen; label: string }[] = [
 ];
 
 export function App() {
-  const { screen, show, info, loadError, load } = useAppStore((state) => ({
+  const { screen, show, info, loadError } = useAppStore((state) => ({
     screen: state.screen,
     show: state.show,
     info: state.info,
     loadError: state.loadError,
-    load: state.load,
   }));
-  const { activeJobs, loadQueue } = useQueue((state) => ({
-    activeJobs: (state.status?.counts.active ?? 0) + (state.status?.counts.waiting ?? 0),
-    loadQueue: state.load,
-  }));
-  const loadModels = usePresets((state) => state.loadModels);
-
-  useEffect(() => {
-    void load();
-    void loadQueue();
-    // The family filter and the preset editor both need the model list.
-    void loadModels();
-  }, [load, loadQueue, loadModels]);
+  const activeJobs = useQueue((state) => (state.status?.counts.active ?? 0) + (state.status?.counts.waiting ?? 0));
 
   if (loadError) return <p className="fatal" role="alert">{loadError}</p>;
-  if (!info) return <p className="fatal muted" role="status">Connecting to the app engine…</p>;
+  // The shell draws at once (the loads start in `startLoading`): only its footer waits for app.info.
 
   return (
     <div className="app">
@@ -57,8 +44,8 @@ export function App() {
           </button>
         ))}
         <div className="sidebar-foot">
-          {info.usingSimulator && <span className="badge simulated" data-testid="simulator-mode">Simulator: results are simulated</span>}
-          <span className="muted">{`v${info.version}`}</span>
+          {info?.usingSimulator && <span className="badge simulated" data-testid="simulator-mode">Simulator: results are simulated</span>}
+          {info && <span className="muted">{`v${info.version}`}</span>}
         </div>
       </nav>
       <main className="screen">

@@ -10,6 +10,9 @@ export function LibraryImage({ relPath, alt, className, eager = false, missing =
   const info = useAppStore((state) => state.info);
   const src = missing ? undefined : libraryUrl(info, relPath);
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  // The page can arrive before app.info (they are asked for together): until the library's
+  // address is known, hold the tile's place quietly rather than calling the file missing.
+  if (!info && !missing) return <div className={`image-pending ${className ?? ''}`} aria-hidden="true" />;
   if (!src || failedSrc === src) {
     return (
       <div className={`image-missing ${className ?? ''}`} role="img" aria-label={`${alt} (file missing)`} data-testid="image-missing">

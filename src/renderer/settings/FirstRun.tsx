@@ -9,12 +9,16 @@ const DONE_KEY = 'scenario-hotfolder.first-run-done';
  */
 export function FirstRun() {
   const { credentials, load } = useSettings((state) => ({ credentials: state.credentials, load: state.load }));
-  const { usingSimulator, show } = useAppStore((state) => ({ usingSimulator: state.info?.usingSimulator ?? false, show: state.show }));
+  const { known, usingSimulator, show } = useAppStore((state) => ({
+    known: state.info !== null,
+    usingSimulator: state.info?.usingSimulator ?? false,
+    show: state.show,
+  }));
   const [done, setDone] = useState(() => localStorage.getItem(DONE_KEY) === 'yes');
   useEffect(() => {
     if (!done) void load();
   }, [done, load]);
-  if (done || !credentials || credentials.stored) return null;
+  if (done || !known || !credentials || credentials.stored) return null;
 
   const finish = () => {
     localStorage.setItem(DONE_KEY, 'yes');

@@ -35,6 +35,19 @@ export function createStores(api: Api): Stores {
   };
 }
 
+/**
+ * Everything the first screen needs, asked for at once before the first render: the gallery's
+ * first page does not wait for `app.info`, and nothing waits for the queue. Each store reports
+ * its own failure, so one slow or failing call holds up none of the others.
+ */
+export function startLoading({ app, gallery, presets, queue }: Stores): void {
+  void gallery.getState().reload();
+  void app.getState().load();
+  void queue.getState().load();
+  // The family filter and the preset editor both need the model list.
+  void presets.getState().loadModels();
+}
+
 /** Forwards the engine's events to the stores; returns the function that stops listening. */
 export function connectEvents({ api, gallery, queue }: Stores): () => void {
   const stops = [
