@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WaitingReason } from '../../src/main/pipeline/index';
@@ -99,6 +100,34 @@ describe('the queue waits and resumes by itself', () => {
     // Both jobs match the body; the parent's is owned, so the reproduction takes the other one.
     expect(child?.jobId).toBe(posts(rig)[1]?.jobId);
     expect(child?.jobId).not.toBe(parent?.jobId);
+  });
+
+  it('fails a generation whose images do not fit on the disk, leaves no partial file, and a retry downloads again without a new charge', async (context) => {
+    rig = await startRig();
+    const outputs = path.join(rig.engine.libraryRoot, 'outputs');
+    await mkdir(outputs, { recursive: true });
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', outputs], { stdio: 'ignore' });
+    } catch {
+      context.skip('a tiny tmpfs cannot be mounted here (needs root)');
+    }
+    let failedId: number | undefined;
+    try {
+      await writeFile(path.join(rig.inbox, 'g.png'), await controlPng(16));
+      await waitForStates(rig.engine, 1, ['failed']);
+      const [failed] = rig.engine.store.generations.listByStates(['failed']);
+      failedId = failed?.id;
+      expect(failed?.errorMessage).toMatch(/space/i);
+      expect(failed?.jobId).toBe(posts(rig)[0]?.jobId);
+      const files = (await readdir(outputs, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+      expect(files).toEqual([]);
+    } finally {
+      execFileSync('umount', [outputs]);
+    }
+    rig.engine.pipeline.retry(failedId as number);
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(posts(rig)).toHaveLength(1);
+    expect(rig.engine.store.images.listForGeneration(failedId as number).length).toBeGreaterThan(0);
   });
 
   it('resumes a submitted job after a restart by polling it, never resubmitting', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily, Preset as PresetDocument } from '../../shared/preset/index';
+import { LibraryError } from '../library/errors';
 import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
@@ -72,6 +73,8 @@ export const BUDGET_SETTING_KEYS = { daily: 'dailyBudget', monthly: 'monthlyBudg
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
 /** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
 const NO_JOB_CREATED = 'no-job-created';
+/** The error code of a generation whose job succeeded but whose images could not be written. */
+const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
 const SERVER_RETRIES_PER_STEP = 3;
 
@@ -364,6 +367,12 @@ export function createPipeline(options: PipelineOptions) {
         if (signal.aborted) return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
+        if (current.state === 'downloading' && error instanceof LibraryError && error.code === 'disk-full') {
+          // Nothing time cures: say so (the message names the file). The job is paid for, so
+          // retrying downloads it again rather than sending it again.
+          fail(current, DOWNLOAD_FAILED, `${error.userMessage} Retry once there is space: the images are downloaded again, without a new charge.`);
+          return;
+        }
         if (current.state === 'downloading' || current.state === 'outcome-unknown') {
           // The job may be paid for: keep the row as it is, so the next start (or a retry) tries again.
           events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays ${current.state}; it is tried again on the next start or when you retry it.` });
@@ -657,6 +666,11 @@ export function createPipeline(options: PipelineOptions) {
     if (generation === null) throw new PipelineError('not-found', `There is no generation ${generationId}.`);
     if (generation.state === 'outcome-unknown') {
       resendAsked.add(generationId);
+      schedule(generation);
+      return;
+    }
+    if (generation.state === 'failed' && generation.errorCode === DOWNLOAD_FAILED) {
+      move(generationId, 'downloading');
       schedule(generation);
       return;
     }

@@ -16,8 +16,10 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<GenerationState, readonly Gene
   submitted: ['downloading', 'failed', 'canceled'],
   downloading: ['done', 'failed'],
   done: [],
-  // A retry starts over; the uploaded asset id and attempts are kept on the row.
-  failed: ['detected'],
+  // A retry starts over; the uploaded asset id and attempts are kept on the row. A job that
+  // succeeded but whose images could not be written (disk full) is downloaded again instead:
+  // Scenario already charged it.
+  failed: ['detected', 'downloading'],
   canceled: ['detected'],
 };
 
