@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { ModelInfo } from '../../shared/ipc/contract';
 import { FAMILY_RULES } from '../../shared/preset';
+import { dateTime } from '../common/format';
 import { usePresets } from '../stores';
 
 /** ControlNet-capable models with thumbnails and family; the id field also takes a model not listed. */
 export function ModelPicker({ value, onChange }: { value: string; onChange: (modelId: string) => void }) {
-  const { models, fromCache, loadModels } = usePresets((state) => ({ models: state.models, fromCache: state.modelsFromCache, loadModels: state.loadModels }));
+  const { models, offlineSince, loadModels } = usePresets((state) => ({ models: state.models, offlineSince: state.modelsOfflineSince, loadModels: state.loadModels }));
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   const shown = needle ? models.filter((model) => `${model.name} ${model.id}`.toLowerCase().includes(needle)) : models;
@@ -15,7 +16,7 @@ export function ModelPicker({ value, onChange }: { value: string; onChange: (mod
       <div className="model-picker-tools">
         <input type="search" aria-label="Filter models" placeholder="Filter models…" value={filter} onChange={(event) => setFilter(event.target.value)} />
         <button type="button" className="button small" onClick={() => void loadModels(true)}>Refresh</button>
-        {fromCache && <span className="hint">Offline copy of the model list.</span>}
+        {offlineSince && <span className="hint" role="status">{`Scenario could not be reached: this is the list saved ${dateTime(offlineSince)}.`}</span>}
       </div>
       <div className="model-grid" role="radiogroup" aria-label="Models">
         {shown.map((model) => <ModelCard key={model.id} model={model} checked={model.id === value} onPick={() => onChange(model.id)} />)}

@@ -86,110 +86,113 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
         void onSave(validation.preset).finally(() => setSaving(false));
       }}
     >
-      <Field field="name" label="Name" error={error('name')}>
-        <input {...text('name')} maxLength={200} />
-      </Field>
+      {/* The fields scroll; the save bar below them stays in view without covering any of them. */}
+      <div className="preset-fields">
+        <Field field="name" label="Name" error={error('name')}>
+          <input {...text('name')} maxLength={200} />
+        </Field>
 
-      <Field field="modelId" label="Model id" error={error('modelId')} hint={rules ? `Family: ${rules.label}` : 'Pick a model below or type its id.'}>
-        <input {...controlProps('modelId', error('modelId'))} value={draft.modelId ?? ''} onChange={(event) => set({ modelId: event.target.value })} />
-      </Field>
-      <ModelPicker value={draft.modelId ?? ''} onChange={(modelId) => set({ modelId })} />
+        <Field field="modelId" label="Model id" error={error('modelId')} hint={rules ? `Family: ${rules.label}` : 'Pick a model below or type its id.'}>
+          <input {...controlProps('modelId', error('modelId'))} value={draft.modelId ?? ''} onChange={(event) => set({ modelId: event.target.value })} />
+        </Field>
+        <ModelPicker value={draft.modelId ?? ''} onChange={(modelId) => set({ modelId })} />
 
-      <Field field="prompt" label="Prompt" error={error('prompt')}>
-        <textarea {...text('prompt')} rows={3} />
-      </Field>
+        <Field field="prompt" label="Prompt" error={error('prompt')}>
+          <textarea {...text('prompt')} rows={3} />
+        </Field>
 
-      <Field field="modality" label="Modality" error={error('modality')} hint={rules ? undefined : 'For example canny, or depth:0.5,pose:1'}>
-        <ModalityBuilder family={family} value={draft.modality ?? ''} onChange={(modality) => set({ modality })} describedBy={error('modality') ? 'preset-error-modality' : undefined} />
-      </Field>
+        <Field field="modality" label="Modality" error={error('modality')} hint={rules ? undefined : 'For example canny, or depth:0.5,pose:1'}>
+          <ModalityBuilder family={family} value={draft.modality ?? ''} onChange={(modality) => set({ modality })} describedBy={error('modality') ? 'preset-error-modality' : undefined} />
+        </Field>
 
-      <div className="field-grid">
-        <Field field="width" label="Width" error={error('width')} hint={rules ? `${rules.size.min}–${rules.size.max}, multiple of ${rules.sizeMultiple}` : undefined}>
-          <input {...number('width', defaults.width)} step={8} />
-        </Field>
-        <Field field="height" label="Height" error={error('height')}>
-          <input {...number('height', defaults.height)} step={8} />
-        </Field>
-        <Field field="guidance" label="Guidance" error={error('guidance')} hint={rules ? `${rules.guidance.min}–${rules.guidance.max}` : undefined}>
-          <input {...number('guidance', defaults.guidance)} step={0.5} />
-        </Field>
-        <Field field="numInferenceSteps" label="Steps" error={error('numInferenceSteps')}>
-          <input {...number('numInferenceSteps', defaults.numInferenceSteps)} />
-        </Field>
-        <Field field="numSamples" label="Images per run" error={error('numSamples')}>
-          <input {...number('numSamples', defaults.numSamples)} />
-        </Field>
-        <Field field="scheduler" label="Scheduler" error={error('scheduler')}>
-          <select
-            {...controlProps('scheduler', error('scheduler'))}
-            value={draft.scheduler ?? ''}
-            onChange={(event) => set({ scheduler: event.target.value ? (event.target.value as PresetInput['scheduler']) : undefined })}
-          >
-            <option value="">Model default</option>
-            {SCHEDULERS.map((scheduler) => <option key={scheduler} value={scheduler}>{scheduler}</option>)}
-          </select>
-        </Field>
-      </div>
-
-      <Field field="negativePrompt" label="Negative prompt" error={error('negativePrompt')}>
-        <textarea {...text('negativePrompt')} rows={2} />
-      </Field>
-      {(rules?.negativePromptNeedsStrength || draft.negativePromptStrength !== undefined) && (
-        <Field field="negativePromptStrength" label="Negative prompt strength" error={error('negativePromptStrength')}>
-          <input {...number('negativePromptStrength')} step={0.1} />
-        </Field>
-      )}
-
-      {(rules?.allowsControlWindow || draft.controlStart !== undefined || draft.controlEnd !== undefined) && (
         <div className="field-grid">
-          <Field field="controlStart" label="Control start" error={error('controlStart')}>
-            <input {...number('controlStart')} step={0.05} />
+          <Field field="width" label="Width" error={error('width')} hint={rules ? `${rules.size.min}–${rules.size.max}, multiple of ${rules.sizeMultiple}` : undefined}>
+            <input {...number('width', defaults.width)} step={8} />
           </Field>
-          <Field field="controlEnd" label="Control end" error={error('controlEnd')}>
-            <input {...number('controlEnd')} step={0.05} />
+          <Field field="height" label="Height" error={error('height')}>
+            <input {...number('height', defaults.height)} step={8} />
+          </Field>
+          <Field field="guidance" label="Guidance" error={error('guidance')} hint={rules ? `${rules.guidance.min}–${rules.guidance.max}` : undefined}>
+            <input {...number('guidance', defaults.guidance)} step={0.5} />
+          </Field>
+          <Field field="numInferenceSteps" label="Steps" error={error('numInferenceSteps')}>
+            <input {...number('numInferenceSteps', defaults.numInferenceSteps)} />
+          </Field>
+          <Field field="numSamples" label="Images per run" error={error('numSamples')}>
+            <input {...number('numSamples', defaults.numSamples)} />
+          </Field>
+          <Field field="scheduler" label="Scheduler" error={error('scheduler')}>
+            <select
+              {...controlProps('scheduler', error('scheduler'))}
+              value={draft.scheduler ?? ''}
+              onChange={(event) => set({ scheduler: event.target.value ? (event.target.value as PresetInput['scheduler']) : undefined })}
+            >
+              <option value="">Model default</option>
+              {SCHEDULERS.map((scheduler) => <option key={scheduler} value={scheduler}>{scheduler}</option>)}
+            </select>
           </Field>
         </div>
-      )}
 
-      <fieldset className="field">
-        <legend>Seed</legend>
-        <label className="checkbox">
-          <input type="radio" name="seed-mode" checked={!seedFixed} onChange={() => set({ seed: undefined })} />
-          Random for every run
-        </label>
-        <label className="checkbox">
-          <input type="radio" name="seed-mode" checked={seedFixed} onChange={() => set({ seed: randomSeed() })} />
-          Fixed
-        </label>
-        {seedFixed && (
-          <input {...controlProps('seed', error('seed'))} aria-label="Seed" value={draft.seed ?? ''} onChange={(event) => set({ seed: event.target.value })} />
-        )}
-        {error('seed') && <p className="field-error" id="preset-error-seed" data-testid="field-error-seed">{error('seed')}</p>}
-      </fieldset>
-
-      <fieldset className="field">
-        <legend>Concepts (LoRA)</legend>
-        <ConceptsEditor value={draft.concepts ?? []} onChange={(concepts) => set({ concepts: concepts.length ? concepts as PresetInput['concepts'] : undefined })} errors={errors} />
-      </fieldset>
-
-      {(draft.baseModelId !== undefined || model?.type.toLowerCase().endsWith('-lora')) && (
-        <Field field="baseModelId" label="Base model" error={error('baseModelId')}>
-          <input {...text('baseModelId')} />
+        <Field field="negativePrompt" label="Negative prompt" error={error('negativePrompt')}>
+          <textarea {...text('negativePrompt')} rows={2} />
         </Field>
-      )}
+        {(rules?.negativePromptNeedsStrength || draft.negativePromptStrength !== undefined) && (
+          <Field field="negativePromptStrength" label="Negative prompt strength" error={error('negativePromptStrength')}>
+            <input {...number('negativePromptStrength')} step={0.1} />
+          </Field>
+        )}
 
-      {[...errors].filter(([field]) => !KNOWN_FIELDS.has(field.split('.')[0] ?? field)).map(([field, message]) => (
-        <p key={field} className="field-error" data-testid={`field-error-${field}`}>{message}</p>
-      ))}
+        {(rules?.allowsControlWindow || draft.controlStart !== undefined || draft.controlEnd !== undefined) && (
+          <div className="field-grid">
+            <Field field="controlStart" label="Control start" error={error('controlStart')}>
+              <input {...number('controlStart')} step={0.05} />
+            </Field>
+            <Field field="controlEnd" label="Control end" error={error('controlEnd')}>
+              <input {...number('controlEnd')} step={0.05} />
+            </Field>
+          </div>
+        )}
 
-      <CostPerRun validated={validation.ok ? validation.preset : null} />
+        <fieldset className="field">
+          <legend>Seed</legend>
+          <label className="checkbox">
+            <input type="radio" name="seed-mode" checked={!seedFixed} onChange={() => set({ seed: undefined })} />
+            Random for every run
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="seed-mode" checked={seedFixed} onChange={() => set({ seed: randomSeed() })} />
+            Fixed
+          </label>
+          {seedFixed && (
+            <input {...controlProps('seed', error('seed'))} aria-label="Seed" value={draft.seed ?? ''} onChange={(event) => set({ seed: event.target.value })} />
+          )}
+          {error('seed') && <p className="field-error" id="preset-error-seed" data-testid="field-error-seed">{error('seed')}</p>}
+        </fieldset>
 
-      <div className="button-row sticky-actions">
+        <fieldset className="field">
+          <legend>Concepts (LoRA)</legend>
+          <ConceptsEditor value={draft.concepts ?? []} onChange={(concepts) => set({ concepts: concepts.length ? concepts as PresetInput['concepts'] : undefined })} errors={errors} />
+        </fieldset>
+
+        {(draft.baseModelId !== undefined || model?.type.toLowerCase().endsWith('-lora')) && (
+          <Field field="baseModelId" label="Base model" error={error('baseModelId')}>
+            <input {...text('baseModelId')} />
+          </Field>
+        )}
+
+        {[...errors].filter(([field]) => !KNOWN_FIELDS.has(field.split('.')[0] ?? field)).map(([field, message]) => (
+          <p key={field} className="field-error" data-testid={`field-error-${field}`}>{message}</p>
+        ))}
+
+        <CostPerRun validated={validation.ok ? validation.preset : null} />
+
+        {detail && <PresetUsage detail={detail} />}
+      </div>
+
+      <div className="button-row form-actions">
         <button type="submit" className="button primary" disabled={saving}>{detail ? 'Save new version' : 'Create preset'}</button>
         {!validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${allErrors.size} ${allErrors.size === 1 ? 'field' : 'fields'} to save.`}</span>}
       </div>
-
-      {detail && <PresetUsage detail={detail} />}
     </form>
   );
 }

@@ -8,7 +8,12 @@ import type { AppStore } from './appStore';
 export interface PresetsState {
   list: PresetSummary[];
   models: ModelInfo[];
-  modelsFromCache: boolean;
+  /**
+   * When a refresh could not reach Scenario, the time of the saved list shown instead; null when
+   * the list is as fresh as asked. The engine also answers `fromCache` for a plain (non-refresh)
+   * read of a list it fetched earlier: that is no sign of being offline.
+   */
+  modelsOfflineSince: string | null;
   selectedId: string | null;
   detail: PresetDetail | null;
   /** A new preset being written; null when editing an existing one. */
@@ -29,7 +34,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
   return createStore<PresetsState>()((set, get) => ({
     list: [],
     models: [],
-    modelsFromCache: false,
+    modelsOfflineSince: null,
     selectedId: null,
     detail: null,
     draftSeed: null,
@@ -43,8 +48,8 @@ export function createPresetsStore(api: Api, app: AppStore) {
     },
     async loadModels(refresh = false) {
       try {
-        const { models, fromCache } = await api.models.list({ refresh });
-        set({ models, modelsFromCache: fromCache });
+        const { models, fromCache, fetchedAt } = await api.models.list({ refresh });
+        set({ models, modelsOfflineSince: refresh && fromCache ? fetchedAt : null });
       } catch (error) {
         report(error);
       }
