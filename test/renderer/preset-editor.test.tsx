@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useState } from 'react';
 import { FAMILY_RULES, type ModelFamily } from '../../src/shared/preset';
 import { ModalityBuilder } from '../../src/renderer/presets/ModalityBuilder';
+import { ModelPicker } from '../../src/renderer/presets/ModelPicker';
 import { PresetForm } from '../../src/renderer/presets/PresetForm';
 import { createFakeEngine } from './fake-engine';
 import { renderWithEngine } from './render';
@@ -111,5 +112,29 @@ describe('preset form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create preset' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({ name: 'Hero poses', prompt: 'a knight, ink', numSamples: 3, modality: 'pose' });
+  });
+});
+
+describe('model picker', () => {
+  it('shows no remote thumbnail: family initials stand in for it, inline images still show', async () => {
+    const engine = createFakeEngine({
+      'models.list': async () => ({
+        models: [
+          { id: 'model_flux', name: 'Ink', family: 'flux-dev', type: 'flux.1-lora', thumbnailUrl: 'https://cdn.cloud.scenario.com/ink.webp' },
+          { id: 'model_sd15', name: 'Clay', family: 'sd-1_5', type: 'sd-1_5', thumbnailUrl: 'data:image/png;base64,iVBORw0KGgo=' },
+        ],
+        fetchedAt: '2025-06-01T10:00:00.000Z',
+        fromCache: true,
+      }),
+    });
+    const { stores } = renderWithEngine(engine, <ModelPicker value="" onChange={() => undefined} />);
+    await act(() => stores.presets.getState().loadModels());
+
+    const [ink, clay] = screen.getAllByTestId('model-card');
+    expect(ink?.querySelector('img')).toBeNull();
+    expect(within(ink as HTMLElement).getByTestId('model-thumb-placeholder').textContent).toBe('FD');
+    expect(clay?.querySelector('img')?.getAttribute('src')).toMatch(/^data:/);
+    // A cached list read without asking for a refresh is not an offline copy.
+    expect(screen.queryByText(/could not be reached/)).toBeNull();
   });
 });

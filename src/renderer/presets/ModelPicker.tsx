@@ -29,9 +29,31 @@ export function ModelPicker({ value, onChange }: { value: string; onChange: (mod
 function ModelCard({ model, checked, onPick }: { model: ModelInfo; checked: boolean; onPick: () => void }) {
   return (
     <button type="button" role="radio" aria-checked={checked} className={`model-card${checked ? ' selected' : ''}`} onClick={onPick} data-testid="model-card">
-      {model.thumbnailUrl ? <img src={model.thumbnailUrl} alt="" loading="lazy" /> : <span className="model-thumb-missing" aria-hidden="true" />}
+      {isLocalImageUrl(model.thumbnailUrl) ? (
+        <img src={model.thumbnailUrl} alt="" loading="lazy" />
+      ) : (
+        <span className="model-thumb" aria-hidden="true" data-testid="model-thumb-placeholder">{familyInitials(FAMILY_RULES[model.family].label)}</span>
+      )}
       <span className="model-name">{model.name}</span>
       <span className="badge">{FAMILY_RULES[model.family].label}</span>
     </button>
   );
+}
+
+/**
+ * The window shows no remote content (the CSP blocks it, and a model list must not make the app
+ * call out to a CDN): only an image from this page's own origin, the library or inline data.
+ */
+export function isLocalImageUrl(url: string | null, origin: string = window.location.origin): url is string {
+  if (!url) return false;
+  return url.startsWith(`${origin}/`) || url.startsWith('library:') || url.startsWith('data:');
+}
+
+/** "Flux dev" → "FD", "SD 1.5" → "SD", "SDXL" → "SDXL": acronyms stay whole, words give their first letter. */
+export function familyInitials(label: string): string {
+  return label
+    .split(/\s+/)
+    .filter((word) => /^[A-Za-z]/.test(word))
+    .map((word) => (word === word.toUpperCase() ? word : (word[0] ?? '').toUpperCase()))
+    .join('');
 }
