@@ -15,6 +15,11 @@ export function dayLabel(day: string, now = new Date()): string {
   return dayFormat.format(target);
 }
 
+/** "1 result", "2 results", "1,204 results": a count with its noun in the right number. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? singular : plural}`;
+}
+
 export function dateTime(iso: string | null): string {
   if (!iso) return '—';
   const date = new Date(iso);

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { GenerationDetail } from '../../shared/ipc/contract';
 import { LibraryImage } from '../common/LibraryImage';
+import { countOf } from '../common/format';
 import { useGallery } from '../stores';
 import { parameterDiff } from './parameterDiff';
 import { useGenerationDetail } from './useGenerationDetail';
@@ -58,7 +59,7 @@ function SideBySide({ left, right }: { left: GenerationDetail; right: Generation
           </figure>
         ))}
       </div>
-      <p className="muted">{differing === 0 ? 'Every parameter is the same.' : `${differing} ${differing === 1 ? 'parameter differs' : 'parameters differ'}.`}</p>
+      <p className="muted">{differing === 0 ? 'Every parameter is the same.' : `${countOf(differing, 'parameter differs', 'parameters differ')}.`}</p>
       <table className="diff-table">
         <thead>
           <tr>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { GenerationFilters, GenerationState } from '../../shared/ipc/contract';
-import { stateLabel } from '../common/format';
+import { countOf, stateLabel } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { localDay } from '../stores/galleryItem';
 import { useGallery } from '../stores';
@@ -65,7 +65,7 @@ export function FilterBar() {
         {`Favourites${facets ? ` (${facets.favourites})` : ''}`}
       </label>
       <span className="muted result-count" role="status" aria-label="Result count">
-        {facets ? `${facets.total.toLocaleString()} results` : ''}
+        {facets ? countOf(facets.total, 'result') : ''}
       </span>
     </div>
   );

@@ -18,7 +18,8 @@ const PREFETCH_ROWS = 6;
  * exist in the DOM, so 100,000 generations cost as much to draw as one screenful.
  */
 export function GalleryGrid() {
-  const { items, loading, complete, loadError, loadMore } = useGallery((state) => ({
+  const { query, items, loading, complete, loadError, loadMore } = useGallery((state) => ({
+    query: state.query,
     items: state.items,
     loading: state.loading,
     complete: state.complete,
@@ -41,6 +42,11 @@ export function GalleryGrid() {
   });
   const virtualRows = virtualizer.getVirtualItems();
   const lastVisible = virtualRows[virtualRows.length - 1]?.index ?? 0;
+
+  // A new search or filter is a new list: start reading it from the top.
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [query]);
 
   useEffect(() => {
     if (!complete && !loading && lastVisible >= rows.length - PREFETCH_ROWS) void loadMore();

@@ -6,7 +6,7 @@ import {
 } from '../../shared/preset';
 import { userMessageOf } from '../common/errors';
 import type { PresetDraft } from '../common/presetDraft';
-import { creativeUnits, dateTime } from '../common/format';
+import { countOf, creativeUnits, dateTime } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { useApi, usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
@@ -191,7 +191,7 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
 
       <div className="button-row form-actions">
         <button type="submit" className="button primary" disabled={saving}>{detail ? 'Save new version' : 'Create preset'}</button>
-        {!validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${allErrors.size} ${allErrors.size === 1 ? 'field' : 'fields'} to save.`}</span>}
+        {!validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${countOf(allErrors.size, 'field')} to save.`}</span>}
       </div>
     </form>
   );

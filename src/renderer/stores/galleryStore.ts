@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
 import type { GenerationFacets, GenerationFilters, GenerationSummary } from '../../shared/ipc/contract';
 import { userMessageOf } from '../common/errors';
+import { countOf } from '../common/format';
 import type { AppStore } from './appStore';
 import { toGalleryItem, type GalleryItem } from './galleryItem';
 
@@ -230,7 +231,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
             detailId: detailId && gone.has(detailId) ? null : detailId,
           });
           app.getState().toast({
-            message: `Moved ${count} ${count === 1 ? 'generation' : 'generations'} to the trash.`,
+            message: `Moved ${countOf(count, 'generation')} to the trash.`,
             tone: 'info',
             action: {
               label: 'Undo',
@@ -253,7 +254,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
         if (ids.length === 0) return;
         try {
           const { zipPath, count } = await api.generations.export({ ids });
-          app.getState().toast({ message: `Exported ${count} ${count === 1 ? 'generation' : 'generations'} to ${zipPath}`, tone: 'info' });
+          app.getState().toast({ message: `Exported ${countOf(count, 'generation')} to ${zipPath}`, tone: 'info' });
         } catch (error) {
           app.getState().reportError(error);
         }
