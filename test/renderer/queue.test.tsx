@@ -44,10 +44,12 @@ describe('queue screen', () => {
     expect(rows).toHaveLength(4);
     const reasons = screen.getAllByTestId('waiting-reason');
     expect(reasons.map((reason) => reason.dataset.reason)).toEqual(['network', 'budget', 'outcome-unknown']);
-    expect(reasons[0]?.textContent).toMatch(/Waiting for the network/);
-    expect(reasons[0]?.textContent).toMatch(/No connection to api\.cloud\.scenario\.com\./);
+    expect(reasons[0]?.textContent).toBe('No connection to api.cloud.scenario.com.');
     expect(reasons[1]?.textContent).toMatch(/budget/i);
-    expect(reasons[2]?.textContent).toMatch(/never paid for twice/);
+    expect(reasons[2]?.textContent).toBe('The answer was lost.');
+    // Each waiting row's badge names its reason instead of its pipeline state.
+    const badges = rows.map((row) => within(row).getByTestId('queue-state').textContent);
+    expect(badges).toEqual(['Waiting for the network', 'Waiting for budget', 'Checking with Scenario', 'Generating']);
     expect(within(rows[3] as HTMLElement).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('40');
   });
 
@@ -73,5 +75,25 @@ describe('queue screen', () => {
 
     fireEvent.click(within(failed as HTMLElement).getByRole('button', { name: 'Why did it fail?' }));
     expect(await within(failed as HTMLElement).findByText('This model needs a higher Scenario plan.')).toBeTruthy();
+  });
+
+  it('counts a job held by a queue-wide network wait as waiting, and says the engine message once', async () => {
+    const message = 'Could not reach Scenario for the upload of depth-sphere.png. Check your internet connection.';
+    const engine = createFakeEngine({
+      'queue.status': async () => ({
+        ...status([job('g-held', { state: 'validated' })]),
+        // The engine's message may carry a title of its own: the banner says one title only.
+        waiting: { reason: 'network', message: `Waiting for network: ${message}`, retryAt: null },
+        counts: { waiting: 0, active: 1, doneToday: 3, failedToday: 0 },
+      }),
+    });
+    renderWithEngine(engine, <QueueScreen />);
+    const [row] = await screen.findAllByTestId('queue-row');
+
+    expect(screen.getByText(/active · .* waiting/).textContent).toMatch(/^0 active · 1 waiting/);
+    expect(within(row as HTMLElement).getByTestId('queue-state').textContent).toBe('Waiting for the network');
+    const banner = screen.getByTestId('queue-waiting');
+    expect(banner.textContent).toBe(`Waiting for the network ${message}`);
+    expect(screen.queryByTestId('waiting-reason')).toBeNull();
   });
 });

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { QueueJob } from '../../shared/ipc/contract';
+import type { QueueJob, Waiting } from '../../shared/ipc/contract';
 import { userMessageOf } from '../common/errors';
 import { dateTime, isFinished, stateLabel } from '../common/format';
 import { useApi, useQueue } from '../stores';
-import { WAITING_WORDS } from './waitingWords';
+import { WAITING_TITLES, waitingText } from './waitingWords';
 
-export function QueueRow({ job }: { job: QueueJob }) {
+/** One job; `waiting` is what holds it (its own reason or the whole queue's), shown on its badge. */
+export function QueueRow({ job, waiting }: { job: QueueJob; waiting: Waiting | null }) {
   const { cancel, retry } = useQueue((state) => ({ cancel: state.cancel, retry: state.retry }));
   const failure = useFailureReason(job.generationId);
   const finished = isFinished(job.state);
@@ -16,17 +17,21 @@ export function QueueRow({ job }: { job: QueueJob }) {
       <div className="queue-main">
         <span className="queue-name">{job.inputName}</span>
         <span className="muted">{job.presetName}</span>
-        <span className={`badge state-${job.state}`} data-testid="queue-state">{stateLabel(job.state)}</span>
+        {waiting ? (
+          <span className="badge waiting" data-testid="queue-state" data-reason={waiting.reason}>{WAITING_TITLES[waiting.reason]}</span>
+        ) : (
+          <span className={`badge state-${job.state}`} data-testid="queue-state">{stateLabel(job.state)}</span>
+        )}
       </div>
       {percent !== null && !finished && (
         <div className="progress" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
       )}
+      {/* The queue's banner already explains a queue-wide wait: a row explains only its own. */}
       {job.waiting && (
         <p className="waiting" data-testid="waiting-reason" data-reason={job.waiting.reason}>
-          {WAITING_WORDS[job.waiting.reason]}
-          {job.waiting.message && <span className="muted"> {job.waiting.message}</span>}
+          {waitingText(job.waiting)}
           {job.waiting.retryAt && <span className="muted"> Next try: {dateTime(job.waiting.retryAt)}.</span>}
         </p>
       )}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { creativeUnits } from '../common/format';
 import { useQueue } from '../stores';
 import { QueueRow } from './QueueRow';
-import { WAITING_WORDS } from './waitingWords';
+import { WAITING_TITLES, queueCounts, waitingOf, waitingText } from './waitingWords';
 
 export function QueueScreen() {
   const { status, load, pauseAll, resumeAll } = useQueue((state) => ({
@@ -16,7 +16,8 @@ export function QueueScreen() {
   }, [load]);
 
   if (!status) return <section className="screen-body" aria-label="Queue"><p className="muted">Loading the queue…</p></section>;
-  const { counts, budget } = status;
+  const { budget } = status;
+  const counts = queueCounts(status);
   return (
     <section className="screen-body queue" aria-label="Queue">
       <header className="screen-header">
@@ -30,7 +31,7 @@ export function QueueScreen() {
       </header>
       {status.waiting && (
         <div className="banner" role="status" data-testid="queue-waiting" data-reason={status.waiting.reason}>
-          {WAITING_WORDS[status.waiting.reason]} <span className="muted">{status.waiting.message}</span>
+          <strong>{WAITING_TITLES[status.waiting.reason]}</strong> {waitingText(status.waiting)}
         </div>
       )}
       <p className="muted">
@@ -40,7 +41,7 @@ export function QueueScreen() {
         <p className="muted">Nothing in flight. New control images in a watched folder appear here.</p>
       ) : (
         <ul className="queue-list" aria-label="Jobs">
-          {status.jobs.map((job) => <QueueRow key={job.generationId} job={job} />)}
+          {status.jobs.map((job) => <QueueRow key={job.generationId} job={job} waiting={waitingOf(job, status)} />)}
         </ul>
       )}
     </section>

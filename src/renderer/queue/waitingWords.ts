@@ -1,10 +1,49 @@
-import type { WaitingReason } from '../../shared/ipc/contract';
+import type { QueueJob, QueueStatus, Waiting, WaitingReason } from '../../shared/ipc/contract';
+import { isFinished } from '../common/format';
 
-/** Why something waits, in the words an artist would use; the engine's message adds the specifics. */
-export const WAITING_WORDS: Record<WaitingReason, string> = {
-  network: 'Waiting for the network: Scenario cannot be reached. It continues by itself when the connection is back.',
-  budget: 'Waiting for budget: the spending limit is reached. Raise it in Settings, or it continues when the period resets.',
-  'rate-limit': 'Waiting: Scenario asked us to slow down. It continues by itself shortly.',
-  'outcome-unknown': 'Checking with Scenario whether this was already received, so it is never paid for twice.',
-  paused: 'Paused. Resume to continue.',
+/** Why something waits, as a short title (a badge, a banner's heading); the engine's message says the specifics. */
+export const WAITING_TITLES: Record<WaitingReason, string> = {
+  network: 'Waiting for the network',
+  budget: 'Waiting for budget',
+  'rate-limit': 'Slowed down by Scenario',
+  'outcome-unknown': 'Checking with Scenario',
+  paused: 'Paused',
 };
+
+/** Said only when the engine gave no message of its own, so nothing is said twice. */
+const WAITING_EXPLANATIONS: Record<WaitingReason, string> = {
+  network: 'Scenario cannot be reached. It continues by itself when the connection is back.',
+  budget: 'The spending limit is reached. Raise it in Settings, or it continues when the period resets.',
+  'rate-limit': 'Scenario asked us to slow down. It continues by itself shortly.',
+  'outcome-unknown': 'Checking whether Scenario already received this, so it is never paid for twice.',
+  paused: 'Resume to continue.',
+};
+
+/** Some engine messages open with a title of their own ("Waiting for network: …"); ours is shown beside them. */
+const OWN_TITLE = /^waiting[^:.]{0,40}:\s*/i;
+
+/** The engine's message for a wait, said once: without a title of its own, or our explanation when it has none. */
+export function waitingText(waiting: Waiting): string {
+  return waiting.message.trim().replace(OWN_TITLE, '') || WAITING_EXPLANATIONS[waiting.reason];
+}
+
+/** States before anything reached Scenario: these are held by a queue-wide wait (network, budget, pause). */
+const NOT_YET_SENT = new Set<QueueJob['state']>(['detected', 'validated', 'uploaded']);
+
+/** What a row waits for: its own reason, or the whole queue's when it cannot move past it. */
+export function waitingOf(job: QueueJob, status: Pick<QueueStatus, 'waiting'>): Waiting | null {
+  if (job.waiting) return job.waiting;
+  if (status.waiting && !isFinished(job.state) && NOT_YET_SENT.has(job.state)) return status.waiting;
+  return null;
+}
+
+/**
+ * The header's counts, with every row that waits counted as waiting. The engine counts a job it
+ * has started as active even while that job is held (offline, over budget); its total is kept.
+ */
+export function queueCounts(status: QueueStatus): QueueStatus['counts'] {
+  const { counts } = status;
+  const total = counts.active + counts.waiting;
+  const waiting = Math.min(total, Math.max(counts.waiting, status.jobs.filter((job) => waitingOf(job, status) !== null).length));
+  return { ...counts, waiting, active: total - waiting };
+}
