@@ -157,6 +157,29 @@ function populate(store: Store) {
   return { models, presetVersions, folderIds, tagTimes };
 }
 
+/** What the pipeline does per generation once a library exists: one small transaction. */
+function addOneGeneration(store: Store, { versionId, model }: { versionId: number; model: { id: string; name: string; family: string } }) {
+  clock += 1000;
+  store.transaction(() => {
+    const generation = store.generations.create({
+      inputId: 1,
+      presetVersionId: versionId,
+      kind: 'hotfolder',
+      requestJson: '{}',
+      modelId: model.id,
+      modelName: model.name,
+      family: model.family,
+      modality: 'canny',
+      prompt: `${pick(SUBJECTS)} ${pick(SETTINGS)}, ${pick(STYLES)}`,
+      state: 'done',
+    });
+    for (let idx = 0; idx < IMAGES_PER_GENERATION; idx += 1) {
+      const image = store.images.add(generation.id, { idx, relPath: `outputs/new/${generation.id}_${idx}.png` });
+      store.images.setThumbnail(image.id, `thumbs/new/${generation.id}_${idx}.webp`);
+    }
+  });
+}
+
 
 async function thumbnailsPerSecond(dir: string): Promise<number> {
   const sources: string[] = [];
@@ -193,6 +216,8 @@ async function main() {
     const { models, presetVersions, folderIds, tagTimes } = populate(store);
     const buildSeconds = (performance.now() - buildStart) / 1000;
     report('build rate (repositories, 5,000-row transactions, then tagging)', GENERATIONS / buildSeconds, 'generations/s');
+    const singleInserts = Array.from({ length: 50 }, () => time(() => addOneGeneration(store, presetVersions[0]!)));
+    report(`app-style insert, 1 generation + ${IMAGES_PER_GENERATION} images in its own transaction, p95 of 50`, percentile(singleInserts, 95), 'ms', { max: 10 });
     if (tagTimes.length > 0) report('tag a selection of 1,000 generations (median)', percentile(tagTimes, 50), 'ms');
     store.close();
 

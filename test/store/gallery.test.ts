@@ -32,6 +32,44 @@ describe('keyset paging', () => {
     expect(() => store.galleryPage({ cursor: 'garbage', limit: 4 })).toThrow(expect.objectContaining({ code: 'invalid-cursor' }));
   });
 
+  it('pages a search in the same newest-first order as browsing, with filters and a clock that stepped back', () => {
+    const { store, generate, clock } = setup();
+    for (let i = 0; i < 23; i += 1) {
+      if (i % 5 === 0) clock.advance(1000);
+      if (i === 12) clock.advance(-60_000); // the wall clock was corrected mid-session
+      const generation = generate({ prompt: i % 3 === 0 ? 'a lighthouse at dusk' : 'a lightning storm' });
+      if (i % 2 === 0) store.organise.setFavourite([generation.id], true);
+    }
+    const walk = (query: { search?: string; filters?: { favourite: boolean } }) => {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = store.galleryPage({ ...query, cursor, limit: 4 });
+        seen.push(...page.items.map((item) => item.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const browsed = walk({});
+    expect(walk({ search: 'lig' })).toEqual(browsed);
+    const favourites = walk({ filters: { favourite: true } });
+    expect(favourites).toHaveLength(12);
+    expect(walk({ search: 'lig', filters: { favourite: true } })).toEqual(favourites);
+    const lighthouses = walk({ search: 'lighthouse' });
+    expect(lighthouses).toEqual(browsed.filter((id) => store.generations.get(id)?.prompt.includes('lighthouse')));
+    expect(lighthouses).toHaveLength(8);
+  });
+
+  it('never dates a generation before the previous one, so id order stays creation order', () => {
+    const { generate, clock } = setup();
+    const first = generate();
+    clock.advance(-60_000);
+    const second = generate();
+    expect(second.createdAt).toBe(first.createdAt);
+    clock.advance(120_000);
+    expect(generate().createdAt).toBe(first.createdAt + 60_000);
+  });
+
   it('returns the first image, image count and input file name', () => {
     const { store, generate } = setup();
     const generation = generate();

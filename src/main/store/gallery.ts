@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
 import { IN_LIST, jsonList } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { GalleryPosition } from './cursor';
 import { StoreError } from './errors';
 import { toGeneration, toImage, toInput, toPresetVersion } from './rows';
 import type { GenerationRow, ImageRow, InputRow, PresetVersionRow } from './rows';
@@ -141,20 +142,45 @@ export function createGallery(context: StoreContext) {
     return statement;
   }
 
-  function galleryPage(query: GalleryQuery): GalleryPage {
-    const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_PAGE);
-    const { where, params } = conditionFor(query.filters, query.search);
-    if (query.cursor) {
-      const after = decodeCursor(query.cursor);
+  /** Newest first through the time index; the filters narrow the walk. */
+  function browsedIds(where: string[], after: GalleryPosition | null): { sql: string; params: SqlValue[] } {
+    const params: SqlValue[] = [];
+    if (after) {
       // Row-value comparison: strictly older than the last item, ties broken by id.
       where.push('(g.created_at, g.id) < (?, ?)');
       params.push(after.createdAt, after.id);
     }
-    const sql = `
-      WITH page AS (
-        SELECT g.id FROM generations g WHERE ${where.join(' AND ')}
-        ORDER BY g.created_at DESC, g.id DESC LIMIT ?
-      ) ${PAGE_DETAILS}`;
+    return { sql: `SELECT g.id FROM generations g WHERE ${where.join(' AND ')} ORDER BY g.created_at DESC, g.id DESC`, params };
+  }
+
+  /**
+   * Newest first through the full-text matches, stopping at the page limit: a short prefix
+   * ("lig") matches most of the library, and collecting then sorting every match was the slow
+   * part. Rowid order is creation order because created_at never decreases with the id (see
+   * generations.create), so this is the same order as browsing and the same cursor applies.
+   */
+  function searchedIds(where: string[], match: string, after: GalleryPosition | null): { sql: string; params: SqlValue[] } {
+    const params: SqlValue[] = [match];
+    let range = '';
+    if (after) {
+      range = 'AND s.rowid < ?';
+      params.push(after.id);
+    }
+    return {
+      sql: `SELECT g.id FROM generation_search s CROSS JOIN generations g ON g.id = s.rowid
+            WHERE generation_search MATCH ? ${range} AND ${where.join(' AND ')} ORDER BY s.rowid DESC`,
+      params,
+    };
+  }
+
+  function galleryPage(query: GalleryQuery): GalleryPage {
+    const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_PAGE);
+    const { where, params: filterParams } = conditionFor(query.filters);
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const match = query.search === undefined ? null : toMatchExpression(query.search);
+    const ids = match === null ? browsedIds(where, after) : searchedIds(where, match, after);
+    const params = match === null ? [...filterParams, ...ids.params] : [...ids.params, ...filterParams];
+    const sql = `WITH page AS (${ids.sql} LIMIT ?) ${PAGE_DETAILS}`;
     const rows = prepared(sql).all(...params, limit + 1) as GalleryRow[];
     const items = rows.slice(0, limit).map(toGalleryItem);
     const last = items.at(-1);

@@ -56,7 +56,10 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
   >(`
     INSERT INTO generations (input_id, preset_version_id, folder_id, kind, parent_id, request_json, seed, model_id, model_name,
                              family, modality, prompt, negative_prompt, state, state_changed_at, created_at, simulated)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+            -- Never before the previous generation, even if the wall clock stepped back: id order
+            -- is then creation order, which lets a search walk its matches newest first by rowid.
+            max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)`);
   const byId = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
   const byStates = db.prepare<[string], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id`);
   const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
