@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useSettings } from '../stores';
+import { useAppStore, useSettings } from '../stores';
 
 /** The Scenario API key and secret. The secret is sent once to the engine and never shown again. */
 export function CredentialsSection() {
@@ -11,16 +11,27 @@ export function CredentialsSection() {
     clear: state.clearCredentials,
     test: state.testConnection,
   }));
+  const usingSimulator = useAppStore((state) => state.info?.usingSimulator ?? false);
+  // Where the host cannot keep a secret (the bridge reads it from its environment), the fields would only mislead.
+  const canStore = credentials?.backendOk ?? true;
   const [apiKey, setApiKey] = useState('');
   const [apiSecret, setApiSecret] = useState('');
 
   return (
     <section className="card" aria-labelledby="credentials-title">
       <h2 id="credentials-title">Scenario account</h2>
-      {credentials && !credentials.backendOk && <p className="inline-error" role="alert">{credentials.backendMessage}</p>}
-      <p className="muted">
-        {credentials?.stored ? `A key is saved (…${credentials.apiKeyHint ?? ''}).` : 'No key saved yet. Make one in Scenario under API keys; the secret is shown only once there.'}
-      </p>
+      {usingSimulator && (
+        <p data-testid="simulator-note">
+          You are using the built-in simulator: results are simulated and free. To use your Scenario account, start the app without
+          the simulator and save your API key and secret here.
+        </p>
+      )}
+      {!canStore && credentials?.backendMessage && <p className="muted" data-testid="credentials-note">{credentials.backendMessage}</p>}
+      {canStore && (
+        <p className="muted">
+          {credentials?.stored ? `A key is saved (…${credentials.apiKeyHint ?? ''}).` : 'No key saved yet. Make one in Scenario under API keys; the secret is shown only once there.'}
+        </p>
+      )}
       <form
         className="form-grid"
         onSubmit={(event) => {
@@ -34,11 +45,11 @@ export function CredentialsSection() {
         }}
       >
         <label htmlFor="api-key">API key</label>
-        <input id="api-key" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
+        <input id="api-key" autoComplete="off" disabled={!canStore} value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
         <label htmlFor="api-secret">API secret</label>
-        <input id="api-secret" type="password" autoComplete="off" value={apiSecret} onChange={(event) => setApiSecret(event.target.value)} />
+        <input id="api-secret" type="password" autoComplete="off" disabled={!canStore} value={apiSecret} onChange={(event) => setApiSecret(event.target.value)} />
         <div className="button-row">
-          <button type="submit" className="button primary" disabled={!apiKey.trim() || !apiSecret.trim()}>Save key</button>
+          <button type="submit" className="button primary" disabled={!canStore || !apiKey.trim() || !apiSecret.trim()}>Save key</button>
           <button type="button" className="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
           {credentials?.stored && <button type="button" className="button ghost" onClick={() => void clear()}>Forget key</button>}
         </div>
