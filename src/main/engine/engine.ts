@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import path from 'node:path';
 import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
@@ -54,6 +55,9 @@ const SIMULATOR_POLL: PollInterval = { min: 100, max: 200 };
 
 /** The composition root: store, library, Scenario client (or an in-process simulator), pipeline and folder watchers. */
 export async function createEngine(config: EngineConfig): Promise<Engine> {
+  // Every image the engine touches is read once (validation, thumbnail, metadata): sharp's
+  // operation cache would only hold decoded pixels that are never asked for again.
+  sharp.cache(false);
   const home = path.resolve(config.home ?? defaultHome());
   const run = config.run ?? true;
   const releaseLock = run ? lockHome(home) : () => undefined;

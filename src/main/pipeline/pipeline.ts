@@ -309,6 +309,7 @@ export function createPipeline(options: PipelineOptions) {
           active.delete(id);
           progress.delete(id);
           waitingFor.delete(id);
+          folderOf.delete(id);
           pump();
           settleIdle();
         });
