@@ -1,21 +1,8 @@
 /** What the store's API returns. Times are milliseconds since the epoch (UTC). */
+import type { GenerationKind, GenerationState } from '../../shared/generation';
 
-export const GENERATION_STATES = [
-  'detected',
-  'validated',
-  'uploaded',
-  'submitting',
-  'submitted',
-  'downloading',
-  'done',
-  'failed',
-  'canceled',
-  'outcome-unknown',
-] as const;
-export type GenerationState = (typeof GENERATION_STATES)[number];
-
-export const GENERATION_KINDS = ['hotfolder', 'manual', 'reproduction', 'variation'] as const;
-export type GenerationKind = (typeof GENERATION_KINDS)[number];
+export { GENERATION_KINDS, GENERATION_STATES } from '../../shared/generation';
+export type { GenerationKind, GenerationState } from '../../shared/generation';
 
 export interface DryRunCost {
   costCu: number;

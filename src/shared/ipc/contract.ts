@@ -11,6 +11,7 @@
  * library root); windows build image URLs as `app.info().libraryUrlBase + relPath`.
  */
 import { z } from 'zod';
+import { GENERATION_KINDS, GENERATION_STATES } from '../generation';
 import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
 
@@ -115,21 +116,9 @@ export const folderSchema = z.object({
 
 // ---------------------------------------------------------------- generations
 
-// The store's durable pipeline states (src/main/store/types.ts): the window shows them as they are.
-export const generationStateSchema = z.enum([
-  'detected',
-  'validated',
-  'uploaded',
-  'submitting',
-  'submitted',
-  'downloading',
-  'done',
-  'failed',
-  'canceled',
-  'outcome-unknown',
-]);
+export const generationStateSchema = z.enum(GENERATION_STATES);
 
-export const generationKindSchema = z.enum(['hotfolder', 'manual', 'reproduction', 'variation']);
+export const generationKindSchema = z.enum(GENERATION_KINDS);
 
 export const generationImageSchema = z.object({
   relPath: relPathSchema,
