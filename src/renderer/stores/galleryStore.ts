@@ -6,8 +6,8 @@ import { countOf } from '../common/format';
 import type { AppStore } from './appStore';
 import { toGalleryItem, type GalleryItem } from './galleryItem';
 
-/** Small first page so the first screen of thumbnails arrives fast; bigger pages after. */
-const FIRST_PAGE = 120;
+/** Small first page (about two screens of tiles) so the first thumbnails arrive fast; bigger pages after. */
+const FIRST_PAGE = 60;
 const NEXT_PAGE = 300;
 /** Above this many changed tiles a reload is cheaper than one detail call per tile. */
 const PATCH_LIMIT = 50;
