@@ -113,7 +113,12 @@ function toGalleryItem(row: GalleryRow): GalleryItem {
   };
 }
 
-/** Decorates one page of ids; kept apart from the id query so that one stays a plain index walk. */
+/**
+ * Decorates one page of ids; kept apart from the id query so that one stays a plain index walk.
+ * CROSS JOIN fixes the join order (SQLite never reorders it): with statistics from a real library
+ * the planner otherwise starts from the few preset versions and walks every generation of each,
+ * 200+ ms at 100,000 generations instead of under a millisecond for the page.
+ */
 const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
@@ -121,9 +126,9 @@ const PAGE_DETAILS = `
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
   FROM page
-  JOIN generations g ON g.id = page.id
-  JOIN preset_versions pv ON pv.id = g.preset_version_id
-  JOIN inputs i ON i.id = g.input_id
+  CROSS JOIN generations g ON g.id = page.id
+  CROSS JOIN preset_versions pv ON pv.id = g.preset_version_id
+  CROSS JOIN inputs i ON i.id = g.input_id
   LEFT JOIN images fi ON fi.id = (SELECT id FROM images WHERE generation_id = g.id ORDER BY idx LIMIT 1)
   ORDER BY g.created_at DESC, g.id DESC`;
 
