@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +66,18 @@ export function storeWithBasics(clock = fakeClock()) {
       store.close();
       cleanup();
     },
+  };
+}
+
+/** One `storeWithBasics` per test, closed after it: call `setup()` inside the test. */
+export function storePerTest(): () => ReturnType<typeof storeWithBasics> {
+  let opened: ReturnType<typeof storeWithBasics> | undefined;
+  afterEach(() => {
+    opened?.close();
+    opened = undefined;
+  });
+  return () => {
+    opened = storeWithBasics();
+    return opened;
   };
 }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toMatchExpression } from '../../src/main/store';
-import { storeWithBasics } from './fixtures';
+import { storePerTest } from './fixtures';
 
-let opened: ReturnType<typeof storeWithBasics> | undefined;
-afterEach(() => {
-  opened?.close();
-  opened = undefined;
-});
-
-function setup() {
-  opened = storeWithBasics();
-  return opened;
-}
+const setup = storePerTest();
 
 describe('keyset paging', () => {
   it('visits every item exactly once, newest first, across runs of equal timestamps', () => {

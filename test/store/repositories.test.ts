@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/main/store';
-import { storeWithBasics } from './fixtures';
+import { storePerTest, storeWithBasics } from './fixtures';
 
-let opened: ReturnType<typeof storeWithBasics> | undefined;
-afterEach(() => {
-  opened?.close();
-  opened = undefined;
-});
-
-function setup() {
-  opened = storeWithBasics();
-  return opened;
-}
+const setup = storePerTest();
 
 describe('generation transitions', () => {
   it('walks the happy path and stamps attempts, submission and finish', () => {
