@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { makeThumbnail } from '../src/main/library/thumbnails';
 import { openStore } from '../src/main/store';
 import type { GalleryFilters, GenerationState, Store } from '../src/main/store';
+import { pick, random } from './random';
 
 const generationsArg = process.argv.indexOf('--generations');
 const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
@@ -21,15 +22,6 @@ const PAGE = 60;
 /** The store's clock: the build sets it to spread history over two years. */
 let clock = Date.now();
 
-// Deterministic pseudo-random numbers so runs are comparable.
-let seed = 0x2545f491;
-function random(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 const SUBJECTS = ['a gothic cathedral', 'a chrome robot', 'a red fox', 'an old lighthouse', 'a samurai warrior', 'a floating island', 'a vintage car', 'a dragon', 'a cozy cabin', 'a space station', 'a market street', 'a knight in armor', 'a crystal cave', 'a steam locomotive', 'a jellyfish', 'a desert temple', 'a treehouse village', 'a cyberpunk alley', 'a porcelain doll', 'a mountain monastery', 'an owl', 'a sailing ship', 'a futuristic sneaker', 'a bonsai tree', 'a wizard tower', 'a coral reef', 'a medieval castle', 'a neon diner', 'a glass greenhouse', 'a polar bear'];
 const SETTINGS = ['at dusk', 'in heavy rain', 'on a misty hill', 'under the northern lights', 'in a snowy forest', 'by the sea', 'in a busy city', 'on mars', 'inside a cathedral', 'in a sunflower field', 'at golden hour', 'under a full moon', 'in a swamp', 'on a rooftop', 'in the clouds'];

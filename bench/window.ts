@@ -18,6 +18,7 @@ import { makeThumbnail } from '../src/main/library/thumbnails';
 import { openStore, type Store } from '../src/main/store/index';
 import { ensureRendererBuild, launchChromium, REPO_ROOT } from '../test/e2e/chromium';
 import { connectApi } from '../test/e2e/harness';
+import { pick, random } from './random';
 
 const generationsArg = process.argv.indexOf('--generations');
 const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
@@ -31,15 +32,6 @@ const CONTROL_IMAGES = path.resolve(REPO_ROOT, '../shared/control-images');
 
 const TARGETS = { firstScreenMs: 500, aliveImages: 300, searchMs: 100, heapMb: 300 };
 
-// Deterministic pseudo-random numbers so runs are comparable.
-let seed = 0x2545f491;
-function random(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 const SUBJECTS = ['a gothic cathedral', 'a chrome robot', 'a red fox', 'an old lighthouse', 'a samurai warrior', 'a floating island', 'a vintage car', 'a dragon', 'a cozy cabin', 'a space station', 'a knight in armor', 'a crystal cave', 'a jellyfish', 'a desert temple', 'a wizard tower', 'a medieval castle', 'a neon diner', 'a polar bear'];
 const STYLES = ['photorealistic', 'watercolor', 'oil painting', 'isometric 3d render', 'pixel art', 'concept art', 'ink sketch', 'low poly', 'cinematic still', 'ukiyo-e woodblock'];
