@@ -48,8 +48,14 @@ async function fsyncDirectory(directory: string): Promise<void> {
 
 export type FileContents = Uint8Array | AsyncIterable<Uint8Array>;
 
-/** Writes `contents` (bytes, or chunks for large streamed files) to `finalPath` atomically, replacing any file there. */
-export async function writeFileAtomic(finalPath: string, contents: FileContents): Promise<void> {
+/**
+ * Writes `contents` (bytes, or chunks for large streamed files) to `finalPath` atomically, replacing
+ * any file there: readers see the old file or the whole new one, never a part. `durable: false`
+ * skips the fsyncs, for files that can be made again (thumbnails): still atomic, but a power
+ * loss may lose the file, which a repair pass remakes.
+ */
+export async function writeFileAtomic(finalPath: string, contents: FileContents, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
   const partPath = partPathFor(finalPath);
   let handle: FileHandle | undefined;
   try {
@@ -60,7 +66,7 @@ export async function writeFileAtomic(finalPath: string, contents: FileContents)
     } else {
       for await (const chunk of contents) await handle.writeFile(chunk);
     }
-    await handle.sync();
+    if (durable) await handle.sync();
     await handle.close();
     handle = undefined;
     await rename(partPath, finalPath);
@@ -69,7 +75,7 @@ export async function writeFileAtomic(finalPath: string, contents: FileContents)
     await removeQuietly(partPath);
     throw toLibraryError(error, 'write', finalPath);
   }
-  await fsyncDirectory(path.dirname(finalPath));
+  if (durable) await fsyncDirectory(path.dirname(finalPath));
 }
 
 /** True when something (file, folder or link, even a dangling one) is at `filePath`. */

@@ -26,7 +26,8 @@ export async function makeThumbnail(sourcePath: string, destinationPath: string)
   } catch (error) {
     throw new LibraryError('invalid-image', `Could not make a thumbnail of ${JSON.stringify(sourcePath)}: the image is missing or unreadable. Run a library repair.`, { cause: error });
   }
-  await writeFileAtomic(destinationPath, output.data);
+  // A thumbnail can always be made again (the repair pass does): no fsync, about a quarter faster.
+  await writeFileAtomic(destinationPath, output.data, { durable: false });
   return { width: output.info.width, height: output.info.height, bytes: output.data.length };
 }
 
