@@ -3,15 +3,21 @@
  * every other channel answering with a typed "not in this fixture" error. Not a mock: the
  * dispatcher, client and bridge run unchanged on top of it.
  */
+import { UserFacingError } from '../../src/shared/errors';
 import { channelNames, type ContractEvent, type ContractHandlers, type QueueStatus } from '../../src/shared/ipc/contract';
 
-export class FixtureError extends Error {
-  constructor(
-    readonly code: string,
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
-  }
+export class FixtureError extends UserFacingError {}
+
+/** Every channel answering with a typed "not in this fixture" error; spread the channels a test provides over it. */
+export function channelsNotInFixture(): ContractHandlers {
+  return Object.fromEntries(
+    channelNames.map((channel) => [
+      channel,
+      async () => {
+        throw new FixtureError('fixture.not-implemented', `${channel} is not part of this test fixture.`);
+      },
+    ]),
+  ) as unknown as ContractHandlers;
 }
 
 export const FAKE_SECRET = 'sk-fake-secret-value-0123456789';
@@ -41,14 +47,7 @@ export function createFakeEngine(): FakeEngine {
     for (const listener of listeners) listener(event);
   };
 
-  const notInFixture = Object.fromEntries(
-    channelNames.map((channel) => [
-      channel,
-      async () => {
-        throw new FixtureError('fixture.not-implemented', `${channel} is not part of this test fixture.`);
-      },
-    ]),
-  ) as unknown as ContractHandlers;
+  const notInFixture = channelsNotInFixture();
 
   const handlers: ContractHandlers = {
     ...notInFixture,

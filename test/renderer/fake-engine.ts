@@ -10,15 +10,8 @@ import {
   type InputOf,
 } from '../../src/shared/ipc/contract';
 import { createDispatcher } from '../../src/shared/ipc/server';
+import { channelsNotInFixture } from '../ipc/fake-engine';
 
-class FixtureError extends Error {
-  constructor(
-    readonly code: string,
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
-  }
-}
 
 export interface Call {
   channel: ChannelName;
@@ -35,14 +28,7 @@ export interface FakeEngine {
 export function createFakeEngine(handlers: Partial<ContractHandlers>): FakeEngine {
   const calls: Call[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const notInFixture = Object.fromEntries(
-    channelNames.map((channel) => [
-      channel,
-      async () => {
-        throw new FixtureError('fixture.not-implemented', `${channel} is not part of this test fixture.`);
-      },
-    ]),
-  ) as unknown as ContractHandlers;
+  const notInFixture = channelsNotInFixture();
   const all: ContractHandlers = { ...notInFixture, 'app.info': async () => APP_INFO, ...handlers };
   const recorded = Object.fromEntries(
     channelNames.map((channel) => [
