@@ -130,6 +130,24 @@ describe('the queue waits and resumes by itself', () => {
     expect(rig.engine.store.images.listForGeneration(failedId as number).length).toBeGreaterThan(0);
   });
 
+  it('sends a parked outcome-unknown row again when the person retries it while the start-up resume is still looking for it', async () => {
+    rig = await startRig();
+    await writeFile(path.join(rig.inbox, 'h.png'), await controlPng(17));
+    await waitForStates(rig.engine, 1, ['done']);
+    const [parent] = rig.engine.store.generations.listByStates(['done']);
+    await rig.engine.close();
+    // As a kill between committing `submitting` and the POST leaves it: a row Scenario never saw.
+    const { store } = await rig.restart({ run: false });
+    const lost = store.generations.createReproduction(parent!.id);
+    for (const state of ['validated', 'uploaded', 'submitting'] as const) store.generations.transition(lost.id, state, state === 'uploaded' ? { imageAssetId: parent!.imageAssetId } : {});
+    store.generations.transition(lost.id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: 'lost' });
+    // The start-up resume looks for its job again; the person's retry comes while it does.
+    const engine = await rig.restart();
+    engine.pipeline.retry(lost.id);
+    await waitForStates(engine, 2, ['done']);
+    expect(posts(rig)).toHaveLength(2);
+  });
+
   it('resumes a submitted job after a restart by polling it, never resubmitting', async () => {
     rig = await startRig({ sim: { latencyMs: 800 } });
     await writeFile(path.join(rig.inbox, 'e.png'), await controlPng(14));

@@ -117,6 +117,8 @@ export function createPipeline(options: PipelineOptions) {
   /** Runnable generation ids, oldest first (arrival order). */
   const queue: number[] = [];
   const queued = new Set<number>();
+  /** Generations asked to run while already running: they run again when the current drive ends. */
+  const runAgain = new Set<number>();
   const active = new Map<number, Promise<void>>();
   const progress = new Map<number, number>();
   const folderOf = new Map<number, number | null>();
@@ -287,7 +289,13 @@ export function createPipeline(options: PipelineOptions) {
 
   function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
     folderOf.set(generation.id, generation.folderId);
-    if (queued.has(generation.id) || active.has(generation.id) || closing.signal.aborted) return;
+    if (closing.signal.aborted || queued.has(generation.id)) return;
+    if (active.has(generation.id)) {
+      // Asked again while running (a retry during the start-up resume): the running drive may
+      // have read the row before the request, so it runs once more after this one ends.
+      runAgain.add(generation.id);
+      return;
+    }
     queued.add(generation.id);
     // Ids grow with arrival: keep the queue sorted so the oldest goes first, resumed rows included.
     let index = queue.length;
@@ -309,7 +317,9 @@ export function createPipeline(options: PipelineOptions) {
           active.delete(id);
           progress.delete(id);
           waitingFor.delete(id);
+          const again = runAgain.delete(id) ? folderOf.get(id) : undefined;
           folderOf.delete(id);
+          if (again !== undefined) schedule({ id, folderId: again });
           pump();
           settleIdle();
         });
