@@ -28,7 +28,7 @@ describe('makeThumbnail', () => {
 });
 
 describe('ThumbnailQueue', () => {
-  it('works in the background with bounded concurrency, records results and reports failures', async () => {
+  it('works in the background, two at once by default, records results and reports failures', async () => {
     const dir = await tempDir();
     const jobs: (ThumbnailJob & { imageId: number })[] = [];
     for (let id = 0; id < 5; id += 1) {
@@ -41,7 +41,6 @@ describe('ThumbnailQueue', () => {
     const failed: [number, unknown][] = [];
     let maxActive = 0;
     const queue = new ThumbnailQueue<(typeof jobs)[number]>({
-      concurrency: 2,
       onThumbnail: (job) => {
         recorded.push(job.imageId);
       },
