@@ -1,4 +1,4 @@
-import { PngDropRecall } from './common/PngDropRecall';
+import { WindowDrop } from './common/WindowDrop';
 import { Toasts } from './common/Toasts';
 import { GalleryScreen } from './gallery/GalleryScreen';
 import { PresetsScreen } from './presets/PresetsScreen';
@@ -54,7 +54,7 @@ export function App() {
         {screen === 'queue' && <QueueScreen />}
         {screen === 'settings' && <SettingsScreen />}
       </main>
-      <PngDropRecall />
+      <WindowDrop />
       <FirstRun />
       <Toasts />
     </div>

@@ -33,7 +33,22 @@ export type DomainApi<D extends Domain> = {
   [C in ChannelName as C extends `${D}.${infer M}` ? M : never]: Method<C>;
 };
 
-export type Api = { [D in Domain]: DomainApi<D> } & {
+/**
+ * What a window may ask of its own host beyond the contract: answered in the window's process,
+ * never by the engine, so it is no channel. The Electron preload implements it with `webUtils`;
+ * a browser tab has no such power and uses `browserHost`.
+ */
+export interface HostCapabilities {
+  /**
+   * The absolute path on disk of a file the person dropped or picked, or null when this host
+   * cannot know it: a browser never reveals paths, and files made in the page have none.
+   */
+  pathForFile(file: File): string | null;
+}
+
+export const browserHost: HostCapabilities = { pathForFile: () => null };
+
+export type Api = { [D in Domain]: DomainApi<D> } & HostCapabilities & {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 };
 
@@ -63,7 +78,7 @@ export async function invokeChannel<C extends ChannelName>(
   return output.data as OutputOf<C>;
 }
 
-export function createApi(transport: IpcTransport): Api {
+export function createApi(transport: IpcTransport, host: HostCapabilities = browserHost): Api {
   const domains: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
   for (const channel of channelNames) {
     const dot = channel.indexOf('.');
@@ -88,5 +103,5 @@ export function createApi(transport: IpcTransport): Api {
     });
   };
 
-  return { ...domains, on } as Api;
+  return { ...domains, on, pathForFile: (file: File) => host.pathForFile(file) } as Api;
 }

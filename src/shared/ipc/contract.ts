@@ -71,6 +71,8 @@ export const presetSummarySchema = z.object({
 export const presetVersionSchema = z.object({
   version: z.number().int().positive(),
   createdAt: isoTime,
+  /** Generations in the library (not the trash) made with this version. */
+  generationCount: z.number().int().nonnegative(),
 });
 
 export const presetDetailSchema = z.object({
@@ -233,7 +235,24 @@ export const generationDetailSchema = generationSummarySchema.extend({
   children: z.array(relatedGenerationSchema),
 });
 
+/** One version of a preset, read-only: its values as saved and the generations made with it. */
+export const presetVersionDetailSchema = z.object({
+  presetId: id,
+  version: z.number().int().positive(),
+  createdAt: isoTime,
+  /** The preset's newest version: what its folders run now. */
+  current: z.boolean(),
+  /** The preset document exactly as this version saved it (it may predate today's rules). */
+  preset: z.record(z.string(), z.unknown()),
+  generationCount: z.number().int().nonnegative(),
+  /** The newest of those generations (a bounded list; `generationCount` says how many in all). */
+  generations: z.array(relatedGenerationSchema.extend({ inputName: z.string(), cover: generationImageSchema.nullable() })),
+});
+
 const tagName = z.string().trim().min(1).max(100);
+
+/** Files per `generations.generateFromFiles` call; a window sends a larger drop in parts. */
+export const MAX_FILES_PER_GENERATE_CALL = 1000;
 
 export const pngRecallSchema = z.object({
   /** The parameters embedded in the PNG by this app, or null when the file carries none. */
@@ -348,6 +367,10 @@ export const contract = {
     'presets.dryRunCost': channel(z.object({ preset: presetSchema }), costEstimateSchema),
     'presets.import': channel(z.object({ json: z.string().min(1).max(1_000_000) }), presetDetailSchema),
     'presets.export': channel(byId, z.object({ json: z.string(), fileName: z.string() })),
+    /** One past (or the current) version, read-only. */
+    'presets.version': channel(z.object({ id, version: z.number().int().positive() }), presetVersionDetailSchema),
+    /** Saves that version's values as a new version (the name stays the preset's current one); no version is ever rewritten. */
+    'presets.restoreVersion': channel(z.object({ id, version: z.number().int().positive() }), presetDetailSchema),
 
     'folders.list': channel(nothing, z.array(folderSchema)),
     'folders.add': channel(
@@ -389,7 +412,7 @@ export const contract = {
     ),
     /** Drag-and-drop: queue these files once each with one preset, outside any watched folder. */
     'generations.generateFromFiles': channel(
-      z.object({ paths: z.array(absolutePath).min(1).max(1000), presetId: id }),
+      z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id }),
       z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     ),
 
@@ -462,6 +485,7 @@ export function isEventName(value: string): value is EventName {
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 export type PresetDetail = z.infer<typeof presetDetailSchema>;
+export type PresetVersionDetail = z.infer<typeof presetVersionDetailSchema>;
 export type CostEstimate = z.infer<typeof costEstimateSchema>;
 export type ProcessedAction = z.infer<typeof processedActionSchema>;
 export type FolderOptions = z.infer<typeof folderOptionsSchema>;
