@@ -13,6 +13,7 @@ import type {
   GenerationSummary as ContractGenerationSummary,
   PresetDetail,
   PresetSummary,
+  PresetVersionDetail,
   RelatedGeneration,
 } from '../../shared/ipc/contract';
 import { MODEL_FAMILIES, presetSchema, type ModelFamily } from '../../shared/preset/index';
@@ -30,6 +31,7 @@ import type {
   PresetVersion,
   WatchedFolder,
 } from '../store/index';
+import type { PresetVersionUse } from '../store/repositories/presets';
 import { HandlerError } from './handlers-context';
 
 const ROW_ID = /^[1-9][0-9]{0,15}$/;
@@ -80,15 +82,45 @@ export function presetSummary(preset: Preset, counts: { folderCount: number; gen
   };
 }
 
-export function presetDetail(preset: Preset, versions: readonly PresetVersion[], folders: readonly WatchedFolder[]): PresetDetail {
+/** `useCounts`: live generations per version row id (versions without any are left out). */
+export function presetDetail(
+  preset: Preset,
+  versions: readonly PresetVersion[],
+  folders: readonly WatchedFolder[],
+  useCounts: ReadonlyMap<number, number>,
+): PresetDetail {
   return {
     id: String(preset.id),
     version: preset.currentVersion.version,
     createdAt: iso(preset.createdAt),
     updatedAt: iso(preset.currentVersion.createdAt),
     preset: presetSchema.parse(preset.currentVersion.preset),
-    versions: versions.map((version) => ({ version: version.version, createdAt: iso(version.createdAt) })),
+    versions: versions.map((version) => ({ version: version.version, createdAt: iso(version.createdAt), generationCount: useCounts.get(version.id) ?? 0 })),
     folders: folders.filter((folder) => folder.presetIds.includes(preset.id)).map((folder) => ({ id: String(folder.id), path: folder.path })),
+  };
+}
+
+export function presetVersionDetail(
+  preset: Preset,
+  version: PresetVersion,
+  uses: { count: number; newest: readonly PresetVersionUse[] },
+): PresetVersionDetail {
+  return {
+    presetId: String(preset.id),
+    version: version.version,
+    createdAt: iso(version.createdAt),
+    current: version.id === preset.currentVersion.id,
+    preset: asRecord(version.preset),
+    generationCount: uses.count,
+    generations: uses.newest.map((use) => ({
+      id: String(use.id),
+      kind: use.kind,
+      state: use.state,
+      seed: use.seed,
+      createdAt: iso(use.createdAt),
+      inputName: use.inputFileName,
+      cover: use.firstImage === null ? null : galleryImage(use.firstImage),
+    })),
   };
 }
 

@@ -16,9 +16,9 @@ import {
 } from '../../shared/preset/index';
 import { presetSlug } from '../library/paths';
 import { modelSchema } from '../scenario/schemas';
-import type { Preset } from '../store/index';
+import type { Preset, PresetVersion } from '../store/index';
 import type { Engine } from './engine';
-import { UNKNOWN_FAMILY, presetDetail, presetSummary, rowId } from './dto';
+import { UNKNOWN_FAMILY, presetDetail, presetSummary, presetVersionDetail, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
 
 /** Asking Scenario for a model's family must not hold a form: past this, the family counts as unknown. */
@@ -27,6 +27,8 @@ const FAMILY_LOOKUP_TIMEOUT_MS = 4000;
 const PLACEHOLDER_SIDE = 64;
 /** Seeds do not change the price; a fixed one keeps the priced body canonical. */
 const PLACEHOLDER_SEED = '0';
+/** A version's history lists its newest generations up to this; the count covers them all. */
+const VERSION_USES_LISTED = 24;
 
 let placeholderImage: Promise<string> | undefined;
 
@@ -80,7 +82,13 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
   }
 
   function detail(preset: Preset): PresetDetail {
-    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list());
+    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list(), store.presets.useCounts(preset.id));
+  }
+
+  function versionOf(preset: Preset, version: number): PresetVersion {
+    const found = store.presets.versionOf(preset.id, version);
+    if (found === null) throw new HandlerError('not-found', `“${preset.name}” has no version ${version}. Reload the preset.`);
+    return found;
   }
 
   function livePreset(id: string): Preset {
@@ -187,6 +195,25 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       const [first] = store.presets.importPresets(document);
       if (first === undefined) throw new HandlerError('preset.invalid-import', 'This file holds no presets. Nothing was imported.');
       return detail(store.presets.get(first.presetId) as Preset);
+    },
+
+    'presets.version': async ({ id, version }) => {
+      const preset = store.presets.get(rowId(id, 'preset'));
+      if (preset === null) throw new HandlerError('not-found', 'This preset no longer exists. Reload the presets.');
+      // Archived presets answer too: a generation's detail may point at one of their versions.
+      const found = versionOf(preset, version);
+      const count = store.presets.useCounts(preset.id).get(found.id) ?? 0;
+      return presetVersionDetail(preset, found, { count, newest: store.presets.usesOf(found.id, VERSION_USES_LISTED) });
+    },
+
+    'presets.restoreVersion': async ({ id, version }) => {
+      const preset = livePreset(id);
+      // The values come back, not the old name: the preset keeps the name its list and folders show.
+      const document = { ...(versionOf(preset, version).preset as PresetDocument), name: preset.name };
+      // Checked against today's rules and the model's family, like any save: an old version that
+      // no longer passes is explained by field instead of being written back.
+      const { document: restored, family } = await checked(document);
+      return detail(store.presets.update(preset.id, { name: restored.name, family, preset: restored }));
     },
 
     'presets.export': async ({ id }) => {

@@ -38,6 +38,7 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
   const reportError = useAppStore((state) => state.reportError);
   const toast = useAppStore((state) => state.toast);
   const startNewPreset = usePresets((state) => state.startNew);
+  const showPresetVersion = usePresets((state) => state.showVersion);
   const openDetail = useGallery((state) => state.openDetail);
   const parameters = JSON.stringify(detail.request, null, 2);
 
@@ -102,7 +103,10 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
           <code>{detail.seed ?? 'random'}</code> {detail.seed && <CopyButton text={detail.seed} label="Copy seed" />}
         </dd>
         <dt>Preset</dt>
-        <dd>{`${detail.presetName} (version ${detail.presetVersion})`}</dd>
+        <dd>
+          {detail.presetName}
+          <button type="button" className="link-button" onClick={() => void showPresetVersion(detail.presetId, detail.presetVersion)}>{`version ${detail.presetVersion}`}</button>
+        </dd>
         <dt>Model</dt>
         <dd>{detail.modelName ?? ''} <code>{detail.modelId}</code> <span className="muted">{detail.family}</span></dd>
         <dt>Modality</dt>

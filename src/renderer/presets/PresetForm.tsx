@@ -6,13 +6,15 @@ import {
 } from '../../shared/preset';
 import { userMessageOf } from '../common/errors';
 import type { PresetDraft } from '../common/presetDraft';
-import { countOf, creativeUnits, dateTime } from '../common/format';
+import { countOf, creativeUnits } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { useApi, usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
 import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
+import { LABELLED_FIELDS, PRESET_FIELD_LABELS } from './presetFields';
+import { VersionHistory } from './VersionHistory';
 
 type NumberField = 'guidance' | 'numInferenceSteps' | 'numSamples' | 'width' | 'height' | 'negativePromptStrength' | 'controlStart' | 'controlEnd';
 
@@ -88,40 +90,40 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
     >
       {/* The fields scroll; the save bar below them stays in view without covering any of them. */}
       <div className="preset-fields">
-        <Field field="name" label="Name" error={error('name')}>
+        <Field field="name" label={PRESET_FIELD_LABELS.name} error={error('name')}>
           <input {...text('name')} maxLength={200} />
         </Field>
 
-        <Field field="modelId" label="Model id" error={error('modelId')} hint={rules ? `Family: ${rules.label}` : 'Pick a model below or type its id.'}>
+        <Field field="modelId" label={PRESET_FIELD_LABELS.modelId} error={error('modelId')} hint={rules ? `Family: ${rules.label}` : 'Pick a model below or type its id.'}>
           <input {...controlProps('modelId', error('modelId'))} value={draft.modelId ?? ''} onChange={(event) => set({ modelId: event.target.value })} />
         </Field>
         <ModelPicker value={draft.modelId ?? ''} onChange={(modelId) => set({ modelId })} />
 
-        <Field field="prompt" label="Prompt" error={error('prompt')}>
+        <Field field="prompt" label={PRESET_FIELD_LABELS.prompt} error={error('prompt')}>
           <textarea {...text('prompt')} rows={3} />
         </Field>
 
-        <Field field="modality" label="Modality" error={error('modality')} hint={rules ? undefined : 'For example canny, or depth:0.5,pose:1'}>
+        <Field field="modality" label={PRESET_FIELD_LABELS.modality} error={error('modality')} hint={rules ? undefined : 'For example canny, or depth:0.5,pose:1'}>
           <ModalityBuilder family={family} value={draft.modality ?? ''} onChange={(modality) => set({ modality })} describedBy={error('modality') ? 'preset-error-modality' : undefined} />
         </Field>
 
         <div className="field-grid">
-          <Field field="width" label="Width" error={error('width')} hint={rules ? `${rules.size.min}–${rules.size.max}, multiple of ${rules.sizeMultiple}` : undefined}>
+          <Field field="width" label={PRESET_FIELD_LABELS.width} error={error('width')} hint={rules ? `${rules.size.min}–${rules.size.max}, multiple of ${rules.sizeMultiple}` : undefined}>
             <input {...number('width', defaults.width)} step={8} />
           </Field>
-          <Field field="height" label="Height" error={error('height')}>
+          <Field field="height" label={PRESET_FIELD_LABELS.height} error={error('height')}>
             <input {...number('height', defaults.height)} step={8} />
           </Field>
-          <Field field="guidance" label="Guidance" error={error('guidance')} hint={rules ? `${rules.guidance.min}–${rules.guidance.max}` : undefined}>
+          <Field field="guidance" label={PRESET_FIELD_LABELS.guidance} error={error('guidance')} hint={rules ? `${rules.guidance.min}–${rules.guidance.max}` : undefined}>
             <input {...number('guidance', defaults.guidance)} step={0.5} />
           </Field>
-          <Field field="numInferenceSteps" label="Steps" error={error('numInferenceSteps')}>
+          <Field field="numInferenceSteps" label={PRESET_FIELD_LABELS.numInferenceSteps} error={error('numInferenceSteps')}>
             <input {...number('numInferenceSteps', defaults.numInferenceSteps)} />
           </Field>
-          <Field field="numSamples" label="Images per run" error={error('numSamples')}>
+          <Field field="numSamples" label={PRESET_FIELD_LABELS.numSamples} error={error('numSamples')}>
             <input {...number('numSamples', defaults.numSamples)} />
           </Field>
-          <Field field="scheduler" label="Scheduler" error={error('scheduler')}>
+          <Field field="scheduler" label={PRESET_FIELD_LABELS.scheduler} error={error('scheduler')}>
             <select
               {...controlProps('scheduler', error('scheduler'))}
               value={draft.scheduler ?? ''}
@@ -133,28 +135,28 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
           </Field>
         </div>
 
-        <Field field="negativePrompt" label="Negative prompt" error={error('negativePrompt')}>
+        <Field field="negativePrompt" label={PRESET_FIELD_LABELS.negativePrompt} error={error('negativePrompt')}>
           <textarea {...text('negativePrompt')} rows={2} />
         </Field>
         {(rules?.negativePromptNeedsStrength || draft.negativePromptStrength !== undefined) && (
-          <Field field="negativePromptStrength" label="Negative prompt strength" error={error('negativePromptStrength')}>
+          <Field field="negativePromptStrength" label={PRESET_FIELD_LABELS.negativePromptStrength} error={error('negativePromptStrength')}>
             <input {...number('negativePromptStrength')} step={0.1} />
           </Field>
         )}
 
         {(rules?.allowsControlWindow || draft.controlStart !== undefined || draft.controlEnd !== undefined) && (
           <div className="field-grid">
-            <Field field="controlStart" label="Control start" error={error('controlStart')}>
+            <Field field="controlStart" label={PRESET_FIELD_LABELS.controlStart} error={error('controlStart')}>
               <input {...number('controlStart')} step={0.05} />
             </Field>
-            <Field field="controlEnd" label="Control end" error={error('controlEnd')}>
+            <Field field="controlEnd" label={PRESET_FIELD_LABELS.controlEnd} error={error('controlEnd')}>
               <input {...number('controlEnd')} step={0.05} />
             </Field>
           </div>
         )}
 
         <fieldset className="field">
-          <legend>Seed</legend>
+          <legend>{PRESET_FIELD_LABELS.seed}</legend>
           <label className="checkbox">
             <input type="radio" name="seed-mode" checked={!seedFixed} onChange={() => set({ seed: undefined })} />
             Random for every run
@@ -170,17 +172,18 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
         </fieldset>
 
         <fieldset className="field">
-          <legend>Concepts (LoRA)</legend>
+          <legend>{PRESET_FIELD_LABELS.concepts}</legend>
           <ConceptsEditor value={draft.concepts ?? []} onChange={(concepts) => set({ concepts: concepts.length ? concepts as PresetInput['concepts'] : undefined })} errors={errors} />
         </fieldset>
 
         {(draft.baseModelId !== undefined || model?.type.toLowerCase().endsWith('-lora')) && (
-          <Field field="baseModelId" label="Base model" error={error('baseModelId')}>
+          <Field field="baseModelId" label={PRESET_FIELD_LABELS.baseModelId} error={error('baseModelId')}>
             <input {...text('baseModelId')} />
           </Field>
         )}
 
-        {[...errors].filter(([field]) => !KNOWN_FIELDS.has(field.split('.')[0] ?? field)).map(([field, message]) => (
+        {/* An issue on a field with no control of its own (an unknown key from an import) is listed here. */}
+        {[...errors].filter(([field]) => !LABELLED_FIELDS.has(field.split('.')[0] ?? field)).map(([field, message]) => (
           <p key={field} className="field-error" data-testid={`field-error-${field}`}>{message}</p>
         ))}
 
@@ -196,12 +199,6 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
     </form>
   );
 }
-
-/** Fields with a control of their own; any other issue (an unknown key from an import) is listed at the end. */
-const KNOWN_FIELDS = new Set([
-  'name', 'modelId', 'prompt', 'modality', 'width', 'height', 'guidance', 'numInferenceSteps', 'numSamples', 'scheduler',
-  'negativePrompt', 'negativePromptStrength', 'controlStart', 'controlEnd', 'seed', 'concepts', 'baseModelId',
-]);
 
 function CostPerRun({ validated }: { validated: Preset | null }) {
   const api = useApi();
@@ -230,14 +227,7 @@ function CostPerRun({ validated }: { validated: Preset | null }) {
 function PresetUsage({ detail }: { detail: PresetDetail }) {
   return (
     <div className="preset-usage">
-      <section aria-label="Version history">
-        <h3>Versions</h3>
-        <ol className="history">
-          {[...detail.versions].reverse().map((version) => (
-            <li key={version.version}>{`Version ${version.version}`} <span className="muted">{dateTime(version.createdAt)}</span></li>
-          ))}
-        </ol>
-      </section>
+      <VersionHistory detail={detail} />
       <section aria-label="Folders using this preset">
         <h3>Folders using it</h3>
         {detail.folders.length === 0 ? <p className="muted">No watched folder uses this preset yet.</p> : (

@@ -3,6 +3,7 @@ import { FAMILY_RULES } from '../../shared/preset';
 import { useAppStore, usePresets } from '../stores';
 import type { PresetDraft } from '../common/presetDraft';
 import { PresetForm } from './PresetForm';
+import { PresetVersionView } from './PresetVersionView';
 
 export function PresetsScreen() {
   const { list, selectedId, detail, draftSeed, load, loadModels, select, startNew, save, duplicate, remove, importJson, exportJson } = usePresets((state) => ({
@@ -108,6 +109,7 @@ export function PresetsScreen() {
           <p className="muted">Choose a preset on the left, or create a new one.</p>
         )}
       </div>
+      <PresetVersionView />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
-import type { ModelInfo, PresetDetail, PresetSummary } from '../../shared/ipc/contract';
+import type { ModelInfo, PresetDetail, PresetSummary, PresetVersionDetail } from '../../shared/ipc/contract';
 import type { Preset } from '../../shared/preset';
 import type { PresetDraft } from '../common/presetDraft';
 import type { AppStore } from './appStore';
@@ -18,6 +18,8 @@ export interface PresetsState {
   detail: PresetDetail | null;
   /** A new preset being written; null when editing an existing one. */
   draftSeed: PresetDraft | null;
+  /** A version of the selected preset opened read-only from its history, or null. */
+  viewedVersion: PresetVersionDetail | null;
   load(): Promise<void>;
   loadModels(refresh?: boolean): Promise<void>;
   select(id: string | null): Promise<void>;
@@ -27,6 +29,12 @@ export interface PresetsState {
   remove(id: string): Promise<void>;
   importJson(json: string): Promise<void>;
   exportJson(id: string): Promise<{ json: string; fileName: string } | null>;
+  openVersion(version: number): Promise<void>;
+  /** Shows the presets screen with that preset selected and that version open (from a generation's detail). */
+  showVersion(presetId: string, version: number): Promise<void>;
+  closeVersion(): void;
+  /** Saves the viewed version's values as the preset's newest version. */
+  restoreVersion(version: number): Promise<void>;
 }
 
 export function createPresetsStore(api: Api, app: AppStore) {
@@ -38,6 +46,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
     selectedId: null,
     detail: null,
     draftSeed: null,
+    viewedVersion: null,
 
     async load() {
       try {
@@ -55,7 +64,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
       }
     },
     async select(id) {
-      set({ selectedId: id, detail: null, draftSeed: null });
+      set({ selectedId: id, detail: null, draftSeed: null, viewedVersion: null });
       if (id === null) return;
       try {
         const detail = await api.presets.get({ id });
@@ -65,14 +74,14 @@ export function createPresetsStore(api: Api, app: AppStore) {
       }
     },
     startNew(seed = {}) {
-      set({ selectedId: null, detail: null, draftSeed: seed });
+      set({ selectedId: null, detail: null, draftSeed: seed, viewedVersion: null });
       app.getState().show('presets');
     },
     async save(preset) {
       const id = get().selectedId;
       try {
         const detail = id ? await api.presets.update({ id, preset }) : await api.presets.create({ preset });
-        set({ selectedId: detail.id, detail, draftSeed: null });
+        set({ selectedId: detail.id, detail, draftSeed: null, viewedVersion: null });
         await get().load();
         app.getState().toast({ message: `Saved “${detail.preset.name}” (version ${detail.version}).`, tone: 'info' });
         return detail;
@@ -85,7 +94,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
       try {
         const detail = await api.presets.duplicate({ id });
         await get().load();
-        set({ selectedId: detail.id, detail, draftSeed: null });
+        set({ selectedId: detail.id, detail, draftSeed: null, viewedVersion: null });
       } catch (error) {
         report(error);
       }
@@ -93,7 +102,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
     async remove(id) {
       try {
         await api.presets.delete({ id });
-        if (get().selectedId === id) set({ selectedId: null, detail: null });
+        if (get().selectedId === id) set({ selectedId: null, detail: null, viewedVersion: null });
         await get().load();
       } catch (error) {
         report(error);
@@ -103,7 +112,7 @@ export function createPresetsStore(api: Api, app: AppStore) {
       try {
         const detail = await api.presets.import({ json });
         await get().load();
-        set({ selectedId: detail.id, detail, draftSeed: null });
+        set({ selectedId: detail.id, detail, draftSeed: null, viewedVersion: null });
       } catch (error) {
         report(error);
       }
@@ -114,6 +123,41 @@ export function createPresetsStore(api: Api, app: AppStore) {
       } catch (error) {
         report(error);
         return null;
+      }
+    },
+    async openVersion(version) {
+      const id = get().selectedId;
+      if (id === null) return;
+      try {
+        const viewed = await api.presets.version({ id, version });
+        // The person may have picked another preset while this was on its way.
+        if (get().selectedId === id) set({ viewedVersion: viewed });
+      } catch (error) {
+        report(error);
+      }
+    },
+    async showVersion(presetId, version) {
+      app.getState().show('presets');
+      await get().select(presetId);
+      await get().openVersion(version);
+    },
+    closeVersion() {
+      set({ viewedVersion: null });
+    },
+    async restoreVersion(version) {
+      const id = get().selectedId;
+      if (id === null) return;
+      try {
+        const before = get().detail?.version;
+        const detail = await api.presets.restoreVersion({ id, version });
+        set({ detail, viewedVersion: null });
+        await get().load();
+        const message = detail.version === before
+          ? `Version ${detail.version} already has the values of version ${version}: nothing to restore.`
+          : `Restored version ${version} as version ${detail.version}.`;
+        app.getState().toast({ message, tone: 'info' });
+      } catch (error) {
+        report(error);
       }
     },
   }));

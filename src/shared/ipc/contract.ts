@@ -52,6 +52,8 @@ export const appInfoSchema = z.object({
   libraryUrlBase: z.string(),
   usingSimulator: z.boolean(),
   dataFolder: z.string(),
+  /** The host drags library files out to other apps itself (the desktop app): the window hands the drag to `library.startDrag`. */
+  nativeFileDrag: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------- presets
@@ -354,6 +356,11 @@ const event = <P extends z.ZodType>(payload: P) => ({ payload });
 export const contract = {
   channels: {
     'app.info': channel(nothing, appInfoSchema),
+    /**
+     * Switches the engine to the built-in simulator (`simulator: true`) or to Scenario with the
+     * stored key. Refused (`connection.busy`) while generations are unfinished; answers the new app info.
+     */
+    'app.useSimulator': channel(z.object({ simulator: z.boolean() }), appInfoSchema),
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
@@ -438,6 +445,8 @@ export const contract = {
 
     'library.openFile': channel(z.object({ relPath: relPathSchema }), nothing),
     'library.revealFile': channel(z.object({ relPath: relPathSchema }), nothing),
+    /** Called from a dragstart the window cancelled: the host drags the library file out to other apps (when app.info's nativeFileDrag). */
+    'library.startDrag': channel(z.object({ relPath: relPathSchema }), nothing),
   },
   events: {
     'queue.changed': event(queueStatusSchema),

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../context';
 import { StoreError } from '../errors';
 import { toPresetVersion } from '../rows';
 import type { PresetVersionRow } from '../rows';
-import type { Preset, PresetVersion } from '../types';
+import type { GalleryImage, GenerationKind, GenerationState, Preset, PresetVersion } from '../types';
 
 export interface PresetDraft {
   name: string;
@@ -12,6 +12,55 @@ export interface PresetDraft {
   family: string;
   /** The preset document; validated by src/shared/preset before it gets here. */
   preset: unknown;
+}
+
+/** A generation made with one preset version, as the version's history lists it. */
+export interface PresetVersionUse {
+  id: number;
+  kind: GenerationKind;
+  state: GenerationState;
+  seed: string | null;
+  createdAt: number;
+  inputFileName: string;
+  /** The first output, or null while none exists. */
+  firstImage: GalleryImage | null;
+}
+
+interface PresetVersionUseRow {
+  id: number;
+  kind: GenerationKind;
+  state: GenerationState;
+  seed: string | null;
+  created_at: number;
+  file_name: string;
+  image_id: number | null;
+  image_rel_path: string | null;
+  image_thumb_rel_path: string | null;
+  image_missing: number | null;
+  image_width: number | null;
+  image_height: number | null;
+}
+
+function toPresetVersionUse(row: PresetVersionUseRow): PresetVersionUse {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    seed: row.seed,
+    createdAt: row.created_at,
+    inputFileName: row.file_name,
+    firstImage:
+      row.image_id === null || row.image_rel_path === null
+        ? null
+        : {
+            id: row.image_id,
+            relPath: row.image_rel_path,
+            thumbRelPath: row.image_thumb_rel_path,
+            missing: row.image_missing === 1,
+            width: row.image_width,
+            height: row.image_height,
+          },
+  };
 }
 
 export type PresetImportOutcome = 'created' | 'renamed' | 'unchanged';
@@ -88,6 +137,24 @@ export function createPresetsRepository({ db, now }: StoreContext) {
   const listAll = db.prepare<[], PresetWithCurrentRow>(`${PRESET_WITH_CURRENT} ORDER BY p.archived_at IS NOT NULL, p.name COLLATE NOCASE`);
   const versionsOf = db.prepare<[number], PresetVersionRow>('SELECT * FROM preset_versions WHERE preset_id = ? ORDER BY version DESC');
   const versionById = db.prepare<[number], PresetVersionRow>('SELECT * FROM preset_versions WHERE id = ?');
+  const versionByNumber = db.prepare<[number, number], PresetVersionRow>('SELECT * FROM preset_versions WHERE preset_id = ? AND version = ?');
+  // Trashed generations do not count: the history shows what the library holds.
+  const liveUseCounts = db.prepare<[number], { version_id: number; count: number }>(`
+    SELECT g.preset_version_id AS version_id, count(*) AS count
+    FROM generations g
+    WHERE g.preset_version_id IN (SELECT id FROM preset_versions WHERE preset_id = ?) AND g.deleted_at IS NULL
+    GROUP BY g.preset_version_id`);
+  // Newest first through generations_by_preset_version; the first image as the gallery picks it.
+  const liveUsesOf = db.prepare<[number, number], PresetVersionUseRow>(`
+    SELECT g.id, g.kind, g.state, g.seed, g.created_at, i.file_name,
+           fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
+           fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
+    FROM generations g
+    JOIN inputs i ON i.id = g.input_id
+    LEFT JOIN images fi ON fi.id = (SELECT id FROM images WHERE generation_id = g.id ORDER BY idx LIMIT 1)
+    WHERE g.preset_version_id = ? AND g.deleted_at IS NULL
+    ORDER BY g.created_at DESC, g.id DESC
+    LIMIT ?`);
   const rename = db.prepare<[string, number], never>('UPDATE presets SET name = ? WHERE id = ?');
   const archiveStatement = db.prepare<[number, number], never>('UPDATE presets SET archived_at = ? WHERE id = ? AND archived_at IS NULL');
   const unlinkFolders = db.prepare<[number], never>('DELETE FROM folder_presets WHERE preset_id = ?');
@@ -205,6 +272,19 @@ export function createPresetsRepository({ db, now }: StoreContext) {
     getVersion(versionId: number): PresetVersion | null {
       const row = versionById.get(versionId);
       return row ? toPresetVersion(row) : null;
+    },
+    /** Version `version` (1, 2, 3...) of a preset, archived presets included. */
+    versionOf(presetId: number, version: number): PresetVersion | null {
+      const row = versionByNumber.get(presetId, version);
+      return row ? toPresetVersion(row) : null;
+    },
+    /** How many live (not trashed) generations each version of the preset made, by version row id. */
+    useCounts(presetId: number): Map<number, number> {
+      return new Map(liveUseCounts.all(presetId).map((row) => [row.version_id, row.count]));
+    },
+    /** The newest live generations made with this version row, at most `limit`. */
+    usesOf(versionId: number, limit: number): PresetVersionUse[] {
+      return liveUsesOf.all(versionId, limit).map(toPresetVersionUse);
     },
     archive,
     /** Caches a dry-run answer for this exact version (a new version has no cost until checked). */
