@@ -1,13 +1,21 @@
+import path from 'node:path';
 import { createEngine } from '../engine/engine';
 import type { Engine, EngineConfig, ScenarioConnection } from '../engine/engine';
-import { scenarioFromEnv } from '../engine/connection';
+import { connectionFor } from '../engine/connection';
+import { defaultHome } from '../engine/home';
 import { PipelineError } from '../pipeline/index';
+import { resolveCredentials } from './credentials-file';
 import { CliError, EXIT } from './errors';
 import { Output } from './output';
 
 export interface GlobalOptions {
   home?: string;
   json?: boolean;
+}
+
+/** The data folder: --home, else SCENARIO_HOTFOLDER_HOME, else the OS's app-data folder. */
+export function homeOf(globals: GlobalOptions): string {
+  return path.resolve(globals.home ?? defaultHome());
 }
 
 export function outputFor(globals: GlobalOptions): Output {
@@ -29,10 +37,24 @@ export interface OpenOptions {
   scenario?: ScenarioConnection | null;
 }
 
+/** The environment's credentials, else the opt-in file's; a broken file stops only commands that need them. */
+async function connectionOf(globals: GlobalOptions, needsCredentials: boolean): Promise<ScenarioConnection | null> {
+  try {
+    return connectionFor((await resolveCredentials(homeOf(globals))).credentials);
+  } catch (error) {
+    if (needsCredentials || !(error instanceof CliError)) throw error;
+    return null;
+  }
+}
+
 export async function openEngine(globals: GlobalOptions, options: OpenOptions): Promise<Engine> {
-  const scenario = options.scenario === undefined ? scenarioFromEnv() : options.scenario;
-  if (options.needsCredentials && scenario === null) {
-    throw new CliError(EXIT.config, 'No Scenario credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (make a key in Scenario\'s web app, project settings → API keys).');
+  const needsCredentials = options.needsCredentials === true;
+  const scenario = options.scenario === undefined ? await connectionOf(globals, needsCredentials) : options.scenario;
+  if (needsCredentials && scenario === null) {
+    throw new CliError(
+      EXIT.config,
+      'No Scenario credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (make a key in Scenario\'s web app, project settings → API keys), or store them with `credentials save --store-on-disk`.',
+    );
   }
   const client = pollFromEnv();
   try {

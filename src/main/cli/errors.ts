@@ -22,7 +22,8 @@ Exit codes:
   4  waiting for you: the budget is reached, or a submission's outcome is unknown
 
 Environment:
-  SCENARIO_API_KEY, SCENARIO_API_SECRET  your Scenario API key and secret
+  SCENARIO_API_KEY, SCENARIO_API_SECRET  your Scenario API key and secret (they win over a file
+                                         stored with \`credentials save --store-on-disk\`)
   SCENARIO_API_URL                       default https://api.cloud.scenario.com/v1
   SCENARIO_HOTFOLDER_HOME                where the history and the library live (or --home)
   SCENARIO_HOTFOLDER_POLL_MS             job polling interval in ms (advanced; default 2000-3000)

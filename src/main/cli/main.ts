@@ -5,6 +5,7 @@ import { PipelineError } from '../pipeline/index';
 import { ScenarioError } from '../scenario/index';
 import type { GlobalOptions } from './context';
 import { outputFor } from './context';
+import { registerCredentialsCommands } from './credentials-commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './errors';
 import { registerLibraryCommands } from './library-commands';
 import { registerRunCommands } from './run-commands';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerLibraryCommands(program, globals);
   registerRunCommands(program, globals);
+  registerCredentialsCommands(program, globals);
   return program;
 }
 

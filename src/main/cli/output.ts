@@ -36,6 +36,13 @@ export class Output {
     else process.stderr.write(`${[text, ...details.map((detail) => `  ${detail}`)].join('\n')}\n`);
   }
 
+  /** Something the person should know before relying on the result; stderr, like errors. */
+  warn(text: string): void {
+    this.#clearProgress();
+    if (this.#mode.json) process.stderr.write(`${JSON.stringify({ warning: text })}\n`);
+    else process.stderr.write(`Warning: ${text}\n`);
+  }
+
   /** Prints the pipeline's events as they come. Returns the unsubscribe. */
   follow(events: PipelineEmitter): () => void {
     const offs = [
