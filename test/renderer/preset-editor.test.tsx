@@ -6,7 +6,7 @@ import { FAMILY_RULES, type ModelFamily } from '../../src/shared/preset';
 import { ModalityBuilder } from '../../src/renderer/presets/ModalityBuilder';
 import { ModelPicker } from '../../src/renderer/presets/ModelPicker';
 import { PresetForm } from '../../src/renderer/presets/PresetForm';
-import { createFakeEngine } from './fake-engine';
+import { APP_INFO, createFakeEngine } from './fake-engine';
 import { renderWithEngine } from './render';
 
 afterEach(cleanup);
@@ -55,7 +55,7 @@ describe('preset form', () => {
   function setup() {
     const engine = createFakeEngine({
       'models.list': async () => ({
-        models: [{ id: 'model_sdxl', name: 'Armour XL', family: 'sd-xl', type: 'sd-xl-lora', thumbnailUrl: null }],
+        models: [{ id: 'model_sdxl', name: 'Armour XL', family: 'sd-xl', type: 'sd-xl-lora', thumbnailRelPath: null }],
         fetchedAt: null,
         fromCache: false,
       }),
@@ -116,12 +116,13 @@ describe('preset form', () => {
 });
 
 describe('model picker', () => {
-  it('shows no remote thumbnail: family initials stand in for it, inline images still show', async () => {
+  it('shows each model\'s thumbnail from the library, and family initials where there is none or it fails to load', async () => {
     const engine = createFakeEngine({
       'models.list': async () => ({
         models: [
-          { id: 'model_flux', name: 'Ink', family: 'flux-dev', type: 'flux.1-lora', thumbnailUrl: 'https://cdn.cloud.scenario.com/ink.webp' },
-          { id: 'model_sd15', name: 'Clay', family: 'sd-1_5', type: 'sd-1_5', thumbnailUrl: 'data:image/png;base64,iVBORw0KGgo=' },
+          { id: 'model_flux', name: 'Ink', family: 'flux-dev', type: 'flux.1-lora', thumbnailRelPath: null },
+          { id: 'model_sd15', name: 'Clay', family: 'sd-1_5', type: 'sd-1_5', thumbnailRelPath: 'thumbs/models/model-sd15-0123456789abcdef.webp' },
+          { id: 'model_sdxl', name: 'Props', family: 'sd-xl', type: 'sd-xl', thumbnailRelPath: 'thumbs/models/gone.webp' },
         ],
         fetchedAt: '2025-06-01T10:00:00.000Z',
         fromCache: true,
@@ -129,11 +130,17 @@ describe('model picker', () => {
     });
     const { stores } = renderWithEngine(engine, <ModelPicker value="" onChange={() => undefined} />);
     await act(() => stores.presets.getState().loadModels());
+    const [ink, clay, props] = screen.getAllByTestId('model-card') as HTMLElement[];
+    // Before app.info says where the library is, initials hold every card's place.
+    expect(within(clay as HTMLElement).getByTestId('model-thumb-placeholder').textContent).toBe('SD');
 
-    const [ink, clay] = screen.getAllByTestId('model-card');
+    await act(() => stores.app.getState().load());
     expect(ink?.querySelector('img')).toBeNull();
     expect(within(ink as HTMLElement).getByTestId('model-thumb-placeholder').textContent).toBe('FD');
-    expect(clay?.querySelector('img')?.getAttribute('src')).toMatch(/^data:/);
+    expect(clay?.querySelector('img')?.getAttribute('src')).toBe(`${APP_INFO.libraryUrlBase}thumbs/models/model-sd15-0123456789abcdef.webp`);
+    fireEvent.error(props?.querySelector('img') as HTMLImageElement);
+    expect(props?.querySelector('img')).toBeNull();
+    expect(within(props as HTMLElement).getByTestId('model-thumb-placeholder').textContent).toBe('SDXL');
     // A cached list read without asking for a refresh is not an offline copy.
     expect(screen.queryByText(/could not be reached/)).toBeNull();
   });

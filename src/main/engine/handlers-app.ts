@@ -4,6 +4,7 @@
  */
 import type { ModelInfo, ModelList } from '../../shared/ipc/contract';
 import { familyOfModel } from '../../shared/preset/index';
+import { cacheModelThumbnails, cachedModelThumbnails, modelThumbnailSource, type ModelThumbnailSource } from '../library/model-thumbnails';
 import { resolveInsideLibrary } from '../library/paths';
 import { ScenarioError, isControlNetModel, type ScenarioModel } from '../scenario/index';
 import { modelSchema } from '../scenario/schemas';
@@ -17,48 +18,60 @@ const CONNECTION_TEST_TIMEOUT_MS = 15_000;
 /** Failures that mean "Scenario cannot be reached now" rather than "Scenario said no". */
 const OFFLINE_CODES: readonly string[] = ['network', 'timeout', 'server', 'rate-limited'];
 
-function modelInfo(model: ScenarioModel): ModelInfo | null {
-  const family = model.type === undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId: model.id });
-  if (family === undefined || model.type === undefined) return null;
-  const thumbnail = (model as { thumbnail?: { url?: unknown } }).thumbnail;
-  return {
-    id: model.id,
-    name: model.name ?? model.id,
-    family,
-    type: model.type,
-    thumbnailUrl: typeof thumbnail?.url === 'string' ? thumbnail.url : null,
-  };
+/** The models the picker offers: ControlNet-capable, of a family we know. */
+function pickable(models: readonly ScenarioModel[]): ScenarioModel[] {
+  return models.filter((model) => isControlNetModel(model) && familyOf(model) !== undefined);
 }
 
-function modelInfos(models: readonly ScenarioModel[]): ModelInfo[] {
+function familyOf(model: ScenarioModel) {
+  return model.type === undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId: model.id });
+}
+
+function thumbnailSources(models: readonly ScenarioModel[]): ModelThumbnailSource[] {
+  return models.map(modelThumbnailSource).filter((source) => source !== null);
+}
+
+/** `thumbnails`: the library relPath of each model's cached thumbnail, by model id. */
+function modelInfos(models: readonly ScenarioModel[], thumbnails: ReadonlyMap<string, string>): ModelInfo[] {
   return models
-    .filter(isControlNetModel)
-    .map(modelInfo)
-    .filter((model) => model !== null)
+    .flatMap((model) => {
+      const family = familyOf(model);
+      if (family === undefined || model.type === undefined) return [];
+      return [{ id: model.id, name: model.name ?? model.id, family, type: model.type, thumbnailRelPath: thumbnails.get(model.id) ?? null }];
+    })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'app' | 'credentials' | 'models' | 'library'> {
   const { store } = engine;
 
-  function cachedModels(): ModelList {
-    const cached = store.models.list();
-    const models = cached.flatMap((entry) => {
+  /** The last list seen, with the thumbnails the library holds for it: what the picker shows offline. */
+  async function cachedModels(): Promise<ModelList> {
+    const models = pickable(store.models.list().flatMap((entry) => {
       const parsed = modelSchema.safeParse(entry.model);
       return parsed.success ? [parsed.data] : [];
-    });
-    const fetchedAt = cached.length === 0 ? null : iso(Math.max(...cached.map((entry) => entry.fetchedAt)));
-    return { models: modelInfos(models), fetchedAt, fromCache: true };
+    }));
+    const thumbnails = await cachedModelThumbnails(engine.libraryRoot, thumbnailSources(models));
+    return { models: modelInfos(models, thumbnails), fetchedAt: savedAt(), fromCache: true };
+  }
+
+  /** When the saved list was fetched, as the store recorded it. */
+  function savedAt(): string | null {
+    const fetchedAt = store.models.lastFetchedAt();
+    return fetchedAt === null ? null : iso(fetchedAt);
   }
 
   async function fetchModels(): Promise<ModelList> {
-    if (engine.client === null) {
+    const client = engine.client;
+    if (client === null) {
       throw new ScenarioError('auth', 'No Scenario API key is set, so the model list cannot be fetched. Add the key in Settings, then try again.');
     }
-    const models = await engine.client.listModels({ controlnetOnly: true });
+    const models = await client.listModels({ controlnetOnly: true });
     store.models.replaceAll(models.map((model) => ({ modelId: model.id, model })));
+    // A thumbnail that cannot be had now leaves its model with initials; the next refresh tries again.
+    const thumbnails = await cacheModelThumbnails(engine.libraryRoot, thumbnailSources(pickable(models)), client);
     // The time the store recorded, so the cached copy later reports the same one.
-    return { models: modelInfos(models), fetchedAt: cachedModels().fetchedAt, fromCache: false };
+    return { models: modelInfos(pickable(models), thumbnails), fetchedAt: savedAt(), fromCache: false };
   }
 
   return {
@@ -82,7 +95,7 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
     },
 
     'models.list': async (input) => {
-      const cache = cachedModels();
+      const cache = await cachedModels();
       if (input?.refresh !== true && cache.models.length > 0) return cache;
       try {
         return await fetchModels();

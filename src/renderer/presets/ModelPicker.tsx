@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useState, type ReactElement } from 'react';
 import type { ModelInfo } from '../../shared/ipc/contract';
 import { FAMILY_RULES } from '../../shared/preset';
 import { dateTime } from '../common/format';
-import { usePresets } from '../stores';
+import { libraryUrl } from '../common/libraryUrl';
+import { useAppStore, usePresets } from '../stores';
 
 /** ControlNet-capable models with thumbnails and family; the id field also takes a model not listed. */
 export function ModelPicker({ value, onChange }: { value: string; onChange: (modelId: string) => void }) {
@@ -27,13 +28,10 @@ export function ModelPicker({ value, onChange }: { value: string; onChange: (mod
 }
 
 function ModelCard({ model, checked, onPick }: { model: ModelInfo; checked: boolean; onPick: () => void }) {
+  const initials = <span className="model-thumb" aria-hidden="true" data-testid="model-thumb-placeholder">{familyInitials(FAMILY_RULES[model.family].label)}</span>;
   return (
     <button type="button" role="radio" aria-checked={checked} className={`model-card${checked ? ' selected' : ''}`} onClick={onPick} data-testid="model-card">
-      {isLocalImageUrl(model.thumbnailUrl) ? (
-        <img src={model.thumbnailUrl} alt="" loading="lazy" />
-      ) : (
-        <span className="model-thumb" aria-hidden="true" data-testid="model-thumb-placeholder">{familyInitials(FAMILY_RULES[model.family].label)}</span>
-      )}
+      {model.thumbnailRelPath ? <ModelThumbnail relPath={model.thumbnailRelPath} fallback={initials} /> : initials}
       <span className="model-name">{model.name}</span>
       <span className="badge">{FAMILY_RULES[model.family].label}</span>
     </button>
@@ -41,12 +39,16 @@ function ModelCard({ model, checked, onPick }: { model: ModelInfo; checked: bool
 }
 
 /**
- * The window shows no remote content (the CSP blocks it, and a model list must not make the app
- * call out to a CDN): only an image from this page's own origin, the library or inline data.
+ * The thumbnail the engine cached in the library (the window loads nothing remote). Until the
+ * library's address is known, or if the file has gone, the family's initials stand in: a broken
+ * or striped "missing" tile would say more than a thumbnail is worth.
  */
-export function isLocalImageUrl(url: string | null, origin: string = window.location.origin): url is string {
-  if (!url) return false;
-  return url.startsWith(`${origin}/`) || url.startsWith('library:') || url.startsWith('data:');
+function ModelThumbnail({ relPath, fallback }: { relPath: string; fallback: ReactElement }) {
+  const info = useAppStore((state) => state.info);
+  const src = libraryUrl(info, relPath);
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  if (!src || failedSrc === src) return fallback;
+  return <img src={src} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setFailedSrc(src)} />;
 }
 
 /** "Flux dev" → "FD", "SD 1.5" → "SD", "SDXL" → "SDXL": acronyms stay whole, words give their first letter. */

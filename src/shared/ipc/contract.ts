@@ -338,7 +338,8 @@ export const modelSchema = z.object({
   name: z.string(),
   family: modelFamilySchema,
   type: z.string(),
-  thumbnailUrl: z.string().nullable(),
+  /** The model's thumbnail cached in the library (the window loads nothing remote); null shows its initials. */
+  thumbnailRelPath: relPathSchema.nullable(),
 });
 
 export const modelListSchema = z.object({

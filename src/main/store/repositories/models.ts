@@ -25,6 +25,7 @@ export function createModelsCacheRepository({ db, now }: StoreContext) {
   const clear = db.prepare<[], never>('DELETE FROM models_cache');
   const byId = db.prepare<[string], CachedModelRow>('SELECT * FROM models_cache WHERE model_id = ?');
   const all = db.prepare<[], CachedModelRow>('SELECT * FROM models_cache ORDER BY model_id');
+  const newest = db.prepare<[], { fetched_at: number | null }>('SELECT max(fetched_at) AS fetched_at FROM models_cache');
 
   return {
     put(modelId: string, model: unknown): void {
@@ -42,6 +43,10 @@ export function createModelsCacheRepository({ db, now }: StoreContext) {
     },
     list(): CachedModel[] {
       return all.all().map(toCachedModel);
+    },
+    /** When the newest cached entry was fetched; null for an empty cache. */
+    lastFetchedAt(): number | null {
+      return newest.get()?.fetched_at ?? null;
     },
   };
 }
