@@ -2,7 +2,7 @@ import type { PresetVersionDetail } from '../../shared/ipc/contract';
 import { LibraryImage } from '../common/LibraryImage';
 import { countOf, dateTime, stateLabel } from '../common/format';
 import { useAppStore, useGallery, usePresets } from '../stores';
-import { presetValueRows } from './presetFields';
+import { presetValueRows, unsetMeaning } from './presetFields';
 
 /**
  * One saved version of a preset, read-only: every value as it was saved (marked where the current
@@ -44,7 +44,7 @@ export function PresetVersionView() {
             {rows.map((row) => (
               <tr key={row.field} className={row.differs ? 'differs' : undefined} data-differs={row.differs}>
                 <th scope="row">{row.label}</th>
-                <td>{row.value ?? <span className="muted">{row.field === 'seed' ? 'random for every run' : 'model default'}</span>}</td>
+                <td>{row.value ?? <span className="muted">{unsetMeaning(row.field)}</span>}</td>
               </tr>
             ))}
           </tbody>
@@ -52,6 +52,9 @@ export function PresetVersionView() {
 
         <VersionUses viewed={viewed} />
 
+        {!viewed.current && (
+          <p className="hint">{`Restoring saves these values as version ${current.version + 1}, keeping the name “${current.preset.name}”; unsaved edits in the form are replaced. No version is changed.`}</p>
+        )}
         <div className="button-row">
           {!viewed.current && (
             <button type="button" className="button primary" onClick={() => void restoreVersion(viewed.version)}>
@@ -59,9 +62,6 @@ export function PresetVersionView() {
             </button>
           )}
           <button type="button" className="button" onClick={closeVersion} autoFocus>Close</button>
-          {!viewed.current && (
-            <span className="hint">{`Saves these values as version ${current.version + 1}, keeping the name “${current.preset.name}”. Unsaved edits in the form are replaced; every version stays as it is.`}</span>
-          )}
         </div>
       </div>
     </div>

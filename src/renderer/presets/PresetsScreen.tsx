@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { FAMILY_RULES } from '../../shared/preset';
+import { countOf } from '../common/format';
 import { useAppStore, usePresets } from '../stores';
 import type { PresetDraft } from '../common/presetDraft';
 import { PresetForm } from './PresetForm';
@@ -81,7 +82,7 @@ export function PresetsScreen() {
               <span className="muted">
                 {`${preset.family ? FAMILY_RULES[preset.family].label : 'Unknown family'} · ${preset.modality} · v${preset.version}`}
               </span>
-              <span className="muted">{`${preset.folderCount} folders · ${preset.generationCount} generations`}</span>
+              <span className="muted">{`${countOf(preset.folderCount, 'folder')} · ${countOf(preset.generationCount, 'generation')}`}</span>
             </li>
           ))}
           {list.length === 0 && <li className="muted">No presets yet. Create one, import one, or use a past generation as a preset.</li>}

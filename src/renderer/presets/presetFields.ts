@@ -23,6 +23,13 @@ export const PRESET_FIELD_LABELS = {
 
 export type LabelledField = keyof typeof PRESET_FIELD_LABELS;
 
+/** What a field left out of a preset means when it runs. */
+export function unsetMeaning(field: string): string {
+  if (field === 'seed') return 'random for every run';
+  if (field === 'concepts' || field === 'negativePrompt' || field === 'baseModelId') return 'none';
+  return 'model default';
+}
+
 export const LABELLED_FIELDS = new Set<string>(Object.keys(PRESET_FIELD_LABELS));
 
 export interface PresetValueRow {
