@@ -5,6 +5,7 @@ import {
   LIBRARY_URL_BASE,
   browserWindowOptions,
   cspFor,
+  fileDragDecision,
   isAllowedExternalUrl,
   isOpenableLibraryFile,
   isPermissionGranted,
@@ -129,6 +130,15 @@ describe('protocol paths', () => {
     }
     for (const path of ['/lib/run.sh', '/lib/x.command', '/lib/App.app', '/lib/y.desktop', 'C:\\lib\\z.exe', '/lib/a.png.lnk', '/lib/library.sqlite', '/lib/png']) {
       expect(isOpenableLibraryFile(path), path).toBe(false);
+    }
+  });
+
+  it('drags only images out of the window, each under its own picture when Electron can decode it', () => {
+    expect(fileDragDecision('/lib/outputs/a.png')).toEqual({ allowed: true, icon: 'file' });
+    expect(fileDragDecision('/lib/outputs/b.JPEG')).toEqual({ allowed: true, icon: 'file' });
+    expect(fileDragDecision('/lib/outputs/c.webp')).toEqual({ allowed: true, icon: 'app-icon' });
+    for (const path of ['/lib/run.sh', '/lib/history.sqlite', '/lib/a.png.lnk', 'C:\\lib\\z.exe']) {
+      expect(fileDragDecision(path), path).toEqual({ allowed: false });
     }
   });
 

@@ -9,7 +9,7 @@ import { contract, type CallInputOf, type ChannelName, type ContractEvent, type 
 import type { IpcErrorData } from '../../src/shared/ipc/errors';
 import { createDispatcher } from '../../src/shared/ipc/server';
 import { createEngine, type Engine } from '../../src/main/engine/engine';
-import { createHandlers, envCredentials, forwardEvents, type ShellAdapter } from '../../src/main/engine/handlers';
+import { createHandlers, envCredentials, forwardEvents, type HostAdapters, type ShellAdapter } from '../../src/main/engine/handlers';
 
 export const CONTROL_IMAGES = '/work/shared/control-images';
 
@@ -25,18 +25,27 @@ export interface EngineUnderTest {
   queueChangedAt: number[];
   /** Channels called so far (with a successful reply). */
   called: Set<ChannelName>;
-  /** Absolute paths the shell was asked to open or reveal. */
+  /** Absolute paths the shell was asked to open, reveal or drag out. */
   shellRequests: string[];
   close(): Promise<void>;
 }
 
-export async function startEngine(): Promise<EngineUnderTest> {
+export interface EngineOptions {
+  /** The simulator's answer time (ms). Default 50. */
+  latencyMs?: number;
+  /** Polls Scenario this often (ms) instead of the client's production interval. */
+  pollIntervalMs?: { min: number; max: number };
+  /** Host adapters in place of the defaults (environment credentials, a recording shell). */
+  host?: Partial<Pick<HostAdapters, 'credentials' | 'connectionFor'>>;
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<EngineUnderTest> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'engine-handlers-'));
   const engine = await createEngine({
     home,
-    scenario: { simulator: true, latencyMs: 50 },
+    scenario: { simulator: true, latencyMs: options.latencyMs ?? 50 },
     // Offline must be noticed in well under a second, not after the client's production backoff.
-    client: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 }, requestTimeoutMs: 2000 },
+    client: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 }, requestTimeoutMs: 2000, ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}) },
     pipeline: { probeBackoff: { minMs: 50, maxMs: 200 } },
   });
   const shellRequests: string[] = [];
@@ -44,9 +53,11 @@ export async function startEngine(): Promise<EngineUnderTest> {
   const shell: ShellAdapter = {
     openFile: async (file) => void shellRequests.push(file),
     revealFile: async (file) => void shellRequests.push(file),
+    startDrag: async (file) => void shellRequests.push(file),
   };
   const handlers = createHandlers(engine, {
     credentials: envCredentials({}),
+    ...options.host,
     shell,
     info: { version: '0.0.0-test', platform: process.platform, libraryUrlBase: 'library://local/', usingSimulator: true },
   });

@@ -82,6 +82,11 @@ describe('contract handlers on a real engine', () => {
     const connection = await t.call('credentials.testConnection');
     expect(connection.ok).toBe(true);
     expect(connection.latencyMs).not.toBeNull();
+
+    // Already on the simulator; Scenario needs a key, and the environment gives none here.
+    expect(await t.call('app.useSimulator', { simulator: true })).toMatchObject({ usingSimulator: true });
+    expect((await t.failure('app.useSimulator', { simulator: false })).code).toBe('connection.no-credentials');
+    expect(t.engine.simulated).toBe(true);
   });
 
   it('lists ControlNet models from the simulator with their family', async () => {
@@ -240,8 +245,10 @@ describe('contract handlers on a real engine', () => {
     const relPath = (await detail(firstId)).images[0]?.relPath ?? 'none';
     await t.call('library.openFile', { relPath });
     await t.call('library.revealFile', { relPath });
-    expect(t.shellRequests).toEqual([path.join(t.engine.libraryRoot, relPath), path.join(t.engine.libraryRoot, relPath)]);
+    await t.call('library.startDrag', { relPath });
+    expect(t.shellRequests).toEqual([relPath, relPath, relPath].map((file) => path.join(t.engine.libraryRoot, file)));
     expect((await t.failure('library.openFile', { relPath: '../history.sqlite' })).code).toBe('outside-library');
+    expect((await t.failure('library.startDrag', { relPath: '../history.sqlite' })).code).toBe('outside-library');
   });
 
   it('trashes generations with their files and undoes it', async () => {

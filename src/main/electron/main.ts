@@ -12,18 +12,19 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, session, shell, type BrowserWindow } from 'electron';
-import { connectionFor } from '../engine/connection';
+import { app, session, type BrowserWindow } from 'electron';
+import { connectionFor, type ScenarioConnection } from '../engine/connection';
 import { startEngineService } from '../engine/service';
-import { HandlerError, type ShellAdapter } from '../engine/handlers-context';
+import type { ApiCredentials } from '../engine/handlers-context';
 import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
 import { notifyGenerations } from './notifications';
-import { LIBRARY_URL_BASE, isOpenableLibraryFile, type AppOrigins } from './policy';
+import { LIBRARY_URL_BASE, type AppOrigins } from './policy';
 import { handleAppProtocols, registerPrivilegedSchemes } from './protocol';
 import { createSafeStorageCredentials } from './secrets';
 import { applySessionSecurity } from './security';
+import { createDesktopShell } from './shell';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 
@@ -44,35 +45,30 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-const desktopShell: ShellAdapter = {
-  async openFile(absolutePath) {
-    if (!isOpenableLibraryFile(absolutePath)) {
-      throw new HandlerError('shell.not-an-image', 'Only images can be opened from the app. Use "Show in folder" to reach this file.');
-    }
-    const failure = await shell.openPath(absolutePath);
-    if (failure !== '') throw new HandlerError('shell.open-failed', `The file could not be opened (${failure}). Check that an app is set to open this kind of file.`);
-  },
-  async revealFile(absolutePath) {
-    shell.showItemInFolder(absolutePath);
-  },
-};
+/**
+ * Without stored credentials the app uses the built-in simulator, so a new user can try
+ * everything; its results are labelled as simulated. The same rule applies at start and after
+ * the key is saved or forgotten in Settings.
+ */
+const desktopConnection = (credentials: ApiCredentials | null): ScenarioConnection => connectionFor(credentials) ?? { simulator: true };
 
 async function start(): Promise<void> {
   const dataFolder = app.getPath('userData');
   const origins: AppOrigins = { devServerUrl: app.isPackaged ? null : (process.env['ELECTRON_RENDERER_URL'] ?? null) };
   applySessionSecurity(session.defaultSession, origins);
 
-  // Things only the desktop can do come in as host adapters: the keychain, the OS shell, and
-  // image URLs on our own protocol. Without stored credentials the app starts on the built-in
-  // simulator, so a new user can try everything; its results are labelled as simulated.
+  // Things only the desktop can do come in as host adapters: the keychain, the OS shell (with
+  // file drags out of the window), and image URLs on our own protocol.
+  let window: BrowserWindow | null = null;
   const credentials = createSafeStorageCredentials(join(dataFolder, 'credentials.bin'));
   const engine = await startEngineService({
     home: process.env['SCENARIO_HOTFOLDER_HOME'] ?? dataFolder,
-    scenario: connectionFor(await credentials.load()) ?? { simulator: true },
+    scenario: desktopConnection(await credentials.load()),
     host: {
       credentials,
-      shell: desktopShell,
-      info: { version: app.getVersion(), platform: process.platform, libraryUrlBase: LIBRARY_URL_BASE, usingSimulator: false },
+      connectionFor: desktopConnection,
+      shell: createDesktopShell({ window: () => window, appIconPath: TRAY_ICON }),
+      info: { version: app.getVersion(), platform: process.platform, libraryUrlBase: LIBRARY_URL_BASE, usingSimulator: false, nativeFileDrag: true },
     },
   });
   const { handlers } = engine;
@@ -84,7 +80,6 @@ async function start(): Promise<void> {
 
   const ipc = bindIpc(handlers, engine.onEvent, origins, ({ channel, code }) => console.warn(`IPC ${channel} failed: ${code}`));
 
-  let window: BrowserWindow | null = null;
   const showWindow = async () => {
     if (window && !window.isDestroyed()) {
       if (window.isMinimized()) window.restore();

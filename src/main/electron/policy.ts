@@ -214,6 +214,24 @@ export function isOpenableLibraryFile(absolutePath: string): boolean {
   return contentTypeFor(absolutePath, LIBRARY_IMAGE_TYPES) !== null;
 }
 
+/** Images Electron's nativeImage decodes on every platform, so they can be their own drag icon. */
+const NATIVE_IMAGE_TYPES: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
+
+/** The width of the picture under the cursor while a file is dragged out. */
+export const DRAG_ICON_WIDTH = 96;
+
+export type FileDragDecision = { allowed: false } | { allowed: true; icon: 'file' | 'app-icon' };
+
+/**
+ * `library.startDrag`: the same files as openFile leave the window (images only: whatever the
+ * other app does with a dropped file, it gets a picture). The file shows itself under the cursor
+ * when nativeImage can decode it, else the app's icon: macOS refuses a drag without an icon.
+ */
+export function fileDragDecision(absolutePath: string): FileDragDecision {
+  if (!isOpenableLibraryFile(absolutePath)) return { allowed: false };
+  return { allowed: true, icon: contentTypeFor(absolutePath, NATIVE_IMAGE_TYPES) === null ? 'app-icon' : 'file' };
+}
+
 /**
  * The still percent-encoded rel path of a `library://local/<relPath>` URL, or null for any other
  * URL or a non-image file. The result must still go through the library's resolveInsideLibrary,

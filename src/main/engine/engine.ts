@@ -4,20 +4,19 @@ import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
 import { createFolderManager, createPipeline, PipelineEmitter } from '../pipeline/index';
 import type { FolderManager, Pipeline, PipelineOptions, PipelineStatus } from '../pipeline/index';
-import { ScenarioClient } from '../scenario/index';
-import type { PollInterval, RetryPolicy, ScenarioModel } from '../scenario/index';
-import { startSimulator } from '../simulator/index';
+import type { ScenarioClient, ScenarioModel } from '../scenario/index';
 import type { RunningSimulator } from '../simulator/index';
-import { openStore } from '../store/index';
+import { openStore, RESUMABLE_STATES } from '../store/index';
 import type { Store } from '../store/index';
+import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
 import { defaultHome, lockHome } from './home';
 
-export type ScenarioConnection = { baseUrl: string; apiKey: string; apiSecret: string } | { simulator: true; latencyMs?: number; faults?: string };
+export type { ScenarioConnection } from './connection';
 
 export interface EngineConfig {
   /** Holds history.sqlite and library/. Default: SCENARIO_HOTFOLDER_HOME or the OS app-data folder. */
   home?: string;
-  /** null: no credentials (the history can be read, nothing is sent). */
+  /** null: no credentials (the history can be read, nothing is sent). The start value: see Engine.switchConnection. */
   scenario: ScenarioConnection | null;
   /** Generations in flight at once. Default: the `concurrency` setting, else 2. */
   concurrency?: number;
@@ -27,7 +26,7 @@ export interface EngineConfig {
   /** false runs the pipeline without watching the stored folders (one-off commands). Default true. */
   watchFolders?: boolean;
   /** Client tuning (tests and benchmarks poll faster). */
-  client?: { pollIntervalMs?: PollInterval; retry?: Partial<RetryPolicy>; requestTimeoutMs?: number };
+  client?: ClientTuning;
   pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts'>;
   /** The hot-folder stability fallback. */
   stableMs?: number;
@@ -37,10 +36,19 @@ export interface Engine {
   readonly home: string;
   readonly libraryRoot: string;
   readonly store: Store;
+  /** The current connection's client (null: none); changes with switchConnection. */
   readonly client: ScenarioClient | null;
-  /** Set when the engine runs its own simulator. */
+  /** Set while the engine runs its own simulator. */
   readonly simulator: RunningSimulator | null;
   readonly simulated: boolean;
+  /**
+   * Changes the connection while the engine runs (a saved key, "use the simulator"). Refused with
+   * a ConnectionError ('connection.busy') while any generation is unfinished: its job belongs to
+   * the connection it started on. The cached model list is dropped: it was the old connection's.
+   */
+  switchConnection(next: ScenarioConnection | null): Promise<void>;
+  /** Throws the refusal switchConnection(next) would give now, without switching (check before saving a key). */
+  checkSwitch(next: ScenarioConnection | null): void;
   readonly events: PipelineEmitter;
   readonly pipeline: Pipeline;
   readonly folders: FolderManager;
@@ -50,8 +58,6 @@ export interface Engine {
   /** Graceful: stops the watchers, waits for answers on their way, parks the rest for the next start. */
   close(): Promise<void>;
 }
-
-const SIMULATOR_POLL: PollInterval = { min: 100, max: 200 };
 
 /** The composition root: store, library, Scenario client (or an in-process simulator), pipeline and folder watchers. */
 export async function createEngine(config: EngineConfig): Promise<Engine> {
@@ -63,25 +69,22 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const releaseLock = run ? lockHome(home) : () => undefined;
   const libraryRoot = path.join(home, 'library');
   let store: Store | undefined;
-  let simulator: RunningSimulator | null = null;
+  let connection: LiveConnection | undefined;
   try {
     store = openStore({ file: path.join(home, 'history.sqlite'), ...(config.now ? { now: config.now } : {}) });
     const openedStore = store;
-    let client: ScenarioClient | null = null;
-    const scenario = config.scenario;
-    if (scenario !== null && 'simulator' in scenario) {
-      simulator = await startSimulator({ latencyMs: scenario.latencyMs ?? 1000, ...(scenario.faults ? { faults: scenario.faults } : {}) });
-      client = new ScenarioClient({ baseUrl: simulator.baseUrl, apiKey: simulator.apiKey, apiSecret: simulator.apiSecret, pollIntervalMs: SIMULATOR_POLL, ...config.client });
-    } else if (scenario !== null) {
-      client = new ScenarioClient({ ...scenario, ...config.client });
-    }
+    connection = await openConnection(config.scenario, config.client);
+    const live = connection;
     const events = new PipelineEmitter();
     const savedConcurrency = store.settings.get('concurrency');
     const pipeline = createPipeline({
       store,
-      client,
+      client: live.follower,
       libraryRoot,
-      simulated: simulator !== null,
+      // A getter: the pipeline reads it for each new row, so rows made after a switch are labelled by the new connection.
+      get simulated() {
+        return live.simulated;
+      },
       events,
       concurrency: config.concurrency ?? (typeof savedConcurrency === 'number' ? savedConcurrency : 2),
       ...(config.now ? { now: config.now } : {}),
@@ -96,21 +99,38 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       if (config.watchFolders ?? true) await folders.sync();
     }
 
+    const checkSwitch = (next: ScenarioConnection | null) => {
+      if (live.isCurrent(next)) return;
+      const unfinished = openedStore.generations.listByStates(RESUMABLE_STATES).map((generation) => generation.state);
+      const refusal = unfinishedWorkRefusal(unfinished, live.description);
+      if (refusal !== null) throw refusal;
+    };
+
     let closed: Promise<void> | undefined;
-    const runningSimulator = simulator;
     return {
       home,
       libraryRoot,
       store,
-      client,
-      simulator,
-      simulated: simulator !== null,
+      get client() {
+        return live.client;
+      },
+      get simulator() {
+        return live.simulator;
+      },
+      get simulated() {
+        return live.simulated;
+      },
+      async switchConnection(next) {
+        if (await live.switchTo(next, () => checkSwitch(next))) openedStore.models.replaceAll([]);
+      },
+      checkSwitch,
       events,
       pipeline,
       folders,
       async resolveFamily(modelId: string): Promise<string> {
         const cached = openedStore.models.get(modelId)?.model as ScenarioModel | undefined;
         let model = cached;
+        const client = live.client;
         if (model === undefined && client !== null) {
           model = await client.getModel(modelId);
           openedStore.models.put(modelId, model);
@@ -122,7 +142,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         closed ??= (async () => {
           await folders.close();
           await pipeline.close();
-          await runningSimulator?.close();
+          await live.close();
           openedStore.close();
           releaseLock();
         })();
@@ -130,7 +150,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
     };
   } catch (error) {
-    await simulator?.close();
+    await connection?.close();
     store?.close();
     releaseLock();
     throw error;

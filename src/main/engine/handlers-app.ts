@@ -10,6 +10,7 @@ import { ScenarioError, isControlNetModel, type ScenarioModel } from '../scenari
 import { modelSchema } from '../scenario/schemas';
 import type { Engine } from './engine';
 import { iso } from './dto';
+import { appInfo, connectionHandlers } from './handlers-connection';
 import type { HandlersFor, HostAdapters } from './handlers-context';
 
 /** A connection test answers within this or reports the wait as a failure. */
@@ -75,11 +76,10 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
   }
 
   return {
-    'app.info': async () => ({ ...host.info, dataFolder: engine.home }),
+    'app.info': async () => appInfo(engine, host),
+    ...connectionHandlers(engine, host),
 
     'credentials.status': () => host.credentials.status(),
-    'credentials.save': (credentials) => host.credentials.save(credentials),
-    'credentials.clear': () => host.credentials.clear(),
     'credentials.testConnection': async () => {
       if (engine.client === null) return { ok: false, message: 'No Scenario API key is set. Add the key and secret first.', latencyMs: null };
       const started = performance.now();
@@ -109,5 +109,6 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
 
     'library.openFile': async ({ relPath }) => host.shell.openFile(await resolveInsideLibrary(engine.libraryRoot, relPath)),
     'library.revealFile': async ({ relPath }) => host.shell.revealFile(await resolveInsideLibrary(engine.libraryRoot, relPath)),
+    'library.startDrag': async ({ relPath }) => host.shell.startDrag(await resolveInsideLibrary(engine.libraryRoot, relPath)),
   };
 }

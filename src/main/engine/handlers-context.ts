@@ -4,6 +4,7 @@
  */
 import { UserFacingError } from '../../shared/errors';
 import type { ChannelName, ContractHandlers, CredentialsStatus } from '../../shared/ipc/contract';
+import type { ScenarioConnection } from './connection';
 
 /**
  * A failure a handler reports on purpose. The dispatcher copies `code` and `userMessage` into the
@@ -31,6 +32,8 @@ export interface CredentialsAdapter {
 export interface ShellAdapter {
   openFile(absolutePath: string): Promise<void>;
   revealFile(absolutePath: string): Promise<void>;
+  /** Drags the file out of the window into other apps (the OS drag the window asked for at dragstart). */
+  startDrag(absolutePath: string): Promise<void>;
 }
 
 export interface HostInfo {
@@ -38,13 +41,22 @@ export interface HostInfo {
   platform: string;
   /** `library://local/` in Electron; the bridge replaces it with its own origin. */
   libraryUrlBase: string;
+  /** Not read: app.info reports the engine's current connection, which can change while the app runs. */
   usingSimulator: boolean;
+  /** The host drags library files out itself (library.startDrag); absent: the page's own HTML drag does it. */
+  nativeFileDrag?: boolean;
 }
 
 export interface HostAdapters {
   credentials: CredentialsAdapter;
   shell: ShellAdapter;
   info: HostInfo;
+  /**
+   * The connection for these credentials, after credentials.save / credentials.clear. The desktop
+   * app falls back to the built-in simulator, as at its start; absent: Scenario with the
+   * credentials, or no connection.
+   */
+  connectionFor?: (credentials: ApiCredentials | null) => ScenarioConnection | null;
 }
 
 export const API_KEY_ENV = 'SCENARIO_API_KEY';
@@ -91,6 +103,8 @@ export const browserShell: ShellAdapter = {
   async revealFile() {
     throw new HandlerError('shell.unavailable', 'Showing files in a folder is not available in the browser. Use the desktop app, or find the file in the library folder.');
   },
+  // The page drags the image with the browser's own HTML drag and drop: nothing to do here.
+  async startDrag() {},
 };
 
 /** The handlers of one domain: the channels whose name starts with `<domain>.`. */

@@ -7,7 +7,7 @@ import { createEngine, type Engine, type EngineConfig } from './engine';
 import { createHandlers, forwardEvents, type HostAdapters } from './handlers';
 
 export interface EngineServiceOptions extends EngineConfig {
-  /** What differs between hosts; `info.usingSimulator` is filled in from the engine. */
+  /** What differs between hosts (app.info's `usingSimulator` always comes from the engine's current connection). */
   host: HostAdapters;
 }
 
@@ -20,7 +20,7 @@ export interface EngineService {
 
 export async function startEngineService({ host, ...config }: EngineServiceOptions): Promise<EngineService> {
   const engine = await createEngine(config);
-  const handlers = createHandlers(engine, { ...host, info: { ...host.info, usingSimulator: engine.simulated } });
+  const handlers = createHandlers(engine, host);
   return {
     engine,
     handlers,
