@@ -84,7 +84,7 @@ describe('contract handlers on a real engine', () => {
     expect(connection.latencyMs).not.toBeNull();
 
     // Already on the simulator; Scenario needs a key, and the environment gives none here.
-    expect(await t.call('app.useSimulator', { simulator: true })).toMatchObject({ usingSimulator: true });
+    await t.call('app.useSimulator', { simulator: true });
     expect((await t.failure('app.useSimulator', { simulator: false })).code).toBe('connection.no-credentials');
     expect(t.engine.simulated).toBe(true);
   });

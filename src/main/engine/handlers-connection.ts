@@ -28,7 +28,6 @@ export function connectionHandlers(engine: Engine, host: HostAdapters): Pick<Han
         }
         await engine.switchConnection(scenario);
       }
-      return appInfo(engine, host);
     },
 
     // The key is checked against the queue before it is stored, so a refused switch leaves nothing half done.

@@ -1,6 +1,8 @@
-import type { GenerationDetail } from '../../shared/ipc/contract';
+import type { DragEvent } from 'react';
+import type { AppInfo, GenerationDetail } from '../../shared/ipc/contract';
 import { CopyButton } from '../common/CopyButton';
 import { LibraryImage } from '../common/LibraryImage';
+import { libraryUrl } from '../common/libraryUrl';
 import { draftFromParameters } from '../common/presetDraft';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
@@ -37,10 +39,22 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
   const api = useApi();
   const reportError = useAppStore((state) => state.reportError);
   const toast = useAppStore((state) => state.toast);
+  const info = useAppStore((state) => state.info);
   const startNewPreset = usePresets((state) => state.startNew);
   const showPresetVersion = usePresets((state) => state.showVersion);
   const openDetail = useGallery((state) => state.openDetail);
   const parameters = JSON.stringify(detail.request, null, 2);
+
+  /** Drag out to other apps: the desktop app drags the file itself; a browser saves a DownloadURL drag as the file. */
+  const dragOut = (relPath: string) => (event: DragEvent<HTMLElement>) => {
+    if (info?.nativeFileDrag) {
+      event.preventDefault();
+      void api.library.startDrag({ relPath }).catch(reportError);
+      return;
+    }
+    for (const [type, value] of browserDragData(info, relPath)) event.dataTransfer.setData(type, value);
+    event.dataTransfer.effectAllowed = 'copy';
+  };
 
   const run = (label: string, action: () => Promise<unknown>) => async () => {
     try {
@@ -63,7 +77,9 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
         </figure>
         {detail.images.map((image, index) => (
           <figure key={image.relPath}>
-            <LibraryImage relPath={image.thumbRelPath ?? image.relPath} missing={image.missing} alt={`Output ${index + 1}`} className="detail-image" />
+            <div className="drag-out" draggable={!image.missing} onDragStart={dragOut(image.relPath)} title={image.missing ? undefined : 'Drag into another app'}>
+              <LibraryImage relPath={image.thumbRelPath ?? image.relPath} missing={image.missing} alt={`Output ${index + 1}`} className="detail-image" />
+            </div>
             <figcaption>
               Output {index + 1}
               {image.width && image.height ? ` · ${image.width}×${image.height}` : ''}
@@ -172,6 +188,21 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
       </section>
     </div>
   );
+}
+
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** A library file as a browser drag: Chromium saves a `DownloadURL` where it is dropped; other apps take the URL. */
+function browserDragData(info: AppInfo | null, relPath: string): [string, string][] {
+  const url = libraryUrl(info, relPath);
+  if (url === undefined) return [];
+  const absolute = new URL(url, window.location.href).href;
+  const fileName = relPath.split('/').pop() ?? relPath;
+  const type = IMAGE_TYPES[fileName.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+  return [
+    ['DownloadURL', `${type}:${fileName}:${absolute}`],
+    ['text/uri-list', absolute],
+  ];
 }
 
 const KIND_WORDS: Record<GenerationDetail['kind'], string> = {

@@ -1,15 +1,21 @@
 import { useState } from 'react';
 import { useAppStore, useSettings } from '../stores';
 
-/** The Scenario API key and secret. The secret is sent once to the engine and never shown again. */
+/**
+ * The Scenario API key and secret, and which connection generations use. The secret is sent once
+ * to the engine and never shown again. Saving a key switches to Scenario; the simulator is one
+ * click away either way.
+ */
 export function CredentialsSection() {
-  const { credentials, connection, testing, save, clear, test } = useSettings((state) => ({
+  const { credentials, connection, testing, switching, save, clear, test, setUsingSimulator } = useSettings((state) => ({
     credentials: state.credentials,
     connection: state.connection,
     testing: state.testingConnection,
+    switching: state.switching,
     save: state.saveCredentials,
     clear: state.clearCredentials,
     test: state.testConnection,
+    setUsingSimulator: state.setUsingSimulator,
   }));
   const usingSimulator = useAppStore((state) => state.info?.usingSimulator ?? false);
   // Where the host cannot keep a secret (the bridge reads it from its environment), the fields would only mislead.
@@ -20,11 +26,22 @@ export function CredentialsSection() {
   return (
     <section className="card" aria-labelledby="credentials-title">
       <h2 id="credentials-title">Scenario account</h2>
-      {usingSimulator && (
-        <p data-testid="simulator-note">
-          You are using the built-in simulator: results are simulated and free. To use your Scenario account, start the app without
-          the simulator and save your API key and secret here.
-        </p>
+      {usingSimulator ? (
+        <div className="button-row">
+          <p data-testid="simulator-note">
+            {`You are using the built-in simulator: results are simulated and free. To use your Scenario account, ${
+              credentials?.stored ? 'switch to it: your key is saved.' : 'save your API key and secret here.'
+            }`}
+          </p>
+          {credentials?.stored && (
+            <button type="button" className="button" disabled={switching} onClick={() => void setUsingSimulator(false)}>Use Scenario</button>
+          )}
+        </div>
+      ) : (
+        <div className="button-row">
+          <p data-testid="scenario-note">Generations go to your Scenario account and use its creative units.</p>
+          <button type="button" className="button ghost" disabled={switching} onClick={() => void setUsingSimulator(true)}>Use the built-in simulator</button>
+        </div>
       )}
       {!canStore && credentials?.backendMessage && <p className="muted" data-testid="credentials-note">{credentials.backendMessage}</p>}
       {canStore && (
@@ -49,9 +66,9 @@ export function CredentialsSection() {
         <label htmlFor="api-secret">API secret</label>
         <input id="api-secret" type="password" autoComplete="off" disabled={!canStore} value={apiSecret} onChange={(event) => setApiSecret(event.target.value)} />
         <div className="button-row">
-          <button type="submit" className="button primary" disabled={!canStore || !apiKey.trim() || !apiSecret.trim()}>Save key</button>
+          <button type="submit" className="button primary" disabled={!canStore || switching || !apiKey.trim() || !apiSecret.trim()}>Save key</button>
           <button type="button" className="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
-          {credentials?.stored && <button type="button" className="button ghost" onClick={() => void clear()}>Forget key</button>}
+          {credentials?.stored && <button type="button" className="button ghost" disabled={switching} onClick={() => void clear()}>Forget key</button>}
         </div>
       </form>
       {connection && (

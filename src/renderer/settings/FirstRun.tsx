@@ -8,7 +8,12 @@ const DONE_KEY = 'scenario-hotfolder.first-run-done';
  * connect a Scenario key. Shown until one is chosen, and never once a key is saved.
  */
 export function FirstRun() {
-  const { credentials, load } = useSettings((state) => ({ credentials: state.credentials, load: state.load }));
+  const { credentials, load, switching, setUsingSimulator } = useSettings((state) => ({
+    credentials: state.credentials,
+    load: state.load,
+    switching: state.switching,
+    setUsingSimulator: state.setUsingSimulator,
+  }));
   const { known, usingSimulator, show } = useAppStore((state) => ({
     known: state.info !== null,
     usingSimulator: state.info?.usingSimulator ?? false,
@@ -36,14 +41,18 @@ export function FirstRun() {
         <div className="choice-grid">
           <div className="choice">
             <h2>Try it without an account</h2>
-            {usingSimulator ? (
-              <>
-                <p>The built-in simulator answers like Scenario, offline and free. Its results are labelled “Simulated” everywhere.</p>
-                <button type="button" className="button primary" onClick={finish}>Try with the simulator</button>
-              </>
-            ) : (
-              <p className="muted">Start the app with the built-in simulator (for example <code>npm run demo</code>) to try everything offline; its results are labelled “Simulated”.</p>
-            )}
+            <p>The built-in simulator answers like Scenario, offline and free. Its results are labelled “Simulated” everywhere.</p>
+            <button
+              type="button"
+              className="button primary"
+              disabled={switching}
+              onClick={() => {
+                if (usingSimulator) finish();
+                else void setUsingSimulator(true).then((switched) => switched && finish());
+              }}
+            >
+              Try with the simulator
+            </button>
           </div>
           <div className="choice">
             <h2>Connect my Scenario account</h2>

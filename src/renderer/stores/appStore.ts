@@ -19,6 +19,8 @@ export interface AppState {
   screen: Screen;
   toasts: Toast[];
   load(): Promise<void>;
+  /** Reads app.info again (after a change of connection); a failure is a toast, the window keeps working. */
+  refreshInfo(): Promise<void>;
   show(screen: Screen): void;
   toast(toast: Omit<Toast, 'id'>, lifetimeMs?: number): number;
   /** Shows a failed call's message; every store reports errors through here. */
@@ -38,6 +40,13 @@ export function createAppStore(api: Api) {
         set({ info: await api.app.info(), loadError: null });
       } catch (error) {
         set({ loadError: userMessageOf(error) });
+      }
+    },
+    async refreshInfo() {
+      try {
+        set({ info: await api.app.info() });
+      } catch (error) {
+        get().reportError(error);
       }
     },
     show(screen) {

@@ -9,10 +9,16 @@ export interface SettingsState {
   folders: Folder[];
   connection: ConnectionTest | null;
   testingConnection: boolean;
+  /** A change of connection (simulator or Scenario) is on its way. */
+  switching: boolean;
   load(): Promise<void>;
   update(patch: Partial<Settings>): Promise<boolean>;
+  /** Saving a key also moves the engine to Scenario with it. */
   saveCredentials(apiKey: string, apiSecret: string): Promise<boolean>;
+  /** Forgetting the key also moves the engine to what the host uses without one (the desktop: the simulator). */
   clearCredentials(): Promise<void>;
+  /** The built-in simulator (true) or Scenario with the saved key (false). */
+  setUsingSimulator(simulator: boolean): Promise<boolean>;
   testConnection(): Promise<void>;
   addFolder(input: CallInputOf<'folders.add'>): Promise<boolean>;
   updateFolder(input: CallInputOf<'folders.update'>): Promise<void>;
@@ -25,12 +31,30 @@ export function createSettingsStore(api: Api, app: AppStore) {
   return createStore<SettingsState>()((set, get) => {
     const replaceFolder = (folder: Folder) =>
       set({ folders: get().folders.map((known) => (known.id === folder.id ? folder : known)) });
+    /**
+     * Runs a call that may change the engine's connection, then reads app.info again: the
+     * "Simulated" labels of the window follow `usingSimulator`.
+     */
+    const switchingWith = async (change: () => Promise<void>): Promise<boolean> => {
+      set({ switching: true, connection: null });
+      try {
+        await change();
+        return true;
+      } catch (error) {
+        report(error);
+        return false;
+      } finally {
+        set({ switching: false });
+        await app.getState().refreshInfo();
+      }
+    };
     return {
       settings: null,
       credentials: null,
       folders: [],
       connection: null,
       testingConnection: false,
+      switching: false,
 
       async load() {
         const [settings, credentials, folders] = await Promise.allSettled([
@@ -54,21 +78,14 @@ export function createSettingsStore(api: Api, app: AppStore) {
           return false;
         }
       },
-      async saveCredentials(apiKey, apiSecret) {
-        try {
-          set({ credentials: await api.credentials.save({ apiKey, apiSecret }), connection: null });
-          return true;
-        } catch (error) {
-          report(error);
-          return false;
-        }
+      saveCredentials(apiKey, apiSecret) {
+        return switchingWith(async () => set({ credentials: await api.credentials.save({ apiKey, apiSecret }) }));
       },
       async clearCredentials() {
-        try {
-          set({ credentials: await api.credentials.clear(), connection: null });
-        } catch (error) {
-          report(error);
-        }
+        await switchingWith(async () => set({ credentials: await api.credentials.clear() }));
+      },
+      setUsingSimulator(simulator) {
+        return switchingWith(() => api.app.useSimulator({ simulator }));
       },
       async testConnection() {
         set({ testingConnection: true, connection: null });

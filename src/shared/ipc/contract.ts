@@ -359,9 +359,9 @@ export const contract = {
     'app.info': channel(nothing, appInfoSchema),
     /**
      * Switches the engine to the built-in simulator (`simulator: true`) or to Scenario with the
-     * stored key. Refused (`connection.busy`) while generations are unfinished; answers the new app info.
+     * stored key. Refused (`connection.busy`) while generations are unfinished. app.info tells the result.
      */
-    'app.useSimulator': channel(z.object({ simulator: z.boolean() }), appInfoSchema),
+    'app.useSimulator': channel(z.object({ simulator: z.boolean() }), nothing),
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
