@@ -30,7 +30,7 @@ export function CredentialsSection() {
         <div className="button-row">
           <p data-testid="simulator-note">
             {`You are using the built-in simulator: results are simulated and free. To use your Scenario account, ${
-              credentials?.stored ? 'switch to it: your key is saved.' : 'save your API key and secret here.'
+              credentials?.stored ? 'switch to it: your key is set.' : canStore ? 'save your API key and secret here.' : 'give the app your key as the note below says.'
             }`}
           </p>
           {credentials?.stored && (
@@ -39,14 +39,18 @@ export function CredentialsSection() {
         </div>
       ) : (
         <div className="button-row">
-          <p data-testid="scenario-note">Generations go to your Scenario account and use its creative units.</p>
+          <p data-testid="scenario-note">
+            {credentials?.stored
+              ? 'Generations go to your Scenario account and use its creative units.'
+              : 'Nothing is connected: save your API key and secret here, or use the built-in simulator.'}
+          </p>
           <button type="button" className="button ghost" disabled={switching} onClick={() => void setUsingSimulator(true)}>Use the built-in simulator</button>
         </div>
       )}
       {!canStore && credentials?.backendMessage && <p className="muted" data-testid="credentials-note">{credentials.backendMessage}</p>}
       {canStore && (
         <p className="muted">
-          {credentials?.stored ? `A key is saved (…${credentials.apiKeyHint ?? ''}).` : 'No key saved yet. Make one in Scenario under API keys; the secret is shown only once there.'}
+          {credentials?.stored ? `A key is saved (${credentials.apiKeyHint ?? '…'}).` : 'No key saved yet. Make one in Scenario under API keys; the secret is shown only once there.'}
         </p>
       )}
       <form
