@@ -3,6 +3,7 @@ import type { GenerationDetail } from '../../shared/ipc/contract';
 import { LibraryImage } from '../common/LibraryImage';
 import { countOf } from '../common/format';
 import { useGallery } from '../stores';
+import { ControlImage, controlImageRelPath } from './ControlImage';
 import { parameterDiff } from './parameterDiff';
 import { useGenerationDetail } from './useGenerationDetail';
 
@@ -36,7 +37,7 @@ function ControlSlider({ detail }: { detail: GenerationDetail }) {
       <div className="compare-stage">
         <LibraryImage relPath={output?.relPath ?? null} missing={output?.missing} alt="Output" className="compare-image" eager />
         <div className="compare-overlay" style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }}>
-          <LibraryImage relPath={detail.input.relPath} alt="Control image" className="compare-image" eager />
+          <ControlImage input={detail.input} className="compare-image" eager />
         </div>
         <div className="compare-divider" style={{ left: `${split}%` }} aria-hidden="true" />
       </div>
@@ -54,7 +55,7 @@ function SideBySide({ left, right }: { left: GenerationDetail; right: Generation
       <div className="compare-pair">
         {[left, right].map((detail) => (
           <figure key={detail.id}>
-            <LibraryImage relPath={detail.images[0]?.relPath ?? detail.input.relPath} alt={`${detail.presetName}: ${detail.inputName}`} className="compare-image" eager />
+            <LibraryImage relPath={detail.images[0]?.relPath ?? controlImageRelPath(detail.input)} missing={detail.images[0]?.missing} alt={`${detail.presetName}: ${detail.inputName}`} className="compare-image" eager />
             <figcaption>{`${detail.presetName} · seed ${detail.seed ?? 'random'}`}</figcaption>
           </figure>
         ))}

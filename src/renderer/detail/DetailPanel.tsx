@@ -7,6 +7,7 @@ import { draftFromParameters } from '../common/presetDraft';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
 import { useAppStore, useApi, useGallery, usePresets } from '../stores';
+import { ControlImage, controlImageRelPath } from './ControlImage';
 import { useGenerationDetail } from './useGenerationDetail';
 
 /** Everything about one generation, and what can be done with it next. */
@@ -44,6 +45,7 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
   const showPresetVersion = usePresets((state) => state.showVersion);
   const openDetail = useGallery((state) => state.openDetail);
   const parameters = JSON.stringify(detail.request, null, 2);
+  const controlRelPath = controlImageRelPath(detail.input);
 
   /** Drag out to other apps: the desktop app drags the file itself; a browser saves a DownloadURL drag as the file. */
   const dragOut = (relPath: string) => (event: DragEvent<HTMLElement>) => {
@@ -69,10 +71,12 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
     <div className="detail-body">
       <div className="detail-images">
         <figure>
-          <LibraryImage relPath={detail.input.relPath} alt="Control image" className="detail-image" />
+          <ControlImage input={detail.input} className="detail-image" />
           <figcaption>
             Control · {detail.input.name}
-            <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: detail.input.relPath }))}>Reveal</button>
+            {controlRelPath !== null && (
+              <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: controlRelPath }))}>Reveal</button>
+            )}
           </figcaption>
         </figure>
         {detail.images.map((image, index) => (
