@@ -101,6 +101,27 @@ describe('opening and migrating', () => {
     expect(listBackups(backupDir)).toEqual([]);
   });
 
+  it('keeps no planner statistics for the full-text index tables, so FTS5 never scans them', () => {
+    const { file, backupDir } = workspace();
+    const shadowStatistics = (db: Database.Database) =>
+      db.prepare("SELECT count(*) FROM sqlite_stat1 WHERE tbl LIKE 'generation\\_search\\_%' ESCAPE '\\'").pluck().get();
+    // What a new library used to record at its first open: the FTS5 data table as 2 rows.
+    const { db } = openDatabase({ file, backupDir, migrations });
+    expect(shadowStatistics(db)).toBe(0);
+    db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('generation_search_data', NULL, '2')").run();
+    closeDatabase(db, file);
+
+    const reopened = new Database(file, { readonly: true });
+    try {
+      expect(shadowStatistics(reopened)).toBe(0);
+      // The lookup FTS5 makes when it removes a merged segment: a rowid range, not a table scan.
+      const plan = reopened.prepare('EXPLAIN QUERY PLAN SELECT id FROM generation_search_data WHERE id >= ? AND id <= ?').all(1, 2);
+      expect(JSON.stringify(plan)).toMatch(/SEARCH generation_search_data USING INTEGER PRIMARY KEY/);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('rolls a failing migration back entirely', () => {
     const { file } = workspace();
     createVersionOneDatabase(file);
