@@ -181,3 +181,20 @@ describe('folders, inputs, settings, models, budget', () => {
     expect(store.budget.spentSince(clock.now() + 1)).toBe(0);
   });
 });
+
+describe('images', () => {
+  it('lists every image with where its files are, trashed generations included, in one query', () => {
+    const { store, generate } = setup();
+    const live = generate({ state: 'done' });
+    const trashed = generate({ state: 'done' });
+    const first = store.images.add(live.id, { idx: 0, relPath: 'outputs/a-1-0.png' });
+    store.images.setThumbnail(first.id, 'thumbs/outputs/a-1-0.webp');
+    const second = store.images.add(trashed.id, { idx: 0, relPath: 'outputs/a-2-0.png' });
+    store.images.markMissing([second.id]);
+    const { batchId } = store.trash.softDelete([trashed.id]);
+    expect(store.images.listFiles()).toEqual([
+      { id: first.id, relPath: 'outputs/a-1-0.png', thumbRelPath: 'thumbs/outputs/a-1-0.webp', missing: false, trashBatchId: null },
+      { id: second.id, relPath: 'outputs/a-2-0.png', thumbRelPath: null, missing: true, trashBatchId: batchId },
+    ]);
+  });
+});

@@ -1,11 +1,13 @@
 import { lstat } from 'node:fs/promises';
-import type { Image, Store } from '../store';
+import type { ImageFileRecord, ImagesRepository } from '../store/repositories/images';
 import { isPartFile, moveFileAtomic, pathExists, sweepStaleParts, walkFiles } from './atomic';
 import { absoluteLibraryPath, imageFileCandidates, relativeLibraryPath, trashRelPath } from './paths';
 import type { ImageThumbnailJob, ThumbnailQueue } from './thumbnails';
 import { imageThumbnailJob } from './thumbnails';
 
-export type RepairStore = Pick<Store, 'galleryPage' | 'generationDetail' | 'images'>;
+export interface RepairStore {
+  images: Pick<ImagesRepository, 'listFiles' | 'markMissing'>;
+}
 
 export interface RepairOptions {
   /** Report what would change without changing anything. */
@@ -34,37 +36,8 @@ export interface RepairReport {
   partsRemoved: string[];
 }
 
-interface KnownImage {
-  image: Image;
-  trashBatchId: number | null;
-}
-
-const PAGE_SIZE = 500;
-
-/**
- * Every image row, trashed ones included, with its generation's trash batch.
- * TODO(store): one query (images joined with generations.trash_batch_id) would replace this
- * walk over gallery pages and details.
- */
-function listAllImages(store: RepairStore): KnownImage[] {
-  const known: KnownImage[] = [];
-  for (const trashed of [false, true]) {
-    let cursor: string | null = null;
-    do {
-      const page = store.galleryPage({ filters: { trashed }, cursor, limit: PAGE_SIZE });
-      for (const item of page.items) {
-        if (item.imageCount === 0) continue;
-        const { generation, images } = store.generationDetail(item.id);
-        for (const image of images) known.push({ image, trashBatchId: generation.trashBatchId });
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-  }
-  return known;
-}
-
-async function imageFileExists(root: string, { image, trashBatchId }: KnownImage): Promise<boolean> {
-  for (const candidate of imageFileCandidates(image.relPath, trashBatchId)) if (await pathExists(absoluteLibraryPath(root, candidate))) return true;
+async function imageFileExists(root: string, image: ImageFileRecord): Promise<boolean> {
+  for (const candidate of imageFileCandidates(image.relPath, image.trashBatchId)) if (await pathExists(absoluteLibraryPath(root, candidate))) return true;
   return false;
 }
 
@@ -81,20 +54,19 @@ export async function repairLibrary(root: string, store: RepairStore, options: R
   const { dryRun = false, thumbnails, now = new Date(), graceMs = 10 * 60_000 } = options;
   const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: graceMs });
 
-  const known = listAllImages(store);
+  const known = store.images.listFiles();
   const missingFiles: RepairReport['missingFiles'] = [];
   const recoveredFiles: RepairReport['recoveredFiles'] = [];
   const thumbnailJobs: ImageThumbnailJob[] = [];
-  for (const entry of known) {
-    const { image, trashBatchId } = entry;
-    const present = await imageFileExists(root, entry);
+  for (const image of known) {
+    const present = await imageFileExists(root, image);
     if (!present && !image.missing) missingFiles.push({ imageId: image.id, relPath: image.relPath });
     if (present && image.missing) recoveredFiles.push({ imageId: image.id, relPath: image.relPath });
     const thumbnailGone = image.thumbRelPath === null || !(await pathExists(absoluteLibraryPath(root, image.thumbRelPath)));
-    if (present && trashBatchId === null && thumbnailGone) thumbnailJobs.push(imageThumbnailJob(root, image));
+    if (present && image.trashBatchId === null && thumbnailGone) thumbnailJobs.push(imageThumbnailJob(root, image));
   }
 
-  const knownPaths = new Set(known.map(({ image }) => image.relPath));
+  const knownPaths = new Set(known.map((image) => image.relPath));
   const orphanBatch = `orphans-${timestamp(now)}`;
   const orphans: RepairReport['orphans'] = [];
   for await (const filePath of walkFiles(absoluteLibraryPath(root, 'outputs'))) {

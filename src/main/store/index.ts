@@ -86,7 +86,7 @@ export { DEFAULT_FOLDER_OPTIONS } from './repositories/folders';
 export type { PresetDraft, PresetExport, PresetImportResult, PresetImportOutcome } from './repositories/presets';
 export type { InputDraft } from './repositories/inputs';
 export type { GenerationDraft, TransitionPatch } from './repositories/generations';
-export type { ImageDraft } from './repositories/images';
+export type { ImageDraft, ImageFileRecord } from './repositories/images';
 export type { TrashBatch, PurgeResult } from './repositories/trash';
 export type { CachedModel } from './repositories/models';
 export * from './types';

@@ -14,6 +14,16 @@ export interface ImageDraft {
   sha256?: string | null;
 }
 
+/** Where an image's files are: what the library's repair pass checks for every image. */
+export interface ImageFileRecord {
+  id: number;
+  relPath: string;
+  thumbRelPath: string | null;
+  missing: boolean;
+  /** The generation's trash batch: its files are then in that batch's trash folder. */
+  trashBatchId: number | null;
+}
+
 export function createImagesRepository({ db, now }: StoreContext) {
   const insert = db.prepare<[number, string | null, number, string, number | null, number | null, number | null, string | null, number], never>(`
     INSERT INTO images (generation_id, asset_id, idx, rel_path, width, height, bytes, sha256, created_at)
@@ -22,6 +32,9 @@ export function createImagesRepository({ db, now }: StoreContext) {
   const forGeneration = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
   const setMissing = db.prepare<[number, string], never>(`UPDATE images SET missing = ? WHERE id ${IN_LIST}`);
   const setThumb = db.prepare<[string, number], never>('UPDATE images SET thumb_rel_path = ? WHERE id = ?');
+  const files = db.prepare<[], Omit<ImageFileRecord, 'missing'> & { missing: number }>(`
+    SELECT i.id, i.rel_path AS relPath, i.thumb_rel_path AS thumbRelPath, i.missing, g.trash_batch_id AS trashBatchId
+    FROM images i JOIN generations g ON g.id = i.generation_id ORDER BY i.id`);
   const withoutThumbnail = db.prepare<[number], ImageRow>(
     'SELECT * FROM images WHERE thumb_rel_path IS NULL AND missing = 0 ORDER BY id LIMIT ?',
   );
@@ -54,6 +67,10 @@ export function createImagesRepository({ db, now }: StoreContext) {
     },
     setThumbnail(imageId: number, thumbRelPath: string): void {
       setThumb.run(thumbRelPath, imageId);
+    },
+    /** Every image, trashed ones included, in one query (only the columns about files). */
+    listFiles(): ImageFileRecord[] {
+      return files.all().map((row) => ({ ...row, missing: row.missing === 1 }));
     },
     /** Work for the thumbnailer, oldest first. */
     listWithoutThumbnail(limit: number): Image[] {
