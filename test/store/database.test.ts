@@ -122,6 +122,49 @@ describe('opening and migrating', () => {
     }
   });
 
+  it('upgrades a v3 database so that a trash batch id is never handed out twice', () => {
+    const { file, backupDir } = workspace();
+    createVersionOneDatabase(file);
+    const { db } = openDatabase({ file, backupDir, migrations: migrations.slice(0, 3) });
+    db.exec(`
+      INSERT INTO trash_batches (id, created_at) VALUES (1, 10), (2, 20);
+      UPDATE generations SET deleted_at = 20, trash_batch_id = 2;
+    `);
+    closeDatabase(db, file);
+
+    const store = openStore({ file, backupDir });
+    try {
+      expect(store.previousVersion).toBe(3);
+      expect(listBackups(backupDir).map((backup) => backup.schemaVersion)).toContain(3);
+      // The batches and the rows in them came through the table rebuild unchanged.
+      expect(store.trash.list()).toEqual([{ id: 2, createdAt: 20, count: 1 }]);
+      expect(store.checkIntegrity()).toEqual([]);
+      expect(store.trash.undo(2)).toBe(1);
+      const generationId = store.galleryPage({ limit: 5 }).items[0]!.id;
+      // Batch 2 was undone and its row deleted: the next batch is 3, not 2 again.
+      expect(store.trash.softDelete([generationId]).batchId).toBe(3);
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'trash_batches'").pluck().get()).toMatch(/AUTOINCREMENT/);
+    raw.close();
+  });
+
+  it('refuses a migration that would leave rows pointing at missing rows', () => {
+    const { file } = workspace();
+    createVersionOneDatabase(file);
+    const dangling = [
+      ...migrations,
+      { version: migrations.length + 1, name: 'dangling', up: (db: Database.Database) => db.exec('UPDATE generations SET trash_batch_id = 999') },
+    ];
+    expect(() => openDatabase({ file, migrations: dangling })).toThrow(/generations pointing at missing trash_batches/);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
   it('rolls a failing migration back entirely', () => {
     const { file } = workspace();
     createVersionOneDatabase(file);

@@ -198,3 +198,21 @@ describe('images', () => {
     ]);
   });
 });
+
+describe('trash', () => {
+  it('never hands out the id of an undone or purged batch again', () => {
+    const { store, generate, clock } = setup();
+    const [a, b, c] = [generate(), generate(), generate()];
+    const first = store.trash.softDelete([a.id]);
+    const second = store.trash.softDelete([b.id]);
+    store.trash.undo(second.batchId);
+    const third = store.trash.softDelete([c.id]);
+    expect(third.batchId).toBeGreaterThan(second.batchId);
+    clock.advance(31 * 24 * 3600 * 1000);
+    expect(store.trash.purge(30).generations).toBe(2);
+    expect(store.trash.list()).toEqual([]);
+    const fourth = store.trash.softDelete([b.id]);
+    expect(fourth.batchId).toBeGreaterThan(third.batchId);
+    expect(new Set([first.batchId, second.batchId, third.batchId, fourth.batchId]).size).toBe(4);
+  });
+});

@@ -110,8 +110,15 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     let backupPath: string | null = null;
     if (pending.length > 0) {
       if (previousVersion > 0) backupPath = takeBackup(db, file, backupDir, previousVersion, now());
+      // Off for the table rebuilds (see migrations.ts), checked before committing; the new
+      // connection below has them on again.
+      db.pragma('foreign_keys = OFF');
       db.transaction(() => {
         for (const migration of pending) migration.up(db);
+        const violations = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+        if (violations.length > 0) {
+          throw new Error(`Migrations left ${violations.length} rows of ${violations[0]!.table} pointing at missing ${violations[0]!.parent} rows`);
+        }
         db.pragma(`user_version = ${known}`);
       }).immediate();
       // Fresh statistics for the planner after a schema change, read by a new connection.

@@ -5,8 +5,10 @@ import type Database from 'better-sqlite3';
  * applied; opening runs every later one in a single transaction, so a failure leaves the file at
  * its old version (see database.ts). Never edit a released migration: append a new one.
  *
- * A migration that rebuilds a table must not rely on `PRAGMA foreign_keys` changing: that pragma
- * is a no-op inside a transaction. Use `PRAGMA defer_foreign_keys = ON` instead.
+ * Migrations run with foreign keys off, as SQLite's table-rebuild procedure requires (create the
+ * new table, copy, drop the old, rename): dropping a table that others reference would otherwise
+ * fail even when the renamed copy keeps every id. `PRAGMA foreign_key_check` runs before the
+ * commit, so a migration still cannot leave a dangling reference.
  */
 export interface Migration {
   readonly version: number;
@@ -237,6 +239,26 @@ const queueLookups: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups];
+const trashBatchIdsNeverReused: Migration = {
+  version: 4,
+  name: 'trash batch ids are never reused',
+  up(db) {
+    // Without AUTOINCREMENT, SQLite hands out max(id) + 1, so the id of an undone or purged batch
+    // came back for the next one: a stale "undo" (a window, the CLI) then restored the wrong
+    // batch, and the new batch's trash folder had the old one's name. The copy seeds the sequence
+    // with the largest id still present; ids of batches already gone before this cannot be known.
+    db.exec(`
+      CREATE TABLE trash_batches_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO trash_batches_new (id, created_at) SELECT id, created_at FROM trash_batches;
+      DROP TABLE trash_batches;
+      ALTER TABLE trash_batches_new RENAME TO trash_batches;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));
