@@ -27,6 +27,7 @@ import type {
   GenerationDetail,
   GenerationSummary,
   Image,
+  Input,
   Preset,
   PresetVersion,
   WatchedFolder,
@@ -197,6 +198,7 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     imageCount: item.imageCount,
     favourite: item.favourite,
     rating: item.rating,
+    tags: item.tags,
     creativeUnitsCost: item.costCu,
     simulated: item.simulated,
     createdAt: iso(item.createdAt),
@@ -242,14 +244,22 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     imageCount: images.length,
     favourite: generation.favourite,
     rating: generation.rating,
+    tags: detail.tags,
     creativeUnitsCost: generation.costCu,
     simulated: generation.simulated,
     createdAt: iso(generation.createdAt),
   };
 }
 
-export function generationDetailDto(detail: GenerationDetail): ContractGenerationDetail {
+/** The library copy of a control image, or null when the file was refused before it was copied (stored as ''). */
+export function controlCopyRelPath(input: Input): string | null {
+  return input.libraryRelPath === '' ? null : input.libraryRelPath;
+}
+
+/** `controlCopyPresent`: the handler looked, and the control image's library copy is on disk. */
+export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent }: { controlCopyPresent: boolean }): ContractGenerationDetail {
   const { generation, input, presetVersion } = detail;
+  const relPath = controlCopyRelPath(input);
   return {
     ...summaryOfDetail(detail),
     presetVersion: presetVersion.version,
@@ -258,9 +268,9 @@ export function generationDetailDto(detail: GenerationDetail): ContractGeneratio
     seed: generation.seed,
     negativePrompt: generation.negativePrompt,
     images: detail.images.map(storedImage),
-    tags: detail.tags,
     input: {
-      relPath: input.libraryRelPath,
+      relPath,
+      missing: relPath === null || !controlCopyPresent,
       name: input.fileName,
       originalPath: input.originalPath,
       sha256: input.sha256,

@@ -5,11 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidSeed } from '../../shared/preset/index';
+import { pathExists } from '../library/atomic';
 import { exportGenerations, generationIdsMatching } from '../library/export';
+import { absoluteLibraryPath } from '../library/paths';
 import { readEmbeddedParameters } from '../library/pngmeta';
 import { restoreTrashBatch, trashGenerations } from '../library/trash';
 import type { Engine } from './engine';
-import { facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
+import { controlCopyRelPath, facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
 
 /** `generations-2025-01-31-142501.zip`, in local time like the library's folders. */
@@ -52,7 +54,12 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
 
     'generations.facets': async ({ filters, search }) => facetsDto(store.facetCounts({ filters: galleryFilters(filters), search })),
 
-    'generations.detail': async ({ id }) => generationDetailDto(store.generationDetail(rowId(id, 'generation'))),
+    'generations.detail': async ({ id }) => {
+      const detail = store.generationDetail(rowId(id, 'generation'));
+      const control = controlCopyRelPath(detail.input);
+      const controlCopyPresent = control !== null && (await pathExists(absoluteLibraryPath(libraryRoot, control)));
+      return generationDetailDto(detail, { controlCopyPresent });
+    },
 
     'generations.reproduce': async ({ id }) => ({ generationId: String(pipeline.reproduce(runnableParent(id))) }),
 

@@ -152,6 +152,8 @@ export const generationSummarySchema = z.object({
   imageCount: z.number().int().nonnegative(),
   favourite: z.boolean(),
   rating: z.number().int().min(0).max(5),
+  /** Alphabetical; tiles show the first few. */
+  tags: z.array(z.string()),
   creativeUnitsCost: z.number().nonnegative().nullable(),
   /** Made by the built-in simulator, not by Scenario: labelled wherever it appears. */
   simulated: z.boolean(),
@@ -218,9 +220,11 @@ export const generationDetailSchema = generationSummarySchema.extend({
   seed: z.string().nullable(),
   negativePrompt: z.string().nullable(),
   images: z.array(generationImageSchema),
-  tags: z.array(z.string()),
   input: z.object({
-    relPath: relPathSchema,
+    /** Null when the file was refused before it was copied into the library (e.g. over 50 MB). */
+    relPath: relPathSchema.nullable(),
+    /** No library copy to show: deleted outside the app, or never made (then relPath is null). */
+    missing: z.boolean(),
     name: z.string(),
     originalPath: z.string(),
     sha256: z.string(),
