@@ -1,14 +1,15 @@
 // @vitest-environment happy-dom
-import { act, cleanup, screen } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlImage } from '../../src/renderer/detail/ControlImage';
-import { APP_INFO, createFakeEngine } from './fake-engine';
+import { DetailPanel } from '../../src/renderer/detail/DetailPanel';
+import { APP_INFO, createFakeEngine, generationDetail } from './fake-engine';
 import { renderWithEngine } from './render';
 
 afterEach(cleanup);
 
 describe('control image in the detail', () => {
-  async function show(input: { relPath: string | null; missing?: boolean }) {
+  async function show(input: { relPath: string | null; missing: boolean }) {
     const { stores } = renderWithEngine(createFakeEngine({}), <ControlImage input={input} className="detail-image" />);
     await act(() => stores.app.getState().load());
   }
@@ -19,10 +20,10 @@ describe('control image in the detail', () => {
   });
 
   it('says the control image was never copied, instead of a broken image', async () => {
-    await show({ relPath: null, missing: false });
-    const placeholder = screen.getByRole('img', { name: 'Control image: not kept in the library' });
+    await show({ relPath: null, missing: true });
+    const placeholder = screen.getByRole('img', { name: 'Control image: not copied into the library' });
     expect(placeholder.tagName).not.toBe('IMG');
-    expect(placeholder.textContent).toMatch(/never copied/);
+    expect(placeholder.textContent).toMatch(/refused before a copy/);
   });
 
   it('says the copy has gone missing, and asks for no file', async () => {
@@ -30,5 +31,20 @@ describe('control image in the detail', () => {
     const placeholder = screen.getByRole('img', { name: 'Control image: missing from the library' });
     expect(placeholder.textContent).toMatch(/repair/);
     expect(document.querySelector('img')).toBeNull();
+  });
+});
+
+describe('detail panel', () => {
+  it('shows a refused input\'s placeholder, with its original path and nothing to reveal', async () => {
+    const input = { relPath: null, missing: true, name: 'huge.png', originalPath: '/renders/huge.png', sha256: 'cd'.repeat(32), width: null, height: null };
+    const engine = createFakeEngine({ 'generations.detail': async ({ id }) => generationDetail(id, { state: 'failed', images: [], input }) });
+    const { stores } = renderWithEngine(engine, <DetailPanel />);
+    await act(() => stores.app.getState().load());
+    act(() => stores.gallery.getState().openDetail('g1'));
+
+    const control = (await screen.findByRole('img', { name: 'Control image: not copied into the library' })).closest('figure') as HTMLElement;
+    expect(within(control).getByText(/huge\.png/)).toBeTruthy();
+    expect(within(control).queryByRole('button', { name: 'Reveal' })).toBeNull();
+    expect(screen.getByText('/renders/huge.png')).toBeTruthy();
   });
 });
