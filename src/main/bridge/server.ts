@@ -48,8 +48,23 @@ export interface Bridge {
 const HOST = '127.0.0.1';
 const COOKIE_NAME = 'scenario_bridge_token';
 export const LIBRARY_URL_PATH = '/library/';
+/** Where the renderer build puts its content-hashed scripts and styles. */
+const RENDERER_ASSETS_PATH = '/assets/';
 /** recallFromPng may carry a whole PNG as base64. */
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+/**
+ * What the browser may keep. The build names its assets by content hash, so a name never changes
+ * meaning. A library file's path is never reused for other content (outputs are written once;
+ * a thumbnail is remade only from the same output), so a reopened window shows its thumbnails
+ * from the cache instead of asking for each again, six at a time over HTTP/1.1; a day bounds
+ * what a thumbnail format change could leave stale. The page itself carries the token: never kept.
+ */
+function cachePolicy(rawPath: string): string {
+  if (rawPath.startsWith(LIBRARY_URL_PATH)) return 'private, max-age=86400';
+  if (rawPath.startsWith(RENDERER_ASSETS_PATH)) return 'private, max-age=31536000, immutable';
+  return 'no-store';
+}
 
 function sameToken(candidate: string | null | undefined, token: string): boolean {
   if (typeof candidate !== 'string') return false;
@@ -123,7 +138,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       'content-type': file.contentType,
       'content-length': String(file.size),
       'x-content-type-options': 'nosniff',
-      'cache-control': 'no-store',
+      'cache-control': cachePolicy(rawPath),
       'content-security-policy': contentSecurityPolicy({ connect: [`ws://${new URL(origin).host}`] }),
       'referrer-policy': 'no-referrer',
     };
@@ -160,7 +175,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
-        void answer(ws, data.toString());
+        // Requests sent together arrive in one read, and each handler's query runs synchronously
+        // up to its first await: answered in the same turn, the window's first page would wait for
+        // every slower call sent with it (facets, model list). One turn per request lets each
+        // reply leave as soon as its own work is done, in the order the window asked.
+        setImmediate(() => void answer(ws, data.toString()));
       });
     });
   });
