@@ -1,6 +1,29 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { HtmlTagDescriptor, Plugin } from 'vite';
+
+/**
+ * The window's entry (main.tsx) sends its first engine calls, then imports App.tsx. Vite preloads
+ * only static imports, so without this the browser would start fetching the App chunk (React and
+ * the gallery) only once the entry had run; preloaded, it is fetched and compiled alongside.
+ */
+function preloadChunkOf(moduleSuffix: string): Plugin {
+  return {
+    name: 'preload-chunk-of',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context): HtmlTagDescriptor[] {
+        const chunk = Object.values(context.bundle ?? {}).find((output) => output.type === 'chunk' && output.facadeModuleId?.endsWith(moduleSuffix));
+        if (!chunk || chunk.type !== 'chunk') throw new Error(`No chunk is built from ${moduleSuffix}: update preloadChunkOf in electron.vite.config.ts.`);
+        return [chunk.fileName, ...chunk.imports]
+          .filter((fileName) => !html.includes(fileName))
+          .map((fileName) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${fileName}` }, injectTo: 'head' }));
+      },
+    },
+  };
+}
 
 // Main bundles two entries from one engine: the Electron main process and the headless CLI.
 export default defineConfig({
@@ -27,7 +50,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    plugins: [react(), preloadChunkOf('src/renderer/App.tsx')],
     build: {
       // electron-vite leaves the renderer unminified by default; the window loads faster minified.
       minify: true,

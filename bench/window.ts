@@ -3,12 +3,13 @@
  * Chromium. Measures what an artist feels: the first screen of thumbnails, the number of <img>
  * elements alive while scrolling, how fast search answers, and the renderer's JS heap.
  *
- *   npx tsx bench/window.ts [--generations 100000] [--renderer-dir out/renderer]
+ *   npx tsx bench/window.ts [--generations 100000] [--renderer-dir out/renderer] [--home DIR]
  *
  * --renderer-dir measures another web build of the renderer (e.g. a minified one) instead of
- * the project's, which is rebuilt when stale.
+ * the project's, which is rebuilt when stale. --home keeps the seeded history in DIR and reuses
+ * it on the next run (seeding 100,000 generations takes most of a minute).
  */
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,10 +25,12 @@ const generationsArg = process.argv.indexOf('--generations');
 const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
 const rendererArg = process.argv.indexOf('--renderer-dir');
 const RENDERER_OVERRIDE = rendererArg > 0 ? path.resolve(process.argv[rendererArg + 1] ?? '') : null;
+const homeArg = process.argv.indexOf('--home');
+const KEPT_HOME = homeArg > 0 ? path.resolve(process.argv[homeArg + 1] ?? '') : null;
 const SCROLL_THROUGH = 10_000;
 const VIEWPORT = { width: 1440, height: 900 };
 /** The search box's debounce (src/renderer/gallery/FilterBar.tsx): typing settles this long before a search. */
-const SEARCH_DEBOUNCE_MS = 150;
+const SEARCH_DEBOUNCE_MS = 50;
 const CONTROL_IMAGES = path.resolve(REPO_ROOT, '../shared/control-images');
 
 const TARGETS = { firstScreenMs: 500, aliveImages: 300, searchMs: 100, heapMb: 300 };
@@ -302,19 +305,23 @@ function report(metric: string, value: number, unit: string, target?: number) {
 
 async function main() {
   const rendererDir = RENDERER_OVERRIDE ?? (await ensureRendererBuild());
-  const home = mkdtempSync(path.join(tmpdir(), 'bench-window-'));
+  const home = KEPT_HOME ?? mkdtempSync(path.join(tmpdir(), 'bench-window-'));
   let browser: Browser | undefined;
   let host: WebHost | undefined;
   let bridge: ReturnType<typeof connectApi> | undefined;
   try {
-    console.log(`Seeding ${GENERATIONS.toLocaleString()} generations into ${home}`);
-    let clock = Date.now();
-    const store = openStore({ file: path.join(home, 'history.sqlite'), now: () => clock });
-    const seedStart = performance.now();
-    const libraryRoot = path.join(home, 'library');
-    seedHistory(store, libraryRoot, await makeThumbnailSources(libraryRoot), (ms) => (clock = ms));
-    store.close();
-    console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    if (KEPT_HOME && existsSync(path.join(home, 'history.sqlite'))) {
+      console.log(`Reusing the history seeded in ${home}`);
+    } else {
+      console.log(`Seeding ${GENERATIONS.toLocaleString()} generations into ${home}`);
+      let clock = Date.now();
+      const store = openStore({ file: path.join(home, 'history.sqlite'), now: () => clock });
+      const seedStart = performance.now();
+      const libraryRoot = path.join(home, 'library');
+      seedHistory(store, libraryRoot, await makeThumbnailSources(libraryRoot), (ms) => (clock = ms));
+      store.close();
+      console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    }
 
     host = await startWebHost({ home, simulator: true, rendererDir });
     bridge = connectApi(host.url);
@@ -372,22 +379,25 @@ async function main() {
     await page.evaluate(() => document.querySelector('.gallery-scroll')?.scrollTo({ top: 0 }));
     const queries = ['castle', 'fox watercolor', 'lighthouse dusk', 'pixel', 'sketch_12', 'no such thing zzz'];
     const timings: SearchTiming[] = [];
-    for (const query of queries) {
+    // Twice through: one slow answer (a collection, another process) moves a median of 6 a lot.
+    for (const query of [...queries, ...queries]) {
       const expected = await api.generations.page({ search: query, limit: 1 });
       const firstId = expected.items[0]?.id ?? null;
       const timing = await timeSearch(page, firstId, query);
       timings.push(timing);
       console.log(`    "${query}": ${timing.withDebounceMs.toFixed(0)} ms with the debounce, ${timing.afterDebounceMs.toFixed(0)} ms after it (${timing.calls})`);
     }
-    report(`search, last keystroke → results incl. ${SEARCH_DEBOUNCE_MS} ms debounce (median of ${queries.length})`, median(timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs + SEARCH_DEBOUNCE_MS);
-    report(`search, request sent → results (median of ${queries.length})`, median(timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
+    // The target counts from the last keystroke ("after typing stops"): the debounce is part of it.
+    report(`search, last keystroke → results incl. ${SEARCH_DEBOUNCE_MS} ms debounce (median of ${timings.length})`, median(timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs);
+    report('search, last keystroke → results (worst)', Math.max(...timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs);
+    report(`search, request sent → results (median of ${timings.length})`, median(timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
     report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
     report('JS heap used at the end', await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
   } finally {
     await browser?.close();
     bridge?.close();
     await host?.close();
-    rmSync(home, { recursive: true, force: true });
+    if (!KEPT_HOME) rmSync(home, { recursive: true, force: true });
   }
   console.log(`\n| metric | value | target | |\n|---|---|---|---|\n${rows.join('\n')}`);
 }

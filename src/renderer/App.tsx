@@ -1,12 +1,17 @@
-import { WindowDrop } from './common/WindowDrop';
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
 import { Toasts } from './common/Toasts';
+import { WindowDrop } from './common/WindowDrop';
 import { GalleryScreen } from './gallery/GalleryScreen';
-import { PresetsScreen } from './presets/PresetsScreen';
-import { QueueScreen } from './queue/QueueScreen';
 import { FirstRun } from './settings/FirstRun';
-import { SettingsScreen } from './settings/SettingsScreen';
-import { useAppStore, useQueue } from './stores';
+import { StoresProvider, useAppStore, useQueue, type Stores } from './stores';
 import type { Screen } from './stores/appStore';
+
+// The window opens on the gallery; the other screens are fetched when first shown, so the first
+// screen neither waits for their code nor shares the connections with it while thumbnails load.
+const PresetsScreen = lazy(() => import('./presets/PresetsScreen').then((module) => ({ default: module.PresetsScreen })));
+const QueueScreen = lazy(() => import('./queue/QueueScreen').then((module) => ({ default: module.QueueScreen })));
+const SettingsScreen = lazy(() => import('./settings/SettingsScreen').then((module) => ({ default: module.SettingsScreen })));
 
 const SCREENS: { screen: Screen; label: string }[] = [
   { screen: 'gallery', label: 'Gallery' },
@@ -49,14 +54,32 @@ export function App() {
         </div>
       </nav>
       <main className="screen">
-        {screen === 'gallery' && <GalleryScreen />}
-        {screen === 'presets' && <PresetsScreen />}
-        {screen === 'queue' && <QueueScreen />}
-        {screen === 'settings' && <SettingsScreen />}
+        <Suspense fallback={null}>
+          {screen === 'gallery' && <GalleryScreen />}
+          {screen === 'presets' && <PresetsScreen />}
+          {screen === 'queue' && <QueueScreen />}
+          {screen === 'settings' && <SettingsScreen />}
+        </Suspense>
       </main>
       <WindowDrop />
       <FirstRun />
       <Toasts />
     </div>
+  );
+}
+
+/** Draws the window for stores whose first calls are already on their way (see main.tsx). */
+export function mountApp(container: HTMLElement, started: Stores | { error: string }): void {
+  const root = createRoot(container);
+  if ('error' in started) {
+    root.render(<p className="fatal" role="alert">{started.error}</p>);
+    return;
+  }
+  root.render(
+    <StrictMode>
+      <StoresProvider stores={started}>
+        <App />
+      </StoresProvider>
+    </StrictMode>,
   );
 }

@@ -1,22 +1,23 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+/**
+ * The window's entry point. It asks the engine for the first screen before React and the screens
+ * are even evaluated: App.tsx and everything it imports are a separate chunk, so the requests
+ * travel, and the engine answers, while the browser fetches and runs the rest of the window.
+ */
 import { resolveApi } from './api';
-import { App } from './App';
 import { userMessageOf } from './common/errors';
-import { StoresProvider, createStores, startLoading } from './stores';
+import { createStores, startLoading, type Stores } from './stores';
 import './styles/app.css';
 
-const root = createRoot(document.getElementById('root') ?? document.body);
-try {
-  const stores = createStores(resolveApi());
-  startLoading(stores);
-  root.render(
-    <StrictMode>
-      <StoresProvider stores={stores}>
-        <App />
-      </StoresProvider>
-    </StrictMode>,
-  );
-} catch (error) {
-  root.render(<p className="fatal" role="alert">{userMessageOf(error)}</p>);
+function startWindow(): Stores | { error: string } {
+  try {
+    const stores = createStores(resolveApi());
+    startLoading(stores);
+    return stores;
+  } catch (error) {
+    return { error: userMessageOf(error) };
+  }
 }
+
+const started = startWindow();
+const { mountApp } = await import('./App');
+mountApp(document.getElementById('root') ?? document.body, started);

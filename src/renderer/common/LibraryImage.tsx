@@ -2,11 +2,22 @@ import { useState } from 'react';
 import { useAppStore } from '../stores';
 import { libraryUrl } from './libraryUrl';
 
+interface LibraryImageProps {
+  relPath: string | null;
+  alt: string;
+  className?: string;
+  /** Load now rather than when scrolled near: for images already known to be on screen. */
+  eager?: boolean;
+  missing?: boolean;
+  /** Ahead of or behind the page's other images in the browser's queue (default: the browser decides). */
+  priority?: 'high' | 'low';
+}
+
 /**
  * An image from the library. A missing file (deleted on disk, not yet downloaded) becomes a
  * quiet placeholder instead of the browser's broken-image icon.
  */
-export function LibraryImage({ relPath, alt, className, eager = false, missing = false }: { relPath: string | null; alt: string; className?: string; eager?: boolean; missing?: boolean }) {
+export function LibraryImage({ relPath, alt, className, eager = false, missing = false, priority }: LibraryImageProps) {
   const info = useAppStore((state) => state.info);
   const src = missing ? undefined : libraryUrl(info, relPath);
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
@@ -26,6 +37,7 @@ export function LibraryImage({ relPath, alt, className, eager = false, missing =
       alt={alt}
       className={className}
       loading={eager ? 'eager' : 'lazy'}
+      fetchPriority={priority}
       decoding="async"
       draggable={false}
       onError={() => setFailedSrc(src)}

@@ -5,8 +5,13 @@ import { useDebounced } from '../common/useDebounced';
 import { localDay } from '../stores/galleryItem';
 import { useGallery } from '../stores';
 
-/** Typing settles for this long before the history is searched again. */
-const SEARCH_DEBOUNCE_MS = 150;
+/**
+ * Typing settles for this long before the history is searched again. Results must show within
+ * 100 ms of the last keystroke, and a search takes the window 25-40 ms from request to tiles
+ * (the engine's part is a few ms); a pause shorter than this is still typing (key repeat, fast
+ * bursts). Answers to older searches are dropped by the store, so searching mid-word is harmless.
+ */
+const SEARCH_DEBOUNCE_MS = 50;
 
 type FacetName = 'presets' | 'models' | 'families' | 'modalities' | 'folders' | 'tags';
 type TextFilter = 'presetId' | 'modelId' | 'family' | 'modality' | 'folderId' | 'tag';

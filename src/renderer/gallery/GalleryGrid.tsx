@@ -10,7 +10,7 @@ const GAP = 8;
 const DAY_HEADER = 40;
 /** Rows rendered beyond the viewport: enough to hide scroll jank, few enough to keep <img> count low. */
 const OVERSCAN = 2;
-/** Ask for the next page this many rows before the end. */
+/** Once the person scrolls, ask for the next page this many rows before the end. */
 const PREFETCH_ROWS = 6;
 
 /**
@@ -27,8 +27,7 @@ export function GalleryGrid() {
     loadMore: state.loadMore,
   }));
   const scrollRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(scrollRef);
-  const columns = Math.max(1, Math.floor((width - GAP) / (TILE + GAP)));
+  const columns = useColumnCount(scrollRef);
   const rows = useMemo(() => galleryRows(items, columns), [items, columns]);
 
   const virtualizer = useVirtualizer({
@@ -42,18 +41,35 @@ export function GalleryGrid() {
   });
   const virtualRows = virtualizer.getVirtualItems();
   const lastVisible = virtualRows[virtualRows.length - 1]?.index ?? 0;
+  const viewportTop = virtualizer.scrollOffset ?? 0;
+  const viewportBottom = viewportTop + (virtualizer.scrollRect?.height ?? 0);
+  // Reading ahead starts with the first scroll: asked for at once, the next page (five times the
+  // first) would be built, sent and parsed while the first screen's thumbnails are still loading.
+  const [readingAhead, setReadingAhead] = useState(false);
 
   // A new search or filter is a new list: start reading it from the top.
   useEffect(() => {
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
+    setReadingAhead(false);
   }, [query]);
 
   useEffect(() => {
-    if (!complete && !loading && lastVisible >= rows.length - PREFETCH_ROWS) void loadMore();
-  }, [lastVisible, rows.length, complete, loading, loadMore]);
+    const wanted = lastVisible >= rows.length - (readingAhead ? PREFETCH_ROWS : 1);
+    if (!complete && !loading && wanted) void loadMore();
+  }, [lastVisible, rows.length, readingAhead, complete, loading, loadMore]);
 
   return (
-    <div ref={scrollRef} className="gallery-scroll" role="grid" aria-label="Generations" aria-rowcount={rows.length} aria-busy={loading}>
+    <div
+      ref={scrollRef}
+      className="gallery-scroll"
+      role="grid"
+      aria-label="Generations"
+      aria-rowcount={rows.length}
+      aria-busy={loading}
+      onScroll={(event) => {
+        if (event.currentTarget.scrollTop > 0) setReadingAhead(true);
+      }}
+    >
       {items.length === 0 && (
         <div className="gallery-empty" role="status">
           {loading ? 'Loading your history…' : (loadError ?? 'Nothing here yet. Drop a control image into a watched folder, or loosen the filters.')}
@@ -75,7 +91,9 @@ export function GalleryGrid() {
                   {dayLabel(row.day)}
                 </h2>
               ) : (
-                row.items.map((item) => <GalleryTile key={item.id} item={item} />)
+                row.items.map((item) => (
+                  <GalleryTile key={item.id} item={item} onScreen={virtualRow.end > viewportTop && virtualRow.start < viewportBottom} />
+                ))
               )}
             </div>
           );
@@ -86,17 +104,26 @@ export function GalleryGrid() {
   );
 }
 
-function useElementWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(1200);
+const columnsFor = (contentWidth: number) => Math.max(1, Math.floor((contentWidth - GAP) / (TILE + GAP)));
+
+/**
+ * How many tiles fit across the grid's content box. Kept as a count, not a width: a resize that
+ * leaves the count alone (the observer's first report, a scrollbar appearing) re-renders nothing.
+ */
+function useColumnCount(ref: React.RefObject<HTMLElement | null>): number {
+  const [columns, setColumns] = useState(() => columnsFor(1200));
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
-    setWidth(element.clientWidth || 1200);
+    // Measured before the first paint so the first thumbnails asked for are the right ones.
+    const style = getComputedStyle(element);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    if (element.clientWidth > 0) setColumns(columnsFor(element.clientWidth - padding));
     const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(entry.contentRect.width);
+      if (entry) setColumns(columnsFor(entry.contentRect.width));
     });
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref]);
-  return width;
+  return columns;
 }

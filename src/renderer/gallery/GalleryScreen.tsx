@@ -1,16 +1,20 @@
-import { useEffect } from 'react';
-import { CompareView } from '../detail/CompareView';
-import { DetailPanel } from '../detail/DetailPanel';
-import { Lightbox } from '../lightbox/Lightbox';
+import { lazy, Suspense, useEffect } from 'react';
 import { useGallery } from '../stores';
 import { FilterBar } from './FilterBar';
 import { GalleryGrid } from './GalleryGrid';
 import { SelectionBar } from './SelectionBar';
 
+// Shown only once the person picks a generation: fetched then, not before the first tiles.
+const DetailPanel = lazy(() => import('../detail/DetailPanel').then((module) => ({ default: module.DetailPanel })));
+const Lightbox = lazy(() => import('../lightbox/Lightbox').then((module) => ({ default: module.Lightbox })));
+const CompareView = lazy(() => import('../detail/CompareView').then((module) => ({ default: module.CompareView })));
+
 export function GalleryScreen() {
-  const { reload, started, lightboxOpen, compareOpen } = useGallery((state) => ({
+  const { reload, started, detailOpen, lightboxOpen, compareOpen } = useGallery((state) => ({
     reload: state.reload,
-    started: state.items.length > 0 || state.loading || state.facets !== null,
+    // `complete` covers a first page that came back empty (or failed) before this mounted.
+    started: state.items.length > 0 || state.loading || state.complete || state.facets !== null,
+    detailOpen: state.detailId !== null,
     lightboxOpen: state.lightboxId !== null,
     compareOpen: state.compare !== null,
   }));
@@ -25,10 +29,12 @@ export function GalleryScreen() {
       <SelectionBar />
       <div className="gallery-body">
         <GalleryGrid />
-        <DetailPanel />
+        <Suspense fallback={null}>{detailOpen && <DetailPanel />}</Suspense>
       </div>
-      {lightboxOpen && <Lightbox />}
-      {compareOpen && <CompareView />}
+      <Suspense fallback={null}>
+        {lightboxOpen && <Lightbox />}
+        {compareOpen && <CompareView />}
+      </Suspense>
     </section>
   );
 }

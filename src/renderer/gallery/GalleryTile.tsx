@@ -5,8 +5,11 @@ import { stateLabel } from '../common/format';
 import { useGallery } from '../stores';
 import type { GalleryItem } from '../stores/galleryItem';
 
-/** One generation in the grid: its first output (or its control image while in flight). */
-export const GalleryTile = memo(function GalleryTile({ item }: { item: GalleryItem }) {
+/**
+ * One generation in the grid: its first output (or its control image while in flight).
+ * `onScreen` tiles fetch their thumbnail ahead of the grid's read-ahead rows.
+ */
+export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item: GalleryItem; onScreen: boolean }) {
   const { selected, select, openDetail, openLightbox } = useGallery((state) => ({
     selected: state.selectedIds.has(item.id),
     select: state.select,
@@ -43,7 +46,7 @@ export const GalleryTile = memo(function GalleryTile({ item }: { item: GalleryIt
         }
       }}
     >
-      <LibraryImage relPath={item.thumbRelPath} missing={item.imageMissing} alt={label} className="tile-image" />
+      <LibraryImage relPath={item.thumbRelPath} missing={item.imageMissing} alt={label} className="tile-image" eager priority={onScreen ? 'high' : 'low'} />
       <div className="tile-badges">
         <SimulatedBadge simulated={item.simulated} />
         {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}

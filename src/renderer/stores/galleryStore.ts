@@ -11,6 +11,12 @@ const FIRST_PAGE = 60;
 const NEXT_PAGE = 300;
 /** Above this many changed tiles a reload is cheaper than one detail call per tile. */
 const PATCH_LIMIT = 50;
+/**
+ * The counts wait until a query has stood still this long after its page arrived. Counting a
+ * short prefix ("c") takes the engine a hundred times longer than its page, and the engine answers
+ * in order: counted on every keystroke, it would hold up the next keystroke's page.
+ */
+const FACETS_AFTER_MS = 250;
 
 export type SelectMode = 'only' | 'toggle' | 'range';
 
@@ -83,28 +89,38 @@ export function createGalleryStore(api: Api, app: AppStore) {
       app.getState().reportError(firstFailure?.status === 'rejected' ? firstFailure.reason : null);
     };
 
-    const fetchFirstPage = async () => {
-      const version = ++queryVersion;
+    /** The query on screen as the engine takes it: no search at all rather than a blank one. */
+    const engineQuery = () => {
       const { filters, search } = get().query;
       const trimmed = search.trim();
-      const query = { filters, ...(trimmed ? { search: trimmed } : {}) };
+      return { filters, ...(trimmed ? { search: trimmed } : {}) };
+    };
+
+    const fetchFirstPage = async () => {
+      const version = ++queryVersion;
       set({ loading: true, loadError: null });
-      const [page, facets] = await Promise.allSettled([
-        api.generations.page({ ...query, cursor: null, limit: FIRST_PAGE }),
-        api.generations.facets(query),
-      ]);
-      if (version !== queryVersion) return;
-      if (page.status === 'fulfilled') {
-        set({
-          items: page.value.items.map(toGalleryItem),
-          nextCursor: page.value.nextCursor,
-          complete: page.value.nextCursor === null,
-          loading: false,
-        });
-      } else {
-        set({ items: [], nextCursor: null, complete: true, loading: false, loadError: userMessageOf(page.reason) });
+      try {
+        const page = await api.generations.page({ ...engineQuery(), cursor: null, limit: FIRST_PAGE });
+        if (version !== queryVersion) return;
+        set({ items: page.items.map(toGalleryItem), nextCursor: page.nextCursor, complete: page.nextCursor === null, loading: false });
+      } catch (error) {
+        if (version !== queryVersion) return;
+        set({ items: [], nextCursor: null, complete: true, loading: false, loadError: userMessageOf(error) });
       }
-      if (facets.status === 'fulfilled') set({ facets: facets.value });
+      // The counts follow the tiles (what the person is waiting for), once typing has paused.
+      await new Promise((resolve) => setTimeout(resolve, FACETS_AFTER_MS));
+      if (version === queryVersion) await refreshFacets();
+    };
+
+    /** Counts for the query on screen; dropped if the person has moved on by the time they come. */
+    const refreshFacets = async () => {
+      const version = queryVersion;
+      try {
+        const facets = await api.generations.facets(engineQuery());
+        if (version === queryVersion) set({ facets });
+      } catch {
+        // Counts are a courtesy: the page (or its error) is already on screen.
+      }
     };
 
     return {
@@ -129,18 +145,12 @@ export function createGalleryStore(api: Api, app: AppStore) {
       reload: fetchFirstPage,
 
       async loadMore() {
-        const { loading, complete, nextCursor, query } = get();
+        const { loading, complete, nextCursor } = get();
         if (loading || complete || nextCursor === null) return;
         const version = queryVersion;
         set({ loading: true });
-        const trimmed = query.search.trim();
         try {
-          const page = await api.generations.page({
-            filters: query.filters,
-            ...(trimmed ? { search: trimmed } : {}),
-            cursor: nextCursor,
-            limit: NEXT_PAGE,
-          });
+          const page = await api.generations.page({ ...engineQuery(), cursor: nextCursor, limit: NEXT_PAGE });
           if (version !== queryVersion) return;
           // Keyset paging can repeat a row that changed between pages; keep the first copy.
           const known = new Set(get().items.map((item) => item.id));
