@@ -149,6 +149,31 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     await panel.getByRole('region', { name: 'Related generations' }).getByText(/Exact reproduction/).waitFor();
   }, 90_000);
 
+  it('tags a selection: the tile shows its tags as chips, from the engine after a reload too', async () => {
+    const { page } = app;
+    const tile = () => page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`);
+    const chips = () => tile().locator('.tag-chip');
+    await tile().click();
+    const toolbar = page.getByRole('toolbar', { name: 'Selection actions' });
+    for (const tag of ['portfolio', 'hero', 'keep']) {
+      await toolbar.getByLabel('Tag').fill(tag);
+      await toolbar.getByRole('button', { name: 'Add tag' }).click();
+      await page.getByTestId('toast').filter({ hasText: `with “${tag}”` }).first().waitFor();
+    }
+    // Two chips in alphabetical order, the third counted; the tile's label names all three.
+    await eventually('the tile to show its tags', async () => ((await chips().allTextContents()).join(' ') === 'hero keep +1' ? true : undefined));
+    expect(await chips().last().getAttribute('title')).toBe('portfolio');
+    expect(await tile().getAttribute('aria-label')).toMatch(/tagged hero, keep, portfolio$/);
+
+    // A fresh window reads them from the engine's page, not from what the store added.
+    await page.reload();
+    await tile().waitFor();
+    expect(await chips().allTextContents()).toEqual(['hero', 'keep', '+1']);
+    // The tag filter offers the new tags.
+    await eventually('the tag filter to list the new tags', async () => ((await page.getByLabel('Tag', { exact: true }).locator('option').count()) === 4 ? true : undefined));
+    await saveScreen(page, 'gallery-tags');
+  }, 60_000);
+
   it('keeps browsing, filtering and search working offline, waits for the network, and finishes when it is back', async () => {
     const { page, api, dropFolder } = app;
     const simulator = app.host.engine.simulator!;

@@ -87,6 +87,7 @@ export function generation(id: string, overrides: Partial<GenerationSummary> = {
     imageCount: 1,
     favourite: false,
     rating: 0,
+    tags: [],
     creativeUnitsCost: 5,
     simulated: true,
     createdAt: '2025-06-01T10:00:00.000Z',

@@ -171,6 +171,8 @@ export interface GalleryItem {
   costCu: number | null;
   imageCount: number;
   firstImage: GalleryImage | null;
+  /** Alphabetical. */
+  tags: string[];
 }
 
 export interface GalleryPage {

@@ -5,6 +5,9 @@ import { stateLabel } from '../common/format';
 import { useGallery } from '../stores';
 import type { GalleryItem } from '../stores/galleryItem';
 
+/** Tag chips a tile has room for; the rest are counted in a "+N" chip. */
+const TILE_TAGS = 2;
+
 /**
  * One generation in the grid: its first output (or its control image while in flight).
  * `onScreen` tiles fetch their thumbnail ahead of the grid's read-ahead rows.
@@ -25,7 +28,8 @@ export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item:
   };
 
   const done = item.state === 'done';
-  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating}` : ''}`;
+  const tagged = item.tags.length > 0 ? `, tagged ${item.tags.join(', ')}` : '';
+  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating}` : ''}${tagged}`;
   return (
     <div
       role="gridcell"
@@ -52,6 +56,7 @@ export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item:
         {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}
         {item.imageCount > 1 && <span className="badge">{item.imageCount}</span>}
       </div>
+      <TileTags tags={item.tags} />
       <div className="tile-footer">
         {item.favourite && <span className="favourite" aria-hidden="true">★</span>}
         {item.rating > 0 && <span className="rating" aria-hidden="true">{'●'.repeat(item.rating)}</span>}
@@ -60,3 +65,24 @@ export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item:
     </div>
   );
 });
+
+/** The first tags as chips, the others as "+N" (named in its tooltip); read out by the tile's label. */
+function TileTags({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return null;
+  const shown = tags.slice(0, TILE_TAGS);
+  const more = tags.slice(TILE_TAGS);
+  return (
+    <div className="tile-tags" aria-hidden="true">
+      {shown.map((tag) => (
+        <span key={tag} className="tag-chip" title={tag}>
+          {tag}
+        </span>
+      ))}
+      {more.length > 0 && (
+        <span className="tag-chip more" title={more.join(', ')}>
+          {`+${more.length}`}
+        </span>
+      )}
+    </div>
+  );
+}

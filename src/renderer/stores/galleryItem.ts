@@ -20,6 +20,8 @@ export interface GalleryItem {
   imageCount: number;
   favourite: boolean;
   rating: number;
+  /** Alphabetical, as the engine sends them. */
+  tags: string[];
   simulated: boolean;
   createdAt: string;
   /** Local calendar day (YYYY-MM-DD), the gallery's grouping key. */
@@ -45,6 +47,7 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     imageCount: summary.imageCount,
     favourite: summary.favourite,
     rating: summary.rating,
+    tags: summary.tags,
     simulated: summary.simulated,
     createdAt: summary.createdAt,
     day: localDay(summary.createdAt),

@@ -221,7 +221,19 @@ export function createGalleryStore(api: Api, app: AppStore) {
         if (!clean || ids.length === 0) return;
         try {
           await api.generations.tag({ ids, tag: clean });
+          // The engine sends no change event for tags: add it to the tiles here, as it keeps them
+          // (alphabetical, one copy whatever the case).
+          const tagged = new Set(ids);
+          set({
+            items: get().items.map((item) =>
+              tagged.has(item.id) && !item.tags.some((known) => known.toLowerCase() === clean.toLowerCase())
+                ? { ...item, tags: [...item.tags, clean].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })) }
+                : item,
+            ),
+          });
           app.getState().toast({ message: `Tagged ${ids.length} with “${clean}”.`, tone: 'info' });
+          // A new tag joins the tag filter's choices.
+          void refreshFacets();
         } catch (error) {
           app.getState().reportError(error);
         }
