@@ -2,7 +2,8 @@ import { chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library/paths';
-import { purgeTrash, restoreTrashBatch, trashGenerations } from '../../src/main/library/trash';
+import { purgeTrash, restoreTrashBatch, trashGenerations, trashImages } from '../../src/main/library/trash';
+import { repairLibrary } from '../../src/main/library/repair';
 import { walkFiles } from '../../src/main/library/atomic';
 import { LibraryError } from '../../src/main/library/errors';
 import { useTempDirs } from './helpers';
@@ -32,7 +33,7 @@ describe('trash', () => {
     expect(await filesUnder(root, 'outputs')).toEqual([kept.images[0]!.relPath]);
     expect(await filesUnder(root, `trash/${batch.batchId}`)).toEqual(batch.files.map((file) => `trash/${batch.batchId}/${file}`).sort());
 
-    expect(await restoreTrashBatch(root, store, batch.batchId)).toBe(1);
+    expect(await restoreTrashBatch(root, store, batch.batchId)).toEqual({ generations: 1, images: 0 });
     expect(store.generations.get(doomed.generation.id)?.deletedAt).toBeNull();
     expect(await filesUnder(root, 'outputs')).toEqual(outputsBefore);
     expect(await readFile(absoluteLibraryPath(root, doomed.images[0]!.relPath))).toEqual(originalBytes);
@@ -115,5 +116,112 @@ describe('trash', () => {
     const report = await purgeTrash(root, store, 7);
     expect(report.filesDeleted).toContain(images[0]!.relPath);
     expect(await filesUnder(root, 'outputs')).toEqual([]);
+  });
+});
+
+describe('trash: single images', () => {
+  it('moves images and their thumbnails with their rows in one step; the generation keeps the others; undo puts both back', async () => {
+    const { root, store, addGeneration } = await libraryWithStore();
+    const { generation, images } = await addGeneration(3);
+    const [first, second, third] = images;
+    const outputsBefore = await filesUnder(root, 'outputs');
+
+    const trashed = await trashImages(root, store, [first!.id, third!.id]);
+    expect(trashed).toMatchObject({ imageIds: [first!.id, third!.id], generationIds: [] });
+    expect(trashed.files.sort()).toEqual([first!.relPath, first!.thumbRelPath, third!.relPath, third!.thumbRelPath].sort());
+    // The generation stays, with the image left as its cover and count.
+    expect(store.generations.get(generation.id)?.deletedAt).toBeNull();
+    expect(store.images.listForGeneration(generation.id).map((image) => image.id)).toEqual([second!.id]);
+    const [tile] = store.galleryPage({ limit: 5 }).items;
+    expect([tile?.imageCount, tile?.firstImage?.id]).toEqual([1, second!.id]);
+    expect(await filesUnder(root, 'outputs')).toEqual([second!.relPath]);
+    expect(await filesUnder(root, `trash/${trashed.batchId}`)).toEqual(trashed.files.map((file) => `trash/${trashed.batchId}/${file}`).sort());
+    expect(store.trash.list()).toMatchObject([{ id: trashed.batchId, generations: 0, images: 2 }]);
+
+    expect(await restoreTrashBatch(root, store, trashed.batchId)).toEqual({ generations: 0, images: 2 });
+    expect(store.images.listForGeneration(generation.id)).toEqual(images);
+    expect(await filesUnder(root, 'outputs')).toEqual(outputsBefore);
+    expect(await readdir(path.join(root, 'trash'))).toEqual([]);
+    expect(store.trash.list()).toEqual([]);
+  });
+
+  it('takes the generation along when its last image goes, and brings both back', async () => {
+    const { root, store, addGeneration } = await libraryWithStore();
+    const kept = await addGeneration(1);
+    const { generation, images } = await addGeneration(2);
+    const earlier = await trashImages(root, store, [images[0]!.id]);
+    expect(earlier.generationIds).toEqual([]);
+
+    const last = await trashImages(root, store, [images[1]!.id]);
+    expect(last).toMatchObject({ imageIds: [images[1]!.id], generationIds: [generation.id] });
+    expect(store.generations.get(generation.id)).toMatchObject({ trashBatchId: last.batchId });
+    expect(store.galleryPage({ limit: 5 }).items.map((item) => item.id)).toEqual([kept.generation.id]);
+    expect(store.galleryPage({ limit: 5, filters: { trashed: true } }).items.map((item) => item.id)).toEqual([generation.id]);
+
+    expect(await restoreTrashBatch(root, store, last.batchId)).toEqual({ generations: 1, images: 1 });
+    expect(store.generations.get(generation.id)?.deletedAt).toBeNull();
+    expect(store.images.listForGeneration(generation.id).map((image) => image.id)).toEqual([images[1]!.id]);
+    // The earlier batch is still in the trash, and undoes on its own.
+    expect(await restoreTrashBatch(root, store, earlier.batchId)).toEqual({ generations: 0, images: 1 });
+    expect(store.images.listForGeneration(generation.id)).toEqual(images);
+  });
+
+  it('leaves images of trashed generations and unknown ids alone, and refuses images of a running generation', async () => {
+    const { root, store, addGeneration } = await libraryWithStore();
+    const trashedGeneration = await addGeneration(1);
+    await trashGenerations(root, store, [trashedGeneration.generation.id]);
+    const live = await addGeneration(1);
+    const batch = await trashImages(root, store, [trashedGeneration.images[0]!.id, live.images[0]!.id, 999_999]);
+    expect(batch.imageIds).toEqual([live.images[0]!.id]);
+    expect(await filesUnder(root, 'outputs')).toEqual([]);
+
+    const running = store.generations.create({ ...trashedGeneration.generation, state: 'downloading' });
+    const partial = store.images.add(running.id, { idx: 0, relPath: 'outputs/partial-0.png' });
+    const error: unknown = await trashImages(root, store, [partial.id]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid-argument' });
+    expect(store.images.get(partial.id)).not.toBeNull();
+  });
+
+  it('keeps the rows when a file cannot be moved, and never leaves a row without its file', async () => {
+    const { root, store, addGeneration } = await libraryWithStore();
+    const { generation, images } = await addGeneration(2);
+    // The second image's place in the trash is taken (the next batch is 1).
+    await mkdir(absoluteLibraryPath(root, `trash/1/${images[1]!.relPath}`), { recursive: true });
+    const error: unknown = await trashImages(root, store, images.map((image) => image.id)).catch((e: unknown) => e);
+    expect((error as LibraryError).code).toBe('exists');
+    expect(store.images.listForGeneration(generation.id)).toEqual(images);
+    expect(store.generations.get(generation.id)?.deletedAt).toBeNull();
+    for (const image of images) expect((await stat(absoluteLibraryPath(root, image.relPath))).isFile()).toBe(true);
+    expect(store.trash.list()).toEqual([]);
+  });
+
+  it('purges trashed images with their files; repair counts them as known, in the trash or in place', async () => {
+    const { root, store, clock, addGeneration, control } = await libraryWithStore();
+    const { generation, images } = await addGeneration(2);
+    const batch = await trashImages(root, store, [images[0]!.id]);
+    const report = await repairLibrary(root, store, { now: new Date(clock.now() + 3_600_000) });
+    expect(report).toMatchObject({ missingFiles: [], orphans: [], thumbnailsQueued: 0 });
+
+    // A crash between the rows and the files: rows trashed, file still in place. Not an orphan.
+    const crashed = store.trash.trashImages([images[1]!.id]);
+    expect(crashed.generations).toEqual([generation.id]);
+    expect((await repairLibrary(root, store, { now: new Date(clock.now() + 3_600_000) })).orphans).toEqual([]);
+
+    clock.advanceDays(8);
+    const purged = await purgeTrash(root, store, 7);
+    expect(purged).toMatchObject({ generations: 1, images: 2 });
+    expect(purged.filesDeleted).toEqual(
+      [
+        ...[images[0]!.relPath, images[0]!.thumbRelPath!].map((file) => `trash/${batch.batchId}/${file}`),
+        images[1]!.relPath,
+        images[1]!.thumbRelPath!,
+        control.relPath, // no generation uses it any more
+      ].sort(),
+    );
+    expect(await filesUnder(root, 'outputs')).toEqual([]);
+    expect(await filesUnder(root, 'thumbs')).toEqual([]);
+    expect(store.generations.get(generation.id)).toBeNull();
+    expect(store.images.listFiles()).toEqual([]);
+    expect(store.trash.list()).toEqual([]);
   });
 });

@@ -137,9 +137,9 @@ describe('opening and migrating', () => {
       expect(store.previousVersion).toBe(3);
       expect(listBackups(backupDir).map((backup) => backup.schemaVersion)).toContain(3);
       // The batches and the rows in them came through the table rebuild unchanged.
-      expect(store.trash.list()).toEqual([{ id: 2, createdAt: 20, count: 1 }]);
+      expect(store.trash.list()).toEqual([{ id: 2, createdAt: 20, generations: 1, images: 0 }]);
       expect(store.checkIntegrity()).toEqual([]);
-      expect(store.trash.undo(2)).toBe(1);
+      expect(store.trash.undo(2)).toEqual({ generations: 1, images: 0 });
       const generationId = store.galleryPage({ limit: 5 }).items[0]!.id;
       // Batch 2 was undone and its row deleted: the next batch is 3, not 2 again.
       expect(store.trash.softDelete([generationId]).batchId).toBe(3);
@@ -150,6 +150,38 @@ describe('opening and migrating', () => {
     expect(raw.pragma('foreign_key_check')).toEqual([]);
     expect(raw.prepare("SELECT sql FROM sqlite_schema WHERE name = 'trash_batches'").pluck().get()).toMatch(/AUTOINCREMENT/);
     raw.close();
+  });
+
+  it('upgrades a v4 database: images keep their ids, an id is never handed out twice, and single images can be trashed', () => {
+    const { file, backupDir } = workspace();
+    createVersionOneDatabase(file);
+    const { db } = openDatabase({ file, backupDir, migrations: migrations.slice(0, 4) });
+    db.exec(`
+      UPDATE generations SET state = 'done';
+      INSERT INTO images (id, generation_id, idx, rel_path, thumb_rel_path, created_at) VALUES
+        (7, 1, 0, 'outputs/old-1-0.png', 'thumbs/outputs/old-1-0.webp', 0),
+        (9, 1, 1, 'outputs/old-1-1.png', NULL, 0);
+    `);
+    closeDatabase(db, file);
+
+    const store = openStore({ file, backupDir });
+    try {
+      expect(store.previousVersion).toBe(4);
+      expect(store.images.listForGeneration(1).map((image) => [image.id, image.relPath, image.thumbRelPath])).toEqual([
+        [7, 'outputs/old-1-0.png', 'thumbs/outputs/old-1-0.webp'],
+        [9, 'outputs/old-1-1.png', null],
+      ]);
+      expect(store.images.listWithoutThumbnail(10).map((image) => image.id)).toEqual([9]);
+      const batch = store.trash.trashImages([9]);
+      expect(batch).toMatchObject({ images: [9], generations: [] });
+      // Image 9 is in the trash: a new image gets 10, so undo can bring 9 back as it was.
+      expect(store.images.add(1, { idx: 2, relPath: 'outputs/old-1-2.png' }).id).toBe(10);
+      expect(store.trash.undo(batch.batchId)).toEqual({ generations: 0, images: 1 });
+      expect(store.images.listForGeneration(1).map((image) => image.id)).toEqual([7, 9, 10]);
+      expect(store.checkIntegrity()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 
   it('refuses a migration that would leave rows pointing at missing rows', () => {

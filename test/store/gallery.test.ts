@@ -177,15 +177,15 @@ describe('trash', () => {
     expect(count).toBe(1);
     expect(store.galleryPage({ limit: 10 }).items.map((i) => i.id)).toEqual([keep.id]);
     expect(store.galleryPage({ filters: { trashed: true }, limit: 10 }).items.map((i) => i.id)).toEqual([gone.id]);
-    expect(store.trash.undo(batchId)).toBe(1);
+    expect(store.trash.undo(batchId)).toEqual({ generations: 1, images: 0 });
     expect(store.galleryPage({ limit: 10 }).items).toHaveLength(2);
     expect(() => store.trash.undo(batchId)).toThrow(expect.objectContaining({ code: 'not-found' }));
 
     store.trash.softDelete([gone.id]);
     clock.advance(2 * 24 * 3600 * 1000);
-    expect(store.trash.purge(7)).toEqual({ generations: 0, filePaths: [] });
+    expect(store.trash.purge(7)).toEqual({ generations: 0, images: 0, filePaths: [] });
     clock.advance(6 * 24 * 3600 * 1000);
-    expect(store.trash.purge(7)).toEqual({ generations: 1, filePaths: ['out/gone.png', 'thumbs/gone.webp'] });
+    expect(store.trash.purge(7)).toEqual({ generations: 1, images: 0, filePaths: ['out/gone.png', 'thumbs/gone.webp'] });
     expect(store.generations.get(gone.id)).toBeNull();
     expect(store.galleryPage({ search: 'castle', limit: 10 }).items.map((i) => i.id)).toEqual([keep.id]);
     expect(store.trash.list()).toEqual([]);

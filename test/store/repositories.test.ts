@@ -200,6 +200,21 @@ describe('images', () => {
 });
 
 describe('trash', () => {
+  it('moves single images out of the live tables and back, refusing a restore whose places were filled again', () => {
+    const { store, generate } = setup();
+    const generation = generate({ state: 'done' });
+    const [a, b] = [0, 1].map((idx) => store.images.add(generation.id, { idx, relPath: `outputs/g-${idx}.png` }));
+    const batch = store.trash.trashImages([a!.id]);
+    expect(store.images.listForGeneration(generation.id)).toEqual([b]);
+    expect(store.images.listByIds([a!.id, b!.id])).toEqual([b]);
+    expect(store.generationDetail(generation.id).images).toEqual([b]);
+
+    // The generation is downloaded again (a retry after a failure) and fills index 0 anew.
+    store.images.add(generation.id, { idx: 0, relPath: 'outputs/g-0-again.png' });
+    expect(() => store.trash.undo(batch.batchId)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    expect(store.trash.list()).toMatchObject([{ id: batch.batchId, images: 1 }]);
+  });
+
   it('never hands out the id of an undone or purged batch again', () => {
     const { store, generate, clock } = setup();
     const [a, b, c] = [generate(), generate(), generate()];

@@ -173,11 +173,11 @@ export function galleryFilters(filters: GenerationFilters | undefined): GalleryF
 }
 
 function galleryImage(image: GalleryImage): GenerationImage {
-  return { relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: null, missing: image.missing };
+  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: null, missing: image.missing };
 }
 
 function storedImage(image: Image): GenerationImage {
-  return { relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: image.assetId, missing: image.missing };
+  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: image.assetId, missing: image.missing };
 }
 
 export function generationSummary(item: GalleryItem): ContractGenerationSummary {

@@ -1,6 +1,7 @@
 /**
  * generations.*: the gallery (pages, facets, detail), new runs (reproduce, vary, drop files),
- * organising (favourite, rating, tags), the trash and export, and recalling a PNG's parameters.
+ * organising (favourite, rating, tags), the trash and export, and recalling a PNG's parameters;
+ * images.trash: single images to the same trash.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { pathExists } from '../library/atomic';
 import { exportGenerations, generationIdsMatching } from '../library/export';
 import { absoluteLibraryPath } from '../library/paths';
 import { readEmbeddedParameters } from '../library/pngmeta';
-import { restoreTrashBatch, trashGenerations } from '../library/trash';
+import { restoreTrashBatch, trashGenerations, trashImages } from '../library/trash';
 import type { Engine } from './engine';
 import { controlCopyRelPath, facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
@@ -21,7 +22,7 @@ function exportFileName(at: Date): string {
   return `generations-${date}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}.zip`;
 }
 
-export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
+export function generationHandlers(engine: Engine): HandlersFor<'generations' | 'images'> {
   const { store, pipeline, libraryRoot } = engine;
 
   const ids = (values: readonly string[]) => values.map((id) => rowId(id, 'generation'));
@@ -81,7 +82,16 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations'> {
       return { batchId: String(batch.batchId), count: batch.generations };
     },
 
-    'generations.undoTrash': async ({ batchId }) => ({ restored: await restoreTrashBatch(libraryRoot, store, rowId(batchId, 'trash batch')) }),
+    'generations.undoTrash': async ({ batchId }) => {
+      const restored = await restoreTrashBatch(libraryRoot, store, rowId(batchId, 'trash batch'));
+      // A batch of images may also hold the generations it emptied: the person deleted images.
+      return { restored: restored.images > 0 ? restored.images : restored.generations };
+    },
+
+    'images.trash': async ({ imageIds }) => {
+      const batch = await trashImages(libraryRoot, store, imageIds.map((id) => rowId(id, 'image')));
+      return { batchId: String(batch.batchId), count: batch.imageIds.length };
+    },
 
     'generations.export': async (input) => {
       const selected =

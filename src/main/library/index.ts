@@ -17,7 +17,7 @@ export {
   type ImageThumbnailJob, type ThumbnailJob, type ThumbnailQueueOptions, type ThumbnailResult,
 } from './thumbnails';
 export { repairLibrary, type RepairOptions, type RepairReport, type RepairStore } from './repair';
-export { purgeTrash, restoreTrashBatch, trashGenerations, type PurgeReport, type TrashStore, type TrashedBatch } from './trash';
+export { purgeTrash, restoreTrashBatch, trashGenerations, trashImages, type PurgeReport, type TrashStore, type TrashedBatch, type TrashedImages } from './trash';
 export {
   GENERATIONS_EXPORT_FORMAT, exportGenerations, generationIdsMatching,
   type ExportReport, type ExportStore, type ExportedGeneration, type ExportedImage,

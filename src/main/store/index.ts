@@ -87,6 +87,6 @@ export type { PresetDraft, PresetExport, PresetImportResult, PresetImportOutcome
 export type { InputDraft } from './repositories/inputs';
 export type { GenerationDraft, TransitionPatch } from './repositories/generations';
 export type { ImageDraft, ImageFileRecord } from './repositories/images';
-export type { TrashBatch, PurgeResult } from './repositories/trash';
+export type { TrashBatch, TrashCounts, PurgeResult } from './repositories/trash';
 export type { CachedModel } from './repositories/models';
 export * from './types';

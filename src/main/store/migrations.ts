@@ -259,6 +259,61 @@ const trashBatchIdsNeverReused: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused];
+/** The columns an image row has, in order: shared by the rebuild below and the trash that moves rows. */
+export const IMAGE_COLUMNS = 'id, generation_id, asset_id, idx, rel_path, thumb_rel_path, width, height, bytes, sha256, missing, created_at';
+
+const imagesInTheTrash: Migration = {
+  version: 5,
+  name: 'single images in the trash; image ids are never reused',
+  up(db) {
+    // An image moved to the trash leaves `images` (the gallery, the detail and export read only
+    // live rows) and comes back with its own id on undo, so that id must never be handed to a new
+    // image meanwhile, nor may a late thumbnail for the old image land on a new one: AUTOINCREMENT.
+    db.exec(`
+      CREATE TABLE images_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+        asset_id TEXT,
+        idx INTEGER NOT NULL,
+        rel_path TEXT NOT NULL,
+        thumb_rel_path TEXT,
+        width INTEGER,
+        height INTEGER,
+        bytes INTEGER,
+        sha256 TEXT,
+        missing INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        UNIQUE (generation_id, idx)
+      ) STRICT;
+      INSERT INTO images_new (${IMAGE_COLUMNS}) SELECT ${IMAGE_COLUMNS} FROM images;
+      DROP TABLE images;
+      ALTER TABLE images_new RENAME TO images;
+      CREATE INDEX images_without_thumbnail ON images(id) WHERE thumb_rel_path IS NULL;
+
+      -- Images deleted one by one (not with their generation), until undo or purge.
+      CREATE TABLE trashed_images (
+        id INTEGER PRIMARY KEY,
+        generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+        asset_id TEXT,
+        idx INTEGER NOT NULL,
+        rel_path TEXT NOT NULL,
+        thumb_rel_path TEXT,
+        width INTEGER,
+        height INTEGER,
+        bytes INTEGER,
+        sha256 TEXT,
+        missing INTEGER NOT NULL CHECK (missing IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        trash_batch_id INTEGER NOT NULL REFERENCES trash_batches(id),
+        deleted_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX trashed_images_by_batch ON trashed_images(trash_batch_id);
+      CREATE INDEX trashed_images_by_generation ON trashed_images(generation_id);
+      CREATE INDEX trashed_images_by_time ON trashed_images(deleted_at);
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

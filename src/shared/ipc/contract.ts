@@ -125,6 +125,8 @@ export const generationStateSchema = z.enum(GENERATION_STATES);
 export const generationKindSchema = z.enum(GENERATION_KINDS);
 
 export const generationImageSchema = z.object({
+  /** For images.trash. */
+  id,
   relPath: relPathSchema,
   thumbRelPath: relPathSchema.nullable(),
   width: z.number().int().positive().nullable(),
@@ -413,7 +415,13 @@ export const contract = {
     'generations.untag': channel(z.object({ ids: z.array(id).min(1), tag: tagName }), nothing),
     /** Moves to the app's trash as one batch, so one undo restores them all. */
     'generations.trash': channel(z.object({ ids: z.array(id).min(1) }), z.object({ batchId: id, count: z.number().int().nonnegative() })),
+    /** Restores a batch of either kind: generations, or images (counted as such). */
     'generations.undoTrash': channel(z.object({ batchId: id }), z.object({ restored: z.number().int().nonnegative() })),
+    /**
+     * Moves single images to the app's trash as one batch (undone by generations.undoTrash); their
+     * generations keep their other images, and a generation left with none goes into the batch too.
+     */
+    'images.trash': channel(z.object({ imageIds: z.array(id).min(1) }), z.object({ batchId: id, count: z.number().int().nonnegative() })),
     'generations.export': channel(
       z.union([z.object({ ids: z.array(id).min(1) }), generationQuery.extend({ filters: generationFiltersSchema })]),
       z.object({ zipPath: z.string(), count: z.number().int().nonnegative() }),

@@ -20,7 +20,7 @@ export interface ImageFileRecord {
   relPath: string;
   thumbRelPath: string | null;
   missing: boolean;
-  /** The generation's trash batch: its files are then in that batch's trash folder. */
+  /** The trash batch of the image (deleted on its own) or of its generation: its files are then in that batch's folder. */
   trashBatchId: number | null;
 }
 
@@ -30,11 +30,16 @@ export function createImagesRepository({ db, now }: StoreContext) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byId = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?');
   const forGeneration = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
+  const byIds = db.prepare<[string], ImageRow>(`SELECT * FROM images WHERE id ${IN_LIST} ORDER BY id`);
   const setMissing = db.prepare<[number, string], never>(`UPDATE images SET missing = ? WHERE id ${IN_LIST}`);
+  const setTrashedMissing = db.prepare<[number, string], never>(`UPDATE trashed_images SET missing = ? WHERE id ${IN_LIST}`);
   const setThumb = db.prepare<[string, number], never>('UPDATE images SET thumb_rel_path = ? WHERE id = ?');
   const files = db.prepare<[], Omit<ImageFileRecord, 'missing'> & { missing: number }>(`
     SELECT i.id, i.rel_path AS relPath, i.thumb_rel_path AS thumbRelPath, i.missing, g.trash_batch_id AS trashBatchId
-    FROM images i JOIN generations g ON g.id = i.generation_id ORDER BY i.id`);
+    FROM images i JOIN generations g ON g.id = i.generation_id
+    UNION ALL
+    SELECT id, rel_path, thumb_rel_path, missing, trash_batch_id FROM trashed_images
+    ORDER BY id`);
   const withoutThumbnail = db.prepare<[number], ImageRow>(
     'SELECT * FROM images WHERE thumb_rel_path IS NULL AND missing = 0 ORDER BY id LIMIT ?',
   );
@@ -61,14 +66,19 @@ export function createImagesRepository({ db, now }: StoreContext) {
     listForGeneration(generationId: number): Image[] {
       return forGeneration.all(generationId).map(toImage);
     },
-    /** The library's repair pass found the files gone (or back). */
-    markMissing(imageIds: readonly number[], missing = true): void {
-      setMissing.run(missing ? 1 : 0, jsonList(imageIds));
+    /** The live images among `ids` (trashed and unknown ids are left out). */
+    listByIds(ids: readonly number[]): Image[] {
+      return byIds.all(jsonList(ids)).map(toImage);
     },
+    /** The library's repair pass found the files gone (or back); trashed images included. */
+    markMissing: db.transaction((imageIds: readonly number[], missing = true): void => {
+      setMissing.run(missing ? 1 : 0, jsonList(imageIds));
+      setTrashedMissing.run(missing ? 1 : 0, jsonList(imageIds));
+    }),
     setThumbnail(imageId: number, thumbRelPath: string): void {
       setThumb.run(thumbRelPath, imageId);
     },
-    /** Every image, trashed ones included, in one query (only the columns about files). */
+    /** Every image, trashed ones (with their generation or on their own) included, in one query: only the columns about files. */
     listFiles(): ImageFileRecord[] {
       return files.all().map((row) => ({ ...row, missing: row.missing === 1 }));
     },
