@@ -1,9 +1,11 @@
 // The whole hot-folder pipeline against a simulator in its own process (so the figures are the
 // engine's alone): pickup latency (file closed → generate POST received), a burst of files, and
 // memory over a steady run.
-// Run: npx tsx bench/hotfolder.ts [--files 1000] [--steady 10000] [--rate 50]
+// Run: npx tsx --expose-gc bench/hotfolder.ts [--files 1000] [--steady 10000] [--rate 10] [--processed leave|move]
+// The bench process only writes files and counts events: the simulator runs in its own process,
+// and completion is counted from the engine's events (no store queries of the bench's own).
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +24,8 @@ function option(name: string, fallback: number): number {
 }
 const burstFiles = option('files', 1000);
 const steadyFiles = option('steady', 10_000);
-const steadyRate = option('rate', 50);
+const steadyRate = option('rate', 10);
+const processedAction = process.argv[process.argv.indexOf('--processed') + 1] === 'move' ? 'move' : 'leave';
 
 interface LogEntry {
   time: string;
@@ -61,12 +64,47 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function settled(engine: Engine, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (engine.store.generations.listByStates(['done', 'failed']).length < count) {
-    if (Date.now() > deadline) throw new Error(`only ${engine.store.generations.listByStates(['done', 'failed']).length} of ${count} settled`);
-    await sleep(50);
+/** Generations that reached done or failed, counted from the engine's events as they happen. */
+function settledCounter(engine: Engine): (count: number, timeoutMs: number) => Promise<void> {
+  let settledCount = 0;
+  let waiter: { count: number; resolve: () => void } | undefined;
+  engine.events.on('job.state', ({ state }) => {
+    if (state !== 'done' && state !== 'failed') return;
+    settledCount += 1;
+    if (waiter !== undefined && settledCount >= waiter.count) waiter.resolve();
+  });
+  return async (count, timeoutMs) => {
+    if (settledCount >= count) return;
+    const timeout = new AbortController();
+    await Promise.race([
+      new Promise<void>((resolve) => (waiter = { count, resolve })),
+      sleep(timeoutMs, undefined, { signal: timeout.signal }).then(() => {
+        throw new Error(`only ${settledCount} of ${count} settled`);
+      }),
+    ]).finally(() => timeout.abort());
+  };
+}
+
+/** RSS and JS heap after a full collection when the bench runs with --expose-gc (garbage awaiting collection is not growth). */
+function memorySample(): string {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return `${(rss / 2 ** 20).toFixed(0)} (heap ${(heapUsed / 2 ** 20).toFixed(0)})`;
+}
+
+/** CPU ms per thread name (Linux): the main thread, libuv's pool (fs, crypto, zlib, sharp's calls), libvips, V8's helpers. */
+async function threadCpuMs(): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  const tasks = await readdir('/proc/self/task').catch(() => [] as string[]);
+  const tick = 1000 / 100; // USER_HZ
+  for (const task of tasks) {
+    const stat = await readFile(`/proc/self/task/${task}/stat`, 'utf8').catch(() => '');
+    const name = /\((.*)\)/.exec(stat)?.[1] ?? '?';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+    byName.set(name, (byName.get(name) ?? 0) + ms);
   }
+  return byName;
 }
 
 function verdict(ok: boolean): string {
@@ -92,8 +130,9 @@ try {
     family: 'sd-1_5',
     preset: { name: 'Bench', modelId: 'model_sd15-realistic', prompt: 'bench', modality: 'canny', numSamples: 1, width: 512, height: 512 },
   });
-  engine.store.folders.add({ path: inbox, presetIds: [preset.id] });
+  engine.store.folders.add({ path: inbox, presetIds: [preset.id], options: { processedAction } });
   await engine.folders.sync();
+  const settled = settledCounter(engine);
 
   // 1. Pickup latency, one file at a time on an idle queue.
   const latencies: number[] = [];
@@ -110,7 +149,7 @@ try {
       }
       await sleep(5);
     }
-    await settled(engine, sample + 1, 10_000);
+    await settled(sample + 1, 10_000);
   }
   latencies.sort((a, b) => a - b);
   const p50 = percentile(latencies, 50);
@@ -120,16 +159,18 @@ try {
   console.log(`  vs chokidar awaitWriteFinish ${CHOKIDAR_AWAIT_WRITE_FINISH_MS} ms alone: ${(CHOKIDAR_AWAIT_WRITE_FINISH_MS / Math.max(1, p50)).toFixed(1)}× faster at p50`);
 
   // 2. A burst of files at once, zero simulator latency.
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const burstImages = await Promise.all(Array.from({ length: burstFiles }, () => controlImage(nextImage++)));
+  const threadsBefore = await threadCpuMs();
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   await Promise.all(burstImages.map((bytes, index) => writeFile(path.join(inbox, `burst-${index}.png`), bytes)));
-  await settled(engine, PICKUP_SAMPLES + burstFiles, 30 * 60_000);
+  await settled(PICKUP_SAMPLES + burstFiles, 30 * 60_000);
   const seconds = (performance.now() - startedAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuPerFile = (cpu.user + cpu.system) / 1000 / burstFiles;
+  const threadsAfter = await threadCpuMs();
   clearInterval(sampler);
   const log = await generateLog(simulator.baseUrl);
   const duplicates = log.length - new Set(log.map((entry) => entry.controlImageSha256)).size;
@@ -138,19 +179,28 @@ try {
   console.log(`  ${done - PICKUP_SAMPLES}/${burstFiles} done in ${seconds.toFixed(1)} s (${(burstFiles / seconds).toFixed(1)} files/s), duplicate submissions: ${duplicates} (target 0: ${verdict(duplicates === 0)})`);
   console.log(`  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (target ≤ ${TARGETS.peakRssMb}: ${verdict(peakRss / 2 ** 20 <= TARGETS.peakRssMb)})`);
   console.log(`  engine CPU ${cpuPerFile.toFixed(1)} ms per file (target ≤ ${TARGETS.cpuPerFileMs}: ${verdict(cpuPerFile <= TARGETS.cpuPerFileMs)})`);
+  const byThread = [...threadsAfter].map(([name, ms]) => [name, (ms - (threadsBefore.get(name) ?? 0)) / burstFiles] as const).filter(([, ms]) => ms >= 0.05);
+  if (byThread.length > 0) console.log(`  by thread, ms per file: ${byThread.sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`);
 
-  // 3. Steady state: files at a fixed rate, memory sampled as it goes.
-  const rssSamples: number[] = [];
-  const steadyStart = engine.store.generations.listByStates(['done', 'failed']).length;
+  // 3. Steady state: files at a fixed rate the engine keeps up with, RSS sampled (after GC) as it goes.
+  const steadyImages = await Promise.all(Array.from({ length: steadyFiles }, () => controlImage(nextImage++)));
+  const rssSamples: string[] = [];
+  const steadyStart = PICKUP_SAMPLES + burstFiles;
   const intervalMs = 1000 / steadyRate;
-  for (let index = 0; index < steadyFiles; index += 1) {
-    await writeFile(path.join(inbox, `steady-${index}.png`), await controlImage(nextImage++));
-    if (index % Math.max(1, Math.floor(steadyFiles / 10)) === 0) rssSamples.push(process.memoryUsage().rss / 2 ** 20);
-    await sleep(intervalMs);
+  const steadyStartedAt = performance.now();
+  const steadyCpuBefore = process.cpuUsage();
+  for (const [index, bytes] of steadyImages.entries()) {
+    await writeFile(path.join(inbox, `steady-${index}.png`), bytes);
+    if (index % Math.max(1, Math.floor(steadyFiles / 10)) === 0) rssSamples.push(`${index}: ${memorySample()}`);
+    // Paced against the start, so the rate holds whatever each write costs.
+    await sleep(Math.max(0, steadyStartedAt + (index + 1) * intervalMs - performance.now()));
   }
-  await settled(engine, steadyStart + steadyFiles, 30 * 60_000);
-  rssSamples.push(process.memoryUsage().rss / 2 ** 20);
-  console.log(`steady state: ${steadyFiles} files at ${steadyRate}/s: RSS ${rssSamples.map((mb) => mb.toFixed(0)).join(' → ')} MB`);
+  await settled(steadyStart + steadyFiles, 30 * 60_000);
+  const steadyCpu = process.cpuUsage(steadyCpuBefore);
+  rssSamples.push(`${steadyFiles}: ${memorySample()}`);
+  console.log(`steady state: ${steadyFiles} files at ${steadyRate}/s (processed: ${processedAction}), all settled ${((performance.now() - steadyStartedAt) / 1000 - steadyFiles / steadyRate).toFixed(1)} s after the last write`);
+  console.log(`  after GC (files written: RSS MB (JS heap MB)) ${rssSamples.join(', ')}`);
+  console.log(`  engine CPU ${((steadyCpu.user + steadyCpu.system) / 1000 / steadyFiles).toFixed(1)} ms per file`);
   await engine.close();
 } finally {
   simulator.stop();

@@ -103,6 +103,12 @@ describe('answers the client must read carefully', () => {
     expect(await readdir(temp.dir)).toEqual([]);
   });
 
+  it('a download into memory cut short fails the same way', async () => {
+    const client = new ScenarioClient({ baseUrl: odd.baseUrl, apiKey: TEST_KEY, apiSecret: TEST_SECRET, ...FAST, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const error = await caught(client.downloadAssetBytes('asset_truncated', { expectedUrl: `${odd.baseUrl.replace('/v1', '')}/cdn/asset_truncated` }));
+    expect(error).toMatchObject({ code: 'network' });
+  });
+
   it('a 403 says the plan may be too low', async () => {
     const error = await caught(oddClient().getAsset('asset_echo'));
     expect(error).toMatchObject({ code: 'forbidden', status: 403 });

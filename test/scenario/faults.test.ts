@@ -172,6 +172,16 @@ describe('downloads', () => {
     expect(await readdir(temp.dir)).not.toContain('refreshed.png.part');
   });
 
+  it('refresh an expired signed URL for a download into memory too', async () => {
+    const client = clientFor(simulator);
+    simulator.setUrlTtl(20);
+    const stale = await client.getAsset(assetId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    simulator.setUrlTtl(60_000);
+    const downloaded = await client.downloadAssetBytes(assetId, { expectedUrl: stale.url });
+    expect(downloaded.data.equals(await controlImageBytes())).toBe(true);
+  });
+
   it('refused for good fail without leaving a .part file', async () => {
     const client = clientFor(simulator);
     simulator.setUrlTtl(0);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -98,6 +99,24 @@ describe('generation and jobs', () => {
     }
   });
 
+  it('polls a job just submitted only after one interval (it cannot be done yet)', async () => {
+    const client = clientFor(simulator, { pollIntervalMs: { min: 150, max: 160 } });
+    const { jobId } = await client.generateControlNet(await generateBody());
+    const startedAt = performance.now();
+    let firstPollAfterMs: number | undefined;
+    await client.waitForJob(jobId, { justSubmitted: true, onProgress: () => (firstPollAfterMs ??= performance.now() - startedAt) });
+    expect(firstPollAfterMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('leaves nothing attached to the caller\'s signal once requests are answered', async () => {
+    const client = clientFor(simulator);
+    const caller = new AbortController();
+    const { jobId } = await client.generateControlNet(await generateBody(), { signal: caller.signal });
+    await client.waitForJob(jobId, { signal: caller.signal });
+    await client.downloadAssetBytes((await client.getJob(jobId, { signal: caller.signal })).metadata?.assetIds?.[0] as string, { signal: caller.signal });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('lists jobs by page and walks every page for reconciliation', async () => {
     const client = clientFor(simulator);
     for (let index = 0; index < 3; index += 1) await client.generateControlNet(await generateBody());
@@ -143,6 +162,15 @@ describe('assets and uploads', () => {
     const assetId = await client.uploadImage({ bytes, fileName: 'big.png', contentType: 'image/png' });
     const result = await client.downloadAsset(assetId, path.join(temp.dir, 'big.png'));
     expect(result).toMatchObject({ bytes: bytes.length, sha256: sha256(bytes) });
+  });
+
+  it('downloads an asset into memory: the very bytes, with their sha256', async () => {
+    const client = clientFor(simulator);
+    const bytes = await controlImageBytes();
+    const assetId = await client.uploadImage({ bytes, fileName: 'house.png', contentType: 'image/png' });
+    const downloaded = await client.downloadAssetBytes(assetId);
+    expect(downloaded.data.equals(bytes)).toBe(true);
+    expect(downloaded.sha256).toBe(sha256(bytes));
   });
 
   it('fetches assets in bulk, more than 200 ids in chunks; unknown ids are left out', async () => {

@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
@@ -9,7 +9,7 @@ import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
-import type { ScenarioClient } from '../scenario/index';
+import type { ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { TERMINAL_STATES } from '../store/index';
 import { userMessageOf } from '../../shared/errors';
@@ -121,6 +121,10 @@ export function createPipeline(options: PipelineOptions) {
   const runAgain = new Set<number>();
   const active = new Map<number, Promise<void>>();
   const progress = new Map<number, number>();
+  /** A job's final state as the poll just read it: the download step needs not ask again. */
+  const finishedJobs = new Map<number, ScenarioJob>();
+  /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
+  const justSubmitted = new Set<number>();
   const folderOf = new Map<number, number | null>();
   /** Generations waiting for a submission gate, with the reason (for status). */
   const waitingFor = new Map<number, Waiting>();
@@ -316,6 +320,8 @@ export function createPipeline(options: PipelineOptions) {
         .finally(() => {
           active.delete(id);
           progress.delete(id);
+          finishedJobs.delete(id);
+          justSubmitted.delete(id);
           waitingFor.delete(id);
           const again = runAgain.delete(id) ? folderOf.get(id) : undefined;
           folderOf.delete(id);
@@ -467,6 +473,7 @@ export function createPipeline(options: PipelineOptions) {
       // No signal: once sent, the answer is awaited even while closing (it carries the job id).
       const result = await scenario.generateControlNet(generation.requestJson);
       move(generation.id, 'submitted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
+      justSubmitted.add(generation.id);
       return 'continue';
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
@@ -591,6 +598,8 @@ export function createPipeline(options: PipelineOptions) {
     const job = await withTransientWaits(signal, () =>
       scenario.waitForJob(jobId, {
         signal,
+        // True for the first attempt only (delete says whether it was there): after a network wait, poll at once.
+        justSubmitted: justSubmitted.delete(generation.id),
         onProgress: (update) => {
           const value = typeof update.progress === 'number' ? Math.min(1, Math.max(0, update.progress)) : null;
           if (value !== null) progress.set(generation.id, value);
@@ -598,25 +607,33 @@ export function createPipeline(options: PipelineOptions) {
         },
       }),
     );
-    if (job.status === 'success') move(generation.id, 'downloading');
-    else if (job.status === 'canceled') move(generation.id, 'canceled', { errorCode: 'job-canceled', errorMessage: 'The job was canceled on Scenario.' });
-    else fail(generation, 'job-failed', `Scenario could not make the images: ${jobFailureReason(job) ?? 'the job failed without a reason'}. Retry to send it again (it is charged again).`);
+    if (job.status === 'success') {
+      finishedJobs.set(generation.id, job);
+      move(generation.id, 'downloading');
+    } else if (job.status === 'canceled') {
+      move(generation.id, 'canceled', { errorCode: 'job-canceled', errorMessage: 'The job was canceled on Scenario.' });
+    } else {
+      fail(generation, 'job-failed', `Scenario could not make the images: ${jobFailureReason(job) ?? 'the job failed without a reason'}. Retry to send it again (it is charged again).`);
+    }
     return 'continue';
   }
 
   async function downloadStep(generation: Generation, signal: AbortSignal): Promise<'continue'> {
     const scenario = requireClient();
     const jobId = generation.jobId as string;
-    const job = await withTransientWaits(signal, () => scenario.getJob(jobId, { signal }));
-    const assetIds = job.metadata?.assetIds ?? [];
+    const polled = finishedJobs.get(generation.id);
+    finishedJobs.delete(generation.id);
+    const job = polled ?? (await withTransientWaits(signal, () => scenario.getJob(jobId, { signal })));
     const version = store.presets.getVersion(generation.presetVersionId);
     const presetName = version?.name ?? 'preset';
     const have = new Set(store.images.listForGeneration(generation.id).map((image) => image.idx));
+    const missing = (job.metadata?.assetIds ?? []).map((assetId, index) => ({ assetId, index })).filter(({ index }) => !have.has(index));
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
-    for (const [index, assetId] of assetIds.entries()) {
-      if (have.has(index)) continue;
-      const temporary = absoluteLibraryPath(libraryRoot, `tmp/generation-${generation.id}-${index}.download`);
-      const delivered = await withTransientWaits(signal, () => scenario.downloadAsset(assetId, temporary, { signal }));
+    // One request signs every image's URL (a download whose URL expired asks for its own again).
+    const urls = missing.length === 0 ? new Map<string, string>() : new Map((await withTransientWaits(signal, () => scenario.getAssets(missing.map(({ assetId }) => assetId), { signal }))).map((asset) => [asset.id, asset.url]));
+    for (const { assetId, index } of missing) {
+      const expectedUrl = urls.get(assetId);
+      const delivered = await withTransientWaits(signal, () => scenario.downloadAssetBytes(assetId, { signal, ...(expectedUrl === undefined ? {} : { expectedUrl }) }));
       const parameters: GenerationParameters = {
         schemaVersion: 1,
         request,
@@ -629,8 +646,7 @@ export function createPipeline(options: PipelineOptions) {
         assetId,
         appVersion,
       };
-      const stored = await storeOutputImage(libraryRoot, await readFile(temporary), { createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index }, parameters);
-      await unlink(temporary).catch(() => undefined);
+      const stored = await storeOutputImage(libraryRoot, delivered.data, { createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index }, parameters);
       // sha256 is of the image as Scenario delivered it, before our parameters chunk (which names
       // this generation): equal hashes mean Scenario made the same image, e.g. for a reproduction.
       const image = store.images.add(generation.id, { assetId, idx: index, relPath: stored.relPath, width: stored.width, height: stored.height, bytes: stored.bytes, sha256: delivered.sha256 });

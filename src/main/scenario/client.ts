@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DownloadOptions, DownloadResult } from './download.js';
-import { downloadAsset } from './download.js';
+import type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
+import { downloadAsset, downloadAssetBytes } from './download.js';
 import { ScenarioError } from './errors.js';
 import type { RetryPolicy } from './http.js';
 import { DEFAULT_RETRY, ScenarioHttp } from './http.js';
@@ -189,8 +189,16 @@ export class ScenarioClient {
 
   /** Downloads the asset's file to `destPath` atomically; see download.ts. */
   downloadAsset(assetId: string, destPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
-    const resolveUrl = async (signal?: AbortSignal) => (await this.getAsset(assetId, { signal })).url;
-    return downloadAsset(this.#http, resolveUrl, assetId, destPath, options);
+    return downloadAsset(this.#http, this.#urlResolver(assetId), assetId, destPath, options);
+  }
+
+  /** Downloads the asset's file into memory (checked against Content-Length); see download.ts. */
+  downloadAssetBytes(assetId: string, options: DownloadOptions = {}): Promise<DownloadedBytes> {
+    return downloadAssetBytes(this.#http, this.#urlResolver(assetId), assetId, options);
+  }
+
+  #urlResolver(assetId: string): (signal?: AbortSignal) => Promise<string> {
+    return async (signal) => (await this.getAsset(assetId, { signal })).url;
   }
 }
 

@@ -36,11 +36,47 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-/** One signal that fires as soon as any of the given ones does (absent ones are skipped). */
-export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  const [only] = present;
-  return present.length === 1 && only !== undefined ? only : AbortSignal.any(present);
+/** The signal of one operation: the caller's signal, or the operation's own timer, aborts it. */
+export interface AbortScope {
+  readonly signal: AbortSignal;
+  /** True once the scope's own timer fired. */
+  readonly timedOut: boolean;
+  /** Starts the timer over (a stall timer that progress resets). */
+  restartTimer(): void;
+  /** Stops the timer and detaches from the caller's signal: call it once the operation settled. */
+  release(): void;
+}
+
+/**
+ * A signal that follows `source` and, when `timeoutMs` is given, aborts after that long. Not
+ * AbortSignal.any/timeout: Node keeps every signal combined with a long-lived one (the
+ * pipeline's closing signal lives as long as the engine) and each new combination then costs
+ * more, up to a millisecond per request after some thousands; this one detaches on release.
+ */
+export function abortScope(source: AbortSignal | undefined, timeoutMs?: number): AbortScope {
+  const controller = new AbortController();
+  let timedOut = false;
+  const follow = () => controller.abort(source?.reason);
+  if (source?.aborted) follow();
+  else source?.addEventListener('abort', follow, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+        }, timeoutMs);
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    restartTimer: () => timer?.refresh(),
+    release() {
+      clearTimeout(timer);
+      source?.removeEventListener('abort', follow);
+    },
+  };
 }
 
 /** Waits, or throws the 'aborted' error as soon as `signal` fires. */
@@ -175,8 +211,6 @@ export class ScenarioHttp {
 
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
     if (request.signal?.aborted) throw abortedError();
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    const signal = anySignal(request.signal, timeout);
     const headers: Record<string, string> = {
       Authorization: this.#authorization,
       Accept: 'application/json',
@@ -187,12 +221,15 @@ export class ScenarioHttp {
     let status: number;
     let text: string;
     let response: Response;
+    const scope = abortScope(request.signal, this.requestTimeoutMs);
     try {
-      response = await fetch(this.url(request), { method: request.method, headers, body: request.body, signal });
+      response = await fetch(this.url(request), { method: request.method, headers, body: request.body, signal: scope.signal });
       status = response.status;
       text = await response.text();
     } catch (error) {
-      throw this.lostResponse(error, request, timeout);
+      throw this.lostResponse(error, request, scope.timedOut);
+    } finally {
+      scope.release();
     }
 
     const body = parseJsonLoosely(text);
@@ -211,19 +248,19 @@ export class ScenarioHttp {
   }
 
   /** The request failed without an HTTP answer: aborted, timed out, or the connection broke. */
-  private lostResponse(error: unknown, request: ApiRequest, timeout: AbortSignal): ScenarioError {
+  private lostResponse(error: unknown, request: ApiRequest, timedOut: boolean): ScenarioError {
     const cause = describeCause(error, this.redact);
     const systemCode = systemErrorCode(error);
     const neverSent = systemCode !== undefined && NOT_SENT_CODES.has(systemCode);
     if (request.submission !== undefined && !neverSent) {
       return new ScenarioError(
         'outcome-unknown',
-        `The answer to ${request.what} was lost (${request.signal?.aborted ? 'cancelled' : timeout.aborted ? 'timed out' : 'connection broken'}): Scenario may or may not have started the job. The app will look for it in Scenario's job list before sending it again.`,
+        `The answer to ${request.what} was lost (${request.signal?.aborted ? 'cancelled' : timedOut ? 'timed out' : 'connection broken'}): Scenario may or may not have started the job. The app will look for it in Scenario's job list before sending it again.`,
         { cause, submission: request.submission },
       );
     }
     if (request.signal?.aborted) return abortedError();
-    if (timeout.aborted) {
+    if (timedOut) {
       return new ScenarioError('timeout', `Scenario did not answer ${request.what} within ${Math.round(this.requestTimeoutMs / 1000)} s. Check your connection; the app retries by itself.`, { cause });
     }
     return new ScenarioError('network', `Could not reach Scenario for ${request.what}. Check your internet connection (and proxy or firewall); the app retries by itself.`, { cause });

@@ -1,6 +1,6 @@
 export { ScenarioClient, isControlNetModel } from './client.js';
 export type { CostEstimate, GenerateResult, ListModelsOptions, ScenarioClientOptions } from './client.js';
-export type { DownloadOptions, DownloadResult } from './download.js';
+export type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 export { ScenarioError } from './errors.js';
 export type { ScenarioErrorCode, SubmissionTrace } from './errors.js';
 export type { RetryPolicy } from './http.js';

@@ -1,6 +1,6 @@
 import { ScenarioError, abortedError, readServerMessage } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { anySignal, pause } from './http.js';
+import { abortScope, pause } from './http.js';
 import type { ScenarioJob } from './schemas.js';
 import { jobResponseSchema, jobsPageSchema, parseReply } from './schemas.js';
 
@@ -37,6 +37,8 @@ export interface WaitForJobOptions {
   /** Overall limit; past it the wait ends with a 'timeout' error (the job itself goes on). */
   timeoutMs?: number;
   onProgress?: (job: ScenarioJob) => void;
+  /** The job was accepted a moment ago and cannot have finished: the first poll waits one interval too. */
+  justSubmitted?: boolean;
 }
 
 /**
@@ -49,25 +51,27 @@ export async function waitForJob(
   jobId: string,
   options: WaitForJobOptions = {},
 ): Promise<ScenarioJob> {
-  const { signal, timeoutMs, onProgress } = options;
-  const deadlineSignal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  const combined = anySignal(signal, deadlineSignal);
+  const { signal, timeoutMs, onProgress, justSubmitted = false } = options;
+  const deadline = abortScope(signal, timeoutMs);
   try {
+    if (justSubmitted) await pausePoll(interval, deadline.signal);
     for (;;) {
-      const job = await getJob(http, jobId, combined);
+      const job = await getJob(http, jobId, deadline.signal);
       onProgress?.(job);
       if (isTerminalJob(job)) return job;
-      await pausePoll(interval, combined);
+      await pausePoll(interval, deadline.signal);
     }
   } catch (error) {
     if (signal?.aborted) throw abortedError();
-    if (deadlineSignal?.aborted) {
+    if (deadline.timedOut) {
       throw new ScenarioError(
         'timeout',
         `The job ${jobId} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s. It may still finish on Scenario: the app checks it again later.`,
       );
     }
     throw error;
+  } finally {
+    deadline.release();
   }
 }
 

@@ -1,6 +1,6 @@
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { anySignal, withRetry } from './http.js';
+import { abortScope, withRetry } from './http.js';
 import type { PollInterval } from './jobs.js';
 import { pausePoll } from './jobs.js';
 import type { ScenarioUpload } from './schemas.js';
@@ -90,13 +90,15 @@ async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array<ArrayB
     http.retry,
     async () => {
       let response: Response;
+      const scope = abortScope(signal, http.requestTimeoutMs);
       try {
-        const timeout = AbortSignal.timeout(http.requestTimeoutMs);
-        response = await fetch(url, { method: 'PUT', body: bytes, signal: anySignal(signal, timeout) });
+        response = await fetch(url, { method: 'PUT', body: bytes, signal: scope.signal });
         await response.arrayBuffer();
       } catch (error) {
         if (signal?.aborted) throw abortedError();
         throw new ScenarioError('network', `The connection broke during ${what}. Check your connection; the app retries by itself.`, { cause: describeCause(error, http.redact) });
+      } finally {
+        scope.release();
       }
       if (!response.ok) throw errorForStatus(response.status, { what });
     },
