@@ -1,7 +1,7 @@
 /**
  * Sorting a batch from the keyboard in the lightbox, in a real Chromium: arrows browse, F
- * favourites, 1–5 rate, Delete trashes (with undo), Esc closes. Every change is checked in the
- * engine, not only on screen.
+ * favourites, 1–5 rate, Delete moves the image shown to the trash (with undo), Esc closes. Every
+ * change is checked in the engine, not only on screen.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,17 +72,23 @@ describe('lightbox keyboard flow (Chromium)', () => {
     await eventually('the rating saved', async () => ((await summary(current))?.rating === 4 ? true : undefined));
     expect(await lightbox.getByRole('button', { name: 'Rate 5', pressed: true }).count()).toBe(0);
 
+    // Delete takes the image shown; the generation stays (it has others) and shows its next one.
+    const before = await api.generations.detail({ id: current });
+    expect(before.images.length).toBeGreaterThan(1);
+    const shownSrc = () => lightbox.locator('img').getAttribute('src');
+    expect(await shownSrc()).toContain(before.images[0]!.relPath);
     await page.keyboard.press('Delete');
-    const toast = page.getByTestId('toast').filter({ hasText: 'Moved 1 generation to the trash.' });
+    const toast = page.getByTestId('toast').filter({ hasText: 'Moved 1 image to the trash.' });
     await toast.waitFor();
-    // The lightbox moves on to the next survivor.
-    await lightbox.getByText('2 / 2').waitFor();
-    await eventually('the trash to hold it', async () => ((await summary(current)) === undefined ? true : undefined));
-    const trashed = await api.generations.page({ limit: 10, filters: { trashed: true } });
-    expect(trashed.items.map((item) => item.id)).toEqual([current]);
+    await lightbox.getByText('2 / 3').waitFor();
+    await eventually('the next image shown', async () => ((await shownSrc())?.includes(before.images[1]!.relPath) ? true : undefined));
+    const after = await api.generations.detail({ id: current });
+    expect(after.images.map((image) => image.id)).toEqual(before.images.slice(1).map((image) => image.id));
+    expect((await api.generations.page({ limit: 10, filters: { trashed: true } })).items).toEqual([]);
 
     await toast.getByRole('button', { name: 'Undo' }).click();
-    await eventually('the undo to restore it', async () => ((await summary(current)) !== undefined ? true : undefined));
+    await eventually('the undo to restore the image', async () => ((await summary(current))?.imageCount === before.images.length ? true : undefined));
+    await eventually('the first image shown again', async () => ((await shownSrc())?.includes(before.images[0]!.relPath) ? true : undefined));
     const restored = await summary(current);
     expect(restored).toMatchObject({ favourite: true, rating: 4 });
 

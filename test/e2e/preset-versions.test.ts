@@ -4,6 +4,7 @@
  * library; an old version opens read-only with the generation made with it, and restoring it
  * saves a new version.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -82,6 +83,20 @@ describe('preset versions and model thumbnails (Chromium)', () => {
     const panel = page.getByRole('complementary', { name: 'Generation details' });
     await panel.getByRole('button', { name: 'version 1' }).click();
     await dialog.waitFor();
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('shows a placeholder, not a broken image, for a control image deleted outside the app', async () => {
+    const { page, api } = app;
+    const { input } = await api.generations.detail({ id: generationId });
+    rmSync(path.join(app.home, 'library', ...(input.relPath ?? '').split('/')));
+
+    await page.getByRole('dialog', { name: 'Version 1 of Clay houses' }).getByRole('button', { name: /canny-house-768x512\.png/ }).click();
+    const panel = page.getByRole('complementary', { name: 'Generation details' });
+    await panel.getByRole('img', { name: 'Control image: missing from the library' }).waitFor();
+    expect(await panel.locator('figure').first().getByRole('button', { name: 'Reveal' }).count()).toBe(0);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.detail-panel img')].every((image) => image.complete && image.naturalWidth > 0));
+    await saveScreen(page, 'detail-control-missing');
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
 });

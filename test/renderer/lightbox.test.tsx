@@ -4,21 +4,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Toasts } from '../../src/renderer/common/Toasts';
 import { Lightbox } from '../../src/renderer/lightbox/Lightbox';
 import { createFakeEngine, generation } from './fake-engine';
+import { imageLibrary } from './image-library';
 import { renderWithEngine } from './render';
 
 afterEach(cleanup);
 
-function setup() {
+function setup(imageCounts: Record<string, number> = { g1: 1, g2: 1, g3: 1 }) {
+  const library = imageLibrary(imageCounts);
   const engine = createFakeEngine({
-    'generations.page': async () => ({ items: ['g1', 'g2', 'g3'].map((id) => generation(id)), nextCursor: null }),
-    'generations.facets': async () => ({ total: 3, presets: [], models: [], families: [], modalities: [], folders: [], states: [], tags: [], favourites: 0 }),
+    ...library.handlers,
     'generations.setFavourite': async () => undefined,
     'generations.setRating': async () => undefined,
-    'generations.trash': async ({ ids }) => ({ batchId: 'batch-1', count: ids.length }),
-    'generations.undoTrash': async () => ({ restored: 1 }),
   });
   const rendered = renderWithEngine(engine, <><Lightbox /><Toasts /></>);
-  return { engine, ...rendered };
+  return { engine, library, ...rendered };
 }
 
 const press = (key: string) => act(() => void fireEvent.keyDown(window, { key }));
@@ -56,6 +55,40 @@ describe('lightbox keyboard', () => {
 
     press('Escape');
     expect(screen.queryByRole('dialog', { name: 'Lightbox' })).toBeNull();
+  });
+
+  it('deletes the image shown and keeps the generation while it has others; undo brings the image back', async () => {
+    const { engine, library, stores } = setup({ g1: 3, g2: 1 });
+    await act(() => stores.app.getState().load());
+    await act(() => stores.gallery.getState().reload());
+    act(() => stores.gallery.getState().openLightbox('g1'));
+    const shownSrc = () => screen.getByRole('dialog', { name: 'Lightbox' }).querySelector('img')?.getAttribute('src') ?? '';
+    expect(shownSrc()).toMatch(/outputs\/g1-0\.png$/);
+
+    press('Delete');
+    await waitFor(() => expect(engine.callsTo('images.trash')).toEqual([{ imageIds: ['g1-image-0'] }]));
+    expect(await screen.findByText('Moved 1 image to the trash.')).toBeTruthy();
+    // Still on the same generation, now showing its next image.
+    await waitFor(() => expect(shownSrc()).toMatch(/outputs\/g1-1\.png$/));
+    expect(shownName()).toContain('g1.png');
+    expect(engine.callsTo('generations.trash')).toEqual([]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(library.imagesOf('g1')).toEqual(['g1-image-0', 'g1-image-1', 'g1-image-2']));
+    await waitFor(() => expect(shownSrc()).toMatch(/outputs\/g1-0\.png$/));
+  });
+
+  it('moves on to the next generation when the image shown was its last', async () => {
+    const { engine, library, stores } = setup({ g1: 1, g2: 2 });
+    await act(() => stores.app.getState().load());
+    await act(() => stores.gallery.getState().reload());
+    act(() => stores.gallery.getState().openLightbox('g1'));
+
+    press('Delete');
+    await waitFor(() => expect(shownName()).toContain('g2.png'));
+    expect(engine.callsTo('images.trash')).toEqual([]);
+    expect(library.isTrashed('g1')).toBe(true);
+    expect(await screen.findByText('Moved 1 generation to the trash.')).toBeTruthy();
   });
 
   it('puts a favourite back and says why when the engine refuses it', async () => {

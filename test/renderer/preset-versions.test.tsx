@@ -49,7 +49,7 @@ function setup() {
       generationCount: version === 1 ? 2 : 0,
       generations: version === 1
         ? [
-            { id: 'g2', kind: 'hotfolder', state: 'done', seed: '7', createdAt: '2025-06-01T11:00:00.000Z', inputName: 'knight.png', cover: { relPath: 'outputs/g2-0.png', thumbRelPath: 'thumbs/g2-0.webp', width: 1024, height: 1024, assetId: null, missing: false } },
+            { id: 'g2', kind: 'hotfolder', state: 'done', seed: '7', createdAt: '2025-06-01T11:00:00.000Z', inputName: 'knight.png', cover: { id: 'i2', relPath: 'outputs/g2-0.png', thumbRelPath: 'thumbs/g2-0.webp', width: 1024, height: 1024, assetId: null, missing: false } },
             { id: 'g1', kind: 'hotfolder', state: 'failed', seed: null, createdAt: '2025-06-01T10:30:00.000Z', inputName: 'squire.png', cover: null },
           ]
         : [],

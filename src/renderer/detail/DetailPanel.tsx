@@ -9,6 +9,7 @@ import { creativeUnits, dateTime, duration, stateLabel } from '../common/format'
 import { useAppStore, useApi, useGallery, usePresets } from '../stores';
 import { ControlImage, controlImageRelPath } from './ControlImage';
 import { useGenerationDetail } from './useGenerationDetail';
+import { useTrashImage } from './useTrashImage';
 
 /** Everything about one generation, and what can be done with it next. */
 export function DetailPanel() {
@@ -19,7 +20,7 @@ export function DetailPanel() {
     openCompare: state.openCompare,
   }));
   // Re-read after the generation changes (a job finishing, a new tag).
-  const { detail, error } = useGenerationDetail(id, item);
+  const { detail, error, reload } = useGenerationDetail(id, item);
   if (!id) return null;
 
   return (
@@ -31,13 +32,14 @@ export function DetailPanel() {
       </header>
       {error && <p className="inline-error" role="alert">{error}</p>}
       {!detail && !error && <p className="muted">Loading…</p>}
-      {detail && <DetailBody detail={detail} onCompare={() => openCompare(detail.id, null)} />}
+      {detail && <DetailBody detail={detail} onCompare={() => openCompare(detail.id, null)} onImagesChanged={reload} />}
     </aside>
   );
 }
 
-function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare: () => void }) {
+function DetailBody({ detail, onCompare, onImagesChanged }: { detail: GenerationDetail; onCompare: () => void; onImagesChanged: () => void }) {
   const api = useApi();
+  const trashImage = useTrashImage();
   const reportError = useAppStore((state) => state.reportError);
   const toast = useAppStore((state) => state.toast);
   const info = useAppStore((state) => state.info);
@@ -89,6 +91,14 @@ function DetailBody({ detail, onCompare }: { detail: GenerationDetail; onCompare
               {image.width && image.height ? ` · ${image.width}×${image.height}` : ''}
               <button type="button" className="link-button" onClick={run('Opened.', () => api.library.openFile({ relPath: image.relPath }))}>Open</button>
               <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: image.relPath }))}>Reveal</button>
+              <button
+                type="button"
+                className="link-button danger"
+                aria-label={`Move output ${index + 1} to the trash`}
+                onClick={() => void trashImage({ generationId: detail.id, imageId: image.id, imageCount: detail.images.length }, onImagesChanged)}
+              >
+                Move to trash
+              </button>
             </figcaption>
           </figure>
         ))}

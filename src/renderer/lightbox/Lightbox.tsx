@@ -1,12 +1,20 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { stateLabel } from '../common/format';
-import { useGallery } from '../stores';
+import { useTrashImage } from '../detail/useTrashImage';
+import { useApi, useAppStore, useGallery } from '../stores';
+import type { GalleryItem } from '../stores/galleryItem';
 
-export const LIGHTBOX_KEYS = '←/→ browse · F favourite · 1–5 rate · 0 clear rating · Delete trash · C compare with control · Esc close';
+export const LIGHTBOX_KEYS = '←/→ browse · F favourite · 1–5 rate · 0 clear rating · Delete trash image · C compare with control · Esc close';
 
-/** One generation full-size, driven from the keyboard so an artist can sort a batch quickly. */
+/**
+ * One generation full-size (its first image), driven from the keyboard so an artist can sort a
+ * batch quickly. Delete moves the image shown to the trash, with Undo: the generation stays, with
+ * its next image shown, while it has others; with its last image the generation goes too (as
+ * images.trash does in the engine) and the lightbox moves on to the next one. A generation with
+ * no image at all (failed) goes to the trash whole.
+ */
 export function Lightbox() {
   const { item, position, total, stepLightbox, closeLightbox, setFavourite, setRating, trash, openCompare } = useGallery((state) => {
     const index = state.items.findIndex((candidate) => candidate.id === state.lightboxId);
@@ -23,6 +31,24 @@ export function Lightbox() {
     };
   });
 
+  const api = useApi();
+  const reportError = useAppStore((state) => state.reportError);
+  const trashImage = useTrashImage();
+  const trashShownImage = useCallback(
+    async (shown: GalleryItem) => {
+      try {
+        // The gallery keeps no image ids: the detail says which image is shown and how many are left.
+        const { images } = await api.generations.detail({ id: shown.id });
+        const image = images.find((candidate) => candidate.relPath === shown.imageRelPath) ?? images[0];
+        if (image === undefined) return await trash([shown.id]);
+        await trashImage({ generationId: shown.id, imageId: image.id, imageCount: images.length });
+      } catch (error) {
+        reportError(error);
+      }
+    },
+    [api, reportError, trash, trashImage],
+  );
+
   useEffect(() => {
     if (!item) return;
     const onKey = (event: KeyboardEvent) => {
@@ -36,14 +62,14 @@ export function Lightbox() {
       else if (key === 'Escape') closeLightbox();
       else if (key === 'f' || key === 'F') void setFavourite([item.id], !item.favourite);
       else if (/^[0-5]$/.test(key)) void setRating([item.id], Number(key));
-      else if (key === 'Delete' || key === 'Backspace') void trash([item.id]);
+      else if (key === 'Delete' || key === 'Backspace') void trashShownImage(item);
       else if (key === 'c' || key === 'C') openCompare(item.id, null);
       else handled = false;
       if (handled) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [item, stepLightbox, closeLightbox, setFavourite, setRating, trash, openCompare]);
+  }, [item, stepLightbox, closeLightbox, setFavourite, setRating, trashShownImage, openCompare]);
 
   if (!item) return null;
   return (
