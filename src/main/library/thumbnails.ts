@@ -15,16 +15,16 @@ export interface ThumbnailResult {
 }
 
 /*
- * Where a thumbnail's time goes (CPU per 1024 px PNG, bench/history's sources, sharp 0.35 /
- * libvips 8.18): PNG decode ~3.5 ms (single-threaded in libpng, so it sets the floor), resize to
- * 256 px ~5 ms with lanczos3, WebP encode ~4 ms at effort 2 but ~1 ms at effort 0. Chosen:
- * - WebP effort 0: a quarter less CPU than effort 2; files are a few per cent larger, and on
- *   smooth gradients effort 0 even bands less (effort 2 spends its time shrinking the file).
- * - Mitchell instead of lanczos3: ~10% less CPU, a touch softer with no ringing halos; at 256 px
- *   text and fine lines stay as legible (compared side by side).
+ * Where a thumbnail's time goes (CPU of all threads per 1024 px PNG of bench/history, sharp 0.35,
+ * libvips 8.18): PNG decode ~3.5 ms (libpng, single-threaded), the resize to 256 px most of the
+ * rest, WebP encode ~3 ms at effort 2 and under 1 ms at effort 0. Whole thumbnail, best of 5 runs:
+ * lanczos3 + effort 2 (before) 12.7 ms, lanczos3 + effort 0 11.1 ms, mitchell + effort 0 10.2 ms.
+ * - WebP effort 0: files a few per cent larger; on smooth gradients it even bands less than
+ *   effort 2, which spends its time making the file smaller, not better looking.
+ * - Mitchell instead of lanczos3: a touch softer, no ringing halos; at 256 px text and fine lines
+ *   stay as legible (compared side by side, enlarged).
  * - No smartSubsample: +50% CPU for crisper red edges nobody sees in a tile.
  * fastShrinkOnLoad does nothing for PNG (only JPEG and WebP can decode at a smaller size).
- * Together about 20% less CPU per thumbnail; see also ThumbnailQueue's concurrency.
  */
 const THUMBNAIL_KERNEL = 'mitchell';
 const THUMBNAIL_WEBP = { quality: 80, effort: 0 } as const;
@@ -53,8 +53,8 @@ export interface ThumbnailJob {
 export interface ThumbnailQueueOptions<Job extends ThumbnailJob> {
   /**
    * Thumbnails at once (default 2). PNG decoding is single-threaded and sharp runs each image on
-   * one libvips thread by default (on glibc), so two at once is what uses two cores: ~1.7x the
-   * rate of one at a time, while raising sharp.concurrency for one image at a time gained nothing.
+   * one libvips thread by default (on glibc), so two at once is what uses two cores; raising
+   * sharp.concurrency for one image at a time did worse (64-73/s against 70-104/s, same busy box).
    * More than two would take libuv pool threads the pipeline needs for files and hashing.
    */
   concurrency?: number;
