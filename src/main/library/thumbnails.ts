@@ -16,9 +16,9 @@ export interface ThumbnailResult {
 
 /*
  * Where a thumbnail's time goes (CPU of all threads per 1024 px PNG of bench/history, sharp 0.35,
- * libvips 8.18): PNG decode ~3.5 ms (libpng, single-threaded), the resize to 256 px most of the
- * rest, WebP encode ~3 ms at effort 2 and under 1 ms at effort 0. Whole thumbnail, best of 5 runs:
- * lanczos3 + effort 2 (before) 12.7 ms, lanczos3 + effort 0 11.1 ms, mitchell + effort 0 10.2 ms.
+ * libvips 8.18): PNG decode ~3.5 ms (libpng, single-threaded), then the resize to 256 px and the
+ * WebP encode. Whole thumbnail, best of 5 runs: lanczos3 + effort 2 (before) 12.7 ms,
+ * lanczos3 + effort 0 11.1 ms, mitchell + effort 0 10.2 ms.
  * - WebP effort 0: files a few per cent larger; on smooth gradients it even bands less than
  *   effort 2, which spends its time making the file smaller, not better looking.
  * - Mitchell instead of lanczos3: a touch softer, no ringing halos; at 256 px text and fine lines
