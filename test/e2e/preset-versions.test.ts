@@ -76,6 +76,9 @@ describe('preset versions and model thumbnails (Chromium)', () => {
     expect(restored.preset).toMatchObject({ prompt: FIRST.prompt, modality: 'canny' });
     expect(restored.preset.guidance).toBeUndefined();
     await expect(page.getByRole('form', { name: 'Preset' }).getByLabel('Prompt', { exact: true }).inputValue()).resolves.toBe(FIRST.prompt);
+    await history.getByRole('listitem').nth(2).waitFor();
+    await history.scrollIntoViewIfNeeded();
+    await page.locator('.preset-usage').screenshot({ path: path.join(SCREENS_DIR, 'preset-version-history.png') });
 
     // From a version to the generation it made, and back from the generation to its version.
     await history.getByRole('button', { name: 'Version 1' }).click();
