@@ -121,12 +121,16 @@ describe('contract handlers on a real engine', () => {
     expect(updated.version).toBe(2);
     expect(updated.versions.map((version) => version.version)).toEqual([2, 1]);
     expect((await t.call('presets.get', { id: presetId })).preset.prompt).toBe('a cottage made of clay');
+    expect((await t.call('presets.version', { id: presetId, version: 1 })).preset.prompt).toBe(PRESET.prompt);
+    // Restoring never rewrites a version: the old values come back as version 3, then 2's as version 4.
+    expect(await t.call('presets.restoreVersion', { id: presetId, version: 1 })).toMatchObject({ version: 3, preset: { prompt: PRESET.prompt } });
+    expect(await t.call('presets.restoreVersion', { id: presetId, version: 2 })).toMatchObject({ version: 4, preset: { prompt: 'a cottage made of clay' } });
 
     const copy = await t.call('presets.duplicate', { id: presetId });
     expect(copy.preset.name).toBe(`${PRESET.name} (copy)`);
     const summaries = await t.call('presets.list');
     expect(summaries.map((summary) => summary.name).sort()).toEqual([PRESET.name, `${PRESET.name} (copy)`]);
-    expect(summaries.find((summary) => summary.id === presetId)).toMatchObject({ family: 'sd-1_5', version: 2 });
+    expect(summaries.find((summary) => summary.id === presetId)).toMatchObject({ family: 'sd-1_5', version: 4 });
 
     const cost = await t.call('presets.dryRunCost', { preset: updated.preset });
     expect(cost.creativeUnitsCost).toBeGreaterThan(0);
@@ -173,7 +177,7 @@ describe('contract handlers on a real engine', () => {
     firstId = result.generationIds[0] as string;
 
     const done = await whenDone(firstId);
-    expect(done).toMatchObject({ kind: 'manual', presetId, simulated: true, imageCount: 1, presetVersion: 2 });
+    expect(done).toMatchObject({ kind: 'manual', presetId, simulated: true, imageCount: 1, presetVersion: 4 });
     expect(done.request).toMatchObject({ modelId: PRESET.modelId, seed: done.seed, width: 512 });
     expect(existsSync(path.join(t.engine.libraryRoot, done.images[0]?.relPath ?? 'none'))).toBe(true);
 
@@ -262,6 +266,14 @@ describe('contract handlers on a real engine', () => {
     expect(await t.call('generations.undoTrash', { batchId: trashed.batchId })).toEqual({ restored: 1 });
     expect(existsSync(path.join(t.engine.libraryRoot, relPath))).toBe(true);
     expect((await t.call('generations.page', { limit: 10 })).items.map((item) => item.id)).toContain(firstId);
+
+    const [image] = (await detail(firstId)).images;
+    if (image === undefined) throw new Error('the restored generation has no image');
+    const imageBatch = await t.call('images.trash', { imageIds: [image.id] });
+    expect(imageBatch.count).toBe(1);
+    expect(existsSync(path.join(t.engine.libraryRoot, image.relPath))).toBe(false);
+    expect(await t.call('generations.undoTrash', { batchId: imageBatch.batchId })).toMatchObject({ restored: 1 });
+    expect((await detail(firstId)).images.map((restored) => restored.relPath)).toEqual([image.relPath]);
   });
 
   it('pauses, cancels, retries and reports the queue', async () => {
