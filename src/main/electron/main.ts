@@ -61,8 +61,11 @@ async function start(): Promise<void> {
   // file drags out of the window), and image URLs on our own protocol.
   let window: BrowserWindow | null = null;
   const credentials = createSafeStorageCredentials(join(dataFolder, 'credentials.bin'));
+  // The history and library live where the CLI keeps them (SCENARIO_HOTFOLDER_HOME, else the
+  // OS app-data folder), so the app and `scenario-hotfolder` share one library; the engine's home
+  // lock keeps them from running two pipelines on it at once. Window bounds and the encrypted key
+  // stay in Electron's own userData folder.
   const engine = await startEngineService({
-    home: process.env['SCENARIO_HOTFOLDER_HOME'] ?? dataFolder,
     scenario: desktopConnection(await credentials.load()),
     host: {
       credentials,
