@@ -116,6 +116,31 @@ describe('answers the client must read carefully', () => {
   });
 });
 
+describe('redirects', () => {
+  it('a GET follows one to another origin without the Authorization header; a POST is never sent on', async () => {
+    const seenByOther: string[] = [];
+    const other = await startOddServer((request, response) => {
+      seenByOther.push(`${request.method} ${request.url} auth=${request.headers.authorization ?? 'none'}`);
+      sendJson(response, 200, { job: { ...JOB, jobId: 'job_moved', status: 'success' } });
+    });
+    const moving = await startOddServer((request, response) => {
+      response.writeHead(request.method === 'GET' ? 302 : 307, { location: `${other.baseUrl}${(request.url ?? '').replace('/v1', '')}` });
+      response.end();
+    });
+    try {
+      const client = new ScenarioClient({ baseUrl: moving.baseUrl, apiKey: TEST_KEY, apiSecret: TEST_SECRET, ...FAST });
+      expect((await client.getJob('job_moved')).status).toBe('success');
+      expect(seenByOther).toEqual(['GET /v1/jobs/job_moved auth=none']);
+      const error = await caught(client.generateControlNet(await generateBody()));
+      expect(error).toMatchObject({ code: 'invalid-request', status: 307 });
+      expect(seenByOther).toHaveLength(1);
+    } finally {
+      await moving.close();
+      await other.close();
+    }
+  });
+});
+
 describe('a multipart upload whose "complete" answer is lost', () => {
   it('finds the upload completed after all instead of failing on the refused retry', async () => {
     let status = 'pending';

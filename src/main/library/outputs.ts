@@ -7,7 +7,7 @@ import { LibraryError } from './errors';
 import { LIBRARY_DIRS, absoluteLibraryPath, outputImageRelPath } from './paths';
 import type { OutputImageName } from './paths';
 import type { GenerationParameters } from './pngmeta';
-import { embedParameters } from './pngmeta';
+import { embedParameters, pngDimensions } from './pngmeta';
 
 /** Creates the library's top-level folders (idempotent). */
 export async function ensureLibraryLayout(root: string): Promise<void> {
@@ -35,17 +35,22 @@ export async function storeOutputImage(
   name: OutputImageName,
   parameters: GenerationParameters,
 ): Promise<StoredOutputImage> {
-  let png: Uint8Array = downloaded;
-  let width: number;
-  let height: number;
+  let contents: Buffer;
+  let size: { width: number; height: number } | null;
   try {
-    const metadata = await sharp(downloaded).metadata();
-    ({ width, height } = metadata);
-    if (metadata.format !== 'png') png = await sharp(downloaded).png().toBuffer();
+    // A PNG (what Scenario sends) gives its size in its first chunk; sharp only converts the others.
+    size = pngDimensions(downloaded);
+    let png: Uint8Array = downloaded;
+    if (size === null) {
+      const converted = await sharp(downloaded).png().toBuffer({ resolveWithObject: true });
+      png = converted.data;
+      size = { width: converted.info.width, height: converted.info.height };
+    }
+    contents = embedParameters(png, parameters);
   } catch (error) {
     throw new LibraryError('invalid-image', `The image downloaded for generation ${name.generationId} cannot be decoded (damaged download). Retry the download.`, { cause: error });
   }
-  const contents = embedParameters(png, parameters);
+  const { width, height } = size;
   const relPath = outputImageRelPath(name);
   await writeFileAtomic(absoluteLibraryPath(root, relPath), contents);
   return { relPath, bytes: contents.length, sha256: createHash('sha256').update(contents).digest('hex'), width, height };

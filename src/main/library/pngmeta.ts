@@ -48,7 +48,13 @@ interface Chunk {
   data: Buffer;
   /** Whole chunk: length, type, data and CRC. */
   raw: Buffer;
-  crcValid: boolean;
+}
+
+/** Width and height from a PNG's IHDR chunk, or null when `png` does not start as a PNG. */
+export function pngDimensions(png: Uint8Array): { width: number; height: number } | null {
+  const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE) || bytes.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 function invalidPng(why: string): LibraryError {
@@ -65,19 +71,19 @@ function parseChunks(png: Uint8Array): Chunk[] {
     const length = bytes.readUInt32BE(offset);
     const end = offset + 12 + length;
     if (end > bytes.length) throw invalidPng('truncated chunk');
-    const typeAndData = bytes.subarray(offset + 4, offset + 8 + length);
-    const type = typeAndData.subarray(0, 4).toString('latin1');
-    chunks.push({
-      type,
-      data: bytes.subarray(offset + 8, offset + 8 + length),
-      raw: bytes.subarray(offset, end),
-      crcValid: crc32(typeAndData) === bytes.readUInt32BE(offset + 8 + length),
-    });
+    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    chunks.push({ type, data: bytes.subarray(offset + 8, offset + 8 + length), raw: bytes.subarray(offset, end) });
     offset = end;
     if (type === 'IEND') break;
   }
   if (chunks.at(-1)?.type !== 'IEND') throw invalidPng('no IEND chunk');
   return chunks;
+}
+
+/** Checked only where a chunk is read (text chunks): image data is copied as it is, its CRC with it. */
+function crcValid(chunk: Chunk): boolean {
+  const typeAndData = chunk.raw.subarray(4, chunk.raw.length - 4);
+  return crc32(typeAndData) === chunk.raw.readUInt32BE(chunk.raw.length - 4);
 }
 
 function encodeChunk(type: string, data: Buffer): Buffer {
@@ -105,7 +111,7 @@ function textChunk(keyword: string, text: string): Buffer {
 
 /** Decodes tEXt, zTXt and iTXt chunks; returns undefined for other chunks or undecodable ones. */
 function decodeTextChunk(chunk: Chunk): { keyword: string; text: string } | undefined {
-  if (!chunk.crcValid) return undefined;
+  if (!crcValid(chunk)) return undefined;
   const { type, data } = chunk;
   const keywordEnd = data.indexOf(0);
   if (keywordEnd < 1) return undefined;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily, Preset as PresetDocument } from '../../shared/preset/index';
+import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
 import { LibraryError } from '../library/errors';
 import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
@@ -128,6 +128,7 @@ export function createPipeline(options: PipelineOptions) {
   const folderOf = new Map<number, number | null>();
   /** Generations waiting for a submission gate, with the reason (for status). */
   const waitingFor = new Map<number, Waiting>();
+  const validatedVersions = new Map<number, PresetValidation>();
   /** Input files whose processed action (move) waits for their generations. */
   const tracked = new Map<string, FileTracking>();
   /** Submission costs decided but not yet recorded on a row: the budget counts them too. */
@@ -146,13 +147,23 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- intake
 
+  /** A preset version never changes once saved (an edit makes a new one): each is validated once per run. */
+  function validateVersion(version: PresetVersion): PresetValidation {
+    let validation = validatedVersions.get(version.id);
+    if (validation === undefined) {
+      validation = validatePreset(version.preset, familyContext(version.family));
+      validatedVersions.set(version.id, validation);
+    }
+    return validation;
+  }
+
   /** Presets (current versions) with their validated documents; a broken preset is reported, not thrown. */
   function presetsFor(presetIds: readonly number[]): { version: PresetVersion; document: PresetDocument; presetId: number }[] {
     const result = [];
     for (const presetId of presetIds) {
       const preset = store.presets.get(presetId);
       if (preset === null || preset.archivedAt !== null) continue;
-      const validation = validatePreset(preset.currentVersion.preset, familyContext(preset.currentVersion.family));
+      const validation = validateVersion(preset.currentVersion);
       if (!validation.ok) {
         events.emit('warning', { message: `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}). Edit it, then drop the file again.` });
         continue;
@@ -191,8 +202,11 @@ export function createPipeline(options: PipelineOptions) {
     const added: Generation[] = [];
     const known: Generation[] = [];
     const duplicates: Generation[] = [];
+    let inputName = draft.fileName;
     store.transaction(() => {
       const { input, created } = store.inputs.upsertBySha256(draft);
+      // The history names an input by its first sighting.
+      inputName = input.fileName;
       const earlier = created ? [] : store.generations.listForInput(input.id);
       for (const { version, document, presetId } of presets) {
         const sameForPreset = earlier.filter((generation) => presetOfVersion(generation.presetVersionId) === presetId);
@@ -241,8 +255,7 @@ export function createPipeline(options: PipelineOptions) {
       track(filePath, { folder, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
     }
     for (const generation of added) {
-      const input = store.inputs.get(generation.inputId);
-      events.emit('job.added', { generationId: generation.id, inputName: input?.fileName ?? '', presetName: presetNameOf(generation) });
+      events.emit('job.added', { generationId: generation.id, inputName, presetName: presetNameOf(generation) });
       schedule(generation);
     }
     return added.map((generation) => generation.id);
@@ -441,7 +454,7 @@ export function createPipeline(options: PipelineOptions) {
     const input = store.inputs.get(generation.inputId);
     const version = store.presets.getVersion(generation.presetVersionId);
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
-    const validation = validatePreset(version.preset, familyContext(version.family));
+    const validation = validateVersion(version);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
     const assetId = uploadedAssetOf(input.id) ?? (await withTransientWaits(signal, async () =>
       scenario.uploadImage(
@@ -626,7 +639,8 @@ export function createPipeline(options: PipelineOptions) {
     const job = polled ?? (await withTransientWaits(signal, () => scenario.getJob(jobId, { signal })));
     const version = store.presets.getVersion(generation.presetVersionId);
     const presetName = version?.name ?? 'preset';
-    const have = new Set(store.images.listForGeneration(generation.id).map((image) => image.idx));
+    const images = store.images.listForGeneration(generation.id);
+    const have = new Set(images.map((image) => image.idx));
     const missing = (job.metadata?.assetIds ?? []).map((assetId, index) => ({ assetId, index })).filter(({ index }) => !have.has(index));
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
     // One request signs every image's URL (a download whose URL expired asks for its own again).
@@ -650,10 +664,11 @@ export function createPipeline(options: PipelineOptions) {
       // sha256 is of the image as Scenario delivered it, before our parameters chunk (which names
       // this generation): equal hashes mean Scenario made the same image, e.g. for a reproduction.
       const image = store.images.add(generation.id, { assetId, idx: index, relPath: stored.relPath, width: stored.width, height: stored.height, bytes: stored.bytes, sha256: delivered.sha256 });
+      images.push(image);
       thumbnails.enqueue(imageThumbnailJob(libraryRoot, image));
     }
     move(generation.id, 'done');
-    const imagePaths = store.images.listForGeneration(generation.id).map((image) => absoluteLibraryPath(libraryRoot, image.relPath));
+    const imagePaths = images.sort((a, b) => a.idx - b.idx).map((image) => absoluteLibraryPath(libraryRoot, image.relPath));
     events.emit('job.done', { generationId: generation.id, imagePaths });
     return 'continue';
   }

@@ -6,6 +6,7 @@ import { LibraryError, toLibraryError } from '../library/errors.js';
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
 import { abortScope, isTransient, readRetryAfterMs, withRetry } from './http.js';
+import { exchange } from './transport.js';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -108,20 +109,19 @@ async function downloadOnce<T>(http: ScenarioHttp, url: string, assetId: string,
   try {
     // No Authorization header: the signed URL is its own credential, and the storage host must
     // never see the API secret. `identity` keeps Content-Length comparable with the bytes written.
-    const response = await fetch(url, { headers: { 'Accept-Encoding': 'identity', 'User-Agent': http.userAgent }, signal: stall.signal });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
+    const response = await exchange(url, { method: 'GET', headers: { 'Accept-Encoding': 'identity', 'User-Agent': http.userAgent }, signal: stall.signal });
+    if (response.status < 200 || response.status >= 300) {
+      response.discard();
       throw errorForStatus(response.status, { what, retryAfterMs: readRetryAfterMs(response.headers, undefined) });
     }
     opened = true;
     await sink.open();
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of response.body ?? []) {
-      const data = chunk as Uint8Array;
-      await sink.write(data);
-      hash.update(data);
-      bytes += data.length;
+    for await (const chunk of response.body) {
+      await sink.write(chunk);
+      hash.update(chunk);
+      bytes += chunk.length;
       stall.restartTimer();
     }
     const declared = response.headers.get('content-length');

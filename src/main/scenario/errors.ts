@@ -83,7 +83,7 @@ export function makeRedactor(apiKey: string, apiSecret: string): Redact {
 export function describeCause(error: unknown, redact: Redact): Error {
   const parts: string[] = [];
   let current: unknown = error;
-  // fetch wraps the system error (`ECONNRESET`, ...) in a generic "fetch failed": keep both.
+  // A wrapper error may hold the system error (`ECONNRESET`, ...) as its cause: keep both.
   for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth += 1) {
     if (current instanceof Error) {
       const code = (current as { code?: unknown }).code;
@@ -99,7 +99,7 @@ export function describeCause(error: unknown, redact: Redact): Error {
   return described;
 }
 
-/** The system error code under fetch's wrapper, if any: `ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`, ... */
+/** The system error code of a failed exchange, or of its cause: `ECONNREFUSED`, `ECONNRESET`, `ABORT_ERR`, ... */
 export function systemErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redact, SubmissionTrace } from './errors.js';
+import type { TransportResponse } from './transport.js';
+import { exchange, readText } from './transport.js';
 import {
   ScenarioError,
   abortedError,
@@ -114,7 +116,7 @@ export async function withRetry<T>(
 }
 
 /** Retry-After (seconds or an HTTP date) or the body's `remainingSeconds` (cooldown 429s). */
-export function readRetryAfterMs(headers: Headers, body: unknown): number | undefined {
+export function readRetryAfterMs(headers: Pick<Headers, 'get'>, body: unknown): number | undefined {
   const header = headers.get('retry-after');
   if (header !== null && header.trim() !== '') {
     const seconds = secondsOf(header);
@@ -172,7 +174,7 @@ export interface HttpConfig {
   requestTimeoutMs: number;
 }
 
-/** Scenario's API over fetch: authentication, timeouts, error mapping and retries. */
+/** Scenario's API: authentication, timeouts, error mapping and retries. */
 export class ScenarioHttp {
   // A private field: util.inspect and JSON.stringify of this object never show it.
   readonly #authorization: string;
@@ -201,12 +203,12 @@ export class ScenarioHttp {
     return withRetry(this.retry, () => this.sendOnce(request), { signal: request.signal });
   }
 
-  private url(request: ApiRequest): string {
+  private url(request: ApiRequest): URL {
     const url = new URL(this.#baseUrl + request.path);
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    return url.toString();
+    return url;
   }
 
   private async sendOnce(request: ApiRequest): Promise<ApiResponse> {
@@ -218,19 +220,24 @@ export class ScenarioHttp {
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
 
-    let status: number;
+    let response: TransportResponse;
     let text: string;
-    let response: Response;
     const scope = abortScope(request.signal, this.requestTimeoutMs);
     try {
-      response = await fetch(this.url(request), { method: request.method, headers, body: request.body, signal: scope.signal });
-      status = response.status;
-      text = await response.text();
+      response = await exchange(this.url(request), {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal: scope.signal,
+        freshConnection: request.submission !== undefined,
+      });
+      text = await readText(response);
     } catch (error) {
       throw this.lostResponse(error, request, scope.timedOut);
     } finally {
       scope.release();
     }
+    const { status } = response;
 
     const body = parseJsonLoosely(text);
     if (status >= 200 && status < 300) {

@@ -1,6 +1,7 @@
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
 import { abortScope, withRetry } from './http.js';
+import { exchange, readText } from './transport.js';
 import type { PollInterval } from './jobs.js';
 import { pausePoll } from './jobs.js';
 import type { ScenarioUpload } from './schemas.js';
@@ -62,8 +63,7 @@ async function uploadMultipart(http: ScenarioHttp, image: ImageUpload, options: 
   }
   for (const part of parts) {
     const start = (part.number - 1) * UPLOAD_PART_BYTES;
-    // A copy: fetch wants its own ArrayBuffer-backed bytes, and a part is only 5 MiB.
-    await putPart(http, part.url, new Uint8Array(image.bytes.subarray(start, start + UPLOAD_PART_BYTES)), what, signal);
+    await putPart(http, part.url, image.bytes.subarray(start, start + UPLOAD_PART_BYTES), what, signal);
   }
   const uploadPath = `/uploads/${encodeURIComponent(upload.id)}`;
   try {
@@ -85,22 +85,23 @@ async function uploadStatus(http: ScenarioHttp, uploadPath: string, what: string
  * Part URLs are pre-signed storage URLs: they carry their own authorization, so the API's
  * Authorization header must never be sent there.
  */
-async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array<ArrayBuffer>, what: string, signal?: AbortSignal): Promise<void> {
+async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array, what: string, signal?: AbortSignal): Promise<void> {
   await withRetry(
     http.retry,
     async () => {
-      let response: Response;
+      let status: number;
       const scope = abortScope(signal, http.requestTimeoutMs);
       try {
-        response = await fetch(url, { method: 'PUT', body: bytes, signal: scope.signal });
-        await response.arrayBuffer();
+        const response = await exchange(url, { method: 'PUT', headers: { 'User-Agent': http.userAgent }, body: bytes, signal: scope.signal });
+        status = response.status;
+        await readText(response);
       } catch (error) {
         if (signal?.aborted) throw abortedError();
         throw new ScenarioError('network', `The connection broke during ${what}. Check your connection; the app retries by itself.`, { cause: describeCause(error, http.redact) });
       } finally {
         scope.release();
       }
-      if (!response.ok) throw errorForStatus(response.status, { what });
+      if (status < 200 || status >= 300) throw errorForStatus(status, { what });
     },
     { signal },
   );
