@@ -4,16 +4,19 @@ import { SimulatedBadge } from '../common/SimulatedBadge';
 import { stateLabel } from '../common/format';
 import { useTrashImage } from '../detail/useTrashImage';
 import { useApi, useAppStore, useGallery } from '../stores';
+import type { GenerationImage } from '../../shared/ipc/contract';
 import type { GalleryItem } from '../stores/galleryItem';
+import { useShownImage, type ShownImage } from './useShownImage';
 
-export const LIGHTBOX_KEYS = '←/→ browse · F favourite · 1–5 rate · 0 clear rating · Delete trash image · C compare with control · Esc close';
+export const LIGHTBOX_KEYS = '←/→ generation · ↑/↓ image · F favourite · 1–5 rate · 0 clear rating · Delete trash image · C compare with control · Esc close';
 
 /**
- * One generation full-size (its first image), driven from the keyboard so an artist can sort a
- * batch quickly. Delete moves the image shown to the trash, with Undo: the generation stays, with
- * its next image shown, while it has others; with its last image the generation goes too (as
- * images.trash does in the engine) and the lightbox moves on to the next one. A generation with
- * no image at all (failed) goes to the trash whole.
+ * One generation full-size, one image at a time, driven from the keyboard so an artist can sort a
+ * batch quickly: Left/Right move between generations, Up/Down between the images of one. Delete
+ * moves the image shown to the trash, with Undo: the generation stays, with its next image shown,
+ * while it has others; with its last image the generation goes too (as images.trash does in the
+ * engine) and the lightbox moves on to the next one. A generation with no image at all (failed)
+ * goes to the trash whole.
  */
 export function Lightbox() {
   const { item, position, total, stepLightbox, closeLightbox, setFavourite, setRating, trash, openCompare } = useGallery((state) => {
@@ -34,14 +37,15 @@ export function Lightbox() {
   const api = useApi();
   const reportError = useAppStore((state) => state.reportError);
   const trashImage = useTrashImage();
+  const { shown, images, stepImage } = useShownImage(item);
   const trashShownImage = useCallback(
-    async (shown: GalleryItem) => {
+    async (generation: GalleryItem, image: ShownImage, known: GenerationImage[] | null) => {
       try {
-        // The gallery keeps no image ids: the detail says which image is shown and how many are left.
-        const { images } = await api.generations.detail({ id: shown.id });
-        const image = images.find((candidate) => candidate.relPath === shown.imageRelPath) ?? images[0];
-        if (image === undefined) return await trash([shown.id]);
-        await trashImage({ generationId: shown.id, imageId: image.id, imageCount: images.length });
+        // Pressed before the generation's images arrived: ask for them now.
+        const current = known ?? (await api.generations.detail({ id: generation.id })).images;
+        const target = current.find((candidate) => candidate.id === image.id) ?? current[0];
+        if (target === undefined) return await trash([generation.id]);
+        await trashImage({ generationId: generation.id, imageId: target.id, imageCount: current.length });
       } catch (error) {
         reportError(error);
       }
@@ -59,17 +63,19 @@ export function Lightbox() {
       let handled = true;
       if (key === 'ArrowRight') stepLightbox(1);
       else if (key === 'ArrowLeft') stepLightbox(-1);
+      else if (key === 'ArrowDown') stepImage(1);
+      else if (key === 'ArrowUp') stepImage(-1);
       else if (key === 'Escape') closeLightbox();
       else if (key === 'f' || key === 'F') void setFavourite([item.id], !item.favourite);
       else if (/^[0-5]$/.test(key)) void setRating([item.id], Number(key));
-      else if (key === 'Delete' || key === 'Backspace') void trashShownImage(item);
+      else if (key === 'Delete' || key === 'Backspace') void trashShownImage(item, shown, images);
       else if (key === 'c' || key === 'C') openCompare(item.id, null);
       else handled = false;
       if (handled) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [item, stepLightbox, closeLightbox, setFavourite, setRating, trashShownImage, openCompare]);
+  }, [item, shown, images, stepLightbox, stepImage, closeLightbox, setFavourite, setRating, trashShownImage, openCompare]);
 
   if (!item) return null;
   return (
@@ -77,9 +83,9 @@ export function Lightbox() {
       <button type="button" className="lightbox-nav previous" aria-label="Previous" onClick={() => stepLightbox(-1)} disabled={position <= 1}>‹</button>
       <figure className="lightbox-figure">
         <LibraryImage
-          key={item.id}
-          relPath={item.imageRelPath}
-          missing={item.imageMissing}
+          key={shown.id ?? item.id}
+          relPath={shown.relPath}
+          missing={shown.missing}
           alt={`${item.presetName}: ${item.inputName}`}
           className="lightbox-image"
           eager
@@ -110,6 +116,13 @@ export function Lightbox() {
               />
             ))}
           </span>
+          {shown.count > 1 && (
+            <span className="lightbox-images" role="group" aria-label="Images of this generation">
+              <button type="button" className="icon-button" aria-label="Previous image" onClick={() => stepImage(-1)} disabled={shown.id === null || shown.position <= 1}>▴</button>
+              <span data-testid="lightbox-image-position">{`image ${shown.position} of ${shown.count}`}</span>
+              <button type="button" className="icon-button" aria-label="Next image" onClick={() => stepImage(1)} disabled={shown.id === null || shown.position >= shown.count}>▾</button>
+            </span>
+          )}
           <span className="muted">{`${position} / ${total}`}</span>
           <span className="muted keys">{LIGHTBOX_KEYS}</span>
         </figcaption>

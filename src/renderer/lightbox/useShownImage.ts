@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import type { GenerationImage } from '../../shared/ipc/contract';
+import { useGenerationDetail } from '../detail/useGenerationDetail';
+import type { GalleryItem } from '../stores/galleryItem';
+
+export interface ShownImage {
+  /** Null until the generation's images are known (the cover is shown meanwhile). */
+  id: string | null;
+  relPath: string | null;
+  missing: boolean;
+  /** 1-based place among the generation's images. */
+  position: number;
+  count: number;
+}
+
+export interface GenerationImages {
+  shown: ShownImage;
+  /** The generation's images, once its detail has arrived. */
+  images: GenerationImage[] | null;
+  /** Moves to the previous (-1) or next (+1) image of the same generation; stops at either end. */
+  stepImage(delta: number): void;
+}
+
+/** Which image is wanted: by id, and by place for when that image is gone (its successor moves up into it). */
+interface Wanted {
+  generationId: string;
+  imageId: string;
+  index: number;
+}
+
+/**
+ * Which image of the lightbox's generation is on screen. The gallery keeps only each
+ * generation's cover, so its images come from the generation's detail: fetched once per
+ * generation shown, and again when the gallery's summary says its images changed (one trashed,
+ * or brought back by Undo). The image is followed by id, so Undo shows the restored image again
+ * and a trashed one gives its place to the next (the new last one when it was the last).
+ */
+export function useShownImage(item: GalleryItem | undefined): GenerationImages {
+  const imagesChanged = item ? `${item.imageCount}:${item.imageRelPath ?? ''}:${String(item.imageMissing)}` : null;
+  const { detail } = useGenerationDetail(item?.id ?? null, imagesChanged);
+  const [wanted, setWanted] = useState<Wanted | null>(null);
+  // Another generation starts at its first image, also when coming back to one seen before.
+  if (wanted && wanted.generationId !== item?.id) setWanted(null);
+
+  const images = detail && item && detail.id === item.id ? detail.images : null;
+  const index = images && item && wanted?.generationId === item.id ? indexOf(images, wanted) : 0;
+  const image = images?.[index];
+
+  const shown: ShownImage = image
+    ? { id: image.id, relPath: image.relPath, missing: image.missing, position: index + 1, count: images.length }
+    : { id: null, relPath: item?.imageRelPath ?? null, missing: item?.imageMissing ?? false, position: 1, count: item?.imageCount ?? 0 };
+
+  const stepImage = (delta: number) => {
+    if (!images || !item || images.length === 0) return;
+    const target = Math.min(Math.max(index + delta, 0), images.length - 1);
+    const next = images[target];
+    if (next) setWanted({ generationId: item.id, imageId: next.id, index: target });
+  };
+
+  return { shown, images, stepImage };
+}
+
+function indexOf(images: GenerationImage[], wanted: Wanted): number {
+  const byId = images.findIndex((image) => image.id === wanted.imageId);
+  return byId >= 0 ? byId : Math.min(wanted.index, images.length - 1);
+}
