@@ -1,6 +1,6 @@
 /**
- * Sorting a batch from the keyboard in the lightbox, in a real Chromium: arrows browse, F
- * favourites, 1–5 rate, Delete moves the image shown to the trash (with undo), Esc closes. Every
+ * Sorting a batch from the keyboard in the lightbox, in a real Chromium: Left/Right browse the
+ * generations, Up/Down the images of one, F favourites, 1–5 rate, Delete moves the image shown to the trash (with undo), Esc closes. Every
  * change is checked in the engine, not only on screen.
  */
 import path from 'node:path';
@@ -95,6 +95,50 @@ describe('lightbox keyboard flow (Chromium)', () => {
     await page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'detached' });
     await eventually('the restored tile back in the grid', async () => ((await tiles.count()) === 3 ? true : undefined));
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('steps through the images of one generation with Up/Down', async () => {
+    const { page, api } = app;
+    const { images } = await api.generations.detail({ id: ids[0]! });
+    expect(images.length).toBeGreaterThan(2);
+    const of = (place: number) => `image ${place} of ${images.length}`;
+
+    await page.getByTestId('gallery-tile').first().dblclick();
+    const lightbox = page.getByRole('dialog', { name: 'Lightbox' });
+    const indicator = lightbox.getByTestId('lightbox-image-position');
+    const shownSrc = () => lightbox.locator('img').getAttribute('src');
+    await expect(indicator.textContent()).resolves.toBe(of(1));
+    // Stepping starts once the generation's detail has arrived.
+    await lightbox.getByRole('button', { name: 'Next image' }).and(page.locator(':enabled')).waitFor();
+    expect(await shownSrc()).toContain(images[0]!.relPath);
+
+    await page.keyboard.press('ArrowDown');
+    await lightbox.getByText(of(2)).waitFor();
+    expect(await shownSrc()).toContain(images[1]!.relPath);
+    for (let place = 3; place <= images.length; place++) await page.keyboard.press('ArrowDown');
+    await lightbox.getByText(of(images.length)).waitFor();
+    // Past the last image it stays there.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await lightbox.getByText(of(images.length - 1)).waitFor();
+    expect(await shownSrc()).toContain(images[images.length - 2]!.relPath);
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('.lightbox img');
+      return image !== null && image.complete && image.naturalWidth > 0;
+    });
+    await expect(lightbox.getByText('↑/↓ image', { exact: false }).count()).resolves.toBe(1);
+    await saveScreen(page, 'lightbox-images');
+
+    // Left/Right still move between generations, each starting at its first image.
+    await page.keyboard.press('ArrowRight');
+    await lightbox.getByText('2 / 3').waitFor();
+    const second = await api.generations.detail({ id: ids[1]! });
+    await eventually('the next generation\'s first image', async () => ((await shownSrc())?.includes(second.images[0]!.relPath) ? true : undefined));
+    await expect(indicator.textContent()).resolves.toBe(`image 1 of ${second.images.length}`);
+
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
 });
