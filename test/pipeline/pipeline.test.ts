@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library/paths';
 import { readEmbeddedParameters } from '../../src/main/library/pngmeta';
 import type { Rig } from './helpers';
-import { controlPng, sha256, startRig, waitForStates } from './helpers';
+import { TEST_PRESET, controlPng, sha256, startRig, waitForStates } from './helpers';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -34,6 +34,19 @@ describe('pipeline against the simulator', () => {
     expect(recalled.generation?.seed).toBe(generation?.seed);
     // The input file is never deleted (processed action: leave).
     expect(await readdir(rig.inbox)).toEqual(['house.png']);
+  });
+
+  it('generates a file once per bound preset, uploading it once for all of them', async () => {
+    rig = await startRig();
+    const second = rig.engine.store.presets.create({ name: 'Second', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Second', prompt: 'a tall tower' } });
+    rig.engine.store.folders.setPresets(rig.folderId, [rig.presetId, second.id]);
+    await writeFile(path.join(rig.inbox, 'both.png'), await controlPng(4));
+    await waitForStates(rig.engine, 2, ['done']);
+
+    const generations = rig.engine.store.generations.listByStates(['done']);
+    expect(new Set(generations.map((generation) => generation.presetVersionId)).size).toBe(2);
+    expect(new Set(generations.map((generation) => generation.imageAssetId)).size).toBe(1);
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(2);
   });
 
   it('does not generate the same bytes twice in a folder without duplicates, and says why', async () => {

@@ -77,6 +77,11 @@ export class QueueGate {
     this.#changed();
   }
 
+  /** Submissions waiting for the person because their outcome is unknown, as last counted. */
+  get outcomeUnknownCount(): number {
+    return this.#outcomeUnknown;
+  }
+
   setOutcomeUnknownCount(count: number): void {
     if (count === this.#outcomeUnknown) return;
     this.#outcomeUnknown = count;

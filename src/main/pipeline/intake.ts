@@ -19,7 +19,13 @@ const EXTENSION_BY_FORMAT: Readonly<Record<string, string>> = { jpeg: 'jpg', hei
  * `maxBytes` is hashed as a stream and not copied: it will be refused, and copying it would only
  * fill the disk.
  */
-export async function readInputFile(filePath: string, libraryRoot: string, maxBytes: number): Promise<InputDraft> {
+export interface InputRead {
+  draft: InputDraft;
+  /** The bytes hashed and stored, or null for a file over the limit (not read whole). */
+  contents: Buffer | null;
+}
+
+export async function readInputFile(filePath: string, libraryRoot: string, maxBytes: number): Promise<InputRead> {
   const fileName = path.basename(filePath);
   const info = await stat(filePath).catch((error: unknown) => {
     throw unreadable(filePath, error);
@@ -27,7 +33,7 @@ export async function readInputFile(filePath: string, libraryRoot: string, maxBy
   if (!info.isFile()) throw new PipelineError('input-unreadable', `${JSON.stringify(filePath)} is not a file.`);
   const base = { originalPath: filePath, fileName };
   if (info.size > maxBytes) {
-    return { ...base, sha256: await hashFile(filePath), libraryRelPath: '', bytes: info.size, width: null, height: null, format: null };
+    return { draft: { ...base, sha256: await hashFile(filePath), libraryRelPath: '', bytes: info.size, width: null, height: null, format: null }, contents: null };
   }
   // One in-memory copy is hashed, probed and stored, so all three describe the same bytes even if
   // the person replaces the file meanwhile.
@@ -42,7 +48,7 @@ export async function readInputFile(filePath: string, libraryRoot: string, maxBy
   const destination = absoluteLibraryPath(libraryRoot, relPath);
   const existing = await stat(destination).catch(() => undefined);
   if (existing?.size !== bytes.length) await writeFileAtomic(destination, bytes);
-  return { ...base, sha256, libraryRelPath: relPath, bytes: bytes.length, width: header?.width ?? null, height: header?.height ?? null, format };
+  return { draft: { ...base, sha256, libraryRelPath: relPath, bytes: bytes.length, width: header?.width ?? null, height: header?.height ?? null, format }, contents: bytes };
 }
 
 async function hashFile(filePath: string): Promise<string> {

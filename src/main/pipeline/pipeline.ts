@@ -18,6 +18,7 @@ import { PipelineEmitter } from './events';
 import type { Waiting, WaitingReason } from './events';
 import { QueueGate } from './gate';
 import { readInputFile } from './intake';
+import { TakenInInputs } from './taken-in';
 import { moveProcessedInput } from './processed';
 import { findLostJob } from './reconcile';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -129,8 +130,13 @@ export function createPipeline(options: PipelineOptions) {
   /** Generations waiting for a submission gate, with the reason (for status). */
   const waitingFor = new Map<number, Waiting>();
   const validatedVersions = new Map<number, PresetValidation>();
+  const takenIn = new TakenInInputs();
+  /** Uploads on their way, by input: generations of one file (one per preset) share its upload. */
+  const uploads = new Map<number, Promise<string>>();
   /** Input files whose processed action (move) waits for their generations. */
   const tracked = new Map<string, FileTracking>();
+  /** Which tracked file each of their generations came from. */
+  const trackedFileOf = new Map<number, string>();
   /** Submission costs decided but not yet recorded on a row: the budget counts them too. */
   let reservedCu = 0;
   let idleWaiters: (() => void)[] = [];
@@ -197,16 +203,18 @@ export function createPipeline(options: PipelineOptions) {
     if (presets.length === 0) {
       throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
     }
-    const draft = await readInputFile(filePath, libraryRoot, maxInputBytes);
+    const { draft, contents } = await readInputFile(filePath, libraryRoot, maxInputBytes);
     const folder = source.kind === 'folder' ? source.folder : null;
     const added: Generation[] = [];
     const known: Generation[] = [];
     const duplicates: Generation[] = [];
     let inputName = draft.fileName;
+    let newInputId: number | null = null;
     store.transaction(() => {
       const { input, created } = store.inputs.upsertBySha256(draft);
       // The history names an input by its first sighting.
       inputName = input.fileName;
+      if (created) newInputId = input.id;
       const earlier = created ? [] : store.generations.listForInput(input.id);
       for (const { version, document, presetId } of presets) {
         const sameForPreset = earlier.filter((generation) => presetOfVersion(generation.presetVersionId) === presetId);
@@ -254,6 +262,7 @@ export function createPipeline(options: PipelineOptions) {
       const relPath = path.relative(folder.path, filePath);
       track(filePath, { folder, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
     }
+    if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
       events.emit('job.added', { generationId: generation.id, inputName, presetName: presetNameOf(generation) });
       schedule(generation);
@@ -272,7 +281,9 @@ export function createPipeline(options: PipelineOptions) {
   // ---------------------------------------------------------------- processed action
 
   function track(filePath: string, tracking: FileTracking): void {
+    for (const id of tracked.get(filePath)?.generationIds ?? []) trackedFileOf.delete(id);
     tracked.set(filePath, tracking);
+    for (const id of tracking.generationIds) trackedFileOf.set(id, filePath);
     void settleFile(filePath);
   }
 
@@ -283,6 +294,7 @@ export function createPipeline(options: PipelineOptions) {
     const generations = tracking.generationIds.map((id) => store.generations.get(id)).filter((generation) => generation !== null);
     if (generations.some((generation) => !TERMINAL_STATES.includes(generation.state))) return;
     tracked.delete(filePath);
+    for (const id of tracking.generationIds) trackedFileOf.delete(id);
     const failures = generations.filter((generation) => generation.state === 'failed');
     try {
       const movedTo = await moveProcessedInput(
@@ -297,9 +309,8 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   function settleFilesOf(generationId: number): void {
-    for (const [filePath, tracking] of tracked) {
-      if (tracking.generationIds.includes(generationId)) void settleFile(filePath);
-    }
+    const filePath = trackedFileOf.get(generationId);
+    if (filePath !== undefined) void settleFile(filePath);
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -375,7 +386,8 @@ export function createPipeline(options: PipelineOptions) {
     events.emit('job.state', { generationId: id, state, message: patch.errorMessage ?? null });
     if (state === 'failed') events.emit('job.failed', { generationId: id, code: patch.errorCode ?? 'failed', message: patch.errorMessage ?? '' });
     if (TERMINAL_STATES.includes(state)) settleFilesOf(id);
-    if (state === 'outcome-unknown' || generation.state === 'submitted') refreshOutcomeUnknown();
+    // Only a row entering or (while any is parked) leaving outcome-unknown changes the count.
+    if (state === 'outcome-unknown' || gate.outcomeUnknownCount > 0) refreshOutcomeUnknown();
     return generation;
   }
 
@@ -443,9 +455,14 @@ export function createPipeline(options: PipelineOptions) {
   async function validateStep(generation: Generation): Promise<'continue'> {
     const input = store.inputs.get(generation.inputId);
     if (input === null) throw new PipelineError('not-found', `The input of generation ${generation.id} is missing from the history.`);
-    const problem = await inputProblem(input, libraryRoot, { family: generation.family, maxBytes: maxInputBytes });
-    if (problem !== null) fail(generation, 'invalid-input', problem);
-    else move(generation.id, 'validated');
+    const contents = takenIn.get(input.id);
+    const problem = await inputProblem(input, libraryRoot, { family: generation.family, maxBytes: maxInputBytes, ...(contents === undefined ? {} : { contents }) });
+    if (problem === null) {
+      move(generation.id, 'validated');
+    } else {
+      takenIn.forget(input.id);
+      fail(generation, 'invalid-input', problem);
+    }
     return 'continue';
   }
 
@@ -456,12 +473,29 @@ export function createPipeline(options: PipelineOptions) {
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
     const validation = validateVersion(version);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
-    const assetId = uploadedAssetOf(input.id) ?? (await withTransientWaits(signal, async () =>
-      scenario.uploadImage(
-        { bytes: await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath)), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
-        { signal },
-      ),
-    ));
+    let upload = uploads.get(input.id);
+    if (upload === undefined) {
+      const contents = takenIn.get(input.id);
+      const uploaded = contents === undefined ? uploadedAssetOf(input.id) : null;
+      upload =
+        uploaded !== null
+          ? Promise.resolve(uploaded)
+          : withTransientWaits(signal, async () =>
+              scenario.uploadImage(
+                { bytes: contents ?? (await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath))), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
+                { signal },
+              ),
+            );
+      uploads.set(input.id, upload);
+    }
+    let assetId: string;
+    try {
+      assetId = await upload;
+    } finally {
+      // From here to the committed row nothing awaits: a later generation finds the asset in the history.
+      if (uploads.get(input.id) === upload) uploads.delete(input.id);
+    }
+    takenIn.forget(input.id);
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
     const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
     move(generation.id, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
@@ -828,6 +862,7 @@ export function createPipeline(options: PipelineOptions) {
       gate.close();
       queue.length = 0;
       queued.clear();
+      takenIn.clear();
       await Promise.allSettled([...active.values()]);
       await thumbnails.onIdle();
     },

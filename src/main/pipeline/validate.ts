@@ -18,7 +18,14 @@ function isModelFamily(family: string): family is ModelFamily {
  * says what to do. The header decides the cheap cases; a full decode then catches a truncated or
  * damaged file whose header looks fine.
  */
-export async function inputProblem(input: Input, libraryRoot: string, options: { family: string; maxBytes: number }): Promise<string | null> {
+export interface InputCheck {
+  family: string;
+  maxBytes: number;
+  /** The library copy's bytes, when already in memory. */
+  contents?: Buffer;
+}
+
+export async function inputProblem(input: Input, libraryRoot: string, options: InputCheck): Promise<string | null> {
   const name = JSON.stringify(input.originalPath);
   if (input.bytes === 0) return `${name} is empty (0 bytes). Save the control image again, then drop it again.`;
   if (input.bytes > options.maxBytes) {
@@ -35,7 +42,7 @@ export async function inputProblem(input: Input, libraryRoot: string, options: {
     return `${name} is ${width}×${height} px; ${who} accepts control images of at most ${maxSide} px a side. Resize it, then drop it again.`;
   }
   try {
-    await sharp(absoluteLibraryPath(libraryRoot, input.libraryRelPath), { failOn: 'truncated', limitInputPixels: maxSide * maxSide })
+    await sharp(options.contents ?? absoluteLibraryPath(libraryRoot, input.libraryRelPath), { failOn: 'truncated', limitInputPixels: maxSide * maxSide })
       .raw()
       .toBuffer();
   } catch {
