@@ -90,17 +90,19 @@ export function createGalleryStore(api: Api, app: AppStore) {
     };
 
     /** The query on screen as the engine takes it: no search at all rather than a blank one. */
-    const engineQuery = () => {
-      const { filters, search } = get().query;
+    const engineQuery = ({ filters, search }: GalleryQuery = get().query) => {
       const trimmed = search.trim();
       return { filters, ...(trimmed ? { search: trimmed } : {}) };
     };
 
-    const fetchFirstPage = async () => {
+    const fetchFirstPage = async (query: GalleryQuery = get().query) => {
       const version = ++queryVersion;
+      // Sent before any state changes: each change redraws the window first (React flushes in a
+      // microtask queued ahead of the send), while the engine could already be at work.
+      const request = api.generations.page({ ...engineQuery(query), cursor: null, limit: FIRST_PAGE });
       set({ loading: true, loadError: null });
       try {
-        const page = await api.generations.page({ ...engineQuery(), cursor: null, limit: FIRST_PAGE });
+        const page = await request;
         if (version !== queryVersion) return;
         set({ items: page.items.map(toGalleryItem), nextCursor: page.nextCursor, complete: page.nextCursor === null, loading: false });
       } catch (error) {
@@ -138,11 +140,13 @@ export function createGalleryStore(api: Api, app: AppStore) {
       compare: null,
 
       async setQuery(patch) {
-        set({ query: { ...get().query, ...patch }, selectedIds: new Set(), anchorId: null });
-        await fetchFirstPage();
+        const query = { ...get().query, ...patch };
+        const fetched = fetchFirstPage(query);
+        set({ query, selectedIds: new Set(), anchorId: null });
+        await fetched;
       },
 
-      reload: fetchFirstPage,
+      reload: () => fetchFirstPage(),
 
       async loadMore() {
         const { loading, complete, nextCursor } = get();
