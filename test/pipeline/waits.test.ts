@@ -70,6 +70,21 @@ describe('the queue waits and resumes by itself', () => {
     expect(posts(rig)).toHaveLength(1);
   });
 
+  it('reports a job in flight that waits for the network as waiting for it, like one held before its submission', async () => {
+    rig = await startRig({ sim: { latencyMs: 1500 } });
+    await writeFile(path.join(rig.inbox, 'in-flight.png'), await controlPng(18));
+    await waitForStates(rig.engine, 1, ['submitted']);
+    await rig.sim.suspend();
+    const job = () => rig?.engine.status().jobs[0];
+    await until(() => job()?.waiting?.reason === 'network');
+    expect(job()?.state).toBe('submitted');
+    expect(job()?.waiting?.message).toContain('Waiting for network');
+    await rig.sim.resume();
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(rig.engine.status().jobs).toEqual([]);
+    expect(posts(rig)).toHaveLength(1);
+  });
+
   it('adopts the job of a submission whose answer was lost, without sending it again', async () => {
     rig = await startRig();
     rig.sim.setFaults({ drop: 1 });

@@ -480,7 +480,7 @@ export function createPipeline(options: PipelineOptions) {
       upload =
         uploaded !== null
           ? Promise.resolve(uploaded)
-          : withTransientWaits(signal, async () =>
+          : withTransientWaits(generation.id, signal, async () =>
               scenario.uploadImage(
                 { bytes: contents ?? (await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath))), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
                 { signal },
@@ -550,14 +550,29 @@ export function createPipeline(options: PipelineOptions) {
 
   /** Holds a submission while the queue is paused, offline, rate-limited or over budget. */
   async function waitForSubmission(generation: Generation, cost: number | null, signal: AbortSignal): Promise<void> {
-    const block = (): Waiting | null => {
-      const waiting = gate.submissionBlock(generation.folderId) ?? budgetBlock(cost);
-      gate.setBudgetBlock(waiting?.reason === 'budget' ? waiting.message : null);
-      if (waiting === null) waitingFor.delete(generation.id);
-      else waitingFor.set(generation.id, waiting);
-      return waiting;
-    };
-    await gate.waitUntilClear(block, signal);
+    await holdWhile(
+      generation.id,
+      () => {
+        const waiting = gate.submissionBlock(generation.folderId) ?? budgetBlock(cost);
+        gate.setBudgetBlock(waiting?.reason === 'budget' ? waiting.message : null);
+        return waiting;
+      },
+      signal,
+    );
+  }
+
+  /** Waits until `block()` is null; meanwhile its reason is this generation's wait in the queue's status. */
+  async function holdWhile(generationId: number, block: () => Waiting | null, signal: AbortSignal): Promise<void> {
+    try {
+      await gate.waitUntilClear(() => {
+        const waiting = block();
+        if (waiting === null) waitingFor.delete(generationId);
+        else waitingFor.set(generationId, waiting);
+        return waiting;
+      }, signal);
+    } finally {
+      waitingFor.delete(generationId);
+    }
   }
 
   /** The creative units one run of this preset version costs, from a cached dry run; only asked when a budget is set. */
@@ -567,7 +582,7 @@ export function createPipeline(options: PipelineOptions) {
     const version = store.presets.getVersion(generation.presetVersionId);
     if (version === null) return null;
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
-    const estimate = await withTransientWaits(signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+    const estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
     store.presets.setDryRunCost(version.id, estimate.creativeUnitsCost);
     return estimate.creativeUnitsCost;
   }
@@ -619,7 +634,7 @@ export function createPipeline(options: PipelineOptions) {
     const deadline = generation.stateChangedAt + windowMs;
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
     for (;;) {
-      const result = await withTransientWaits(signal, () => findLostJob(scenario, {
+      const result = await withTransientWaits(generation.id, signal, () => findLostJob(scenario, {
         createdAt: generation.createdAt,
         request,
         ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
@@ -642,7 +657,7 @@ export function createPipeline(options: PipelineOptions) {
   async function pollStep(generation: Generation, signal: AbortSignal): Promise<'continue'> {
     const scenario = requireClient();
     const jobId = generation.jobId as string;
-    const job = await withTransientWaits(signal, () =>
+    const job = await withTransientWaits(generation.id, signal, () =>
       scenario.waitForJob(jobId, {
         signal,
         // True for the first attempt only (delete says whether it was there): after a network wait, poll at once.
@@ -670,7 +685,7 @@ export function createPipeline(options: PipelineOptions) {
     const jobId = generation.jobId as string;
     const polled = finishedJobs.get(generation.id);
     finishedJobs.delete(generation.id);
-    const job = polled ?? (await withTransientWaits(signal, () => scenario.getJob(jobId, { signal })));
+    const job = polled ?? (await withTransientWaits(generation.id, signal, () => scenario.getJob(jobId, { signal })));
     const version = store.presets.getVersion(generation.presetVersionId);
     const presetName = version?.name ?? 'preset';
     const images = store.images.listForGeneration(generation.id);
@@ -678,10 +693,10 @@ export function createPipeline(options: PipelineOptions) {
     const missing = (job.metadata?.assetIds ?? []).map((assetId, index) => ({ assetId, index })).filter(({ index }) => !have.has(index));
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
     // One request signs every image's URL (a download whose URL expired asks for its own again).
-    const urls = missing.length === 0 ? new Map<string, string>() : new Map((await withTransientWaits(signal, () => scenario.getAssets(missing.map(({ assetId }) => assetId), { signal }))).map((asset) => [asset.id, asset.url]));
+    const urls = missing.length === 0 ? new Map<string, string>() : new Map((await withTransientWaits(generation.id, signal, () => scenario.getAssets(missing.map(({ assetId }) => assetId), { signal }))).map((asset) => [asset.id, asset.url]));
     for (const { assetId, index } of missing) {
       const expectedUrl = urls.get(assetId);
-      const delivered = await withTransientWaits(signal, () => scenario.downloadAssetBytes(assetId, { signal, ...(expectedUrl === undefined ? {} : { expectedUrl }) }));
+      const delivered = await withTransientWaits(generation.id, signal, () => scenario.downloadAssetBytes(assetId, { signal, ...(expectedUrl === undefined ? {} : { expectedUrl }) }));
       const parameters: GenerationParameters = {
         schemaVersion: 1,
         request,
@@ -711,7 +726,7 @@ export function createPipeline(options: PipelineOptions) {
    * Runs a request, riding out what time cures: no network (wait for the probe), a rate limit
    * (wait the time Scenario gave), a few server errors. Anything else is the caller's to handle.
    */
-  async function withTransientWaits<T>(signal: AbortSignal, action: () => Promise<T>): Promise<T> {
+  async function withTransientWaits<T>(generationId: number, signal: AbortSignal, action: () => Promise<T>): Promise<T> {
     let serverErrors = 0;
     for (;;) {
       try {
@@ -720,10 +735,10 @@ export function createPipeline(options: PipelineOptions) {
         if (signal.aborted || !(error instanceof ScenarioError)) throw error;
         if (error.code === 'network' || error.code === 'timeout') {
           gate.networkFailed(error.userMessage);
-          await gate.waitUntilClear(() => gate.networkBlock(), signal);
+          await holdWhile(generationId, () => gate.networkBlock(), signal);
         } else if (error.code === 'rate-limited') {
           gate.rateLimited(error.retryAfterMs ?? 5000);
-          await gate.waitUntilClear(() => gate.rateLimitBlock(), signal);
+          await holdWhile(generationId, () => gate.rateLimitBlock(), signal);
         } else if (error.code === 'server' && serverErrors < SERVER_RETRIES_PER_STEP) {
           serverErrors += 1;
           await sleep(SERVER_RETRY_PAUSE_MS * serverErrors, undefined, { signal });
