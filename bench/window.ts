@@ -29,8 +29,6 @@ const homeArg = process.argv.indexOf('--home');
 const KEPT_HOME = homeArg > 0 ? path.resolve(process.argv[homeArg + 1] ?? '') : null;
 const SCROLL_THROUGH = 10_000;
 const VIEWPORT = { width: 1440, height: 900 };
-/** The search box's debounce (src/renderer/gallery/FilterBar.tsx): typing settles this long before a search. */
-const SEARCH_DEBOUNCE_MS = 50;
 const CONTROL_IMAGES = path.resolve(REPO_ROOT, '../shared/control-images');
 
 const TARGETS = { firstScreenMs: 500, aliveImages: 300, searchMs: 100, heapMb: 300 };
@@ -188,10 +186,10 @@ async function scrollThrough(page: Page, items: number): Promise<{ maxImages: nu
 
 interface SearchTiming {
   query: string;
-  /** Last keystroke → results on screen, debounce included. */
-  withDebounceMs: number;
+  /** Last keystroke → results on screen. */
+  fromKeystrokeMs: number;
   /** The search request leaving the page → results on screen. */
-  afterDebounceMs: number;
+  fromRequestMs: number;
   /** The engine calls the search made, slowest first. */
   calls: string;
 }
@@ -203,7 +201,7 @@ async function timeSearch(page: Page, expectedFirstId: string | null, query: str
   // expected), then enter the query in one input event: that event is the last keystroke. Typing
   // key by key would search for prefixes whose first hit may already be the answer's.
   await box.fill(expectedFirstId === null ? '' : 'qqqqzzzz');
-  await page.waitForTimeout(SEARCH_DEBOUNCE_MS + 700);
+  await page.waitForTimeout(700);
   await page.evaluate(() => {
     const probes = window as unknown as PageProbes;
     probes.__lastInput = 0;
@@ -237,7 +235,7 @@ async function timeSearch(page: Page, expectedFirstId: string | null, query: str
     const probes = window as unknown as PageProbes;
     return { lastInput: probes.__lastInput, lastSearchSent: probes.__lastSearchSent };
   });
-  return { query, withDebounceMs: renderedAt - marks.lastInput, afterDebounceMs: renderedAt - marks.lastSearchSent, calls: await engineCalls(page, marks.lastInput) };
+  return { query, fromKeystrokeMs: renderedAt - marks.lastInput, fromRequestMs: renderedAt - marks.lastSearchSent, calls: await engineCalls(page, marks.lastInput) };
 }
 
 interface EngineCall {
@@ -404,13 +402,13 @@ async function main() {
       const firstId = expected.items[0]?.id ?? null;
       const timing = await timeSearch(page, firstId, query);
       timings.push(timing);
-      console.log(`    "${query}": ${timing.withDebounceMs.toFixed(0)} ms with the debounce, ${timing.afterDebounceMs.toFixed(0)} ms after it (${timing.calls})`);
+      console.log(`    "${query}": ${timing.fromKeystrokeMs.toFixed(0)} ms from the keystroke, ${timing.fromRequestMs.toFixed(0)} ms from the request (${timing.calls})`);
     }
-    // The target counts from the last keystroke ("after typing stops"): the debounce is part of it.
-    report(`search, last keystroke → results incl. ${SEARCH_DEBOUNCE_MS} ms debounce (median of ${timings.length})`, median(timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs);
-    report('search, last keystroke → results (worst)', Math.max(...timings.map((t) => t.withDebounceMs)), 'ms', TARGETS.searchMs);
-    report(`search, request sent → results (median of ${timings.length})`, median(timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
-    report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.afterDebounceMs)), 'ms', TARGETS.searchMs);
+    // The target counts from the last keystroke ("after typing stops").
+    report(`search, last keystroke → results (median of ${timings.length})`, median(timings.map((t) => t.fromKeystrokeMs)), 'ms', TARGETS.searchMs);
+    report('search, last keystroke → results (worst)', Math.max(...timings.map((t) => t.fromKeystrokeMs)), 'ms', TARGETS.searchMs);
+    report(`search, request sent → results (median of ${timings.length})`, median(timings.map((t) => t.fromRequestMs)), 'ms', TARGETS.searchMs);
+    report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.fromRequestMs)), 'ms', TARGETS.searchMs);
     report('JS heap used at the end', await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
   } finally {
     await browser?.close();

@@ -1,17 +1,8 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { GenerationFilters, GenerationState } from '../../shared/ipc/contract';
 import { countOf, stateLabel } from '../common/format';
-import { useDebounced } from '../common/useDebounced';
 import { localDay } from '../stores/galleryItem';
 import { useGallery } from '../stores';
-
-/**
- * Typing settles for this long before the history is searched again. Results must show within
- * 100 ms of the last keystroke, and a search takes the window 25-40 ms from request to tiles
- * (the engine's part is a few ms); a pause shorter than this is still typing (key repeat, fast
- * bursts). Answers to older searches are dropped by the store, so searching mid-word is harmless.
- */
-const SEARCH_DEBOUNCE_MS = 50;
 
 type FacetName = 'presets' | 'models' | 'families' | 'modalities' | 'folders' | 'tags';
 type TextFilter = 'presetId' | 'modelId' | 'family' | 'modality' | 'folderId' | 'tag';
@@ -76,13 +67,14 @@ export function FilterBar() {
   );
 }
 
+/**
+ * Searches as the person types, with no debounce: results must show within 100 ms of the last
+ * keystroke, and a debounce spends that budget waiting. A search costs the engine a few ms and
+ * the window 25-50 ms from request to tiles; the store drops answers to superseded queries, so
+ * searching mid-word is harmless, and the facet counts wait for the query to settle.
+ */
 function SearchBox({ value, onSearch }: { value: string; onSearch: (search: string) => void }) {
   const [text, setText] = useState(value);
-  const settled = useDebounced(text, SEARCH_DEBOUNCE_MS);
-  useEffect(() => {
-    if (settled !== value) onSearch(settled);
-    // Only the settled text triggers a search (not `value` catching up with it).
-  }, [settled]);
   return (
     <input
       type="search"
@@ -90,7 +82,10 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
       aria-label="Search history"
       placeholder="Search prompts, presets, models, tags, files…"
       value={text}
-      onChange={(event) => setText(event.target.value)}
+      onChange={(event) => {
+        setText(event.target.value);
+        onSearch(event.target.value);
+      }}
     />
   );
 }
