@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library/paths';
 import { readEmbeddedParameters } from '../../src/main/library/pngmeta';
+import { startSimulator } from '../../src/main/simulator/index';
 import type { Rig } from './helpers';
 import { TEST_PRESET, controlPng, sha256, startRig, waitForStates } from './helpers';
 
@@ -77,5 +78,33 @@ describe('pipeline against the simulator', () => {
     const reason = await readFile(path.join(rig.inbox, '_failed', 'notes.png.error.txt'), 'utf8');
     expect(reason).toContain('notes.png');
     expect(reason).toContain('not an image');
+  });
+});
+
+describe('an uploaded control image the connection no longer knows', () => {
+  it('is uploaded again when Scenario answers that the asset is not found, and the job is sent once', async () => {
+    rig = await startRig();
+    await writeFile(path.join(rig.inbox, 'house.png'), await controlPng(1));
+    await waitForStates(rig.engine, 1);
+    const [parent] = rig.engine.store.generations.listByStates(['done']);
+    if (parent === undefined) throw new Error('the first generation did not finish');
+
+    // Another simulator knows none of the first one's assets: like the app's built-in simulator
+    // after a restart, or a switch to another Scenario project.
+    const elsewhere = await startSimulator({ latencyMs: 30 });
+    try {
+      const engine = await rig.restart({ scenario: { baseUrl: elsewhere.baseUrl, apiKey: elsewhere.apiKey, apiSecret: elsewhere.apiSecret } });
+      const childId = engine.pipeline.reproduce(parent.id);
+      await waitForStates(engine, 2);
+      const child = engine.store.generations.get(childId);
+      expect(child?.errorMessage ?? null).toBeNull();
+      expect(child?.state).toBe('done');
+      expect(child?.imageAssetId).not.toBe(parent.imageAssetId);
+      // The refused POST created no job; the one accepted POST is the new body.
+      const posts = elsewhere.generateLog.filter((entry) => !entry.dryRun);
+      expect(posts.map((entry) => entry.bodySha256)).toEqual([sha256(child?.requestJson ?? '')]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

@@ -126,6 +126,10 @@ export function createPipeline(options: PipelineOptions) {
   const finishedJobs = new Map<number, ScenarioJob>();
   /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
   const justSubmitted = new Set<number>();
+  /** Asset ids the connection answered "not found" for: never named in a request again. */
+  const unknownAssets = new Set<string>();
+  /** Generations sent back to upload their control image again once: a second refusal fails them. */
+  const uploadedAgain = new Set<number>();
   const folderOf = new Map<number, number | null>();
   /** Generations waiting for a submission gate, with the reason (for status). */
   const waitingFor = new Map<number, Waiting>();
@@ -507,7 +511,8 @@ export function createPipeline(options: PipelineOptions) {
    * reproductions, variations) name the same asset, so a reproduction sends the very same body.
    */
   function uploadedAssetOf(inputId: number): string | null {
-    return store.generations.listForInput(inputId).find((generation) => generation.imageAssetId !== null)?.imageAssetId ?? null;
+    const known = store.generations.listForInput(inputId).find((generation) => generation.imageAssetId !== null && !unknownAssets.has(generation.imageAssetId));
+    return known?.imageAssetId ?? null;
   }
 
   async function submitStep(generation: Generation, signal: AbortSignal): Promise<'continue' | 'stop'> {
@@ -521,6 +526,7 @@ export function createPipeline(options: PipelineOptions) {
       const result = await scenario.generateControlNet(generation.requestJson);
       move(generation.id, 'submitted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
       justSubmitted.add(generation.id);
+      uploadedAgain.delete(generation.id);
       return 'continue';
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
@@ -542,10 +548,30 @@ export function createPipeline(options: PipelineOptions) {
         else gate.networkFailed(error.userMessage);
         return 'continue';
       }
+      if (error.code === 'not-found' || error.code === 'invalid-request') return refusedSubmission(submitted, error);
       throw error;
     } finally {
       reservedCu -= cost ?? 0;
     }
+  }
+
+  /**
+   * Scenario answered the POST with a refusal: no job exists and nothing was charged, so this is
+   * no lost answer. A control image the connection does not know (the built-in simulator
+   * restarted, a key of another project) is the one refusal a new upload cures: the row goes
+   * back to upload once. Any other refusal fails with Scenario's reason.
+   */
+  function refusedSubmission(generation: Generation, error: ScenarioError): 'continue' | 'stop' {
+    const assetId = generation.imageAssetId;
+    if (error.code === 'not-found' && assetId !== null && !uploadedAgain.has(generation.id)) {
+      uploadedAgain.add(generation.id);
+      unknownAssets.add(assetId);
+      move(generation.id, 'validated', { imageAssetId: null });
+      return 'continue';
+    }
+    uploadedAgain.delete(generation.id);
+    fail(generation, error.code, error.userMessage);
+    return 'stop';
   }
 
   /** Holds a submission while the queue is paused, offline, rate-limited or over budget. */

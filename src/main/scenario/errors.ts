@@ -137,7 +137,7 @@ export function errorForStatus(
   if (status === 401) {
     return new ScenarioError(
       'auth',
-      `Scenario did not accept the API key and secret.${said} Check both in Settings; if the secret was lost, make a new API key in Scenario's web app.`,
+      `Scenario did not accept the API key and secret.${said} Check both (in Settings, or SCENARIO_API_KEY and SCENARIO_API_SECRET for the command line); if the secret was lost, make a new API key in Scenario's web app.`,
       common,
     );
   }

@@ -9,10 +9,11 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<GenerationState, readonly Gene
   validated: ['uploaded', 'failed', 'canceled'],
   uploaded: ['submitting', 'failed', 'canceled'],
   // Not cancelable: the POST may already have been charged, so a submitting row must end up
-  // submitted, outcome-unknown (reconciled through GET /jobs) or failed.
-  submitting: ['submitted', 'outcome-unknown', 'failed'],
+  // submitted, outcome-unknown (reconciled through GET /jobs) or failed. Back to validated only
+  // when Scenario answered that it does not know the control image: no job exists, upload again.
+  submitting: ['submitted', 'outcome-unknown', 'failed', 'validated'],
   // Reconciliation either finds the job, or proves it absent and allows one more submission.
-  'outcome-unknown': ['submitted', 'submitting', 'failed', 'canceled'],
+  'outcome-unknown': ['submitted', 'submitting', 'failed', 'canceled', 'validated'],
   submitted: ['downloading', 'failed', 'canceled'],
   downloading: ['done', 'failed'],
   done: [],
