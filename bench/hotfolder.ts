@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
+import { crc32, deflateSync } from 'node:zlib';
 import { createEngine } from '../src/main/engine/engine';
 import type { Engine } from '../src/main/engine/engine';
 
@@ -54,10 +54,32 @@ async function generateLog(baseUrl: string): Promise<LogEntry[]> {
   return ((await response.json()) as { entries: LogEntry[] }).entries.filter((entry) => !entry.dryRun);
 }
 
-async function controlImage(n: number): Promise<Buffer> {
-  return sharp({ create: { width: 64, height: 64, channels: 3, background: { r: n % 256, g: Math.floor(n / 256) % 256, b: Math.floor(n / 65536) % 256 } } })
-    .png()
-    .toBuffer();
+/**
+ * A 64×64 PNG of one colour, distinct for each n, encoded here rather than with sharp: the bench
+ * process should spend (and hold) as little as possible besides the engine.
+ */
+function controlImage(n: number): Buffer {
+  const side = 64;
+  const row = Buffer.alloc(1 + side * 3);
+  for (let x = 0; x < side; x += 1) row.set([n % 256, Math.floor(n / 256) % 256, Math.floor(n / 65536) % 256], 1 + x * 3);
+  const chunk = (type: string, data: Buffer) => {
+    const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(12 + data.length);
+    framed.writeUInt32BE(data.length, 0);
+    typeAndData.copy(framed, 4);
+    framed.writeUInt32BE(crc32(typeAndData), 8 + data.length);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: side }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -137,7 +159,7 @@ try {
   // 1. Pickup latency, one file at a time on an idle queue.
   const latencies: number[] = [];
   for (let sample = 0; sample < PICKUP_SAMPLES; sample += 1) {
-    const bytes = await controlImage(nextImage++);
+    const bytes = controlImage(nextImage++);
     const before = (await generateLog(simulator.baseUrl)).length;
     await writeFile(path.join(inbox, `pickup-${sample}.png`), bytes);
     const closedAt = Date.now();
@@ -161,7 +183,7 @@ try {
   // 2. A burst of files at once, zero simulator latency.
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
-  const burstImages = await Promise.all(Array.from({ length: burstFiles }, () => controlImage(nextImage++)));
+  const burstImages = Array.from({ length: burstFiles }, () => controlImage(nextImage++));
   const threadsBefore = await threadCpuMs();
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
@@ -183,14 +205,13 @@ try {
   if (byThread.length > 0) console.log(`  by thread, ms per file: ${byThread.sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`);
 
   // 3. Steady state: files at a fixed rate the engine keeps up with, RSS sampled (after GC) as it goes.
-  const steadyImages = await Promise.all(Array.from({ length: steadyFiles }, () => controlImage(nextImage++)));
   const rssSamples: string[] = [];
   const steadyStart = PICKUP_SAMPLES + burstFiles;
   const intervalMs = 1000 / steadyRate;
   const steadyStartedAt = performance.now();
   const steadyCpuBefore = process.cpuUsage();
-  for (const [index, bytes] of steadyImages.entries()) {
-    await writeFile(path.join(inbox, `steady-${index}.png`), bytes);
+  for (let index = 0; index < steadyFiles; index += 1) {
+    await writeFile(path.join(inbox, `steady-${index}.png`), controlImage(nextImage++));
     if (index % Math.max(1, Math.floor(steadyFiles / 10)) === 0) rssSamples.push(`${index}: ${memorySample()}`);
     // Paced against the start, so the rate holds whatever each write costs.
     await sleep(Math.max(0, steadyStartedAt + (index + 1) * intervalMs - performance.now()));

@@ -7,7 +7,7 @@ import { LibraryError } from './errors';
 import { LIBRARY_DIRS, absoluteLibraryPath, outputImageRelPath } from './paths';
 import type { OutputImageName } from './paths';
 import type { GenerationParameters } from './pngmeta';
-import { embedParameters, pngDimensions } from './pngmeta';
+import { embedParametersInPieces, pngDimensions } from './pngmeta';
 
 /** Creates the library's top-level folders (idempotent). */
 export async function ensureLibraryLayout(root: string): Promise<void> {
@@ -35,7 +35,7 @@ export async function storeOutputImage(
   name: OutputImageName,
   parameters: GenerationParameters,
 ): Promise<StoredOutputImage> {
-  let contents: Buffer;
+  let pieces: Buffer[];
   let size: { width: number; height: number } | null;
   try {
     // A PNG (what Scenario sends) gives its size in its first chunk; sharp only converts the others.
@@ -46,12 +46,19 @@ export async function storeOutputImage(
       png = converted.data;
       size = { width: converted.info.width, height: converted.info.height };
     }
-    contents = embedParameters(png, parameters);
+    pieces = embedParametersInPieces(png, parameters);
   } catch (error) {
     throw new LibraryError('invalid-image', `The image downloaded for generation ${name.generationId} cannot be decoded (damaged download). Retry the download.`, { cause: error });
   }
   const { width, height } = size;
   const relPath = outputImageRelPath(name);
-  await writeFileAtomic(absoluteLibraryPath(root, relPath), contents);
-  return { relPath, bytes: contents.length, sha256: createHash('sha256').update(contents).digest('hex'), width, height };
+  await writeFileAtomic(absoluteLibraryPath(root, relPath), inSequence(pieces));
+  const hash = createHash('sha256');
+  for (const piece of pieces) hash.update(piece);
+  return { relPath, bytes: pieces.reduce((total, piece) => total + piece.length, 0), sha256: hash.digest('hex'), width, height };
+}
+
+/** writeFileAtomic writes bytes or an async stream of chunks: the pieces as such a stream. */
+async function* inSequence(pieces: readonly Buffer[]): AsyncGenerator<Buffer> {
+  yield* pieces;
 }

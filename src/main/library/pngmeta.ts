@@ -198,20 +198,36 @@ export function parseA1111Parameters(text: string): A1111Parameters {
  * same keywords are replaced, so embedding twice never stacks duplicates; image data is untouched.
  */
 export function embedParameters(png: Uint8Array, parameters: GenerationParameters): Buffer {
-  const chunks = parseChunks(png).filter((chunk) => {
-    if (!TEXT_CHUNK_TYPES.has(chunk.type)) return true;
-    const keyword = decodeTextChunk(chunk)?.keyword;
-    return keyword !== PNG_METADATA_KEYWORD && keyword !== A1111_KEYWORD;
-  });
+  return Buffer.concat(embedParametersInPieces(png, parameters));
+}
+
+/**
+ * The same file as embedParameters, as pieces to write one after the other: the image data stays
+ * where it is (views of `png`), so a large image is not copied once more just to add some text.
+ */
+export function embedParametersInPieces(png: Uint8Array, parameters: GenerationParameters): Buffer[] {
+  const chunks = parseChunks(png);
   const iend = chunks.pop();
   if (iend === undefined) throw invalidPng('no IEND chunk');
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    ...chunks.map((chunk) => chunk.raw),
-    iTXtChunk(PNG_METADATA_KEYWORD, JSON.stringify(parameters)),
-    textChunk(A1111_KEYWORD, formatA1111Parameters(parameters)),
-    iend.raw,
-  ]);
+  const source = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  const pieces: Buffer[] = [];
+  // The signature and the chunks kept side by side in the original are one piece.
+  let run = { start: 0, end: PNG_SIGNATURE.length };
+  for (const chunk of chunks) {
+    const keyword = TEXT_CHUNK_TYPES.has(chunk.type) ? decodeTextChunk(chunk)?.keyword : undefined;
+    if (keyword === PNG_METADATA_KEYWORD || keyword === A1111_KEYWORD) continue;
+    const start = chunk.raw.byteOffset - source.byteOffset;
+    if (run.end !== start) {
+      pieces.push(source.subarray(run.start, run.end));
+      run = { start, end: start };
+    }
+    run.end += chunk.raw.length;
+  }
+  pieces.push(source.subarray(run.start, run.end));
+  pieces.push(
+    Buffer.concat([iTXtChunk(PNG_METADATA_KEYWORD, JSON.stringify(parameters)), textChunk(A1111_KEYWORD, formatA1111Parameters(parameters)), iend.raw]),
+  );
+  return pieces;
 }
 
 /** Recalls parameters from a PNG written by this app (both parts) or by an A1111-style tool (a1111 only). */
