@@ -4,8 +4,8 @@ import { IN_LIST, jsonList } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { GalleryPosition } from './cursor';
 import { StoreError } from './errors';
-import { toGeneration, toImage, toInput, toPresetVersion } from './rows';
-import type { GenerationRow, ImageRow, InputRow, PresetVersionRow } from './rows';
+import { toFirstImage, toGeneration, toImage, toInput, toPresetVersion } from './rows';
+import type { FirstImageColumns, GenerationRow, ImageRow, InputRow, PresetVersionRow } from './rows';
 import { toMatchExpression } from './search';
 import type {
   FacetCount,
@@ -52,7 +52,7 @@ function conditionFor(filters: GalleryFilters = {}, search?: string): Condition 
   return { where, params };
 }
 
-interface GalleryRow {
+interface GalleryRow extends FirstImageColumns {
   id: number;
   created_at: number;
   state: GenerationState;
@@ -71,12 +71,6 @@ interface GalleryRow {
   simulated: number;
   cost_cu: number | null;
   image_count: number;
-  image_id: number | null;
-  image_rel_path: string | null;
-  image_thumb_rel_path: string | null;
-  image_missing: number | null;
-  image_width: number | null;
-  image_height: number | null;
 }
 
 function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
@@ -99,17 +93,7 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     simulated: row.simulated === 1,
     costCu: row.cost_cu,
     imageCount: row.image_count,
-    firstImage:
-      row.image_id === null || row.image_rel_path === null
-        ? null
-        : {
-            id: row.image_id,
-            relPath: row.image_rel_path,
-            thumbRelPath: row.image_thumb_rel_path,
-            missing: row.image_missing === 1,
-            width: row.image_width,
-            height: row.image_height,
-          },
+    firstImage: toFirstImage(row),
     tags,
   };
 }

@@ -1,5 +1,5 @@
 /** Snake_case rows as SQLite returns them, and their mapping to the API's types. */
-import type { Generation, GenerationKind, GenerationState, Image, Input, PresetVersion } from './types';
+import type { GalleryImage, Generation, GenerationKind, GenerationState, Image, Input, PresetVersion } from './types';
 
 export interface PresetVersionRow {
   id: number;
@@ -157,3 +157,26 @@ export function toImage(row: ImageRow): Image {
   };
 }
 
+
+/** The first-image columns a gallery or version-history query joins (`fi.* AS image_*`). */
+export interface FirstImageColumns {
+  image_id: number | null;
+  image_rel_path: string | null;
+  image_thumb_rel_path: string | null;
+  image_missing: number | null;
+  image_width: number | null;
+  image_height: number | null;
+}
+
+/** A row's first output, or null while the generation has none. */
+export function toFirstImage(row: FirstImageColumns): GalleryImage | null {
+  if (row.image_id === null || row.image_rel_path === null) return null;
+  return {
+    id: row.image_id,
+    relPath: row.image_rel_path,
+    thumbRelPath: row.image_thumb_rel_path,
+    missing: row.image_missing === 1,
+    width: row.image_width,
+    height: row.image_height,
+  };
+}

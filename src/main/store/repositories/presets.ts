@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { StoreContext } from '../context';
 import { isUniqueViolation } from '../context';
 import { StoreError } from '../errors';
-import { toPresetVersion } from '../rows';
-import type { PresetVersionRow } from '../rows';
+import { toFirstImage, toPresetVersion } from '../rows';
+import type { FirstImageColumns, PresetVersionRow } from '../rows';
 import type { GalleryImage, GenerationKind, GenerationState, Preset, PresetVersion } from '../types';
 
 export interface PresetDraft {
@@ -26,19 +26,13 @@ export interface PresetVersionUse {
   firstImage: GalleryImage | null;
 }
 
-interface PresetVersionUseRow {
+interface PresetVersionUseRow extends FirstImageColumns {
   id: number;
   kind: GenerationKind;
   state: GenerationState;
   seed: string | null;
   created_at: number;
   file_name: string;
-  image_id: number | null;
-  image_rel_path: string | null;
-  image_thumb_rel_path: string | null;
-  image_missing: number | null;
-  image_width: number | null;
-  image_height: number | null;
 }
 
 function toPresetVersionUse(row: PresetVersionUseRow): PresetVersionUse {
@@ -49,17 +43,7 @@ function toPresetVersionUse(row: PresetVersionUseRow): PresetVersionUse {
     seed: row.seed,
     createdAt: row.created_at,
     inputFileName: row.file_name,
-    firstImage:
-      row.image_id === null || row.image_rel_path === null
-        ? null
-        : {
-            id: row.image_id,
-            relPath: row.image_rel_path,
-            thumbRelPath: row.image_thumb_rel_path,
-            missing: row.image_missing === 1,
-            width: row.image_width,
-            height: row.image_height,
-          },
+    firstImage: toFirstImage(row),
   };
 }
 
