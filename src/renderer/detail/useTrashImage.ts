@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { countOf } from '../common/format';
+import { TRASH_TOAST_MS, trashedToast } from '../common/trashToast';
 import { useApi, useAppStore, useGallery } from '../stores';
 
 export interface ImageToTrash {
@@ -36,21 +37,7 @@ export function useTrashImage(): (image: ImageToTrash, onChanged?: () => void) =
           toast({ message: 'This image was already in the trash.', tone: 'info' });
           return;
         }
-        toast({
-          message: `Moved ${countOf(count, 'image')} to the trash.`,
-          tone: 'info',
-          action: {
-            label: 'Undo',
-            run: async () => {
-              try {
-                await api.generations.undoTrash({ batchId });
-                await refresh();
-              } catch (error) {
-                reportError(error);
-              }
-            },
-          },
-        }, 10_000);
+        toast(trashedToast(api, { batchId, message: `Moved ${countOf(count, 'image')} to the trash.`, afterUndo: refresh, reportError }), TRASH_TOAST_MS);
       } catch (error) {
         reportError(error);
       }

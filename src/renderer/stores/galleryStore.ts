@@ -3,6 +3,7 @@ import type { Api } from '../../shared/ipc/client';
 import type { GenerationFacets, GenerationFilters, GenerationSummary } from '../../shared/ipc/contract';
 import { userMessageOf } from '../common/errors';
 import { countOf } from '../common/format';
+import { TRASH_TOAST_MS, trashedToast } from '../common/trashToast';
 import type { AppStore } from './appStore';
 import { toGalleryItem, type GalleryItem } from './galleryItem';
 
@@ -256,21 +257,8 @@ export function createGalleryStore(api: Api, app: AppStore) {
             lightboxId: lightboxId && gone.has(lightboxId) ? survivorAfter(items, lightboxId, gone) : lightboxId,
             detailId: detailId && gone.has(detailId) ? null : detailId,
           });
-          app.getState().toast({
-            message: `Moved ${countOf(count, 'generation')} to the trash.`,
-            tone: 'info',
-            action: {
-              label: 'Undo',
-              run: async () => {
-                try {
-                  await api.generations.undoTrash({ batchId });
-                  await get().reload();
-                } catch (error) {
-                  app.getState().reportError(error);
-                }
-              },
-            },
-          }, 10_000);
+          const message = `Moved ${countOf(count, 'generation')} to the trash.`;
+          app.getState().toast(trashedToast(api, { batchId, message, afterUndo: () => get().reload(), reportError: app.getState().reportError }), TRASH_TOAST_MS);
         } catch (error) {
           app.getState().reportError(error);
         }
