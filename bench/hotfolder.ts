@@ -5,7 +5,7 @@
 // The bench process only writes files and counts events: the simulator runs in its own process,
 // and completion is counted from the engine's events (no store queries of the bench's own).
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -110,8 +110,9 @@ function settledCounter(engine: Engine): (count: number, timeoutMs: number) => P
 /** RSS and JS heap after a full collection when the bench runs with --expose-gc (garbage awaiting collection is not growth). */
 function memorySample(): string {
   (globalThis as { gc?: () => void }).gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  return `${(rss / 2 ** 20).toFixed(0)} (heap ${(heapUsed / 2 ** 20).toFixed(0)})`;
+  const { rss, heapUsed, external } = process.memoryUsage();
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  return `${mb(rss)} (heap ${mb(heapUsed)}, external ${mb(external)})`;
 }
 
 /** CPU ms per thread name (Linux): the main thread, libuv's pool (fs, crypto, zlib, sharp's calls), libvips, V8's helpers. */
@@ -220,8 +221,11 @@ try {
   const steadyCpu = process.cpuUsage(steadyCpuBefore);
   rssSamples.push(`${steadyFiles}: ${memorySample()}`);
   console.log(`steady state: ${steadyFiles} files at ${steadyRate}/s (processed: ${processedAction}), all settled ${((performance.now() - steadyStartedAt) / 1000 - steadyFiles / steadyRate).toFixed(1)} s after the last write`);
-  console.log(`  after GC (files written: RSS MB (JS heap MB)) ${rssSamples.join(', ')}`);
+  console.log(`  after GC, MB (files written: RSS (JS heap, external)) ${rssSamples.join(', ')}`);
   console.log(`  engine CPU ${((steadyCpu.user + steadyCpu.system) / 1000 / steadyFiles).toFixed(1)} ms per file`);
+  // SQLite's page cache grows with the database up to the store's cache_size: part of the RSS growth.
+  const database = await stat(path.join(home, 'history.sqlite'));
+  console.log(`  history.sqlite ${(database.size / 2 ** 20).toFixed(1)} MB`);
   await engine.close();
 } finally {
   simulator.stop();

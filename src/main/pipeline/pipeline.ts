@@ -806,7 +806,10 @@ export function createPipeline(options: PipelineOptions) {
   function cancel(generationId: number): void {
     const generation = store.generations.get(generationId);
     if (generation === null) throw new PipelineError('not-found', `There is no generation ${generationId}.`);
-    if (queued.delete(generationId)) queue.splice(queue.indexOf(generationId), 1);
+    if (queued.delete(generationId)) {
+      queue.splice(queue.indexOf(generationId), 1);
+      folderOf.delete(generationId);
+    }
     move(generationId, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
