@@ -8,6 +8,7 @@ import { outputFor } from './context';
 import { registerCredentialsCommands } from './credentials-commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './errors';
 import { registerLibraryCommands } from './library-commands';
+import { isLongRunningCommand, restartWithBoundedMallocArenas } from './malloc-arenas';
 import { registerRunCommands } from './run-commands';
 
 export function buildProgram(): Command {
@@ -58,4 +59,5 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 // This file is only ever an entry point (tsx in development, out/main/cli.js when bundled).
+if (isLongRunningCommand(process.argv.slice(2))) restartWithBoundedMallocArenas();
 process.exit(await runCli(process.argv.slice(2)));
