@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -17,8 +16,6 @@ export async function ensureLibraryLayout(root: string): Promise<void> {
 export interface StoredOutputImage {
   relPath: string;
   bytes: number;
-  /** Of the file as written (with its embedded parameters). */
-  sha256: string;
   width: number;
   height: number;
 }
@@ -53,9 +50,8 @@ export async function storeOutputImage(
   const { width, height } = size;
   const relPath = outputImageRelPath(name);
   await writeFileAtomic(absoluteLibraryPath(root, relPath), inSequence(pieces));
-  const hash = createHash('sha256');
-  for (const piece of pieces) hash.update(piece);
-  return { relPath, bytes: pieces.reduce((total, piece) => total + piece.length, 0), sha256: hash.digest('hex'), width, height };
+  // No hash of the file as written: the history keeps the image's hash as Scenario delivered it.
+  return { relPath, bytes: pieces.reduce((total, piece) => total + piece.length, 0), width, height };
 }
 
 /** writeFileAtomic writes bytes or an async stream of chunks: the pieces as such a stream. */
