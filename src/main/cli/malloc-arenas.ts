@@ -35,9 +35,10 @@ export function isLongRunningCommand(argv: readonly string[]): boolean {
 /**
  * On Linux, unless the person chose MALLOC_ARENA_MAX already, replaces this process with itself
  * (same Node flags, script and arguments) under two malloc arenas. Returns only when nothing had
- * to change; a process that cannot exec (an older Node) runs on as it is.
+ * to change; a process that cannot exec (an older Node) runs on as it is, and so does one with an
+ * IPC channel to its parent (started by fork()), which the new program would not have.
  */
 export function restartWithBoundedMallocArenas(): void {
-  if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined || typeof process.execve !== 'function') return;
+  if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined || typeof process.execve !== 'function' || process.send !== undefined) return;
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_ARENA_MAX });
 }
