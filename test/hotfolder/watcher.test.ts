@@ -212,8 +212,10 @@ describe('watchFolder', () => {
     watches.push(watch);
     await watch.ready;
     await writeFile(join(folder.path, 'poison.png'), png);
-    await collector.waitFor(() => collector.errors.length === 1);
-    expect(collector.errors[0]).toMatchObject({ code: 'HANDLER_FAILED' });
+    // At least once: a failed hand-on is forgotten so the file's next event tries it again, and a
+    // loaded machine can deliver the write as add then change (CI saw two reports).
+    await collector.waitFor(() => collector.errors.length >= 1);
+    for (const error of collector.errors) expect(error).toMatchObject({ code: 'HANDLER_FAILED' });
     await writeFile(join(folder.path, 'fine.png'), png);
     await collector.waitForFile('fine.png');
   });
