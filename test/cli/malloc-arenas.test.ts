@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandNameOf, isLongRunningCommand, MALLOC_ARENA_MAX } from '../../src/main/cli/malloc-arenas';
+import { commandNameOf, GLOBAL_OPTIONS_WITH_VALUE, isLongRunningCommand, MALLOC_ARENA_MAX } from '../../src/main/cli/malloc-arenas';
+import { buildProgram } from '../../src/main/cli/program';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
 
@@ -11,6 +12,11 @@ describe('which commands restart under bounded malloc arenas', () => {
     expect(commandNameOf(['--home', 'watch', '--json', 'history'])).toBe('history');
     expect(commandNameOf(['--json', 'watch', 'inbox'])).toBe('watch');
     expect(commandNameOf(['--help'])).toBeUndefined();
+  });
+
+  it('knows every global option of the program that takes a value', () => {
+    const takingValue = buildProgram().options.filter((option) => option.required || option.optional).map((option) => option.long);
+    expect([...GLOBAL_OPTIONS_WITH_VALUE].sort()).toEqual(takingValue.sort());
   });
 
   it('restarts only the commands that run until stopped', () => {

@@ -14,8 +14,11 @@ export const MALLOC_ARENA_MAX = '2';
 /** The commands that run until stopped: the ones whose memory has time to fragment. */
 const LONG_RUNNING_COMMANDS = new Set(['watch', 'demo', 'simulator']);
 
-/** Global options placed before the command name that take a value (see `buildProgram`). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home']);
+/**
+ * Global options placed before the command name that take a value. Listed here rather than read
+ * from `buildProgram` so the restart happens before the program loads; a test keeps them equal.
+ */
+export const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home']);
 
 /** The command `argv` (the arguments after the script) names, skipping global options before it. */
 export function commandNameOf(argv: readonly string[]): string | undefined {
