@@ -22,12 +22,27 @@ type Globals = () => GlobalOptions;
 
 const SETTLED: readonly GenerationState[] = ['done', 'failed', 'canceled', 'outcome-unknown'];
 
-/** Waits until every generation in `ids` has ended or waits for the person; the exit code says how it went. */
-export async function settle(engine: Engine, ids: readonly number[], out: Output, timeoutMs = Number.POSITIVE_INFINITY): Promise<ExitCode> {
+/**
+ * Waits until every generation in `ids` has ended or waits for the person; the exit code says how
+ * it went. A row in `unmoved` does not count as settled until it changes state: a retried
+ * outcome-unknown row keeps that state until the pipeline takes it up. Call it in the same turn
+ * as the action that will move them, so no change can pass unseen.
+ */
+export async function settle(engine: Engine, ids: readonly number[], out: Output, timeoutMs = Number.POSITIVE_INFINITY, unmoved: readonly number[] = []): Promise<ExitCode> {
   const deadline = Date.now() + timeoutMs;
+  const notMovedYet = new Set(unmoved);
+  const stopListening = engine.events.on('job.state', ({ generationId }) => notMovedYet.delete(generationId));
+  try {
+    return await settleLoop(engine, ids, out, deadline, notMovedYet);
+  } finally {
+    stopListening();
+  }
+}
+
+async function settleLoop(engine: Engine, ids: readonly number[], out: Output, deadline: number, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
   for (;;) {
     const rows = ids.map((id) => engine.store.generations.get(id)).filter((row) => row !== null);
-    if (rows.every((row) => SETTLED.includes(row.state))) {
+    if (rows.every((row) => SETTLED.includes(row.state) && !notMovedYet.has(row.id))) {
       if (rows.some((row) => row.state === 'failed')) return EXIT.failures;
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
@@ -125,8 +140,9 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         const id = parseId(idText);
         if (engine.store.generations.get(id) === null) throw new CliError(EXIT.usage, `There is no generation ${idText}.`);
         const stopFollowing = out.follow(engine.events);
+        const waitsForItsMove = name === 'retry' && engine.store.generations.get(id)?.state === 'outcome-unknown';
         const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
-        process.exitCode = await settle(engine, [target], out);
+        process.exitCode = await settle(engine, [target], out, Number.POSITIVE_INFINITY, waitsForItsMove ? [id] : []);
         stopFollowing();
       });
     });
