@@ -34,9 +34,9 @@ async function killWriterMidWrite(finalPath: string): Promise<void> {
 }
 
 describe('writeFileAtomic', () => {
-  it('writes bytes and streamed chunks, replacing the old file, leaving no temp file', async () => {
+  it('writes bytes and streamed chunks into folders it makes, replacing the old file, leaving no temp file', async () => {
     const dir = await tempDir();
-    const target = path.join(dir, 'nested', 'a.bin');
+    const target = path.join(dir, 'nested', 'deeper', 'a.bin');
     await writeFileAtomic(target, Buffer.from('old'));
     async function* chunks(): AsyncGenerator<Uint8Array> {
       yield Buffer.from('new ');

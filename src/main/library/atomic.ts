@@ -30,10 +30,11 @@ async function removeQuietly(filePath: string): Promise<void> {
 }
 
 /**
- * Best effort: Windows cannot open a directory for fsync, and some network file systems refuse.
- * The rename already happened, so failing the whole write here would report a file that exists.
+ * Makes a rename in `directory` durable. Best effort: Windows cannot open a directory for fsync,
+ * and some network file systems refuse. The rename already happened, so failing the whole write
+ * here would report a file that exists.
  */
-async function fsyncDirectory(directory: string): Promise<void> {
+export async function fsyncDirectory(directory: string): Promise<void> {
   if (process.platform === 'win32') return;
   let handle: FileHandle | undefined;
   try {
@@ -43,6 +44,21 @@ async function fsyncDirectory(directory: string): Promise<void> {
     // see above
   } finally {
     await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens `filePath`, making its folder first only when it is missing: the library's folders
+ * exist for nearly every write, and a recursive mkdir before each one cost two more system
+ * calls per file.
+ */
+async function openInNewOrExistingFolder(filePath: string, flags: string): Promise<FileHandle> {
+  try {
+    return await open(filePath, flags);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+    await mkdir(path.dirname(filePath), { recursive: true });
+    return open(filePath, flags);
   }
 }
 
@@ -59,8 +75,7 @@ export async function writeFileAtomic(finalPath: string, contents: FileContents,
   const partPath = partPathFor(finalPath);
   let handle: FileHandle | undefined;
   try {
-    await mkdir(path.dirname(finalPath), { recursive: true });
-    handle = await open(partPath, 'wx');
+    handle = await openInNewOrExistingFolder(partPath, 'wx');
     if (contents instanceof Uint8Array) {
       await handle.writeFile(contents);
     } else {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDirectory } from '../library/atomic.js';
 import { LibraryError, toLibraryError } from '../library/errors.js';
 import { ScenarioError, abortedError, describeCause, errorForStatus } from './errors.js';
 import type { ScenarioHttp } from './http.js';
@@ -199,12 +200,4 @@ async function onDisk<T>(destPath: string, operation: () => Promise<T>): Promise
   } catch (error) {
     throw toLibraryError(error, 'write', destPath);
   }
-}
-
-/** Makes the rename durable; best effort (Windows cannot open a directory, some file systems refuse). */
-async function fsyncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(directory, 'r').catch(() => undefined);
-  await handle?.sync().catch(() => undefined);
-  await handle?.close().catch(() => undefined);
 }

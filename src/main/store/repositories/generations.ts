@@ -52,14 +52,15 @@ const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
 export function createGenerationsRepository({ db, now }: StoreContext) {
   const insert = db.prepare<
     [number, number, number | null, string, number | null, string, string | null, string, string | null, string, string, string, string | null, string, number, number, number],
-    never
+    GenerationRow
   >(`
     INSERT INTO generations (input_id, preset_version_id, folder_id, kind, parent_id, request_json, seed, model_id, model_name,
                              family, modality, prompt, negative_prompt, state, state_changed_at, created_at, simulated)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
             -- Never before the previous generation, even if the wall clock stepped back: id order
             -- is then creation order, which lets a search walk its matches newest first by rowid.
-            max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)`);
+            max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)
+    RETURNING *`);
   const byId = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
   const byStates = db.prepare<[string], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id`);
   const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
@@ -68,7 +69,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
   const finishedSince = db.prepare<[number], { state: GenerationState; count: number }>(
     'SELECT state, count(*) AS count FROM generations WHERE finished_at >= ? GROUP BY state',
   );
-  const transitionStatements = new Map<string, Database.Statement<[Record<string, unknown>]>>();
+  const transitionStatements = new Map<string, Database.Statement<[Record<string, unknown>], GenerationRow>>();
 
   function get(id: number): Generation | null {
     const row = byId.get(id);
@@ -83,7 +84,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
 
   function create(draft: GenerationDraft): Generation {
     const at = now();
-    const { lastInsertRowid } = insert.run(
+    const row = insert.get(
       draft.inputId,
       draft.presetVersionId,
       draft.folderId ?? null,
@@ -102,7 +103,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       at,
       draft.simulated ? 1 : 0,
     );
-    return require(Number(lastInsertRowid));
+    return toGeneration(row as GenerationRow);
   }
 
   /** One prepared UPDATE per (target state, patched columns) shape, built once. */
@@ -115,10 +116,11 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       if (state === 'submitted') sets.push('submitted_at = coalesce(submitted_at, @now)');
       if (TERMINAL_STATES.includes(state)) sets.push('finished_at = @now');
       if (state === 'detected') sets.push('finished_at = NULL', 'error_code = NULL', 'error_message = NULL');
-      statement = db.prepare<[Record<string, unknown>]>(
+      // RETURNING: the updated row comes back from the same statement, not from a second query.
+      statement = db.prepare<[Record<string, unknown>], GenerationRow>(
         `UPDATE generations SET ${sets.join(', ')} WHERE id = @id AND state IN (${predecessorsOf(state)
           .map((from) => `'${from}'`)
-          .join(', ')})`,
+          .join(', ')}) RETURNING *`,
       );
       transitionStatements.set(key, statement);
     }
@@ -139,14 +141,14 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
     const patchKeys = (Object.keys(patch) as (keyof TransitionPatch)[]).filter((key) => patch[key] !== undefined && key in PATCH_COLUMNS).sort();
     const values: Record<string, unknown> = { id, state, now: now() };
     for (const key of patchKeys) values[key] = patch[key];
-    const { changes } = transitionStatement(state, patchKeys).run(values);
-    if (changes === 0) {
+    const updated = transitionStatement(state, patchKeys).get(values);
+    if (updated === undefined) {
       const current = require(id);
       throw new StoreError('invalid-transition', `This generation is ${current.state} and cannot become ${state}.`, {
         detail: `generation ${id}: allowed from ${current.state}: ${ALLOWED_TRANSITIONS[current.state].join(', ') || 'nothing'}`,
       });
     }
-    return require(id);
+    return toGeneration(updated);
   }
 
   /**

@@ -25,9 +25,9 @@ export interface ImageFileRecord {
 }
 
 export function createImagesRepository({ db, now }: StoreContext) {
-  const insert = db.prepare<[number, string | null, number, string, number | null, number | null, number | null, string | null, number], never>(`
+  const insert = db.prepare<[number, string | null, number, string, number | null, number | null, number | null, string | null, number], ImageRow>(`
     INSERT INTO images (generation_id, asset_id, idx, rel_path, width, height, bytes, sha256, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const byId = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?');
   const forGeneration = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
   const byIds = db.prepare<[string], ImageRow>(`SELECT * FROM images WHERE id ${IN_LIST} ORDER BY id`);
@@ -46,7 +46,7 @@ export function createImagesRepository({ db, now }: StoreContext) {
 
   return {
     add(generationId: number, image: ImageDraft): Image {
-      const { lastInsertRowid } = insert.run(
+      const row = insert.get(
         generationId,
         image.assetId ?? null,
         image.idx,
@@ -57,7 +57,7 @@ export function createImagesRepository({ db, now }: StoreContext) {
         image.sha256 ?? null,
         now(),
       );
-      return toImage(byId.get(Number(lastInsertRowid)) as ImageRow);
+      return toImage(row as ImageRow);
     },
     get(id: number): Image | null {
       const row = byId.get(id);
