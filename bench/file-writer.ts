@@ -18,6 +18,8 @@ export interface WriteOrder {
   rate: number;
 }
 
+const WRITES_AT_ONCE = 32;
+
 /** A 64×64 PNG of one colour, distinct for each n, encoded by hand: no image library in this process. */
 export function controlImage(n: number): Buffer {
   const side = 64;
@@ -47,7 +49,13 @@ async function write(order: WriteOrder): Promise<void> {
   const fileOf = (index: number) => path.join(order.folder, `${order.prefix}-${index}.png`);
   if (order.rate <= 0) {
     const images = Array.from({ length: order.count }, (_, index) => controlImage(order.firstColour + index));
-    await Promise.all(images.map((bytes, index) => writeFile(fileOf(index), bytes)));
+    // As fast as the disk takes them, but a bounded number open at once: a shell's default limit
+    // of open files (256 on macOS) would otherwise fail the writer, not the engine.
+    let next = 0;
+    const writeNext = async (): Promise<void> => {
+      for (let index = next++; index < images.length; index = next++) await writeFile(fileOf(index), images[index] as Buffer);
+    };
+    await Promise.all(Array.from({ length: WRITES_AT_ONCE }, writeNext));
     return;
   }
   const startedAt = performance.now();

@@ -3,6 +3,7 @@ import type { FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
+import { ConcurrencyLimit } from '../../shared/concurrency.js';
 import { checkComplete } from './completeness.js';
 import type { Completeness } from './completeness.js';
 import { HotFolderError } from './errors.js';
@@ -49,6 +50,13 @@ const RESTART_BACKOFF_MAX_MS = 5000;
 const HEALTHY_RUN_MS = 30_000;
 /** Native watching cannot work on this system or drive: these switch the restarted watcher to polling. */
 const NATIVE_UNAVAILABLE_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'ENOSYS', 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM']);
+
+/**
+ * Completeness checks at once, across every watcher of the process: each holds a file open, and a
+ * folder of thousands of files at start (the catch-up) would otherwise open them all together
+ * and run into the open-file limit (256 by default on macOS, 1024 on Linux).
+ */
+const fileChecks = new ConcurrencyLimit(16);
 
 interface Candidate {
   initial: boolean;
@@ -145,7 +153,7 @@ export function watchFolder(options: WatchFolderOptions, handlers: WatchFolderHa
     candidate.timer = undefined;
 
     candidate.checking = true;
-    const result = await checkComplete(path);
+    const result = await fileChecks.run(() => checkComplete(path));
     candidate.checking = false;
     if (closed || candidates.get(path) !== candidate) return;
     const changedMeanwhile = candidate.recheck;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
-import { LibraryError } from '../library/errors';
+import { LibraryError, isErrno } from '../library/errors';
 import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
@@ -12,6 +12,7 @@ import { ScenarioError, jobFailureReason } from '../scenario/index';
 import type { ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { TERMINAL_STATES } from '../store/index';
+import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { PipelineError } from './errors';
 import { PipelineEmitter } from './events';
@@ -77,6 +78,13 @@ const NO_JOB_CREATED = 'no-job-created';
 /** The error code of a generation whose job succeeded but whose images could not be written. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
+/**
+ * Input files worked on at once (taken in, or moved after processing). An intake holds its file
+ * and its library copy open and its bytes in memory: thousands at once (a catch-up, a big drop)
+ * ran the process out of file handles, and would run it out of memory with large images.
+ */
+const FILES_AT_ONCE = 8;
+const OUT_OF_HANDLES_PAUSE_MS = { min: 100, max: 5000 };
 const SERVER_RETRIES_PER_STEP = 3;
 
 interface FileTracking {
@@ -146,7 +154,9 @@ export function createPipeline(options: PipelineOptions) {
   let idleWaiters: (() => void)[] = [];
   /** outcome-unknown rows the person asked to send again (through the usual gates). */
   const resendAsked = new Set<number>();
+  /** Intakes running or waiting for their turn. */
   let intakesRunning = 0;
+  const fileTurns = new ConcurrencyLimit(FILES_AT_ONCE);
 
   function requireClient(): ScenarioClient {
     if (client === null) {
@@ -190,14 +200,32 @@ export function createPipeline(options: PipelineOptions) {
   async function enqueueFile(filePath: string, source: IntakeSource): Promise<number[]> {
     intakesRunning += 1;
     try {
-      return await intake(filePath, source);
+      return await fileTurns.run(() => intakeWhenHandlesAreFree(filePath, source));
     } catch (error) {
+      // Closing: the file is still there, and the next start's catch-up takes it.
+      if (closing.signal.aborted) return [];
       const reason = error instanceof PipelineError ? error.code : 'intake-failed';
       events.emit('input.skipped', { path: filePath, reason, message: userMessageOf(error) });
       return [];
     } finally {
       intakesRunning -= 1;
       settleIdle();
+    }
+  }
+
+  /**
+   * The process out of file handles (other programs' files, a low limit) is a wait, not a reason
+   * to skip the file: it is taken once handles are free again. Retrying is safe because nothing
+   * is recorded before the file is read and copied.
+   */
+  async function intakeWhenHandlesAreFree(filePath: string, source: IntakeSource): Promise<number[]> {
+    for (let pauseMs = OUT_OF_HANDLES_PAUSE_MS.min; ; pauseMs = Math.min(OUT_OF_HANDLES_PAUSE_MS.max, pauseMs * 2)) {
+      try {
+        return await intake(filePath, source);
+      } catch (error) {
+        if (!isOutOfFileHandles(error)) throw error;
+        await sleep(pauseMs, undefined, { signal: closing.signal });
+      }
     }
   }
 
@@ -301,10 +329,12 @@ export function createPipeline(options: PipelineOptions) {
     for (const id of tracking.generationIds) trackedFileOf.delete(id);
     const failures = generations.filter((generation) => generation.state === 'failed');
     try {
-      const movedTo = await moveProcessedInput(
-        tracking.folder.path,
-        tracking.relPath,
-        failures.length === 0 ? { failed: false } : { failed: true, reasons: failures.map((generation) => generation.errorMessage ?? 'unknown reason') },
+      const movedTo = await fileTurns.run(() =>
+        moveProcessedInput(
+          tracking.folder.path,
+          tracking.relPath,
+          failures.length === 0 ? { failed: false } : { failed: true, reasons: failures.map((generation) => generation.errorMessage ?? 'unknown reason') },
+        ),
       );
       if (movedTo !== null) events.emit('input.moved', { from: filePath, to: movedTo });
     } catch (error) {
@@ -920,6 +950,13 @@ function asFamily(family: string): ModelFamily | undefined {
 function familyContext(family: string): { family?: ModelFamily } {
   const known = asFamily(family);
   return known === undefined ? {} : { family: known };
+}
+
+function isOutOfFileHandles(error: unknown): boolean {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (isErrno(current, 'EMFILE', 'ENFILE')) return true;
+  }
+  return false;
 }
 
 function codeOf(error: unknown): string {
