@@ -2,30 +2,18 @@
 // by the real CLI against the simulator.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/main/simulator/index';
-import type { RunningSimulator } from '../../src/main/simulator/index';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/index';
-import { TEST_PRESET, controlPng, tempDir } from '../pipeline/helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { runCli } from './run-cli';
 
-let sim: RunningSimulator;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('shf-cli-retry-'));
-  sim = await startSimulator({ latencyMs: 40 });
-});
-afterAll(async () => {
-  await sim.close();
-  await cleanup();
-});
+const rig = useSimulatorAndTempDir('shf-cli-retry-', { latencyMs: 40 });
 
 describe('scenario-hotfolder retry', () => {
   it('sends an outcome-unknown generation again, waits for it and exits 0', { timeout: 60_000 }, async () => {
+    const { dir, sim } = rig;
     const home = path.join(dir, 'home');
-    const env = { SCENARIO_API_URL: sim.baseUrl, SCENARIO_API_KEY: sim.apiKey, SCENARIO_API_SECRET: sim.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' };
+    const env = cliEnvFor(sim);
     const setup = openStore({ file: path.join(home, 'history.sqlite') });
     setup.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
     setup.close();

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { afterAll, beforeAll } from 'vitest';
 import { createEngine } from '../../src/main/engine/engine';
 import type { Engine, EngineConfig } from '../../src/main/engine/engine';
 import { startSimulator } from '../../src/main/simulator/index';
@@ -18,6 +19,38 @@ export const FAST_CLIENT: EngineConfig['client'] = { pollIntervalMs: { min: 15, 
 export async function tempDir(prefix = 'shf-pipeline-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A temp folder and a running simulator for every test of the calling file, stopped and removed
+ * after them. Read the fields inside tests (they are set in beforeAll).
+ */
+export function useSimulatorAndTempDir(prefix: string, options: SimulatorOptions): { readonly sim: RunningSimulator; readonly dir: string } {
+  let sim: RunningSimulator | undefined;
+  let folder: { dir: string; cleanup: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    folder = await tempDir(prefix);
+    sim = await startSimulator(options);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await folder?.cleanup();
+  });
+  return {
+    get sim() {
+      if (sim === undefined) throw new Error('the simulator starts in beforeAll');
+      return sim;
+    },
+    get dir() {
+      if (folder === undefined) throw new Error('the folder is made in beforeAll');
+      return folder.dir;
+    },
+  };
+}
+
+/** The environment that points the real CLI at `sim`, polling fast. */
+export function cliEnvFor(sim: RunningSimulator): NodeJS.ProcessEnv {
+  return { SCENARIO_API_URL: sim.baseUrl, SCENARIO_API_KEY: sim.apiKey, SCENARIO_API_SECRET: sim.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' };
 }
 
 /** A small PNG whose content depends on `n` (distinct hashes for distinct n). */

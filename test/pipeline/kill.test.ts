@@ -7,33 +7,20 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { walkFiles } from '../../src/main/library/atomic';
-import { startSimulator } from '../../src/main/simulator/index';
-import type { RunningSimulator } from '../../src/main/simulator/index';
 import { openStore } from '../../src/main/store/index';
-import { TEST_PRESET, controlPng, tempDir } from './helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from './helpers';
 
 const FILES = 100;
 const KILLS = 12;
 const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
 
-let sim: RunningSimulator;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('shf-kill-'));
-  sim = await startSimulator({ latencyMs: 40 });
-});
-afterAll(async () => {
-  await sim.close();
-  await cleanup();
-});
+const rig = useSimulatorAndTempDir('shf-kill-', { latencyMs: 40 });
 
 function cli(home: string, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CLI, '--home', home, ...args], {
-    env: { ...process.env, SCENARIO_API_URL: sim.baseUrl, SCENARIO_API_KEY: sim.apiKey, SCENARIO_API_SECRET: sim.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' },
+    env: { ...process.env, ...cliEnvFor(rig.sim) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -54,8 +41,8 @@ function readRows(file: string) {
 
 describe('SIGKILL at random moments', () => {
   it('ends with every input done exactly once and no duplicate submission', { timeout: 120_000 }, async () => {
-    const home = path.join(dir, 'home');
-    const inbox = path.join(dir, 'inbox');
+    const home = path.join(rig.dir, 'home');
+    const inbox = path.join(rig.dir, 'inbox');
     const setupStore = openStore({ file: path.join(home, 'history.sqlite') });
     const preset = setupStore.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
     setupStore.folders.add({ path: inbox, presetIds: [preset.id] });
@@ -95,7 +82,7 @@ describe('SIGKILL at random moments', () => {
     expect(rows.every((row) => row.state === 'done')).toBe(true);
     expect(new Set(rows.map((row) => row.inputId)).size).toBe(FILES);
 
-    const posts = sim.generateLog.filter((entry) => !entry.dryRun);
+    const posts = rig.sim.generateLog.filter((entry) => !entry.dryRun);
     expect(posts).toHaveLength(FILES);
     expect(new Set(posts.map((entry) => entry.controlImageSha256)).size).toBe(FILES);
     expect(new Set(posts.map((entry) => entry.bodySha256)).size).toBe(FILES);

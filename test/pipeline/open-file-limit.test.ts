@@ -5,42 +5,29 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/main/simulator/index';
-import type { RunningSimulator } from '../../src/main/simulator/index';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/index';
-import { TEST_PRESET, controlPng, tempDir } from './helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from './helpers';
 
 const FILES = 300;
 /** Well under the files present, above what Node, tsx and the engine hold open on their own. */
 const OPEN_FILE_LIMIT = 96;
 const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
 
-let sim: RunningSimulator;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('shf-open-files-'));
-  sim = await startSimulator({ latencyMs: 0 });
-});
-afterAll(async () => {
-  await sim.close();
-  await cleanup();
-});
+const rig = useSimulatorAndTempDir('shf-open-files-', { latencyMs: 0 });
 
 function watchUnderLimit(home: string): ChildProcess {
   // The shell lowers its own limit, then becomes the CLI, which inherits it.
   return spawn('sh', ['-c', `ulimit -n ${OPEN_FILE_LIMIT} && exec "$0" "$@"`, process.execPath, '--import', 'tsx', CLI, '--home', home, 'watch', '--concurrency', '4'], {
-    env: { ...process.env, SCENARIO_API_URL: sim.baseUrl, SCENARIO_API_KEY: sim.apiKey, SCENARIO_API_SECRET: sim.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' },
+    env: { ...process.env, ...cliEnvFor(rig.sim) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 describe.skipIf(process.platform === 'win32')('a catch-up of many files under a low open-file limit', () => {
   it('takes and generates every file once', { timeout: 150_000 }, async () => {
-    const home = path.join(dir, 'home');
-    const inbox = path.join(dir, 'inbox');
+    const home = path.join(rig.dir, 'home');
+    const inbox = path.join(rig.dir, 'inbox');
     const file = path.join(home, 'history.sqlite');
     const setup = openStore({ file });
     const preset = setup.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
@@ -71,7 +58,7 @@ describe.skipIf(process.platform === 'win32')('a catch-up of many files under a 
     expect(output).not.toMatch(/EMFILE|ENFILE/);
     expect(rows).toHaveLength(FILES);
     expect(rows.filter((row) => row.state !== 'done')).toEqual([]);
-    const posts = sim.generateLog.filter((entry) => !entry.dryRun);
+    const posts = rig.sim.generateLog.filter((entry) => !entry.dryRun);
     expect(new Set(posts.map((entry) => entry.controlImageSha256)).size).toBe(FILES);
     expect(posts).toHaveLength(FILES);
   });
