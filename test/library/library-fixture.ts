@@ -8,15 +8,25 @@ import { openStore } from '../../src/main/store';
 import type { Generation, Image, Store } from '../../src/main/store';
 import { SAMPLE_CONTROL_IMAGES, makePng } from './helpers';
 
-/** A library folder and a real SQLite store beside it, with one preset and one stored control image. */
+export interface GenerationFixtureOptions {
+  /** Make and record each image's thumbnail (default true). */
+  thumbnails?: boolean;
+  /** Width and height of each PNG (default 64). */
+  size?: number;
+}
+
+/**
+ * A library folder and a real SQLite store beside it, with one preset and one stored control
+ * image. Given a `home`, they are laid out as an engine's home is (history.sqlite, library/).
+ */
 export function useLibraryWithStore(tempDir: () => Promise<string>) {
   const opened: Store[] = [];
   afterEach(() => {
     for (const store of opened.splice(0)) store.close();
   });
 
-  return async () => {
-    const root = await tempDir();
+  return async ({ home }: { home?: string } = {}) => {
+    const root = home === undefined ? await tempDir() : path.join(home, 'library');
     let time = Date.UTC(2025, 0, 15, 12);
     const clock = {
       now: () => time,
@@ -24,7 +34,7 @@ export function useLibraryWithStore(tempDir: () => Promise<string>) {
         time += days * 24 * 3_600_000;
       },
     };
-    const store = openStore({ file: path.join(await tempDir(), 'history.sqlite'), now: clock.now });
+    const store = openStore({ file: path.join(home ?? (await tempDir()), 'history.sqlite'), now: clock.now });
     opened.push(store);
     const preset = store.presets.create({ name: 'Depth render', family: 'sd-xl', preset: { prompt: 'a house', modality: 'depth' } });
     const control = await storeControlImage(root, path.join(SAMPLE_CONTROL_IMAGES, 'depth-sphere-512.png'));
@@ -39,8 +49,8 @@ export function useLibraryWithStore(tempDir: () => Promise<string>) {
       format: control.format,
     });
 
-    /** A generation with `imageCount` real PNGs (and thumbnails) in outputs/. */
-    async function addGeneration(imageCount = 2): Promise<{ generation: Generation; images: Image[] }> {
+    /** A generation with `imageCount` real PNGs in outputs/, done (with thumbnails unless told not to). */
+    async function addGeneration(imageCount = 2, { thumbnails = true, size = 64 }: GenerationFixtureOptions = {}): Promise<{ generation: Generation; images: Image[] }> {
       const request = { modelId: 'model_abc', prompt: 'a house at dusk', modality: 'depth', seed: '7', width: 64, height: 64, numSamples: imageCount };
       const generation = store.generations.create({
         inputId: input.id,
@@ -57,11 +67,13 @@ export function useLibraryWithStore(tempDir: () => Promise<string>) {
       const images: Image[] = [];
       for (let index = 0; index < imageCount; index += 1) {
         const relPath = outputImageRelPath({ createdAt: new Date(generation.createdAt), presetName: preset.name, generationId: generation.id, index });
-        await writeFileAtomic(absoluteLibraryPath(root, relPath), await makePng(64, 64, generation.id * 10 + index));
+        await writeFileAtomic(absoluteLibraryPath(root, relPath), await makePng(size, size, generation.id * 10 + index));
         const image = store.images.add(generation.id, { idx: index, relPath, assetId: `asset_${generation.id}_${index}` });
-        const thumbRelPath = thumbnailRelPath(relPath);
-        await makeThumbnail(absoluteLibraryPath(root, relPath), absoluteLibraryPath(root, thumbRelPath));
-        store.images.setThumbnail(image.id, thumbRelPath);
+        if (thumbnails) {
+          const thumbRelPath = thumbnailRelPath(relPath);
+          await makeThumbnail(absoluteLibraryPath(root, relPath), absoluteLibraryPath(root, thumbRelPath));
+          store.images.setThumbnail(image.id, thumbRelPath);
+        }
         images.push(store.images.get(image.id) as Image);
       }
       const done = store.generations.transition(generation.id, 'done', { jobId: `job_${generation.id}`, costCu: 4 * imageCount });

@@ -67,4 +67,39 @@ describe('ThumbnailQueue', () => {
     expect((await readdir(path.join(dir, 'thumbs'))).sort()).toEqual(['0.webp', '1.webp', '2.webp', '3.webp', '4.webp']);
     await expect(queue.onIdle()).resolves.toBeUndefined();
   });
+
+  it('drops the jobs not started yet on dropPending, lets the running one finish, and can queue them again', async () => {
+    const dir = await tempDir();
+    const jobs: ThumbnailJob[] = [];
+    for (let id = 0; id < 4; id += 1) {
+      await writeFile(path.join(dir, `${id}.png`), await makePng(300, 200, id));
+      jobs.push({ sourcePath: path.join(dir, `${id}.png`), thumbnailPath: path.join(dir, 'thumbs', `${id}.webp`) });
+    }
+    const made: string[] = [];
+    const queue = new ThumbnailQueue({ concurrency: 1, onThumbnail: (job) => void made.push(path.basename(job.thumbnailPath)), onError: () => undefined });
+    for (const job of jobs) queue.enqueue(job);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([queue.active, queue.size]).toEqual([1, 4]);
+
+    queue.dropPending();
+    expect(queue.size).toBe(1);
+    await queue.onIdle();
+    expect(made).toEqual(['0.webp']);
+    expect(await readdir(path.join(dir, 'thumbs'))).toEqual(['0.webp']);
+
+    // A dropped job is forgotten, not remembered as queued.
+    queue.enqueue(jobs[3]!);
+    await queue.onIdle();
+    expect(made).toEqual(['0.webp', '3.webp']);
+  });
+
+  it('resolves onIdle at once when dropPending empties a queue that had not started', async () => {
+    const dir = await tempDir();
+    const queue = new ThumbnailQueue({ onThumbnail: () => undefined, onError: () => undefined });
+    queue.enqueue({ sourcePath: path.join(dir, 'a.png'), thumbnailPath: path.join(dir, 'a.webp') });
+    const idle = queue.onIdle();
+    queue.dropPending();
+    await idle;
+    expect(queue.size).toBe(0);
+  });
 });

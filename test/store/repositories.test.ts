@@ -197,6 +197,26 @@ describe('images', () => {
       { id: second.id, relPath: 'outputs/a-2-0.png', thumbRelPath: null, missing: true, trashBatchId: batchId },
     ]);
   });
+
+  it('pages images without a thumbnail oldest first, after a cursor and up to a bound, leaving out missing and trashed ones', () => {
+    const { store, generate } = setup();
+    const live = generate({ state: 'done' });
+    const trashed = generate({ state: 'done' });
+    const [a, b, c, d] = [0, 1, 2, 3].map((idx) => store.images.add(live.id, { idx, relPath: `outputs/a-1-${idx}.png` }));
+    store.images.setThumbnail(b!.id, 'thumbs/outputs/a-1-1.webp');
+    store.images.markMissing([c!.id]);
+    const inTrash = store.images.add(trashed.id, { idx: 0, relPath: 'outputs/a-2-0.png' });
+    store.trash.softDelete([trashed.id]);
+    const after = store.images.add(live.id, { idx: 4, relPath: 'outputs/a-1-4.png' });
+
+    const ids = (images: { id: number }[]) => images.map((image) => image.id);
+    expect(ids(store.images.listWithoutThumbnail(10))).toEqual([a!.id, d!.id, after.id]);
+    expect(ids(store.images.listWithoutThumbnail(1))).toEqual([a!.id]);
+    // A thumbnail that failed leaves its row without one: the next page starts after it.
+    expect(ids(store.images.listWithoutThumbnail(10, { afterId: a!.id }))).toEqual([d!.id, after.id]);
+    expect(ids(store.images.listWithoutThumbnail(10, { throughId: inTrash.id }))).toEqual([a!.id, d!.id]);
+    expect(store.images.lastId()).toBe(after.id);
+  });
 });
 
 describe('trash', () => {

@@ -31,6 +31,8 @@ function pollFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig['client
 export interface OpenOptions {
   /** Run the pipeline (takes the home's lock and resumes unfinished work). */
   run: boolean;
+  /** Take the home's lock without running the pipeline (repair). */
+  lock?: boolean;
   needsCredentials?: boolean;
   watchFolders?: boolean;
   concurrency?: number;
@@ -62,6 +64,7 @@ export async function openEngine(globals: GlobalOptions, options: OpenOptions): 
       ...(globals.home === undefined ? {} : { home: globals.home }),
       scenario,
       run: options.run,
+      ...(options.lock === undefined ? {} : { lock: options.lock }),
       watchFolders: options.watchFolders ?? false,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(client === undefined ? {} : { client }),

@@ -5,7 +5,7 @@ export const EXIT = {
   failures: 1,
   /** Wrong command line or invalid input (a preset file with errors, an unknown name). */
   usage: 2,
-  /** Configuration or credentials missing or refused. */
+  /** Configuration or credentials missing or refused, or the home in use by another process. */
   config: 3,
   /** Work is waiting for the person: the budget is reached or a submission's outcome is unknown. */
   waiting: 4,
@@ -18,7 +18,8 @@ Exit codes:
   0  everything asked for is done
   1  some generations failed (the history says why)
   2  usage error or invalid input (bad arguments, a preset with errors, unknown names)
-  3  configuration or credentials missing or refused (SCENARIO_API_KEY / SCENARIO_API_SECRET)
+  3  configuration or credentials missing or refused (SCENARIO_API_KEY / SCENARIO_API_SECRET),
+     or the home in use by another running copy (the app or a watcher)
   4  waiting for you: the budget is reached, or a submission's outcome is unknown
 
 Environment:

@@ -7,6 +7,7 @@ import { outputFor } from './context';
 import { registerCredentialsCommands } from './credentials-commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './errors';
 import { registerLibraryCommands } from './library-commands';
+import { registerRepairCommand } from './repair-command';
 import { registerRunCommands } from './run-commands';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerLibraryCommands(program, globals);
   registerRunCommands(program, globals);
+  registerRepairCommand(program, globals);
   registerCredentialsCommands(program, globals);
   return program;
 }

@@ -1,7 +1,10 @@
 import sharp from 'sharp';
 import path from 'node:path';
+import { userMessageOf } from '../../shared/errors';
 import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
+import { startThumbnailBackfill, type ThumbnailBackfill } from '../library/thumbnail-backfill';
+import { createImageThumbnailQueue, type ImageThumbnailJob, type ThumbnailQueue } from '../library/thumbnails';
 import { createFolderManager, createPipeline, PipelineEmitter } from '../pipeline/index';
 import type { FolderManager, Pipeline, PipelineOptions, PipelineStatus } from '../pipeline/index';
 import type { ScenarioClient, ScenarioModel } from '../scenario/index';
@@ -23,6 +26,11 @@ export interface EngineConfig {
   now?: () => number;
   /** false opens only the store (history, presets, folders): no pipeline run, no watchers, no lock. Default true. */
   run?: boolean;
+  /**
+   * Takes the home's lock even when `run` is false: library maintenance (repair) moves and writes
+   * files that a running engine on the same home also writes. `run` always takes it.
+   */
+  lock?: boolean;
   /** false runs the pipeline without watching the stored folders (one-off commands). Default true. */
   watchFolders?: boolean;
   /** Client tuning (tests and benchmarks poll faster). */
@@ -51,6 +59,12 @@ export interface Engine {
   checkSwitch(next: ScenarioConnection | null): void;
   readonly events: PipelineEmitter;
   readonly pipeline: Pipeline;
+  /**
+   * Thumbnails of stored images, made in the background and recorded on their rows: the start-up
+   * backfill's and repair's (the pipeline keeps its own queue for new downloads). A thumbnail that
+   * fails is a `warning` event.
+   */
+  readonly thumbnails: ThumbnailQueue<ImageThumbnailJob>;
   readonly folders: FolderManager;
   /** The family (sd-1_5, sd-xl, flux-dev...) of a model, from the cache or GET /models/{id}; 'unknown' when Scenario does not say. */
   resolveFamily(modelId: string): Promise<string>;
@@ -66,10 +80,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   sharp.cache(false);
   const home = path.resolve(config.home ?? defaultHome());
   const run = config.run ?? true;
-  const releaseLock = run ? lockHome(home) : () => undefined;
+  const releaseLock = run || config.lock === true ? lockHome(home) : () => undefined;
   const libraryRoot = path.join(home, 'library');
   let store: Store | undefined;
   let connection: LiveConnection | undefined;
+  let backfill: ThumbnailBackfill | undefined;
   try {
     store = openStore({ file: path.join(home, 'history.sqlite'), ...(config.now ? { now: config.now } : {}) });
     const openedStore = store;
@@ -91,10 +106,19 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       ...config.pipeline,
     });
     const folders = createFolderManager({ store, pipeline, ...(config.stableMs === undefined ? {} : { stableMs: config.stableMs }) });
+    const thumbnails = createImageThumbnailQueue(store, {
+      // Beside a running pipeline (its own queue makes two at once) one at a time: a backlog is not urgent.
+      ...(run ? { concurrency: 1 } : {}),
+      onError: (job, error) => events.emit('warning', { message: `No thumbnail for ${job.sourcePath}: ${userMessageOf(error)}` }),
+    });
 
     if (run) {
       // This process holds the home's lock: every `.part` file is a leftover of an interrupted write.
       await sweepStaleParts(libraryRoot, { olderThanMs: 0 });
+      // Before the pipeline resumes: the images it adds get their thumbnails from its own queue.
+      backfill = startThumbnailBackfill(libraryRoot, store, thumbnails, {
+        onError: (error) => events.emit('warning', { message: `Could not look for images without a thumbnail (${userMessageOf(error)}); they are looked for again at the next start.` }),
+      });
       pipeline.resume();
       if (config.watchFolders ?? true) await folders.sync();
     }
@@ -126,6 +150,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       checkSwitch,
       events,
       pipeline,
+      thumbnails,
       folders,
       async resolveFamily(modelId: string): Promise<string> {
         const cached = openedStore.models.get(modelId)?.model as ScenarioModel | undefined;
@@ -140,8 +165,12 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       status: () => pipeline.status(),
       close() {
         closed ??= (async () => {
+          const backfillStopped = backfill?.stop();
           await folders.close();
           await pipeline.close();
+          // Every thumbnail being made is recorded before the store closes.
+          await backfillStopped;
+          await thumbnails.onIdle();
           await live.close();
           openedStore.close();
           releaseLock();
@@ -150,6 +179,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
     };
   } catch (error) {
+    await backfill?.stop();
     await connection?.close();
     store?.close();
     releaseLock();

@@ -16,6 +16,7 @@ export {
   THUMBNAIL_LONGEST_SIDE, ThumbnailQueue, createImageThumbnailQueue, imageThumbnailJob, makeThumbnail,
   type ImageThumbnailJob, type ThumbnailJob, type ThumbnailQueueOptions, type ThumbnailResult,
 } from './thumbnails';
+export { startThumbnailBackfill, type ThumbnailBackfill, type ThumbnailBackfillOptions } from './thumbnail-backfill';
 export { repairLibrary, type RepairOptions, type RepairReport, type RepairStore } from './repair';
 export { purgeTrash, restoreTrashBatch, trashGenerations, trashImages, type PurgeReport, type TrashStore, type TrashedBatch, type TrashedImages } from './trash';
 export {

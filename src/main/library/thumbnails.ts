@@ -38,9 +38,9 @@ export async function makeThumbnail(sourcePath: string, destinationPath: string)
       .webp(THUMBNAIL_WEBP)
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new LibraryError('invalid-image', `Could not make a thumbnail of ${JSON.stringify(sourcePath)}: the image is missing or unreadable. Run a library repair.`, { cause: error });
+    throw new LibraryError('invalid-image', `Could not make a thumbnail of ${JSON.stringify(sourcePath)}: the image is missing or unreadable. It is tried again at the next start; if the image was deleted, \`scenario-hotfolder repair\` marks it missing.`, { cause: error });
   }
-  // A thumbnail can always be made again (the repair pass does): no fsync, about a quarter faster.
+  // A thumbnail can always be made again (repair does): no fsync, about a quarter faster.
   await writeFileAtomic(destinationPath, output.data, { durable: false });
   return { width: output.info.width, height: output.info.height, bytes: output.data.length };
 }
@@ -60,7 +60,7 @@ export interface ThumbnailQueueOptions<Job extends ThumbnailJob> {
   concurrency?: number;
   /** Record the thumbnail (e.g. the store's thumb_rel_path); the job carries the caller's ids. */
   onThumbnail: (job: Job, result: ThumbnailResult) => void | Promise<void>;
-  /** A failed thumbnail is not fatal: the image stays, repair re-enqueues it later. */
+  /** A failed thumbnail is not fatal: the image stays, and the next start's backfill (or a repair) makes it again. */
   onError: (job: Job, error: unknown) => void;
 }
 
@@ -103,6 +103,16 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Forgets the jobs not started yet (a closing engine need not wait for a backlog); thumbnails
+   * being made still finish, and onIdle resolves after them.
+   */
+  dropPending(): void {
+    for (const job of this.pending) this.queuedPaths.delete(job.thumbnailPath);
+    this.pending.length = 0;
+    this.settleIdle();
+  }
+
   private pump(): void {
     while (this.running < this.concurrency) {
       const job = this.pending.shift();
@@ -122,12 +132,15 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
       this.running -= 1;
       this.queuedPaths.delete(job.thumbnailPath);
       this.pump();
-      if (this.size === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.settleIdle();
     }
+  }
+
+  private settleIdle(): void {
+    if (this.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 

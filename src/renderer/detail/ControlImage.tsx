@@ -11,8 +11,9 @@ export function controlImageRelPath(input: ControlImageInput): string | null {
 /**
  * The control image, or a placeholder that says why it cannot be shown: never a broken image.
  * Never copied and gone missing read differently because the person does different things about
- * them: the first was refused before any copy (the original is where it was), the second needs a
- * repair.
+ * them: the first was refused before any copy (the original is where it was); for the second,
+ * taking the original in again writes the copy back (the library keeps it under its hash). A
+ * repair does not look at control images.
  */
 export function ControlImage({ input, className, eager = false }: { input: ControlImageInput; className?: string; eager?: boolean }) {
   const relPath = controlImageRelPath(input);
@@ -21,7 +22,7 @@ export function ControlImage({ input, className, eager = false }: { input: Contr
   const title = notCopied ? 'Not copied into the library' : 'Missing from the library';
   const why = notCopied
     ? 'The file was refused before a copy was made (for example, over the size limit). The original stays where it was.'
-    : 'The library’s copy was deleted outside the app. A library repair reports it.';
+    : 'The library’s copy was deleted outside the app. A new generation from the original file puts it back.';
   return (
     <div className={`control-unavailable ${className ?? ''}`} role="img" aria-label={`Control image: ${title.toLowerCase()}`} data-testid="control-unavailable">
       <strong>{title}</strong>

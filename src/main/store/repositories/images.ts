@@ -40,9 +40,13 @@ export function createImagesRepository({ db, now }: StoreContext) {
     UNION ALL
     SELECT id, rel_path, thumb_rel_path, missing, trash_batch_id FROM trashed_images
     ORDER BY id`);
-  const withoutThumbnail = db.prepare<[number], ImageRow>(
-    'SELECT * FROM images WHERE thumb_rel_path IS NULL AND missing = 0 ORDER BY id LIMIT ?',
-  );
+  // Walks the partial index images_without_thumbnail in id order. Images of a generation in the
+  // trash are left out: their files are in the trash's folder, not at rel_path.
+  const withoutThumbnail = db.prepare<[number, number, number], ImageRow>(`
+    SELECT i.* FROM images i JOIN generations g ON g.id = i.generation_id
+    WHERE i.thumb_rel_path IS NULL AND i.missing = 0 AND i.id > ? AND i.id <= ? AND g.trash_batch_id IS NULL
+    ORDER BY i.id LIMIT ?`);
+  const lastId = db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM images');
 
   return {
     add(generationId: number, image: ImageDraft): Image {
@@ -82,9 +86,17 @@ export function createImagesRepository({ db, now }: StoreContext) {
     listFiles(): ImageFileRecord[] {
       return files.all().map((row) => ({ ...row, missing: row.missing === 1 }));
     },
-    /** Work for the thumbnailer, oldest first. */
-    listWithoutThumbnail(limit: number): Image[] {
-      return withoutThumbnail.all(limit).map(toImage);
+    /**
+     * Work for the thumbnailer, oldest first: live images with no thumbnail whose file is not known
+     * to be missing. A page starts after `afterId` (a failed thumbnail stays without one, so the
+     * next page must not find it again) and ends at `throughId`.
+     */
+    listWithoutThumbnail(limit: number, { afterId = 0, throughId = Number.MAX_SAFE_INTEGER }: { afterId?: number; throughId?: number } = {}): Image[] {
+      return withoutThumbnail.all(afterId, throughId, limit).map(toImage);
+    },
+    /** The newest image's id (0 when there is none). */
+    lastId(): number {
+      return lastId.get()?.id ?? 0;
     },
   };
 }
