@@ -78,6 +78,7 @@ const NO_JOB_CREATED = 'no-job-created';
 /** The error code of a generation whose job succeeded but whose images could not be written. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
+const SERVER_RETRIES_PER_STEP = 3;
 /**
  * Input files worked on at once (taken in, or moved after processing). An intake holds its file
  * and its library copy open and its bytes in memory: thousands at once (a catch-up, a big drop)
@@ -85,7 +86,6 @@ const SERVER_RETRY_PAUSE_MS = 2000;
  */
 const FILES_AT_ONCE = 8;
 const OUT_OF_HANDLES_PAUSE_MS = { min: 100, max: 5000 };
-const SERVER_RETRIES_PER_STEP = 3;
 
 interface FileTracking {
   folder: WatchedFolder;
