@@ -88,7 +88,10 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     const done = await finished(firstId);
     expect(done.images.length).toBeGreaterThan(0);
     await eventually('the queue row to leave or show done', async () => {
-      const state = (await row.count()) === 0 ? 'gone' : await row.getByTestId('queue-state').textContent();
+      // One read of the page: a row counted and then asked for its state could leave in between,
+      // and the locator would then wait its full 30 s for a row that is gone.
+      const states = await row.evaluateAll((rows) => rows.map((element) => element.querySelector('[data-testid="queue-state"]')?.textContent ?? ''));
+      const state = states.length === 0 ? 'gone' : states[0];
       return state === 'gone' || /done/i.test(state ?? '') ? true : undefined;
     });
 
