@@ -1,4 +1,5 @@
 /** Shared setup of the pipeline tests: a temp home, a real simulator, a real engine. */
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -51,6 +52,21 @@ export function useSimulatorAndTempDir(prefix: string, options: SimulatorOptions
 /** The environment that points the real CLI at `sim`, polling fast. */
 export function cliEnvFor(sim: RunningSimulator): NodeJS.ProcessEnv {
   return { SCENARIO_API_URL: sim.baseUrl, SCENARIO_API_KEY: sim.apiKey, SCENARIO_API_SECRET: sim.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' };
+}
+
+/**
+ * Resolves once a `watch` child says it is watching (its stdout piped): from then on it stops
+ * gracefully on SIGTERM. A signal before that ends it the default way, with no exit code.
+ */
+export function untilWatching(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (data: Buffer) => {
+      output += data.toString();
+      if (/^watching /m.test(output)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the watcher exited (${code}) before watching: ${output}`)));
+  });
 }
 
 /** A small PNG whose content depends on `n` (distinct hashes for distinct n). */

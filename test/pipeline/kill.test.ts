@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { walkFiles } from '../../src/main/library/atomic';
 import { openStore } from '../../src/main/store/index';
-import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from './helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, untilWatching, useSimulatorAndTempDir } from './helpers';
 
 const FILES = 100;
 const KILLS = 12;
@@ -60,6 +60,8 @@ describe('SIGKILL at random moments', () => {
 
     // A last run, left to finish; then stopped gracefully.
     const last = cli(home, watchArgs);
+    // The earlier runs may have finished everything: the stop below must still find it watching.
+    await untilWatching(last);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const rows = readRows(path.join(home, 'history.sqlite'));

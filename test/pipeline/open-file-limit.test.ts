@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/index';
-import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from './helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, untilWatching, useSimulatorAndTempDir } from './helpers';
 
 const FILES = 300;
 /** Well under the files present, above what Node, tsx and the engine hold open on their own. */
@@ -41,6 +41,7 @@ describe.skipIf(process.platform === 'win32')('a catch-up of many files under a 
     watcher.stdout?.on('data', (data: Buffer) => (output += data.toString()));
     watcher.stderr?.on('data', (data: Buffer) => (output += data.toString()));
     const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+    await untilWatching(watcher);
 
     const deadline = Date.now() + 120_000;
     let rows: { state: string }[];

@@ -36,6 +36,8 @@ export class UrlSigner {
     if (!Number.isSafeInteger(expires)) return 'invalid';
     const expected = Buffer.from(this.signature(path, expires), 'hex');
     if (!timingSafeEqual(expected, Buffer.from(given, 'hex'))) return 'invalid';
-    return now > expires ? 'expired' : 'ok';
+    // A URL is good until its expiry instant, not at it: one signed with a time to live of 0 is
+    // never good, even when it is fetched within the millisecond it was signed.
+    return now >= expires ? 'expired' : 'ok';
   }
 }
