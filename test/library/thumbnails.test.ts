@@ -93,6 +93,28 @@ describe('ThumbnailQueue', () => {
     expect(made).toEqual(['0.webp', '3.webp']);
   });
 
+  it('makes a thumbnail from the bytes a job carries, and only the first queued jobs keep them', async () => {
+    const dir = await tempDir();
+    // No file at any sourcePath: a job can only succeed from its bytes.
+    const jobs: ThumbnailJob[] = [];
+    for (let id = 0; id < 7; id += 1) {
+      jobs.push({ sourcePath: path.join(dir, `absent-${id}.png`), thumbnailPath: path.join(dir, 'thumbs', `${id}.webp`), sourceBytes: await makePng(300, 200, id) });
+    }
+    const made: string[] = [];
+    const failed: string[] = [];
+    const queue = new ThumbnailQueue({
+      concurrency: 1,
+      onThumbnail: (job) => void made.push(path.basename(job.thumbnailPath)),
+      onError: (job) => void failed.push(path.basename(job.thumbnailPath)),
+    });
+    for (const job of jobs) queue.enqueue(job);
+    await queue.onIdle();
+    // Four jobs were queued when the fifth came: the fifth and later read their (absent) files.
+    expect(made).toEqual(['0.webp', '1.webp', '2.webp', '3.webp']);
+    expect(failed).toEqual(['4.webp', '5.webp', '6.webp']);
+    expect((await sharp(path.join(dir, 'thumbs', '0.webp')).metadata()).width).toBe(256);
+  });
+
   it('resolves onIdle at once when dropPending empties a queue that had not started', async () => {
     const dir = await tempDir();
     const queue = new ThumbnailQueue({ onThumbnail: () => undefined, onError: () => undefined });

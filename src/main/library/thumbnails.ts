@@ -29,11 +29,14 @@ export interface ThumbnailResult {
 const THUMBNAIL_KERNEL = 'mitchell';
 const THUMBNAIL_WEBP = { quality: 80, effort: 0 } as const;
 
-/** Writes a WebP thumbnail, at most 256 px on its longest side (never enlarged), atomically. */
-export async function makeThumbnail(sourcePath: string, destinationPath: string): Promise<ThumbnailResult> {
+/**
+ * Writes a WebP thumbnail, at most 256 px on its longest side (never enlarged), atomically, of
+ * the image at `sourcePath`, or of `sourceBytes` when the caller already holds that image's bytes.
+ */
+export async function makeThumbnail(sourcePath: string, destinationPath: string, sourceBytes?: Uint8Array): Promise<ThumbnailResult> {
   let output: { data: Buffer; info: OutputInfo };
   try {
-    output = await sharp(sourcePath)
+    output = await sharp(sourceBytes ?? sourcePath)
       .resize(THUMBNAIL_LONGEST_SIDE, THUMBNAIL_LONGEST_SIDE, { fit: 'inside', withoutEnlargement: true, kernel: THUMBNAIL_KERNEL })
       .webp(THUMBNAIL_WEBP)
       .toBuffer({ resolveWithObject: true });
@@ -48,7 +51,18 @@ export async function makeThumbnail(sourcePath: string, destinationPath: string)
 export interface ThumbnailJob {
   sourcePath: string;
   thumbnailPath: string;
+  /**
+   * The image's bytes, when the caller has them in memory (a download just written): sharp then
+   * skips reading the file back, about 0.4 ms of a 5 ms thumbnail of a 512 px PNG.
+   */
+  sourceBytes?: Uint8Array;
 }
+
+/**
+ * Queued jobs beyond this many do not keep their bytes: a backlog (a burst of large images) then
+ * costs memory for its paths only, and its thumbnails read the files.
+ */
+const PENDING_JOBS_WITH_BYTES = 4;
 
 export interface ThumbnailQueueOptions<Job extends ThumbnailJob> {
   /**
@@ -83,7 +97,7 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
   enqueue(job: Job): void {
     if (this.queuedPaths.has(job.thumbnailPath)) return;
     this.queuedPaths.add(job.thumbnailPath);
-    this.pending.push(job);
+    this.pending.push(this.pending.length < PENDING_JOBS_WITH_BYTES ? job : { ...job, sourceBytes: undefined });
     setImmediate(() => this.pump());
   }
 
@@ -124,7 +138,7 @@ export class ThumbnailQueue<Job extends ThumbnailJob = ThumbnailJob> {
 
   private async run(job: Job): Promise<void> {
     try {
-      const result = await makeThumbnail(job.sourcePath, job.thumbnailPath);
+      const result = await makeThumbnail(job.sourcePath, job.thumbnailPath, job.sourceBytes);
       await this.options.onThumbnail(job, result);
     } catch (error) {
       this.options.onError(job, error);

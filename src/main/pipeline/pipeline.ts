@@ -770,7 +770,7 @@ export function createPipeline(options: PipelineOptions) {
       // this generation): equal hashes mean Scenario made the same image, e.g. for a reproduction.
       const image = store.images.add(generation.id, { assetId, idx: index, relPath: stored.relPath, width: stored.width, height: stored.height, bytes: stored.bytes, sha256: delivered.sha256 });
       images.push(image);
-      thumbnails.enqueue(imageThumbnailJob(libraryRoot, image));
+      thumbnails.enqueue({ ...imageThumbnailJob(libraryRoot, image), sourceBytes: delivered.data });
     }
     move(generation.id, 'done');
     const imagePaths = images.sort((a, b) => a.idx - b.idx).map((image) => absoluteLibraryPath(libraryRoot, image.relPath));
