@@ -4,7 +4,7 @@ import { userMessageOf } from '../../shared/errors';
 import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
 import { startThumbnailBackfill, type ThumbnailBackfill } from '../library/thumbnail-backfill';
-import { createImageThumbnailQueue, type ImageThumbnailJob, type ThumbnailQueue } from '../library/thumbnails';
+import { createImageThumbnailQueue, thumbnailFailureMessage, type ImageThumbnailJob, type ThumbnailQueue } from '../library/thumbnails';
 import { createFolderManager, createPipeline, PipelineEmitter } from '../pipeline/index';
 import type { FolderManager, Pipeline, PipelineOptions, PipelineStatus } from '../pipeline/index';
 import type { ScenarioClient, ScenarioModel } from '../scenario/index';
@@ -109,7 +109,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const thumbnails = createImageThumbnailQueue(store, {
       // Beside a running pipeline (its own queue makes two at once) one at a time: a backlog is not urgent.
       ...(run ? { concurrency: 1 } : {}),
-      onError: (job, error) => events.emit('warning', { message: `No thumbnail for ${job.sourcePath}: ${userMessageOf(error)}` }),
+      onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
     });
 
     if (run) {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
+import { userMessageOf } from '../../shared/errors';
 import { writeFileAtomic } from './atomic';
 import type { ImagesRepository } from '../store/repositories/images';
 import { LibraryError } from './errors';
@@ -172,6 +173,11 @@ export function imageThumbnailJob(root: string, image: { id: number; relPath: st
     sourcePath: absoluteLibraryPath(root, image.relPath),
     thumbnailPath: absoluteLibraryPath(root, thumbRelPath),
   };
+}
+
+/** What a person is told of a thumbnail that could not be made (both of the engine's queues say it alike). */
+export function thumbnailFailureMessage(job: ThumbnailJob, error: unknown): string {
+  return `No thumbnail for ${job.sourcePath}: ${userMessageOf(error)}`;
 }
 
 /** The queue the engine runs: each finished thumbnail is recorded on its image row. */

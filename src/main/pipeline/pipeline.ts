@@ -7,7 +7,7 @@ import { LibraryError, isErrno } from '../library/errors';
 import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
-import { createImageThumbnailQueue, imageThumbnailJob } from '../library/thumbnails';
+import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
 import type { ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
@@ -120,7 +120,7 @@ export function createPipeline(options: PipelineOptions) {
     },
   });
   const thumbnails = createImageThumbnailQueue(store, {
-    onError: (job, error) => events.emit('warning', { message: `No thumbnail for ${job.sourcePath}: ${userMessageOf(error)}` }),
+    onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
   });
 
   /** Runnable generation ids, oldest first (arrival order). */
