@@ -8,6 +8,7 @@
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,6 +143,31 @@ function referenceTaskMs(): number {
   return (cpu.user + cpu.system) / 1000;
 }
 
+/**
+ * CPU µs to create, write and close one small file, in a new folder beside the engine's (kept
+ * until the bench ends: deleting them would itself slow the next creations). On an ext4 without
+ * a journal, such as these VMs' disks, the kernel skips every inode freed in the last 60 s (360 s
+ * while its table block is unwritten) when it looks for a free one; after a large deletion (the
+ * previous bench run's clean-up, a test run) each new file then costs ~1 ms of system CPU
+ * instead of ~30 µs, and the engine creates three files per input. Per-file figures taken at a
+ * high value here measure the file system's recent history, not the engine.
+ */
+let fileCreationProbes = 0;
+function fileCreationMicros(root: string): number {
+  const folder = path.join(root, `file-creation-probe-${fileCreationProbes++}`);
+  mkdirSync(folder);
+  const bytes = Buffer.alloc(4096, 1);
+  const count = 200;
+  const before = process.cpuUsage();
+  for (let index = 0; index < count; index += 1) {
+    const descriptor = openSync(path.join(folder, `probe-${index}`), 'wx');
+    writeSync(descriptor, bytes);
+    closeSync(descriptor);
+  }
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / count;
+}
+
 function verdict(ok: boolean): string {
   return ok ? 'ok' : 'MISSED';
 }
@@ -196,6 +222,7 @@ try {
 
   // 2. A burst of files at once, zero simulator latency, written by the other process.
   const referenceBefore = referenceTaskMs();
+  const fileCreationBefore = fileCreationMicros(root);
   const threadsBefore = await threadCpuMs();
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
@@ -209,6 +236,7 @@ try {
   // The kernel's own peak (getrusage): exact, and no sampling timer adds to the CPU figure.
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const referenceAfter = referenceTaskMs();
+  const fileCreationAfter = fileCreationMicros(root);
   const log = await generateLog(simulator.baseUrl);
   const duplicates = log.length - new Set(log.map((entry) => entry.controlImageSha256)).size;
   const done = engine.store.generations.listByStates(['done']).length;
@@ -219,6 +247,7 @@ try {
   const byThread = [...threadsAfter].map(([name, ms]) => [name, (ms - (threadsBefore.get(name) ?? 0)) / burstFiles] as const).filter(([, ms]) => ms >= 0.05);
   if (byThread.length > 0) console.log(`  by thread, ms per file: ${byThread.sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`);
   console.log(`  machine speed: the reference task took ${referenceBefore.toFixed(0)} ms before the burst, ${referenceAfter.toFixed(0)} ms after (compare per-file figures of runs only with this)`);
+  console.log(`  file system: creating a small file took ${fileCreationBefore.toFixed(0)} µs of CPU before the burst, ${fileCreationAfter.toFixed(0)} µs after (~30 µs normally; far more soon after many files were deleted, see fileCreationMicros)`);
 
   // 3. Steady state: files at a fixed rate the engine keeps up with, RSS sampled (after GC) as it goes.
   const rssSamples: string[] = [];
