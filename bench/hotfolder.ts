@@ -14,14 +14,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
-import { restartWithBoundedMallocArenas } from '../src/main/cli/malloc-arenas';
+import { restartForLongRunning } from '../src/main/cli/long-running';
 import { createEngine } from '../src/main/engine/engine';
 import type { Engine } from '../src/main/engine/engine';
 import { controlImage } from './file-writer';
 import type { WriteOrder } from './file-writer';
 
-// The engine runs here as under `scenario-hotfolder watch`, with the malloc arenas it sets.
-restartWithBoundedMallocArenas();
+// The engine runs here as under `scenario-hotfolder watch`, with the process settings it restarts under.
+restartForLongRunning();
 
 const CHOKIDAR_AWAIT_WRITE_FINISH_MS = 2000;
 const TARGETS = { p50Ms: 150, p95Ms: 400, peakRssMb: 300, cpuPerFileMs: 20 };

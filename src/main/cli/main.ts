@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `scenario-hotfolder` entry point (tsx in development, out/main/cli.js when bundled).
-import { isLongRunningCommand, restartWithBoundedMallocArenas } from './malloc-arenas';
+import { isLongRunningCommand, restartForLongRunning } from './long-running';
 
 // Before the program loads: a restart would load the engine, sharp and SQLite a second time.
-if (isLongRunningCommand(process.argv.slice(2))) restartWithBoundedMallocArenas();
+if (isLongRunningCommand(process.argv.slice(2))) restartForLongRunning();
 const { runCli } = await import('./program');
 process.exit(await runCli(process.argv.slice(2)));

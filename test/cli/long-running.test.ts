@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandNameOf, GLOBAL_OPTIONS_WITH_VALUE, isLongRunningCommand, MALLOC_ARENA_MAX } from '../../src/main/cli/malloc-arenas';
+import { commandNameOf, GLOBAL_OPTIONS_WITH_VALUE, isLongRunningCommand, MALLOC_ARENA_MAX, SEMI_SPACE_FLAG } from '../../src/main/cli/long-running';
 import { buildProgram } from '../../src/main/cli/program';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
 
-describe('which commands restart under bounded malloc arenas', () => {
+describe('which commands restart under the long-running settings', () => {
   it('finds the command name after global options', () => {
     expect(commandNameOf(['--home', 'watch', '--json', 'history'])).toBe('history');
     expect(commandNameOf(['--json', 'watch', 'inbox'])).toBe('watch');
@@ -29,8 +29,14 @@ describe('which commands restart under bounded malloc arenas', () => {
   });
 });
 
-/** Starts the real CLI's simulator command and reads the environment its process ended up with. */
-async function environmentOfRunningCli(env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+interface RunningProcess {
+  environment: Map<string, string>;
+  /** Its command line: Node's path, Node's flags, the script and its arguments. */
+  commandLine: string[];
+}
+
+/** Starts the real CLI's simulator command and reads the environment and command line its process ended up with. */
+async function runningCli(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'simulator', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -43,20 +49,36 @@ async function environmentOfRunningCli(env: NodeJS.ProcessEnv): Promise<Map<stri
     });
     // Still the PID we spawned: the restart replaced the program, not the process.
     const environ = await readFile(`/proc/${child.pid}/environ`, 'utf8');
-    return new Map(environ.split('\0').filter(Boolean).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+    const commandLine = (await readFile(`/proc/${child.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+    return {
+      environment: new Map(environ.split('\0').filter(Boolean).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+      commandLine,
+    };
   } finally {
     child.kill('SIGTERM');
   }
 }
 
+/** The environment without either setting, as a person's shell would have it. */
+function plainEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.MALLOC_ARENA_MAX;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 describe.runIf(process.platform === 'linux')('a long-running command on Linux', () => {
-  it('runs under two malloc arenas, in the process that was started', { timeout: 30_000 }, async () => {
-    const env = { ...process.env };
-    delete env.MALLOC_ARENA_MAX;
-    expect((await environmentOfRunningCli(env)).get('MALLOC_ARENA_MAX')).toBe(MALLOC_ARENA_MAX);
+  it('runs under two malloc arenas and a capped young generation, in the process that was started', { timeout: 30_000 }, async () => {
+    const running = await runningCli(plainEnvironment());
+    expect(running.environment.get('MALLOC_ARENA_MAX')).toBe(MALLOC_ARENA_MAX);
+    // A Node flag: before the script, once.
+    const script = running.commandLine.findIndex((argument) => argument.endsWith('main.ts'));
+    expect(running.commandLine.slice(1, script).filter((argument) => argument === SEMI_SPACE_FLAG)).toHaveLength(1);
   });
 
-  it('keeps a MALLOC_ARENA_MAX the person chose', { timeout: 30_000 }, async () => {
-    expect((await environmentOfRunningCli({ ...process.env, MALLOC_ARENA_MAX: '4' })).get('MALLOC_ARENA_MAX')).toBe('4');
+  it('keeps the settings the person chose', { timeout: 30_000 }, async () => {
+    const running = await runningCli({ ...plainEnvironment(), MALLOC_ARENA_MAX: '4', NODE_OPTIONS: '--max-semi-space-size=32' });
+    expect(running.environment.get('MALLOC_ARENA_MAX')).toBe('4');
+    expect(running.commandLine).not.toContain(SEMI_SPACE_FLAG);
   });
 });
