@@ -28,6 +28,7 @@ export function App() {
     loadError: state.loadError,
   }));
   const activeJobs = useQueue((state) => (state.status?.counts.active ?? 0) + (state.status?.counts.waiting ?? 0));
+  const unseenNotices = useQueue((state) => state.unseenNotices);
 
   if (loadError) return <p className="fatal" role="alert">{loadError}</p>;
   // The shell draws at once (the loads start in `startLoading`): only its footer waits for app.info.
@@ -46,6 +47,9 @@ export function App() {
           >
             {entry.label}
             {entry.screen === 'queue' && activeJobs > 0 && <span className="count" aria-label={`${activeJobs} in queue`}>{activeJobs}</span>}
+            {entry.screen === 'queue' && unseenNotices > 0 && (
+              <span className="count notices-count" data-testid="unseen-notices" aria-label={`${unseenNotices} new notices`}>{`!${unseenNotices}`}</span>
+            )}
           </button>
         ))}
         <div className="sidebar-foot">

@@ -4,7 +4,7 @@
  * preset, files generated with it, runs reproduced and varied, organised, exported and trashed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -315,6 +315,25 @@ describe('contract handlers on a real engine', () => {
       expect((await t.call('credentials.testConnection')).ok).toBe(false);
     } finally {
       await simulator.resume();
+    }
+  });
+
+  it('tells the window of a file a watched folder did not take, not of one a person was answered about', async () => {
+    const inbox = mkdtempSync(path.join(os.tmpdir(), 'engine-inbox-'));
+    try {
+      const folder = await t.call('folders.add', { path: inbox, presetIds: [presetId] });
+      // The same bytes as the first generation: the folder does not allow duplicates.
+      const again = path.join(inbox, 'house again.png');
+      copyFileSync(path.join(CONTROL_IMAGES, 'canny-house-768x512.png'), again);
+      const event = await eventually('engine.notice event', () => t.events.find((candidate) => candidate.name === 'engine.notice'));
+      expect(event.payload).toMatchObject({ kind: 'skipped', reason: 'duplicate', path: again, message: expect.stringContaining('house again.png') });
+      // The dropped file that was missing earlier was answered in generateFromFiles' reply: no notice.
+      expect(await t.call('queue.notices')).toEqual([event.payload]);
+      await t.call('queue.clearNotices');
+      expect(await t.call('queue.notices')).toEqual([]);
+      await t.call('folders.remove', { id: folder.id });
+    } finally {
+      rmSync(inbox, { recursive: true, force: true });
     }
   });
 

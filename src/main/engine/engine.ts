@@ -13,6 +13,7 @@ import { openStore, RESUMABLE_STATES } from '../store/index';
 import type { Store } from '../store/index';
 import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
 import { defaultHome, lockHome } from './home';
+import { createNoticeLog, type NoticeLog } from './notices';
 
 export type { ScenarioConnection } from './connection';
 
@@ -58,6 +59,8 @@ export interface Engine {
   /** Throws the refusal switchConnection(next) would give now, without switching (check before saving a key). */
   checkSwitch(next: ScenarioConnection | null): void;
   readonly events: PipelineEmitter;
+  /** Skipped files and warnings, the latest kept from the engine's start (before any window listens). */
+  readonly notices: NoticeLog;
   readonly pipeline: Pipeline;
   /**
    * Thumbnails of stored images, made in the background and recorded on their rows: the start-up
@@ -85,14 +88,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let store: Store | undefined;
   let connection: LiveConnection | undefined;
   let backfill: ThumbnailBackfill | undefined;
+  let pipeline: Pipeline | undefined;
+  let folders: FolderManager | undefined;
   try {
     store = openStore({ file: path.join(home, 'history.sqlite'), ...(config.now ? { now: config.now } : {}) });
     const openedStore = store;
     connection = await openConnection(config.scenario, config.client);
     const live = connection;
     const events = new PipelineEmitter();
+    const notices = createNoticeLog(events, config.now);
     const savedConcurrency = store.settings.get('concurrency');
-    const pipeline = createPipeline({
+    pipeline = createPipeline({
       store,
       client: live.follower,
       libraryRoot,
@@ -105,7 +111,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       ...(config.now ? { now: config.now } : {}),
       ...config.pipeline,
     });
-    const folders = createFolderManager({ store, pipeline, ...(config.stableMs === undefined ? {} : { stableMs: config.stableMs }) });
+    folders = createFolderManager({ store, pipeline, ...(config.stableMs === undefined ? {} : { stableMs: config.stableMs }) });
     const thumbnails = createImageThumbnailQueue(store, {
       // Beside a running pipeline (its own queue makes two at once) one at a time: a backlog is not urgent.
       ...(run ? { concurrency: 1 } : {}),
@@ -130,6 +136,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       if (refusal !== null) throw refusal;
     };
 
+    const openedPipeline = pipeline;
+    const openedFolders = folders;
     let closed: Promise<void> | undefined;
     return {
       home,
@@ -149,9 +157,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
       checkSwitch,
       events,
-      pipeline,
+      notices,
+      pipeline: openedPipeline,
       thumbnails,
-      folders,
+      folders: openedFolders,
       async resolveFamily(modelId: string): Promise<string> {
         const cached = openedStore.models.get(modelId)?.model as ScenarioModel | undefined;
         let model = cached;
@@ -162,12 +171,12 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         }
         return (model?.type === undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId })) ?? 'unknown';
       },
-      status: () => pipeline.status(),
+      status: () => openedPipeline.status(),
       close() {
         closed ??= (async () => {
           const backfillStopped = backfill?.stop();
-          await folders.close();
-          await pipeline.close();
+          await openedFolders.close();
+          await openedPipeline.close();
           // Every thumbnail being made is recorded before the store closes.
           await backfillStopped;
           await thumbnails.onIdle();
@@ -179,7 +188,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
     };
   } catch (error) {
+    // A start that failed half way (the catch-up of a folder, the store) leaves nothing running.
     await backfill?.stop();
+    await folders?.close();
+    await pipeline?.close();
     await connection?.close();
     store?.close();
     releaseLock();

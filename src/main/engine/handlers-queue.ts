@@ -13,6 +13,8 @@ export function queueHandlers(engine: Engine): HandlersFor<'queue'> {
   const { pipeline } = engine;
   return {
     'queue.status': async () => queueStatusDto(engine.status()),
+    'queue.notices': async () => engine.notices.list(),
+    'queue.clearNotices': async () => engine.notices.clear(),
     'queue.cancel': async ({ generationId }) => pipeline.cancel(rowId(generationId, 'generation')),
     'queue.retry': async ({ generationId }) => pipeline.retry(rowId(generationId, 'generation')),
     'queue.pauseAll': async () => pipeline.pauseAll(),

@@ -34,7 +34,7 @@ const QUEUE_CHANGED_MIN_INTERVAL_MS = 100;
 /**
  * Sends the contract's events for the engine's: queue.changed (with a fresh status, at most ten a
  * second, the last change always sent), job.progress, generation.done, generation.failed,
- * queue.paused/resumed and library.changed. Returns the function that stops forwarding.
+ * queue.paused/resumed, library.changed and engine.notice. Returns the function that stops forwarding.
  */
 export function forwardEvents(engine: Engine, emit: (event: ContractEvent) => void): () => void {
   const { events } = engine;
@@ -100,6 +100,7 @@ export function forwardEvents(engine: Engine, emit: (event: ContractEvent) => vo
       send(() => ({ name: 'queue.resumed', payload: {} }));
       queueChanged();
     }),
+    engine.notices.onNotice((notice) => send(() => ({ name: 'engine.notice', payload: notice }))),
   ];
 
   return () => {

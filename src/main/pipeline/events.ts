@@ -17,8 +17,12 @@ export interface PipelineEvents {
   'job.progress': { generationId: number; state: GenerationState; progress: number | null };
   'job.done': { generationId: number; imagePaths: string[] };
   'job.failed': { generationId: number; code: string; message: string };
-  /** A file that was looked at and deliberately not turned into a generation (duplicate, unreadable, vanished). */
-  'input.skipped': { path: string; reason: string; message: string };
+  /**
+   * A file that was looked at and deliberately not turned into a generation (duplicate,
+   * unreadable, vanished). `folder` is the watched folder it arrived in, null for a file a person
+   * asked to generate (who gets the answer directly).
+   */
+  'input.skipped': { path: string; folder: string | null; reason: string; message: string };
   /** An input file was moved after processing (to `_done/` or `_failed/`). */
   'input.moved': { from: string; to: string };
   'queue.paused': { waiting: Waiting };

@@ -205,7 +205,7 @@ export function createPipeline(options: PipelineOptions) {
       // Closing: the file is still there, and the next start's catch-up takes it.
       if (closing.signal.aborted) return [];
       const reason = error instanceof PipelineError ? error.code : 'intake-failed';
-      events.emit('input.skipped', { path: filePath, reason, message: userMessageOf(error) });
+      events.emit('input.skipped', { path: filePath, folder: source.kind === 'folder' ? source.folder.path : null, reason, message: userMessageOf(error) });
       return [];
     } finally {
       intakesRunning -= 1;
@@ -288,7 +288,7 @@ export function createPipeline(options: PipelineOptions) {
       }
     });
     for (const duplicate of duplicates) {
-      events.emit('input.skipped', { path: filePath, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
+      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
     }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);

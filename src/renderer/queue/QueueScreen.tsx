@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { creativeUnits } from '../common/format';
 import { useQueue } from '../stores';
+import { NoticeList } from './NoticeList';
 import { QueueRow } from './QueueRow';
 import { WAITING_TITLES, queueCounts, waitingOf, waitingText } from './waitingWords';
 
@@ -44,6 +45,7 @@ export function QueueScreen() {
           {status.jobs.map((job) => <QueueRow key={job.generationId} job={job} waiting={waitingOf(job, status)} />)}
         </ul>
       )}
+      <NoticeList />
     </section>
   );
 }

@@ -44,6 +44,8 @@ export function startLoading({ app, gallery, presets, queue }: Stores): void {
   void gallery.getState().reload();
   void app.getState().load();
   void queue.getState().load();
+  // Files skipped before the window opened (the catch-up at start) are listed, not toasted.
+  void queue.getState().loadNotices();
   // The family filter and the preset editor both need the model list.
   void presets.getState().loadModels();
 }
@@ -55,6 +57,7 @@ export function connectEvents({ api, gallery, queue }: Stores): () => void {
     api.on('job.progress', (progress) => queue.getState().applyProgress(progress)),
     api.on('queue.paused', (payload) => queue.getState().applyPaused(payload)),
     api.on('queue.resumed', () => queue.getState().applyResumed()),
+    api.on('engine.notice', (notice) => queue.getState().applyNotice(notice)),
     api.on('generation.done', ({ item }) => gallery.getState().applyDone(item)),
     api.on('generation.failed', () => void queue.getState().load()),
     api.on('library.changed', ({ generationIds }) => void gallery.getState().applyLibraryChange(generationIds)),

@@ -1,11 +1,24 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
-import type { EventPayload, QueueStatus } from '../../shared/ipc/contract';
+import type { EngineNotice, EventPayload, QueueStatus } from '../../shared/ipc/contract';
 import type { AppStore } from './appStore';
+
+/** Notices the window keeps: the engine keeps more, and a burst only needs its latest ones shown. */
+const NOTICES_SHOWN = 100;
 
 export interface QueueState {
   status: QueueStatus | null;
+  /** Files the engine did not take and its warnings, newest first. */
+  notices: EngineNotice[];
+  /** Notices that arrived since the person last looked at the queue. */
+  unseenNotices: number;
   load(): Promise<void>;
+  loadNotices(): Promise<void>;
+  applyNotice(notice: EngineNotice): void;
+  /** The person saw the list (the queue screen is shown). */
+  markNoticesSeen(): void;
+  /** Empties the list, in the engine too (another window, or this one reopened, no longer shows them). */
+  clearNotices(): Promise<void>;
   cancel(generationId: string): Promise<void>;
   retry(generationId: string): Promise<void>;
   pauseAll(): Promise<void>;
@@ -27,8 +40,52 @@ export function createQueueStore(api: Api, app: AppStore) {
         app.getState().reportError(error);
       }
     };
+    /** The one toast that says notices arrived; later ones while it shows only join the list. */
+    let noticeToastId: number | null = null;
+    const toastNotice = (notice: EngineNotice) => {
+      const app$ = app.getState();
+      if (noticeToastId !== null && app$.toasts.some((toast) => toast.id === noticeToastId)) return;
+      noticeToastId = app$.toast(
+        {
+          message: notice.message,
+          tone: notice.kind === 'skipped' && notice.reason !== 'duplicate' ? 'error' : 'info',
+          action: { label: 'Show all', run: () => app.getState().show('queue') },
+        },
+        10_000,
+      );
+    };
     return {
       status: null,
+      notices: [],
+      unseenNotices: 0,
+      async loadNotices() {
+        try {
+          const listed = await api.queue.notices();
+          // Events may have arrived while the list was on its way: keep each notice once, by id.
+          const byId = new Map([...listed, ...get().notices].map((notice) => [notice.id, notice]));
+          const notices = [...byId.values()].sort((a, b) => b.id - a.id).slice(0, NOTICES_SHOWN);
+          set({ notices, unseenNotices: app.getState().screen === 'queue' ? 0 : notices.length });
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+      },
+      applyNotice(notice) {
+        if (get().notices.some((known) => known.id === notice.id)) return;
+        const onQueue = app.getState().screen === 'queue';
+        set({ notices: [notice, ...get().notices].slice(0, NOTICES_SHOWN), unseenNotices: onQueue ? 0 : get().unseenNotices + 1 });
+        if (!onQueue) toastNotice(notice);
+      },
+      markNoticesSeen() {
+        if (get().unseenNotices > 0) set({ unseenNotices: 0 });
+      },
+      async clearNotices() {
+        try {
+          await api.queue.clearNotices();
+          set({ notices: [], unseenNotices: 0 });
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+      },
       async load() {
         try {
           set({ status: await api.queue.status() });

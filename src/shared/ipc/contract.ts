@@ -312,6 +312,23 @@ export const queueStatusSchema = z.object({
   budget: budgetStatusSchema,
 });
 
+/**
+ * Something the engine tells the person outside any one generation: a file it looked at and did
+ * not turn into a generation (unreadable, vanished, a duplicate, no valid preset bound), or a
+ * warning (a processed file that could not be moved, a thumbnail that failed). `id` grows with
+ * each notice, so a window merges the list it asked for with the events that follow.
+ */
+export const engineNoticeSchema = z.object({
+  id: z.number().int().positive(),
+  kind: z.enum(['skipped', 'warning']),
+  /** The file concerned, when there is one. */
+  path: z.string().nullable(),
+  /** Why a file was skipped (e.g. duplicate, input-unreadable), null for a warning. */
+  reason: z.string().nullable(),
+  message: z.string(),
+  at: isoTime,
+});
+
 // ---------------------------------------------------------------- settings, credentials, models
 
 export const settingsSchema = z.object({
@@ -437,6 +454,10 @@ export const contract = {
     ),
 
     'queue.status': channel(nothing, queueStatusSchema),
+    /** The engine's most recent notices (skipped files, warnings), oldest first; new ones arrive as engine.notice. */
+    'queue.notices': channel(nothing, z.array(engineNoticeSchema)),
+    /** Forgets the notices (the person read them). */
+    'queue.clearNotices': channel(nothing, nothing),
     'queue.cancel': channel(z.object({ generationId: id }), nothing),
     'queue.retry': channel(z.object({ generationId: id }), nothing),
     'queue.pauseAll': channel(nothing, nothing),
@@ -468,6 +489,7 @@ export const contract = {
     'generation.failed': event(z.object({ generationId: id, presetName: z.string(), error: ipcErrorSchema })),
     'queue.paused': event(z.object({ waiting: waitingSchema })),
     'queue.resumed': event(z.object({})),
+    'engine.notice': event(engineNoticeSchema),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
   },
@@ -525,6 +547,7 @@ export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
+export type EngineNotice = z.infer<typeof engineNoticeSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type CredentialsStatus = z.infer<typeof credentialsStatusSchema>;
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;
