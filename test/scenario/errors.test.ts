@@ -5,6 +5,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INLINE_UPLOAD_MAX_BYTES, ScenarioClient, ScenarioError } from '../../src/main/scenario/index.js';
+import { makeRedactor } from '../../src/main/scenario/errors.js';
 import { readRetryAfterMs } from '../../src/main/scenario/http.js';
 import type { RunningSimulator } from '../../src/main/simulator/index.js';
 import {
@@ -260,5 +261,19 @@ describe('the secret never leaks', () => {
     // The client object itself keeps the credentials out of sight too.
     for (const form of credentialForms()) expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(form);
     for (const form of credentialForms()) expect(JSON.stringify(client)).not.toContain(form);
+  });
+});
+
+describe('makeRedactor', () => {
+  it('removes a long secret, the key:secret pair and its base64 wherever they appear', () => {
+    const redact = makeRedactor('key-1234', 'Zx9-long-secret');
+    const base64 = Buffer.from('key-1234:Zx9-long-secret').toString('base64');
+    expect(redact(`a${base64}b key-1234:Zx9-long-secret prefixZx9-long-secretsuffix`)).toBe('a[redacted]b [redacted] prefix[redacted]suffix');
+  });
+
+  it('removes a short secret only where it stands alone, so messages stay readable', () => {
+    const redact = makeRedactor('k', 's');
+    expect(redact('Missing or invalid credentials: send s as the secret')).toBe('Missing or invalid credentials: send [redacted] as the secret');
+    expect(redact('secret="s"')).toBe('secret="[redacted]"');
   });
 });

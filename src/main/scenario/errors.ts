@@ -75,8 +75,21 @@ export type Redact = (text: string) => string;
 
 export function makeRedactor(apiKey: string, apiSecret: string): Redact {
   const pair = `${apiKey}:${apiSecret}`;
-  const forbidden = [Buffer.from(pair).toString('base64'), pair, apiSecret].filter((text) => text.length > 0);
-  return (text) => forbidden.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+  const forbidden = [Buffer.from(pair).toString('base64'), pair, apiSecret].filter((text) => text.length > 0).map(pattern);
+  return (text) => forbidden.reduce((result, secret) => result.replace(secret, '[redacted]'), text);
+}
+
+/** Below this length a secret is only redacted where it stands alone. */
+const SHORT_SECRET = 8;
+
+/**
+ * Every occurrence of a real secret (Scenario's are long random strings) goes, wherever it is.
+ * A short one (a test's, a typo's) goes only where it is a word of its own: its letters inside
+ * other words are no secret, and removing them made every message unreadable.
+ */
+function pattern(secret: string): RegExp {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(secret.length >= SHORT_SECRET ? escaped : `(?<![\\w-])${escaped}(?![\\w-])`, 'g');
 }
 
 /** A redacted, cause-free copy of any thrown value, safe to hang on a ScenarioError. */
