@@ -229,4 +229,24 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     await page.locator('[data-testid="queue-waiting"]').waitFor({ state: 'detached', timeout: 15_000 });
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('tells of a file the watched folder did not take: a toast, a count on Queue, and the list under the queue', async () => {
+    const { page, dropFolder } = app;
+    await navigate(page, 'Gallery');
+    // The same bytes as the first drop: the folder does not allow duplicates.
+    copyFileSync(path.join(CONTROL_IMAGES, 'canny-house-768x512.png'), path.join(dropFolder, 'canny-house again.png'));
+    const toast = page.getByTestId('toast').filter({ hasText: 'canny-house again.png' });
+    await toast.waitFor({ timeout: 15_000 });
+    expect(await toast.textContent()).toContain('does not allow duplicates');
+    expect(await page.getByTestId('unseen-notices').textContent()).toBe('!1');
+    await saveScreen(page, 'notice-toast');
+
+    await toast.getByRole('button', { name: 'Show all' }).click();
+    const notice = page.getByRole('region', { name: 'Files not taken and warnings' }).getByTestId('notice');
+    await notice.filter({ hasText: 'canny-house again.png' }).waitFor();
+    expect(await notice.getAttribute('data-reason')).toBe('duplicate');
+    await page.getByTestId('unseen-notices').waitFor({ state: 'detached' });
+    await saveScreen(page, 'queue-notices');
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
 });
