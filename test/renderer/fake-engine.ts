@@ -29,7 +29,8 @@ export function createFakeEngine(handlers: Partial<ContractHandlers>): FakeEngin
   const calls: Call[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const notInFixture = channelsNotInFixture();
-  const all: ContractHandlers = { ...notInFixture, 'app.info': async () => APP_INFO, ...handlers };
+  // Every window asks these as it starts: an engine with no notices unless the test says otherwise.
+  const all: ContractHandlers = { ...notInFixture, 'app.info': async () => APP_INFO, 'queue.notices': async () => [], ...handlers };
   const recorded = Object.fromEntries(
     channelNames.map((channel) => [
       channel,

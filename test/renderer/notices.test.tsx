@@ -32,7 +32,7 @@ function engineWith(earlier: EngineNotice[]) {
   return createFakeEngine({
     'queue.status': async () => emptyQueue,
     'queue.notices': async () => kept,
-    'queue.clearNotices': async () => void (kept = []),
+    'queue.clearNotices': async ({ throughId }) => void (kept = kept.filter((notice) => notice.id > throughId)),
     'models.list': async () => ({ models: [], fetchedAt: null, fromCache: false }),
     // A window past its first run: no first-run screen over the one under test.
     'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
@@ -88,6 +88,6 @@ describe('notices from the engine', () => {
 
     fireEvent.click(within(list).getByRole('button', { name: 'Clear' }));
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Files not taken and warnings' })).toBeNull());
-    expect(engine.callsTo('queue.clearNotices')).toHaveLength(1);
+    expect(engine.callsTo('queue.clearNotices')).toEqual([{ throughId: 4 }]);
   });
 });

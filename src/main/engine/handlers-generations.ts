@@ -127,7 +127,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       const wanted = new Set(paths);
       // The pipeline reports a file it did not take as an event, not as an error: collect those for these paths.
       const stop = engine.events.on('input.skipped', (event) => {
-        if (wanted.has(event.path)) skipped.push({ path: event.path, reason: event.message });
+        // A watched folder may skip the same path meanwhile: that answer is not this call's.
+        if (event.folder === null && wanted.has(event.path)) skipped.push({ path: event.path, reason: event.message });
       });
       try {
         const generationIds: string[] = [];

@@ -14,7 +14,7 @@ export function queueHandlers(engine: Engine): HandlersFor<'queue'> {
   return {
     'queue.status': async () => queueStatusDto(engine.status()),
     'queue.notices': async () => engine.notices.list(),
-    'queue.clearNotices': async () => engine.notices.clear(),
+    'queue.clearNotices': async ({ throughId }) => engine.notices.clear(throughId),
     'queue.cancel': async ({ generationId }) => pipeline.cancel(rowId(generationId, 'generation')),
     'queue.retry': async ({ generationId }) => pipeline.retry(rowId(generationId, 'generation')),
     'queue.pauseAll': async () => pipeline.pauseAll(),

@@ -13,8 +13,8 @@ export const NOTICES_KEPT = 200;
 export interface NoticeLog {
   /** Oldest first. */
   list(): EngineNotice[];
-  /** Forgets every notice kept so far (ids keep growing). */
-  clear(): void;
+  /** Forgets the notices up to and including `throughId` (ids keep growing). */
+  clear(throughId: number): void;
   /** Calls `listener` with each new notice; returns the function that stops it. */
   onNotice(listener: (notice: EngineNotice) => void): () => void;
 }
@@ -39,8 +39,9 @@ export function createNoticeLog(events: PipelineEmitter, now: () => number = Dat
 
   return {
     list: () => [...kept],
-    clear() {
-      kept.length = 0;
+    clear(throughId) {
+      const later = kept.filter((notice) => notice.id > throughId);
+      kept.splice(0, kept.length, ...later);
     },
     onNotice(listener) {
       listeners.add(listener);

@@ -22,7 +22,10 @@ export function NoticeList() {
       <ul className="notice-list">
         {notices.map((notice) => (
           <li key={notice.id} className={`notice ${notice.kind}`} data-testid="notice" data-kind={notice.kind} data-reason={notice.reason ?? undefined}>
-            <span className="muted">{dateTime(notice.at)}</span> {notice.message}
+            <span className="muted">{dateTime(notice.at)}</span>{' '}
+            {/* Engine messages name their file; an unexpected failure's may not. */}
+            {notice.path !== null && !notice.message.includes(notice.path) && <strong>{`${notice.path}: `}</strong>}
+            {notice.message}
           </li>
         ))}
       </ul>

@@ -44,8 +44,6 @@ export function startLoading({ app, gallery, presets, queue }: Stores): void {
   void gallery.getState().reload();
   void app.getState().load();
   void queue.getState().load();
-  // Files skipped before the window opened (the catch-up at start) are listed, not toasted.
-  void queue.getState().loadNotices();
   // The family filter and the preset editor both need the model list.
   void presets.getState().loadModels();
 }
@@ -62,6 +60,9 @@ export function connectEvents({ api, gallery, queue }: Stores): () => void {
     api.on('generation.failed', () => void queue.getState().load()),
     api.on('library.changed', ({ generationIds }) => void gallery.getState().applyLibraryChange(generationIds)),
   ];
+  // Asked once the window listens, so no notice falls between the list and the events: files
+  // skipped before the window opened (the catch-up at start) are listed and counted, not toasted.
+  void queue.getState().loadNotices();
   return () => stops.forEach((stop) => stop());
 }
 

@@ -17,7 +17,7 @@ export interface QueueState {
   applyNotice(notice: EngineNotice): void;
   /** The person saw the list (the queue screen is shown). */
   markNoticesSeen(): void;
-  /** Empties the list, in the engine too (another window, or this one reopened, no longer shows them). */
+  /** Empties the list, in the engine too (another window, or this one reopened, no longer shows them); a notice that arrives meanwhile stays. */
   clearNotices(): Promise<void>;
   cancel(generationId: string): Promise<void>;
   retry(generationId: string): Promise<void>;
@@ -72,16 +72,19 @@ export function createQueueStore(api: Api, app: AppStore) {
       applyNotice(notice) {
         if (get().notices.some((known) => known.id === notice.id)) return;
         const onQueue = app.getState().screen === 'queue';
-        set({ notices: [notice, ...get().notices].slice(0, NOTICES_SHOWN), unseenNotices: onQueue ? 0 : get().unseenNotices + 1 });
+        // The count never passes what the list can show.
+        set({ notices: [notice, ...get().notices].slice(0, NOTICES_SHOWN), unseenNotices: onQueue ? 0 : Math.min(NOTICES_SHOWN, get().unseenNotices + 1) });
         if (!onQueue) toastNotice(notice);
       },
       markNoticesSeen() {
         if (get().unseenNotices > 0) set({ unseenNotices: 0 });
       },
       async clearNotices() {
+        const throughId = get().notices[0]?.id;
+        if (throughId === undefined) return;
         try {
-          await api.queue.clearNotices();
-          set({ notices: [], unseenNotices: 0 });
+          await api.queue.clearNotices({ throughId });
+          set({ notices: get().notices.filter((notice) => notice.id > throughId), unseenNotices: 0 });
         } catch (error) {
           app.getState().reportError(error);
         }

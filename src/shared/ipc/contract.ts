@@ -456,8 +456,8 @@ export const contract = {
     'queue.status': channel(nothing, queueStatusSchema),
     /** The engine's most recent notices (skipped files, warnings), oldest first; new ones arrive as engine.notice. */
     'queue.notices': channel(nothing, z.array(engineNoticeSchema)),
-    /** Forgets the notices (the person read them). */
-    'queue.clearNotices': channel(nothing, nothing),
+    /** Forgets the notices up to and including `throughId` (the ones the person read). */
+    'queue.clearNotices': channel(z.object({ throughId: z.number().int().positive() }), nothing),
     'queue.cancel': channel(z.object({ generationId: id }), nothing),
     'queue.retry': channel(z.object({ generationId: id }), nothing),
     'queue.pauseAll': channel(nothing, nothing),
