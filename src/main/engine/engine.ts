@@ -188,11 +188,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
     };
   } catch (error) {
-    // A start that failed half way (the catch-up of a folder, the store) leaves nothing running.
-    await backfill?.stop();
-    await folders?.close();
-    await pipeline?.close();
-    await connection?.close();
+    // A start that failed half way (the catch-up of a folder, the store) leaves nothing running,
+    // closed in close()'s order; a failure while cleaning up must not hide the one that stopped it.
+    const backfillStopped = backfill?.stop();
+    await folders?.close().catch(() => undefined);
+    await pipeline?.close().catch(() => undefined);
+    await backfillStopped?.catch(() => undefined);
+    await connection?.close().catch(() => undefined);
     store?.close();
     releaseLock();
     throw error;
