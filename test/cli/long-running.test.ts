@@ -64,6 +64,7 @@ function plainEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.MALLOC_ARENA_MAX;
   delete env.NODE_OPTIONS;
+  delete env.SCENARIO_HOTFOLDER_RESTARTED;
   return env;
 }
 
@@ -76,9 +77,15 @@ describe.runIf(process.platform === 'linux')('a long-running command on Linux', 
     expect(running.commandLine.slice(1, script).filter((argument) => argument === SEMI_SPACE_FLAG)).toHaveLength(1);
   });
 
-  it('keeps the settings the person chose', { timeout: 30_000 }, async () => {
-    const running = await runningCli({ ...plainEnvironment(), MALLOC_ARENA_MAX: '4', NODE_OPTIONS: '--max-semi-space-size=32' });
+  it('keeps the arenas the person chose, and still caps the young generation', { timeout: 30_000 }, async () => {
+    const running = await runningCli({ ...plainEnvironment(), MALLOC_ARENA_MAX: '4' });
     expect(running.environment.get('MALLOC_ARENA_MAX')).toBe('4');
+    expect(running.commandLine).toContain(SEMI_SPACE_FLAG);
+  });
+
+  it('keeps the young generation the person chose, and still bounds the arenas', { timeout: 30_000 }, async () => {
+    const running = await runningCli({ ...plainEnvironment(), NODE_OPTIONS: '--max-semi-space-size=32' });
+    expect(running.environment.get('MALLOC_ARENA_MAX')).toBe(MALLOC_ARENA_MAX);
     expect(running.commandLine).not.toContain(SEMI_SPACE_FLAG);
   });
 });

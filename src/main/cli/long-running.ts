@@ -21,6 +21,11 @@
  */
 export const MALLOC_ARENA_MAX = '2';
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
+/**
+ * Set in the restarted program's environment: it never restarts itself again, whatever it reads
+ * back from its flags (a host that does not show them in execArgv would otherwise loop).
+ */
+const RESTARTED = 'SCENARIO_HOTFOLDER_RESTARTED';
 
 /** The commands that run until stopped: the ones whose memory has time to fragment. */
 const LONG_RUNNING_COMMANDS = new Set(['watch', 'demo', 'simulator']);
@@ -53,8 +58,8 @@ export function isLongRunningCommand(argv: readonly string[]): boolean {
  * which the new program would not have.
  */
 export function restartForLongRunning(): void {
-  if (typeof process.execve !== 'function' || process.send !== undefined) return;
-  const env = { ...process.env };
+  if (typeof process.execve !== 'function' || process.send !== undefined || process.env[RESTARTED] !== undefined) return;
+  const env: NodeJS.ProcessEnv = { ...process.env, [RESTARTED]: '1' };
   const nodeFlags = [...process.execArgv];
   if (process.platform === 'linux' && env.MALLOC_ARENA_MAX === undefined) env.MALLOC_ARENA_MAX = MALLOC_ARENA_MAX;
   const semiSpaceChosen = [...nodeFlags, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
