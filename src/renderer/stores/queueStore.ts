@@ -43,9 +43,9 @@ export function createQueueStore(api: Api, app: AppStore) {
     /** The one toast that says notices arrived; later ones while it shows only join the list. */
     let noticeToastId: number | null = null;
     const toastNotice = (notice: EngineNotice) => {
-      const app$ = app.getState();
-      if (noticeToastId !== null && app$.toasts.some((toast) => toast.id === noticeToastId)) return;
-      noticeToastId = app$.toast(
+      const appState = app.getState();
+      if (noticeToastId !== null && appState.toasts.some((toast) => toast.id === noticeToastId)) return;
+      noticeToastId = appState.toast(
         {
           message: notice.message,
           tone: notice.kind === 'skipped' && notice.reason !== 'duplicate' ? 'error' : 'info',
