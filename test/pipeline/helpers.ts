@@ -104,7 +104,7 @@ export async function startRig(
     home,
     scenario: { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret },
     client: FAST_CLIENT,
-    pipeline: { reconcileWindowMs: 300, probeBackoff: { minMs: 50, maxMs: 200 } },
+    pipeline: { reconcileWindowMs: 300, probeBackoff: { minMs: 50, maxMs: 200 }, recheckMs: 300 },
     stableMs: 300,
     ...options.engine,
     ...overrides,

@@ -1,4 +1,4 @@
-import type { PipelineEmitter } from '../pipeline/index';
+import type { PipelineEmitter, Waiting } from '../pipeline/index';
 
 export interface OutputMode {
   json: boolean;
@@ -76,6 +76,11 @@ export class Output {
       for (const off of offs) off();
       this.#clearProgress();
     };
+  }
+
+  /** The queue's current hold, said as its `queue.paused` event would have said it. */
+  holdNow(waiting: Waiting | null): void {
+    if (waiting !== null) this.#event('paused', { waiting }, `waiting   ${waiting.message}`);
   }
 
   #event(name: string, payload: object, text: string): void {

@@ -92,9 +92,13 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         }
         if (engine.store.folders.list().length === 0) throw new CliError(EXIT.usage, 'No folder to watch: give one (`watch FOLDER --preset NAME`) or add one with `folders add`.');
         const stopFollowing = out.follow(engine.events);
+        // A hold found before anyone listened (the start's resume, the key check) is said now, in the same turn.
+        out.holdNow(engine.pipeline.waiting());
         await engine.folders.sync();
+        // Listening before saying "watching": a supervisor may stop it the moment it reads that line.
+        const stopped = untilSignal();
         for (const folder of engine.store.folders.list()) out.line(`watching  ${folder.path}${folder.paused ? ' (paused)' : ''}`, { event: 'watching', path: folder.path, paused: folder.paused });
-        const signal = await untilSignal();
+        const signal = await stopped;
         out.line(`stopping (${signal}): unfinished jobs are parked and resume on the next start`, { event: 'stopping', signal });
         stopFollowing();
       } finally {

@@ -89,6 +89,11 @@ export interface LiveConnection {
   /** True when `next` is what the engine already uses (nothing to switch). */
   isCurrent(next: ScenarioConnection | null): boolean;
   /**
+   * True when `next` reaches the same Scenario with another key: every job stays reachable, so the
+   * switch may happen under unfinished work (it is how a refused key is fixed).
+   */
+  isKeyChange(next: ScenarioConnection | null): boolean;
+  /**
    * Opens `next`, then calls `mayLeave` and swaps in the same turn of the event loop, so nothing
    * can start on the old connection between the check and the swap; then closes the old one.
    * Switches run one at a time. Resolves false when `next` is the current connection (nothing done).
@@ -153,6 +158,10 @@ export async function openConnection(initial: ScenarioConnection | null, tuning:
     },
     follower,
     isCurrent: (next) => sameConnection(current.connection, next),
+    isKeyChange: (next) => {
+      const now = current.connection;
+      return now !== null && next !== null && !('simulator' in now) && !('simulator' in next) && now.baseUrl === next.baseUrl;
+    },
     switchTo(next, mayLeave) {
       const run = switching.then(async () => {
         if (sameConnection(current.connection, next)) return false;

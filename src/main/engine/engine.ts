@@ -36,7 +36,7 @@ export interface EngineConfig {
   watchFolders?: boolean;
   /** Client tuning (tests and benchmarks poll faster). */
   client?: ClientTuning;
-  pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts'>;
+  pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts' | 'recheckMs' | 'clock'>;
   /** The hot-folder stability fallback. */
   stableMs?: number;
 }
@@ -130,7 +130,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     }
 
     const checkSwitch = (next: ScenarioConnection | null) => {
-      if (live.isCurrent(next)) return;
+      if (live.isCurrent(next) || live.isKeyChange(next)) return;
       const unfinished = openedStore.generations.listByStates(RESUMABLE_STATES).map((generation) => generation.state);
       const refusal = unfinishedWorkRefusal(unfinished, live.description);
       if (refusal !== null) throw refusal;
@@ -153,7 +153,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         return live.simulated;
       },
       async switchConnection(next) {
-        if (await live.switchTo(next, () => checkSwitch(next))) openedStore.models.replaceAll([]);
+        if (await live.switchTo(next, () => checkSwitch(next))) {
+          openedStore.models.replaceAll([]);
+          openedPipeline.connectionChanged();
+        }
       },
       checkSwitch,
       events,

@@ -8,7 +8,8 @@ export type PipelineErrorCode =
   | 'no-credentials'
   | 'not-found'
   | 'not-retryable'
-  | 'home-in-use';
+  | 'home-in-use'
+  | 'illegal-transition';
 
 export class PipelineError extends UserFacingError<PipelineErrorCode> {
   override readonly name = 'PipelineError';

@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { GenerationState } from '../store/index';
 
-export type WaitingReason = 'network' | 'budget' | 'rate-limit' | 'outcome-unknown' | 'paused';
+/**
+ * Why work waits. `paused` is the person's choice; `credentials`, `network`, `rate-limit`,
+ * `budget`, `model` and `disk` are problems of the process (they hold the queue and clear by
+ * themselves or once the person fixes them); `outcome-unknown` waits for the person's decision.
+ */
+export type WaitingReason = 'paused' | 'credentials' | 'network' | 'rate-limit' | 'budget' | 'model' | 'disk' | 'outcome-unknown';
 
 export interface Waiting {
   reason: WaitingReason;

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
+import { systemClock } from '../../shared/clock';
+import type { Clock } from '../../shared/clock';
+import { GENERATION_MACHINE, nextState } from '../../shared/generation-machine';
+import type { GenerationEvent, StateEffect } from '../../shared/generation-machine';
 import { LibraryError, isErrno } from '../library/errors';
 import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
@@ -14,15 +17,20 @@ import type { Generation, GenerationKind, GenerationState, PresetVersion, Store,
 import { TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
+import { BudgetLedger } from './budget';
 import { PipelineError } from './errors';
 import { PipelineEmitter } from './events';
-import type { Waiting, WaitingReason } from './events';
-import { QueueGate } from './gate';
+import type { Waiting } from './events';
+import { Holds } from './holds';
 import { readInputFile } from './intake';
 import { TakenInInputs } from './taken-in';
-import { moveProcessedInput } from './processed';
+import { ProcessedFiles } from './processed';
 import { findLostJob } from './reconcile';
+import { Scheduler } from './scheduler';
+import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
+
+export { BUDGET_SETTING_KEYS } from './budget';
 
 export interface PipelineOptions {
   store: Store;
@@ -40,10 +48,13 @@ export interface PipelineOptions {
   reconcileWindowMs?: number;
   /** Pauses between network probes while offline. Default 1 s doubling to 30 s. */
   probeBackoff?: { minMs: number; maxMs: number };
+  /** How long a full library disk or a model Scenario refused holds before it is tried again. Default 30 s. */
+  recheckMs?: number;
   /** Submissions of one generation that ended in a definite server error, before it fails. Default 3. */
   maxSubmitAttempts?: number;
   appVersion?: string;
-  now?: () => number;
+  /** Every wait and timestamp of the pipeline (the seeded simulation gives a virtual one). */
+  clock?: Clock;
 }
 
 /** Where a file came from: a watched folder (its presets, duplicate rule, processed action) or a person's explicit run. */
@@ -69,8 +80,6 @@ export interface PipelineStatus {
   budget: { dailyLimit: number | null; monthlyLimit: number | null; spentToday: number; spentThisMonth: number };
 }
 
-export const BUDGET_SETTING_KEYS = { daily: 'dailyBudget', monthly: 'monthlyBudget' } as const;
-
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
 /** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
@@ -87,76 +96,89 @@ const SERVER_RETRIES_PER_STEP = 3;
 const FILES_AT_ONCE = 8;
 const OUT_OF_HANDLES_PAUSE_MS = { min: 100, max: 5000 };
 
-interface FileTracking {
-  folder: WatchedFolder;
-  relPath: string;
-  generationIds: number[];
-}
+type StepResult = 'continue' | 'stop';
+type Step = (generation: Generation, signal: AbortSignal) => Promise<StepResult>;
 
 export type Pipeline = ReturnType<typeof createPipeline>;
 
 /**
- * The durable state machine per (input, preset). Every state is committed before the side effect
- * that follows it, so a crash anywhere resumes from the row: a submitted job is polled again, never
- * sent again; a submission whose answer was lost is looked for in Scenario's job list.
+ * The durable state machine per (input, preset), driven by the declared table in
+ * src/shared/generation-machine.ts: each state's effect is one step below, and a step moves its
+ * row on only by naming an event of the table. Every state is committed before the side effect
+ * that follows it, so a crash anywhere resumes from the row: a submitted job is polled again,
+ * never sent again; a submission whose answer was lost is looked for in Scenario's job list.
+ *
+ * The queue, the holds, the budget, the shared uploads and the processed files are modules of
+ * their own (scheduler.ts, holds.ts, budget.ts, uploads.ts, processed.ts); this file composes them.
  */
 export function createPipeline(options: PipelineOptions) {
   const { store, client, libraryRoot } = options;
   const events = options.events ?? new PipelineEmitter();
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const reconcileWindowMs = options.reconcileWindowMs ?? 30_000;
   const maxSubmitAttempts = options.maxSubmitAttempts ?? 3;
   const appVersion = options.appVersion ?? '0.1.0';
-  let concurrency = Math.max(1, options.concurrency ?? 2);
 
   const closing = new AbortController();
-  const gate = new QueueGate({
+  const budget = new BudgetLedger(store, clock, () => options.simulated);
+  const holds = new Holds({
     emitter: events,
-    now,
+    clock,
+    budget,
     probeBackoff: options.probeBackoff ?? { minMs: 1000, maxMs: 30_000 },
+    recheckMs: options.recheckMs ?? 30_000,
     probe: async (signal) => {
-      await requireClient().listJobs({ pageSize: 1 }, { signal });
+      try {
+        await requireClient().listJobs({ pageSize: 1 }, { signal });
+      } catch (error) {
+        // Any answer but no answer means the network is back (a refused key is its own hold).
+        if (error instanceof ScenarioError && (error.code === 'network' || error.code === 'timeout' || error.code === 'aborted')) throw error;
+        if (error instanceof ScenarioError && isRefusedKey(error)) holds.credentialsRefused(refusedKeyMessage(error));
+      }
     },
+  });
+  const scheduler = new Scheduler({
+    concurrency: options.concurrency ?? 2,
+    drive,
+    onUnexpected: (id, error) => events.emit('warning', { message: `Generation ${id} stopped unexpectedly: ${userMessageOf(error)}` }),
+    onEnded: (id) => {
+      progress.delete(id);
+      finishedJobs.delete(id);
+      justSubmitted.delete(id);
+      budget.release(id);
+    },
+    isPaused: () => holds.pausedAll,
+    isFolderPaused: (folderId) => holds.isFolderPaused(folderId),
   });
   const thumbnails = createImageThumbnailQueue(store, {
     onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
   });
+  const uploads = new SharedUploads();
+  const fileTurns = new ConcurrencyLimit(FILES_AT_ONCE);
+  const processedFiles = new ProcessedFiles({
+    outcomeOf: (id) => {
+      const generation = store.generations.get(id);
+      if (generation === null) return null;
+      return { ended: TERMINAL_STATES.includes(generation.state), failedReason: generation.state === 'failed' ? (generation.errorMessage ?? 'unknown reason') : null };
+    },
+    inTurn: (work) => fileTurns.run(work),
+    onMoved: (from, to) => events.emit('input.moved', { from, to }),
+    onMoveFailed: (filePath, error) => events.emit('warning', { message: `Could not move ${JSON.stringify(filePath)} after processing: ${userMessageOf(error)}` }),
+  });
 
-  /** Runnable generation ids, oldest first (arrival order). */
-  const queue: number[] = [];
-  const queued = new Set<number>();
-  /** Generations asked to run while already running: they run again when the current drive ends. */
-  const runAgain = new Set<number>();
-  const active = new Map<number, Promise<void>>();
+  // Per-run facts of the generations being driven (none of them durable).
   const progress = new Map<number, number>();
   /** A job's final state as the poll just read it: the download step needs not ask again. */
   const finishedJobs = new Map<number, ScenarioJob>();
   /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
   const justSubmitted = new Set<number>();
-  /** Asset ids the connection answered "not found" for: never named in a request again. */
-  const unknownAssets = new Set<string>();
-  /** Generations sent back to upload their control image again once: a second refusal fails them. */
-  const uploadedAgain = new Set<number>();
-  const folderOf = new Map<number, number | null>();
-  /** Generations waiting for a submission gate, with the reason (for status). */
-  const waitingFor = new Map<number, Waiting>();
   const validatedVersions = new Map<number, PresetValidation>();
   const takenIn = new TakenInInputs();
-  /** Uploads on their way, by input: generations of one file (one per preset) share its upload. */
-  const uploads = new Map<number, Promise<string>>();
-  /** Input files whose processed action (move) waits for their generations. */
-  const tracked = new Map<string, FileTracking>();
-  /** Which tracked file each of their generations came from. */
-  const trackedFileOf = new Map<number, string>();
-  /** Submission costs decided but not yet recorded on a row: the budget counts them too. */
-  let reservedCu = 0;
-  let idleWaiters: (() => void)[] = [];
-  /** outcome-unknown rows the person asked to send again (through the usual gates). */
+  /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
-  /** Intakes running or waiting for their turn. */
-  let intakesRunning = 0;
-  const fileTurns = new ConcurrencyLimit(FILES_AT_ONCE);
+  /** Counts connection changes: a refusal of a request sent before the latest change is not the new key's. */
+  let connectionEpoch = 0;
 
   function requireClient(): ScenarioClient {
     if (client === null) {
@@ -198,7 +220,7 @@ export function createPipeline(options: PipelineOptions) {
    * in one transaction (a crash leaves either all of it or nothing). Returns the new generation ids.
    */
   async function enqueueFile(filePath: string, source: IntakeSource): Promise<number[]> {
-    intakesRunning += 1;
+    const ended = scheduler.beginOtherWork();
     try {
       return await fileTurns.run(() => intakeWhenHandlesAreFree(filePath, source));
     } catch (error) {
@@ -208,8 +230,7 @@ export function createPipeline(options: PipelineOptions) {
       events.emit('input.skipped', { path: filePath, folder: source.kind === 'folder' ? source.folder.path : null, reason, message: userMessageOf(error) });
       return [];
     } finally {
-      intakesRunning -= 1;
-      settleIdle();
+      ended();
     }
   }
 
@@ -224,7 +245,7 @@ export function createPipeline(options: PipelineOptions) {
         return await intake(filePath, source);
       } catch (error) {
         if (!isOutOfFileHandles(error)) throw error;
-        await sleep(pauseMs, undefined, { signal: closing.signal });
+        await clock.sleep(pauseMs, closing.signal);
       }
     }
   }
@@ -292,7 +313,7 @@ export function createPipeline(options: PipelineOptions) {
     }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      track(filePath, { folder, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
+      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
@@ -310,124 +331,75 @@ export function createPipeline(options: PipelineOptions) {
     return store.presets.getVersion(generation.presetVersionId)?.name ?? '';
   }
 
-  // ---------------------------------------------------------------- processed action
-
-  function track(filePath: string, tracking: FileTracking): void {
-    for (const id of tracked.get(filePath)?.generationIds ?? []) trackedFileOf.delete(id);
-    tracked.set(filePath, tracking);
-    for (const id of tracking.generationIds) trackedFileOf.set(id, filePath);
-    void settleFile(filePath);
-  }
-
-  /** Moves the file once every generation made from it has ended. */
-  async function settleFile(filePath: string): Promise<void> {
-    const tracking = tracked.get(filePath);
-    if (tracking === undefined) return;
-    const generations = tracking.generationIds.map((id) => store.generations.get(id)).filter((generation) => generation !== null);
-    if (generations.some((generation) => !TERMINAL_STATES.includes(generation.state))) return;
-    tracked.delete(filePath);
-    for (const id of tracking.generationIds) trackedFileOf.delete(id);
-    const failures = generations.filter((generation) => generation.state === 'failed');
-    try {
-      const movedTo = await fileTurns.run(() =>
-        moveProcessedInput(
-          tracking.folder.path,
-          tracking.relPath,
-          failures.length === 0 ? { failed: false } : { failed: true, reasons: failures.map((generation) => generation.errorMessage ?? 'unknown reason') },
-        ),
-      );
-      if (movedTo !== null) events.emit('input.moved', { from: filePath, to: movedTo });
-    } catch (error) {
-      events.emit('warning', { message: `Could not move ${JSON.stringify(filePath)} after processing: ${userMessageOf(error)}` });
-    }
-  }
-
-  function settleFilesOf(generationId: number): void {
-    const filePath = trackedFileOf.get(generationId);
-    if (filePath !== undefined) void settleFile(filePath);
-  }
-
   // ---------------------------------------------------------------- scheduling
 
   function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
-    folderOf.set(generation.id, generation.folderId);
-    if (closing.signal.aborted || queued.has(generation.id)) return;
-    if (active.has(generation.id)) {
-      // Asked again while running (a retry during the start-up resume): the running drive may
-      // have read the row before the request, so it runs once more after this one ends.
-      runAgain.add(generation.id);
-      return;
-    }
-    queued.add(generation.id);
-    // Ids grow with arrival: keep the queue sorted so the oldest goes first, resumed rows included.
-    let index = queue.length;
-    while (index > 0 && (queue[index - 1] as number) > generation.id) index -= 1;
-    queue.splice(index, 0, generation.id);
-    pump();
+    if (closing.signal.aborted) return;
+    scheduler.schedule(generation.id, generation.folderId);
   }
 
-  function pump(): void {
-    if (closing.signal.aborted || gate.pausedAll) return;
-    while (active.size < concurrency) {
-      const index = queue.findIndex((id) => !gate.isFolderPaused(folderOf.get(id) ?? null));
-      if (index < 0) break;
-      const [id] = queue.splice(index, 1) as [number];
-      queued.delete(id);
-      const run = drive(id)
-        .catch((error: unknown) => events.emit('warning', { message: `Generation ${id} stopped unexpectedly: ${userMessageOf(error)}` }))
-        .finally(() => {
-          active.delete(id);
-          progress.delete(id);
-          finishedJobs.delete(id);
-          justSubmitted.delete(id);
-          waitingFor.delete(id);
-          const again = runAgain.delete(id) ? folderOf.get(id) : undefined;
-          folderOf.delete(id);
-          if (again !== undefined) schedule({ id, folderId: again });
-          pump();
-          settleIdle();
-        });
-      active.set(id, run);
-    }
-  }
-
-  function settleIdle(): void {
-    if (queue.length > 0 && !gate.pausedAll) return;
-    if (active.size > 0 || intakesRunning > 0) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  /** Picks up every row a previous run left unfinished. */
+  /** Picks up every row a previous run left unfinished, and checks the key at once. */
   function resume(): void {
     for (const generation of store.generations.listByStates(ACTIVE_STATES)) schedule(generation);
-    const unknown = store.generations.listByStates(['outcome-unknown']);
     // An answered-with-error submission may go again; a lost one is looked for once more.
-    for (const generation of unknown) schedule(generation);
+    for (const generation of store.generations.listByStates(['outcome-unknown'])) schedule(generation);
     refreshOutcomeUnknown();
+    void checkConnection();
+  }
+
+  /**
+   * Asks Scenario once whether it takes the key, so a refused key holds the queue at start with
+   * its reason, before any file meets it. No answer is the network's hold, as for any request.
+   */
+  async function checkConnection(): Promise<void> {
+    if (client === null) return;
+    const sentOn = connectionEpoch;
+    try {
+      await client.listJobs({ pageSize: 1 }, { signal: closing.signal });
+    } catch (error) {
+      if (closing.signal.aborted || !(error instanceof ScenarioError) || sentOn !== connectionEpoch) return;
+      if (isRefusedKey(error)) holds.credentialsRefused(refusedKeyMessage(error));
+      else if (error.code === 'network' || error.code === 'timeout') holds.networkFailed(error.userMessage);
+    }
   }
 
   function refreshOutcomeUnknown(): void {
     const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => generation.errorCode !== NO_JOB_CREATED);
-    gate.setOutcomeUnknownCount(parked.length);
+    holds.setOutcomeUnknownCount(parked.length);
   }
 
   // ---------------------------------------------------------------- the state machine
 
-  function move(id: number, state: GenerationState, patch: TransitionPatch = {}): Generation {
-    const generation = store.generations.transition(id, state, patch);
-    events.emit('job.state', { generationId: id, state, message: patch.errorMessage ?? null });
-    if (state === 'failed') events.emit('job.failed', { generationId: id, code: patch.errorCode ?? 'failed', message: patch.errorMessage ?? '' });
-    if (TERMINAL_STATES.includes(state)) settleFilesOf(id);
+  /**
+   * Moves a row by an event of the declared machine. An event the table does not have for the
+   * row's state is refused loudly; the store's compare-and-set moves the row only if it is still
+   * in the state the event was read for.
+   */
+  function fire(generation: Pick<Generation, 'id' | 'state'>, event: GenerationEvent, patch: TransitionPatch = {}): Generation {
+    const to = nextState(generation.state, event);
+    if (to === undefined) {
+      throw new PipelineError('illegal-transition', `Generation ${generation.id} is ${generation.state}: the pipeline's machine has no "${event}" there.`);
+    }
+    const moved = store.generations.transition(generation.id, to, patch, generation.state);
+    events.emit('job.state', { generationId: generation.id, state: to, message: patch.errorMessage ?? null });
+    if (to === 'failed') events.emit('job.failed', { generationId: generation.id, code: patch.errorCode ?? 'failed', message: patch.errorMessage ?? '' });
+    if (TERMINAL_STATES.includes(to)) processedFiles.generationEnded(generation.id);
     // Only a row entering or (while any is parked) leaving outcome-unknown changes the count.
-    if (state === 'outcome-unknown' || gate.outcomeUnknownCount > 0) refreshOutcomeUnknown();
-    return generation;
+    if (to === 'outcome-unknown' || generation.state === 'outcome-unknown') refreshOutcomeUnknown();
+    return moved;
   }
 
-  function fail(generation: Generation, code: string, message: string): void {
-    move(generation.id, 'failed', { errorCode: code, errorMessage: message });
-  }
+  /** Each state's effect (the table names it), as a step that runs it. */
+  const steps: Record<StateEffect, Step> = {
+    validate: (generation) => validateStep(generation),
+    upload: uploadStep,
+    submit: submitStep,
+    reconcile: reconcileStep,
+    'reconcile-or-resend': (generation, signal) =>
+      generation.errorCode === NO_JOB_CREATED || resendAsked.delete(generation.id) ? submitStep(generation, signal) : reconcileStep(generation, signal),
+    poll: pollStep,
+    download: downloadStep,
+  };
 
   /** Takes one generation as far as it can go now: to an end, or to a state that waits for the person. */
   async function drive(id: number): Promise<void> {
@@ -435,128 +407,94 @@ export function createPipeline(options: PipelineOptions) {
     for (;;) {
       if (signal.aborted) return;
       const generation = store.generations.get(id);
-      if (generation === null || TERMINAL_STATES.includes(generation.state)) return;
+      if (generation === null) return;
+      const effect = GENERATION_MACHINE[generation.state].effect;
+      if (effect === null) return;
       try {
-        const next = await step(generation, signal);
-        if (next === 'stop') return;
+        if ((await steps[effect](generation, signal)) === 'stop') return;
       } catch (error) {
         if (signal.aborted) return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
-        if (current.state === 'downloading' && error instanceof LibraryError && error.code === 'disk-full') {
-          // Nothing time cures: say so (the message names the file). The job is paid for, so
-          // retrying downloads it again rather than sending it again.
-          fail(current, DOWNLOAD_FAILED, `${error.userMessage} Retry once there is space: the images are downloaded again, without a new charge.`);
-          return;
-        }
         if (current.state === 'downloading' || current.state === 'outcome-unknown') {
           // The job may be paid for: keep the row as it is, so the next start (or a retry) tries again.
           events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays ${current.state}; it is tried again on the next start or when you retry it.` });
           return;
         }
         if (current.state === 'submitting') {
-          move(id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: userMessageOf(error) });
+          fire(current, 'answer-lost', { errorCode: 'outcome-unknown', errorMessage: userMessageOf(error) });
           return;
         }
-        fail(current, codeOf(error), userMessageOf(error));
+        fire(current, 'job-problem', { errorCode: codeOf(error), errorMessage: userMessageOf(error) });
         return;
       }
     }
   }
 
-  async function step(generation: Generation, signal: AbortSignal): Promise<'continue' | 'stop'> {
-    switch (generation.state) {
-      case 'detected':
-        return validateStep(generation);
-      case 'validated':
-        return uploadStep(generation, signal);
-      case 'uploaded':
-        return submitStep(generation, signal);
-      case 'submitting':
-        return reconcileStep(generation, signal);
-      case 'outcome-unknown':
-        if (generation.errorCode === NO_JOB_CREATED || resendAsked.delete(generation.id)) return submitStep(generation, signal);
-        return reconcileStep(generation, signal);
-      case 'submitted':
-        return pollStep(generation, signal);
-      case 'downloading':
-        return downloadStep(generation, signal);
-      default:
-        return 'stop';
-    }
-  }
-
-  async function validateStep(generation: Generation): Promise<'continue'> {
+  async function validateStep(generation: Generation): Promise<StepResult> {
     const input = store.inputs.get(generation.inputId);
     if (input === null) throw new PipelineError('not-found', `The input of generation ${generation.id} is missing from the history.`);
     const contents = takenIn.get(input.id);
     const problem = await inputProblem(input, libraryRoot, { family: generation.family, maxBytes: maxInputBytes, ...(contents === undefined ? {} : { contents }) });
     if (problem === null) {
-      move(generation.id, 'validated');
+      fire(generation, 'input-accepted');
     } else {
       takenIn.forget(input.id);
-      fail(generation, 'invalid-input', problem);
+      fire(generation, 'input-refused', { errorCode: 'invalid-input', errorMessage: problem });
     }
     return 'continue';
   }
 
-  async function uploadStep(generation: Generation, signal: AbortSignal): Promise<'continue'> {
+  async function uploadStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
     const scenario = requireClient();
     const input = store.inputs.get(generation.inputId);
     const version = store.presets.getVersion(generation.presetVersionId);
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
     const validation = validateVersion(version);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
-    let upload = uploads.get(input.id);
-    if (upload === undefined) {
-      const contents = takenIn.get(input.id);
-      const uploaded = contents === undefined ? uploadedAssetOf(input.id) : null;
-      upload =
-        uploaded !== null
-          ? Promise.resolve(uploaded)
-          : withTransientWaits(generation.id, signal, async () =>
-              scenario.uploadImage(
-                { bytes: contents ?? (await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath))), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
-                { signal },
-              ),
-            );
-      uploads.set(input.id, upload);
-    }
-    let assetId: string;
-    try {
-      assetId = await upload;
-    } finally {
-      // From here to the committed row nothing awaits: a later generation finds the asset in the history.
-      if (uploads.get(input.id) === upload) uploads.delete(input.id);
-    }
+    const contents = takenIn.get(input.id);
+    const assetId = await uploads.assetFor(
+      input.id,
+      (usable) => (contents === undefined ? (store.generations.listForInput(input.id).find((earlier) => earlier.imageAssetId !== null && usable(earlier.imageAssetId))?.imageAssetId ?? null) : null),
+      () =>
+        withTransientWaits(generation.id, signal, async () =>
+          scenario.uploadImage(
+            { bytes: contents ?? (await readFile(absoluteLibraryPath(libraryRoot, input.libraryRelPath))), fileName: input.fileName, contentType: `image/${input.format ?? 'png'}` },
+            { signal },
+          ),
+        ),
+    );
     takenIn.forget(input.id);
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
     const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
-    move(generation.id, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
+    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
     return 'continue';
   }
 
-  /**
-   * A control image is uploaded once: later generations from the same bytes (other presets,
-   * reproductions, variations) name the same asset, so a reproduction sends the very same body.
-   */
-  function uploadedAssetOf(inputId: number): string | null {
-    const known = store.generations.listForInput(inputId).find((generation) => generation.imageAssetId !== null && !unknownAssets.has(generation.imageAssetId));
-    return known?.imageAssetId ?? null;
-  }
-
-  async function submitStep(generation: Generation, signal: AbortSignal): Promise<'continue' | 'stop'> {
+  async function submitStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
     const scenario = requireClient();
     const cost = await costOf(generation, signal);
-    await waitForSubmission(generation, cost, signal);
-    reservedCu += cost ?? 0;
+    budget.waits(generation.id, cost);
+    holds.changed();
+    // The budget is checked and the cost reserved in one turn: two jobs cannot both take the last room.
+    await holds.waitUntilClear(generation.id, () => holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost }), signal, () => budget.reserve(generation.id, cost));
+    holds.changed();
+    let sent: Generation;
     try {
-      move(generation.id, 'submitting');
+      // The row carries the estimate from here: the budget counts it as spent until Scenario's
+      // answer replaces it (or says no job was made), even across a crash.
+      sent = fire(generation, 'send', { costCu: cost, errorCode: null, errorMessage: null });
+    } finally {
+      budget.release(generation.id);
+      holds.changed();
+    }
+    const sentOn = connectionEpoch;
+    try {
       // No signal: once sent, the answer is awaited even while closing (it carries the job id).
       const result = await scenario.generateControlNet(generation.requestJson);
-      move(generation.id, 'submitted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
+      fire(sent, 'accepted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
       justSubmitted.add(generation.id);
-      uploadedAgain.delete(generation.id);
+      uploads.accepted(generation.id);
       return 'continue';
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
@@ -566,117 +504,54 @@ export function createPipeline(options: PipelineOptions) {
         // A gateway may have started the job before failing: look before sending again.
         const found = await lookForJob(submitted, signal, 0);
         if (found !== 'absent') return found;
-      }
-      if (error.code === 'rate-limited' || error.code === 'network' || error.code === 'server' || error.code === 'timeout') {
-        if (error.code === 'server' && submitted.submitAttempts >= maxSubmitAttempts) {
-          move(generation.id, 'failed', { errorCode: 'server', errorMessage: `${error.userMessage} (${submitted.submitAttempts} attempts)` });
+        if (submitted.submitAttempts >= maxSubmitAttempts) {
+          fire(submitted, 'refused', { errorCode: 'server', errorMessage: `${error.userMessage} (${submitted.submitAttempts} attempts)` });
           return 'stop';
         }
-        move(generation.id, 'outcome-unknown', { errorCode: NO_JOB_CREATED, errorMessage: error.userMessage });
-        if (error.code === 'rate-limited') gate.rateLimited(error.retryAfterMs ?? 5000);
-        else if (error.code === 'server') await sleep(SERVER_RETRY_PAUSE_MS, undefined, { signal });
-        else gate.networkFailed(error.userMessage);
+      }
+      if (error.code === 'not-found' && isModelError(error) === false && submitted.imageAssetId !== null && uploads.refusedAsset(generation.id, submitted.imageAssetId)) {
+        // A control image the connection does not know (the built-in simulator restarted, a key
+        // of another project) is the one refusal a new upload cures: back to upload, once.
+        fire(submitted, 'asset-unknown', { imageAssetId: null });
         return 'continue';
       }
-      if (error.code === 'not-found' || error.code === 'invalid-request') return refusedSubmission(submitted, error);
+      const hold = processProblem(error);
+      if (hold !== null || error.code === 'server') {
+        // Answered with an error: no job exists and nothing was charged. The row waits for its
+        // hold (or a short pause after a server error) and is sent again.
+        fire(submitted, 'not-sent', { errorCode: NO_JOB_CREATED, errorMessage: error.userMessage, costCu: null });
+        if (hold === null) await clock.sleep(SERVER_RETRY_PAUSE_MS, signal);
+        else if (sentOn === connectionEpoch) hold(generation);
+        return 'continue';
+      }
+      if (error.code === 'invalid-request' || error.code === 'not-found') {
+        // A refusal of this request (its content, its parameters): the job's problem, with Scenario's reason.
+        fire(submitted, 'refused', { errorCode: error.code, errorMessage: error.userMessage });
+        return 'stop';
+      }
+      // Anything else (an unreadable answer) may hide a job: the row is reconciled, never resent blindly.
       throw error;
-    } finally {
-      reservedCu -= cost ?? 0;
     }
   }
 
   /**
-   * Scenario answered the POST with a refusal: no job exists and nothing was charged, so this is
-   * no lost answer. A control image the connection does not know (the built-in simulator
-   * restarted, a key of another project) is the one refusal a new upload cures: the row goes
-   * back to upload once. Any other refusal fails with Scenario's reason.
+   * A problem of the process met by a request: it sets the hold that makes every job wait, and
+   * the job waits with the others. Returns null for anything that is not one.
    */
-  function refusedSubmission(generation: Generation, error: ScenarioError): 'continue' | 'stop' {
-    const assetId = generation.imageAssetId;
-    if (error.code === 'not-found' && assetId !== null && !uploadedAgain.has(generation.id)) {
-      uploadedAgain.add(generation.id);
-      unknownAssets.add(assetId);
-      move(generation.id, 'validated', { imageAssetId: null });
-      return 'continue';
-    }
-    uploadedAgain.delete(generation.id);
-    fail(generation, error.code, error.userMessage);
-    return 'stop';
-  }
-
-  /** Holds a submission while the queue is paused, offline, rate-limited or over budget. */
-  async function waitForSubmission(generation: Generation, cost: number | null, signal: AbortSignal): Promise<void> {
-    await holdWhile(
-      generation.id,
-      () => {
-        const waiting = gate.submissionBlock(generation.folderId) ?? budgetBlock(cost);
-        gate.setBudgetBlock(waiting?.reason === 'budget' ? waiting.message : null);
-        return waiting;
-      },
-      signal,
-    );
-  }
-
-  /** Waits until `block()` is null; meanwhile its reason is this generation's wait in the queue's status. */
-  async function holdWhile(generationId: number, block: () => Waiting | null, signal: AbortSignal): Promise<void> {
-    try {
-      await gate.waitUntilClear(() => {
-        const waiting = block();
-        if (waiting === null) waitingFor.delete(generationId);
-        else waitingFor.set(generationId, waiting);
-        return waiting;
-      }, signal);
-    } finally {
-      waitingFor.delete(generationId);
-    }
-  }
-
-  /** The creative units one run of this preset version costs, from a cached dry run; only asked when a budget is set. */
-  async function costOf(generation: Generation, signal: AbortSignal): Promise<number | null> {
-    const limits = budgetLimits();
-    if (limits.daily === null && limits.monthly === null) return null;
-    const version = store.presets.getVersion(generation.presetVersionId);
-    if (version === null) return null;
-    if (version.dryRunCost !== null) return version.dryRunCost.costCu;
-    const estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
-    store.presets.setDryRunCost(version.id, estimate.creativeUnitsCost);
-    return estimate.creativeUnitsCost;
-  }
-
-  function budgetLimits(): { daily: number | null; monthly: number | null } {
-    const read = (key: string): number | null => {
-      const value = store.settings.get(key);
-      return typeof value === 'number' && Number.isFinite(value) ? value : null;
-    };
-    return { daily: read(BUDGET_SETTING_KEYS.daily), monthly: read(BUDGET_SETTING_KEYS.monthly) };
-  }
-
-  function budgetBlock(cost: number | null): Waiting | null {
-    if (cost === null) return null;
-    const limits = budgetLimits();
-    const spend = { includeSimulated: options.simulated };
-    const checks = [
-      { limit: limits.daily, spent: store.budget.spentToday(spend) + reservedCu, period: 'Daily', until: 'tomorrow' },
-      { limit: limits.monthly, spent: store.budget.spentThisMonth(spend) + reservedCu, period: 'Monthly', until: 'next month' },
-    ];
-    for (const { limit, spent, period, until } of checks) {
-      if (limit !== null && spent + cost > limit) {
-        return {
-          reason: 'budget',
-          message: `${period} budget reached: ${round(spent)} of ${round(limit)} creative units spent and the next job costs ${round(cost)}. The queue waits (nothing is dropped); raise the budget in Settings or wait until ${until}.`,
-          retryAt: null,
-        };
-      }
-    }
+  function processProblem(error: ScenarioError): ((generation: Pick<Generation, 'modelId'>) => void) | null {
+    if (error.code === 'network' || error.code === 'timeout') return () => holds.networkFailed(error.userMessage);
+    if (error.code === 'rate-limited') return () => holds.rateLimited(error.retryAfterMs ?? 5000);
+    if (isModelError(error)) return (generation) => holds.modelUnavailable(generation.modelId, modelUnavailableMessage(generation.modelId, error));
+    if (isRefusedKey(error)) return () => holds.credentialsRefused(refusedKeyMessage(error));
     return null;
   }
 
   /** A submission whose answer was lost: adopt its job if Scenario lists it, otherwise ask the person. */
-  async function reconcileStep(generation: Generation, signal: AbortSignal): Promise<'continue' | 'stop'> {
+  async function reconcileStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
     const found = await lookForJob(generation, signal, reconcileWindowMs);
     if (found !== 'absent') return found;
     if (generation.state === 'submitting') {
-      move(generation.id, 'outcome-unknown', {
+      fire(generation, 'answer-lost', {
         errorCode: 'outcome-unknown',
         errorMessage: `The answer to the generation request was lost and Scenario's job list does not show the job. It may or may not have run (and been charged). Check Scenario's web app; then retry this generation to send it again, or cancel it.`,
       });
@@ -685,7 +560,7 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   /** Searches Scenario's job list (repeatedly until `windowMs` after the submission) and adopts a match. */
-  async function lookForJob(generation: Generation, signal: AbortSignal, windowMs: number): Promise<'continue' | 'stop' | 'absent'> {
+  async function lookForJob(generation: Generation, signal: AbortSignal, windowMs: number): Promise<StepResult | 'absent'> {
     const scenario = requireClient();
     const deadline = generation.stateChangedAt + windowMs;
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
@@ -696,21 +571,22 @@ export function createPipeline(options: PipelineOptions) {
         ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
       }, signal));
       if (result.kind === 'found') {
-        move(generation.id, 'submitted', { jobId: result.jobId });
+        // Its cost was recorded when it was sent (the estimate): the budget keeps counting it.
+        fire(generation, 'job-found', { jobId: result.jobId });
         return 'continue';
       }
       if (result.kind === 'ambiguous') {
         const message = `The answer to the generation request was lost and Scenario lists ${result.jobIds.length} jobs that match it (${result.jobIds.join(', ')}), so the app cannot tell which is this one. Check them in Scenario's web app, then retry or cancel this generation.`;
-        if (generation.state === 'submitting') move(generation.id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: message });
+        if (generation.state === 'submitting') fire(generation, 'answer-lost', { errorCode: 'outcome-unknown', errorMessage: message });
         return 'stop';
       }
-      const left = deadline - now();
+      const left = deadline - clock.now();
       if (left <= 0) return 'absent';
-      await sleep(Math.min(left, Math.max(200, windowMs / 5)), undefined, { signal });
+      await clock.sleep(Math.min(left, Math.max(200, windowMs / 5)), signal);
     }
   }
 
-  async function pollStep(generation: Generation, signal: AbortSignal): Promise<'continue'> {
+  async function pollStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
     const scenario = requireClient();
     const jobId = generation.jobId as string;
     const job = await withTransientWaits(generation.id, signal, () =>
@@ -727,16 +603,16 @@ export function createPipeline(options: PipelineOptions) {
     );
     if (job.status === 'success') {
       finishedJobs.set(generation.id, job);
-      move(generation.id, 'downloading');
+      fire(generation, 'job-succeeded');
     } else if (job.status === 'canceled') {
-      move(generation.id, 'canceled', { errorCode: 'job-canceled', errorMessage: 'The job was canceled on Scenario.' });
+      fire(generation, 'job-canceled', { errorCode: 'job-canceled', errorMessage: 'The job was canceled on Scenario.' });
     } else {
-      fail(generation, 'job-failed', `Scenario could not make the images: ${jobFailureReason(job) ?? 'the job failed without a reason'}. Retry to send it again (it is charged again).`);
+      fire(generation, 'job-failed', { errorCode: 'job-failed', errorMessage: `Scenario could not make the images: ${jobFailureReason(job) ?? 'the job failed without a reason'}. Retry to send it again (it is charged again).` });
     }
     return 'continue';
   }
 
-  async function downloadStep(generation: Generation, signal: AbortSignal): Promise<'continue'> {
+  async function downloadStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
     const scenario = requireClient();
     const jobId = generation.jobId as string;
     const polled = finishedJobs.get(generation.id);
@@ -765,44 +641,79 @@ export function createPipeline(options: PipelineOptions) {
         assetId,
         appVersion,
       };
-      const stored = await storeOutputImage(libraryRoot, delivered.data, { createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index }, parameters);
+      const stored = await whileDiskHasRoom(generation.id, signal, () =>
+        storeOutputImage(libraryRoot, delivered.data, { createdAt: new Date(generation.createdAt), presetName, generationId: generation.id, index }, parameters),
+      );
       // sha256 is of the image as Scenario delivered it, before our parameters chunk (which names
       // this generation): equal hashes mean Scenario made the same image, e.g. for a reproduction.
       const image = store.images.add(generation.id, { assetId, idx: index, relPath: stored.relPath, width: stored.width, height: stored.height, bytes: stored.bytes, sha256: delivered.sha256 });
       images.push(image);
       thumbnails.enqueue({ ...imageThumbnailJob(libraryRoot, image), sourceBytes: delivered.data });
     }
-    move(generation.id, 'done');
+    fire(generation, 'stored');
     const imagePaths = images.sort((a, b) => a.idx - b.idx).map((image) => absoluteLibraryPath(libraryRoot, image.relPath));
     events.emit('job.done', { generationId: generation.id, imagePaths });
     return 'continue';
   }
 
   /**
-   * Runs a request, riding out what time cures: no network (wait for the probe), a rate limit
-   * (wait the time Scenario gave), a few server errors. Anything else is the caller's to handle.
+   * A full library disk is the process's problem, not the job's (it is paid for): the queue holds
+   * with the reason, and the write is tried again once the disk is checked again.
+   */
+  async function whileDiskHasRoom<T>(generationId: number, signal: AbortSignal, write: () => Promise<T>): Promise<T> {
+    for (;;) {
+      await holds.waitUntilClear(generationId, () => holds.downloadHold(), signal);
+      try {
+        return await write();
+      } catch (error) {
+        if (!(error instanceof LibraryError && error.code === 'disk-full')) throw error;
+        holds.diskFull(`${error.userMessage} Downloads wait (nothing is charged again) and continue once there is space.`);
+      }
+    }
+  }
+
+  /**
+   * Runs a request, riding out the problems of the process: no network or a refused key (wait
+   * for the hold to clear), a rate limit (wait the time Scenario gave), a few server errors.
+   * Anything else is the caller's to handle.
    */
   async function withTransientWaits<T>(generationId: number, signal: AbortSignal, action: () => Promise<T>): Promise<T> {
     let serverErrors = 0;
     for (;;) {
+      await holds.waitUntilClear(generationId, () => holds.requestHold(), signal);
+      const sentOn = connectionEpoch;
       try {
         return await action();
       } catch (error) {
         if (signal.aborted || !(error instanceof ScenarioError)) throw error;
-        if (error.code === 'network' || error.code === 'timeout') {
-          gate.networkFailed(error.userMessage);
-          await holdWhile(generationId, () => gate.networkBlock(), signal);
-        } else if (error.code === 'rate-limited') {
-          gate.rateLimited(error.retryAfterMs ?? 5000);
-          await holdWhile(generationId, () => gate.rateLimitBlock(), signal);
+        if (sentOn !== connectionEpoch) {
+          // Sent with the key that was just replaced: its answer says nothing about the new one.
+          continue;
+        }
+        if (error.code === 'rate-limited') {
+          holds.rateLimited(error.retryAfterMs ?? 5000);
+          await holds.waitUntilClear(generationId, () => holds.rateLimitHold(), signal);
         } else if (error.code === 'server' && serverErrors < SERVER_RETRIES_PER_STEP) {
           serverErrors += 1;
-          await sleep(SERVER_RETRY_PAUSE_MS * serverErrors, undefined, { signal });
+          await clock.sleep(SERVER_RETRY_PAUSE_MS * serverErrors, signal);
+        } else if (error.code === 'network' || error.code === 'timeout' || isRefusedKey(error)) {
+          processProblem(error)?.({ modelId: '' });
         } else {
           throw error;
         }
       }
     }
+  }
+
+  /** The creative units one run of this preset version costs, from a cached dry run; only asked when a budget is set. */
+  async function costOf(generation: Generation, signal: AbortSignal): Promise<number | null> {
+    if (!budget.hasLimit()) return null;
+    const version = store.presets.getVersion(generation.presetVersionId);
+    if (version === null) return null;
+    if (version.dryRunCost !== null) return version.dryRunCost.costCu;
+    const estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+    store.presets.setDryRunCost(version.id, estimate.creativeUnitsCost);
+    return estimate.creativeUnitsCost;
   }
 
   // ---------------------------------------------------------------- the person's actions
@@ -817,13 +728,11 @@ export function createPipeline(options: PipelineOptions) {
       return;
     }
     if (generation.state === 'failed' && generation.errorCode === DOWNLOAD_FAILED) {
-      move(generationId, 'downloading');
-      schedule(generation);
+      schedule(fire(generation, 'retry-download'));
       return;
     }
     if (generation.state === 'failed' || generation.state === 'canceled') {
-      move(generationId, 'detected');
-      schedule(generation);
+      schedule(fire(generation, 'retry'));
       return;
     }
     if (ACTIVE_STATES.includes(generation.state)) {
@@ -836,25 +745,22 @@ export function createPipeline(options: PipelineOptions) {
   function cancel(generationId: number): void {
     const generation = store.generations.get(generationId);
     if (generation === null) throw new PipelineError('not-found', `There is no generation ${generationId}.`);
-    if (queued.delete(generationId)) {
-      queue.splice(queue.indexOf(generationId), 1);
-      folderOf.delete(generationId);
-    }
-    move(generationId, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
+    scheduler.unschedule(generationId);
+    fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 
   function status(): PipelineStatus {
     const jobs: QueueJobStatus[] = [];
-    const listed = [...active.keys(), ...queue];
+    const listed = [...scheduler.activeIds, ...scheduler.queuedIds];
     const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => !listed.includes(generation.id));
     for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked]) {
       if (generation === null || generation === undefined) continue;
       const input = store.inputs.get(generation.inputId);
       const waiting =
-        waitingFor.get(generation.id) ??
+        holds.waitingOf(generation.id) ??
         (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
-          ? { reason: 'outcome-unknown' as WaitingReason, message: generation.errorMessage ?? '', retryAt: null }
+          ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
           : null);
       jobs.push({
         generationId: generation.id,
@@ -866,17 +772,15 @@ export function createPipeline(options: PipelineOptions) {
         updatedAt: new Date(generation.stateChangedAt).toISOString(),
       });
     }
-    const startOfDay = new Date(now());
-    startOfDay.setHours(0, 0, 0, 0);
-    const finishedToday = store.generations.finishedCountsSince(startOfDay.getTime());
-    const limits = budgetLimits();
-    const spend = { includeSimulated: options.simulated };
+    const finishedToday = store.generations.finishedCountsSince(budget.startOfToday());
+    const limits = budget.limits();
+    const spent = budget.spent();
     return {
-      paused: gate.pausedAll,
-      waiting: gate.waiting(),
+      paused: holds.pausedAll,
+      waiting: holds.queueHold(),
       jobs,
-      counts: { waiting: queue.length + parked.length, active: active.size, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
-      budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: store.budget.spentToday(spend), spentThisMonth: store.budget.spentThisMonth(spend) },
+      counts: { waiting: scheduler.queuedIds.length + parked.length, active: scheduler.activeIds.length, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
+      budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: spent.today, spentThisMonth: spent.thisMonth },
     };
   }
 
@@ -886,7 +790,6 @@ export function createPipeline(options: PipelineOptions) {
     resume,
     retry,
     cancel,
-    /** A new run of a finished generation (same request and seed, or a new seed), queued at once. */
     /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
     reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
       const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
@@ -897,47 +800,47 @@ export function createPipeline(options: PipelineOptions) {
       return child.id;
     },
     pauseAll(): void {
-      gate.setPausedAll(true);
+      holds.setPausedAll(true);
     },
     resumeAll(): void {
-      gate.setPausedAll(false);
-      pump();
+      holds.setPausedAll(false);
+      scheduler.pump();
     },
     pauseFolder(folderId: number): void {
-      gate.setFolderPaused(folderId, true);
+      holds.setFolderPaused(folderId, true);
     },
     resumeFolder(folderId: number): void {
-      gate.setFolderPaused(folderId, false);
-      pump();
+      holds.setFolderPaused(folderId, false);
+      scheduler.pump();
     },
     setConcurrency(limit: number): void {
-      concurrency = Math.max(1, Math.trunc(limit));
-      pump();
+      scheduler.setConcurrency(limit);
     },
-    /** Settings changed (budget): blocked submissions check again. */
+    /** Settings changed (budget): held submissions check again. */
     recheck(): void {
-      gate.poke();
+      holds.changed();
+    },
+    /** The connection or its key changed: what the old one refused is tried again, and the new key is checked. */
+    connectionChanged(): void {
+      connectionEpoch += 1;
+      holds.connectionChanged();
+      void checkConnection();
     },
     status,
-    /** Why the queue as a whole waits now, or null (cheap: no store query). */
+    /** Why the queue as a whole waits now, or null. */
     waiting(): Waiting | null {
-      return gate.waiting();
+      return holds.queueHold();
     },
     /** Resolves when nothing is queued, in flight or being taken in (a paused queue counts as idle). */
     idle(): Promise<void> {
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        settleIdle();
-      });
+      return scheduler.idle();
     },
     /** Stops: waits for answers already on their way (a POST), parks everything else in its durable state. */
     async close(): Promise<void> {
       closing.abort();
-      gate.close();
-      queue.length = 0;
-      queued.clear();
+      holds.close();
       takenIn.clear();
-      await Promise.allSettled([...active.values()]);
+      await scheduler.close();
       await thumbnails.onIdle();
     },
   };
@@ -952,6 +855,25 @@ function familyContext(family: string): { family?: ModelFamily } {
   return known === undefined ? {} : { family: known };
 }
 
+/** 401, or a 403 that is not about a model: the key itself is refused. */
+function isRefusedKey(error: ScenarioError): boolean {
+  return error.code === 'auth' || (error.code === 'forbidden' && !isModelError(error));
+}
+
+/** Scenario's answer names the model: it is not found, or not on this key's plan. */
+function isModelError(error: ScenarioError): boolean {
+  if (error.code !== 'not-found' && error.code !== 'forbidden') return false;
+  return /\bmodel\b/i.test(error.serverMessage ?? '');
+}
+
+function refusedKeyMessage(error: ScenarioError): string {
+  return `Scenario refused the API key (${error.userMessage}) Every file waits in its folder: save a valid key in Settings, or set SCENARIO_API_KEY and SCENARIO_API_SECRET and start again.`;
+}
+
+function modelUnavailableMessage(modelId: string, error: ScenarioError): string {
+  return `Scenario does not offer the model ${modelId} to this key (${error.userMessage}) Its jobs wait: check the model and your plan in Scenario, or cancel them.`;
+}
+
 function isOutOfFileHandles(error: unknown): boolean {
   for (let current: unknown = error; current instanceof Error; current = current.cause) {
     if (isErrno(current, 'EMFILE', 'ENFILE')) return true;
@@ -962,8 +884,4 @@ function isOutOfFileHandles(error: unknown): boolean {
 function codeOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
   return 'error';
-}
-
-function round(value: number): string {
-  return String(Math.round(value * 100) / 100);
 }

@@ -44,3 +44,61 @@ async function freePath(wanted: string): Promise<string> {
     if (!(await exists(candidate))) return candidate;
   }
 }
+
+interface TrackedFile {
+  folderPath: string;
+  relPath: string;
+  generationIds: number[];
+}
+
+export interface ProcessedFilesOptions {
+  /** The generation's state and reason, or null when it is gone. */
+  outcomeOf: (generationId: number) => { ended: boolean; failedReason: string | null } | null;
+  /** Runs a file move in its turn (input-file work is bounded). */
+  inTurn: <T>(work: () => Promise<T>) => Promise<T>;
+  onMoved: (from: string, to: string) => void;
+  onMoveFailed: (filePath: string, error: unknown) => void;
+}
+
+/**
+ * Input files of folders whose processed action is "move": each waits until every generation made
+ * from it has ended, then goes to `_done/` or `_failed/`. Owns which file each generation came from.
+ */
+export class ProcessedFiles {
+  readonly #options: ProcessedFilesOptions;
+  readonly #tracked = new Map<string, TrackedFile>();
+  readonly #fileOf = new Map<number, string>();
+
+  constructor(options: ProcessedFilesOptions) {
+    this.#options = options;
+  }
+
+  track(filePath: string, file: TrackedFile): void {
+    for (const id of this.#tracked.get(filePath)?.generationIds ?? []) this.#fileOf.delete(id);
+    this.#tracked.set(filePath, file);
+    for (const id of file.generationIds) this.#fileOf.set(id, filePath);
+    void this.#settle(filePath);
+  }
+
+  /** A generation ended: its file may be ready to move. */
+  generationEnded(generationId: number): void {
+    const filePath = this.#fileOf.get(generationId);
+    if (filePath !== undefined) void this.#settle(filePath);
+  }
+
+  async #settle(filePath: string): Promise<void> {
+    const file = this.#tracked.get(filePath);
+    if (file === undefined) return;
+    const outcomes = file.generationIds.map((id) => this.#options.outcomeOf(id)).filter((outcome) => outcome !== null);
+    if (outcomes.some((outcome) => !outcome.ended)) return;
+    this.#tracked.delete(filePath);
+    for (const id of file.generationIds) this.#fileOf.delete(id);
+    const reasons = outcomes.map((outcome) => outcome.failedReason).filter((reason) => reason !== null);
+    try {
+      const movedTo = await this.#options.inTurn(() => moveProcessedInput(file.folderPath, file.relPath, reasons.length === 0 ? { failed: false } : { failed: true, reasons }));
+      if (movedTo !== null) this.#options.onMoved(filePath, movedTo);
+    } catch (error) {
+      this.#options.onMoveFailed(filePath, error);
+    }
+  }
+}

@@ -1,28 +1,12 @@
+import { allowedTransitions } from '../../shared/generation-machine';
 import type { GenerationState } from './types';
 
 /**
- * The generation state machine: which states may follow each state. Every transition is a
- * compare-and-set on the row, so two workers can never both move the same generation.
+ * Which states may follow each state, derived from the pipeline's declared machine
+ * (src/shared/generation-machine.ts). Every transition is a compare-and-set on the row, so two
+ * workers can never both move the same generation, and no move outside the table is possible.
  */
-export const ALLOWED_TRANSITIONS: Readonly<Record<GenerationState, readonly GenerationState[]>> = {
-  detected: ['validated', 'failed', 'canceled'],
-  validated: ['uploaded', 'failed', 'canceled'],
-  uploaded: ['submitting', 'failed', 'canceled'],
-  // Not cancelable: the POST may already have been charged, so a submitting row must end up
-  // submitted, outcome-unknown (reconciled through GET /jobs) or failed. Back to validated only
-  // when Scenario answered that it does not know the control image: no job exists, upload again.
-  submitting: ['submitted', 'outcome-unknown', 'failed', 'validated'],
-  // Reconciliation either finds the job, or proves it absent and allows one more submission.
-  'outcome-unknown': ['submitted', 'submitting', 'failed', 'canceled', 'validated'],
-  submitted: ['downloading', 'failed', 'canceled'],
-  downloading: ['done', 'failed'],
-  done: [],
-  // A retry starts over; the uploaded asset id and attempts are kept on the row. A job that
-  // succeeded but whose images could not be written (disk full) is downloaded again instead:
-  // Scenario already charged it.
-  failed: ['detected', 'downloading'],
-  canceled: ['detected'],
-};
+export const ALLOWED_TRANSITIONS: Readonly<Record<GenerationState, readonly GenerationState[]>> = allowedTransitions();
 
 export const TERMINAL_STATES: readonly GenerationState[] = ['done', 'failed', 'canceled'];
 

@@ -3,20 +3,26 @@ import { isFinished } from '../common/format';
 
 /** Why something waits, as a short title (a badge, a banner's heading); the engine's message says the specifics. */
 export const WAITING_TITLES: Record<WaitingReason, string> = {
-  network: 'Waiting for the network',
-  budget: 'Waiting for budget',
-  'rate-limit': 'Slowed down by Scenario',
-  'outcome-unknown': 'Checking with Scenario',
   paused: 'Paused',
+  credentials: 'API key refused',
+  network: 'Waiting for the network',
+  'rate-limit': 'Slowed down by Scenario',
+  budget: 'Waiting for budget',
+  model: 'Model unavailable',
+  disk: 'Library disk full',
+  'outcome-unknown': 'Checking with Scenario',
 };
 
 /** Said only when the engine gave no message of its own, so nothing is said twice. */
 const WAITING_EXPLANATIONS: Record<WaitingReason, string> = {
-  network: 'Scenario cannot be reached. It continues by itself when the connection is back.',
-  budget: 'The spending limit is reached. Raise it in Settings, or it continues when the period resets.',
-  'rate-limit': 'Scenario asked us to slow down. It continues by itself shortly.',
-  'outcome-unknown': 'Checking whether Scenario already received this, so it is never paid for twice.',
   paused: 'Resume to continue.',
+  credentials: 'Scenario refused the API key. Save a valid key in Settings; every file waits in its folder meanwhile.',
+  network: 'Scenario cannot be reached. It continues by itself when the connection is back.',
+  'rate-limit': 'Scenario asked us to slow down. It continues by itself shortly.',
+  budget: 'The spending limit is reached. Raise it in Settings, or it continues when the period resets.',
+  model: 'Scenario does not offer this model to this key. Its jobs wait; cancel them or check the model in Scenario.',
+  disk: 'The library disk is full. Free some space; downloads continue by themselves.',
+  'outcome-unknown': 'Checking whether Scenario already received this, so it is never paid for twice.',
 };
 
 /** Some engine messages open with a title of their own ("Waiting for network: …"); ours is shown beside them. */

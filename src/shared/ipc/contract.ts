@@ -271,7 +271,7 @@ export const pngRecallSchema = z.object({
 
 // ---------------------------------------------------------------- queue
 
-export const waitingReasonSchema = z.enum(['network', 'budget', 'rate-limit', 'outcome-unknown', 'paused']);
+export const waitingReasonSchema = z.enum(['paused', 'credentials', 'network', 'rate-limit', 'budget', 'model', 'disk', 'outcome-unknown']);
 
 export const waitingSchema = z.object({
   reason: waitingReasonSchema,

@@ -120,7 +120,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       statement = db.prepare<[Record<string, unknown>], GenerationRow>(
         `UPDATE generations SET ${sets.join(', ')} WHERE id = @id AND state IN (${predecessorsOf(state)
           .map((from) => `'${from}'`)
-          .join(', ')}) RETURNING *`,
+          .join(', ')}) AND (@from IS NULL OR state = @from) RETURNING *`,
       );
       transitionStatements.set(key, statement);
     }
@@ -129,9 +129,10 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
 
   /**
    * Moves a generation to `state` if the state machine allows it from its current state,
-   * atomically (compare-and-set), and returns the updated row.
+   * atomically (compare-and-set), and returns the updated row. With `from`, only a row still in
+   * that state moves (the pipeline names the state its event applies to).
    */
-  function transition(id: number, state: GenerationState, patch: TransitionPatch = {}): Generation {
+  function transition(id: number, state: GenerationState, patch: TransitionPatch = {}, from?: GenerationState): Generation {
     if (patch.requestJson !== undefined && !REQUEST_REBUILDABLE_ON_ENTERING.includes(state)) {
       throw new StoreError('invalid-argument', 'The request of a submitted generation cannot change.', { detail: `generation ${id} → ${state}` });
     }
@@ -139,7 +140,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       throw new StoreError('invalid-transition', `No generation can move to "${state}".`);
     }
     const patchKeys = (Object.keys(patch) as (keyof TransitionPatch)[]).filter((key) => patch[key] !== undefined && key in PATCH_COLUMNS).sort();
-    const values: Record<string, unknown> = { id, state, now: now() };
+    const values: Record<string, unknown> = { id, state, now: now(), from: from ?? null };
     for (const key of patchKeys) values[key] = patch[key];
     const updated = transitionStatement(state, patchKeys).get(values);
     if (updated === undefined) {

@@ -1,0 +1,155 @@
+/**
+ * Problems of the process hold the queue; they never fail a file. Regressions the seeded
+ * simulation's first findings left as plain tests: the budget lock of two waiting jobs of
+ * different cost (the engine span at 100 % CPU, also after every restart), and a refused key
+ * that sent a whole burst to _failed/ one file at a time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/main/engine/engine';
+import { startSimulator } from '../../src/main/simulator/index';
+import type { RunningSimulator } from '../../src/main/simulator/index';
+import type { Rig } from './helpers';
+import { TEST_PRESET, cliEnvFor, controlPng, startRig, tempDir, waitForStates } from './helpers';
+
+const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
+
+interface Watcher {
+  /** Resolves with the first line matching `pattern`. */
+  line(pattern: RegExp): Promise<string>;
+  /** SIGTERM, then the exit code; a process that does not answer within `ms` is killed and reported. */
+  stop(ms?: number): Promise<number | null | 'unresponsive'>;
+}
+
+/** The real `watch` in its own process: a locked event loop there cannot hang the test runner. */
+function startWatch(home: string, sim: RunningSimulator): Watcher {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--home', home, 'watch'], { env: { ...process.env, ...cliEnvFor(sim) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (data: Buffer) => {
+    output += data.toString();
+    for (const listener of [...listeners]) listener();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    line(pattern) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = output.split('\n').find((line) => pattern.test(line));
+          if (found === undefined) return;
+          listeners.delete(check);
+          resolve(found);
+        };
+        listeners.add(check);
+        void exited.then((code) => reject(new Error(`watch exited (${code}) before printing ${pattern}:\n${output}`)));
+        setTimeout(() => reject(new Error(`watch did not print ${pattern} in 20 s:\n${output}`)), 20_000).unref();
+        check();
+      });
+    },
+    async stop(ms = 10_000) {
+      // Before it says it is watching, SIGTERM ends it the default way (it is still starting).
+      await this.line(/^watching /);
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'unresponsive'>((resolve) => (timer = setTimeout(() => resolve('unresponsive'), ms)));
+      const result = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (result === 'unresponsive') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      return result;
+    },
+  };
+}
+
+describe('a budget below every waiting job', () => {
+  let sim: RunningSimulator;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('shf-budget-lock-'));
+    sim = await startSimulator({ latencyMs: 30 });
+  });
+  afterAll(async () => {
+    await sim.close();
+    await cleanup();
+  });
+
+  it('holds two jobs of different cost with one reason, stays responsive (also after a restart), and sends both once the budget is raised', async () => {
+    const home = path.join(dir, 'home');
+    const inbox = path.join(dir, 'inbox');
+    await mkdir(inbox, { recursive: true });
+    const setup = await createEngine({ home, scenario: null, run: false });
+    const cheap = setup.store.presets.create({ name: 'Eight', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Eight', numSamples: 8 } });
+    const dear = setup.store.presets.create({ name: 'Sixteen', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Sixteen', numSamples: 16 } });
+    setup.store.folders.add({ path: inbox, presetIds: [cheap.id, dear.id], options: {} });
+    setup.store.settings.set('dailyBudget', 1);
+    await setup.close();
+
+    await writeFile(path.join(inbox, 'pose.png'), await controlPng(40));
+    const first = startWatch(home, sim);
+    // One reason for the whole queue, naming the cheapest waiting job's cost once both wait.
+    await first.line(/^waiting +Daily budget reached: 0 of 1 creative units spent and the next job costs 8\b/);
+    expect(await first.stop()).toBe(0);
+
+    // The held rows resume at start and hold again: the process must still answer.
+    const second = startWatch(home, sim);
+    await second.line(/^waiting .*budget/i);
+    expect(await second.stop()).toBe(0);
+    expect(sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(0);
+
+    const raise = await createEngine({ home, scenario: null, run: false });
+    raise.store.settings.set('dailyBudget', 100);
+    await raise.close();
+    const third = startWatch(home, sim);
+    await third.line(/^done .*#1\b/);
+    await third.line(/^done .*#2\b/);
+    expect(await third.stop()).toBe(0);
+    expect(sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(2);
+  }, 90_000);
+});
+
+describe('a refused key', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('holds a whole burst with the reason, fails no file and moves none, and goes on once a good key is saved', async () => {
+    rig = await startRig({ folder: { processedAction: 'move' } });
+    const good = { baseUrl: rig.sim.baseUrl, apiKey: rig.sim.apiKey, apiSecret: rig.sim.apiSecret };
+    const engine = await rig.restart({ scenario: { ...good, apiSecret: 'not-the-secret-7c1e' } });
+    const names = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png', 'f.png'];
+    for (const [index, name] of names.entries()) await writeFile(path.join(rig.inbox, name), await controlPng(60 + index));
+    await waitFor(() => engine.store.generations.listByStates(['detected', 'validated']).length === names.length && engine.status().waiting?.reason === 'credentials');
+    expect(engine.status().waiting?.message).toContain('refused the API key');
+    expect(engine.store.generations.listByStates(['failed'])).toEqual([]);
+    expect((await readdir(rig.inbox)).sort()).toEqual(names);
+
+    await engine.switchConnection(good);
+    await waitForStates(engine, names.length, ['done']);
+    expect(engine.status().waiting).toBeNull();
+    await waitFor(async () => (await readdir(path.join(rig!.inbox, '_done'))).length === names.length);
+  });
+
+  it('is said at start, before any file meets it', async () => {
+    rig = await startRig();
+    const engine = await rig.restart({ scenario: { baseUrl: rig.sim.baseUrl, apiKey: rig.sim.apiKey, apiSecret: 'not-the-secret-7c1e' } });
+    await waitFor(() => engine.status().waiting?.reason === 'credentials');
+    expect(engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'failed'])).toEqual([]);
+  });
+});
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
