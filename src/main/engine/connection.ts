@@ -3,6 +3,7 @@
  * none. It can change while the engine runs (a key saved in Settings, "use the simulator"), so
  * everything that keeps a client reaches the current one through `follower`.
  */
+import type { Clock } from '../../shared/clock';
 import { UserFacingError } from '../../shared/errors';
 import type { GenerationState } from '../../shared/generation';
 import { PipelineError } from '../pipeline/errors';
@@ -18,6 +19,7 @@ export interface ClientTuning {
   pollIntervalMs?: PollInterval;
   retry?: Partial<RetryPolicy>;
   requestTimeoutMs?: number;
+  clock?: Clock;
 }
 
 export const DEFAULT_API_URL = 'https://api.cloud.scenario.com/v1';

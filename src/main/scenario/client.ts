@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Clock } from '../../shared/clock';
 import type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 import { downloadAsset, downloadAssetBytes } from './download.js';
 import { ScenarioError } from './errors.js';
@@ -29,6 +30,8 @@ export interface ScenarioClientOptions {
   /** Between two polls of a job; each wait is drawn at random in this range. */
   pollIntervalMs?: PollInterval;
   requestTimeoutMs?: number;
+  /** Paces polls; the seeded simulation gives a virtual one. */
+  clock?: Clock;
 }
 
 export interface GenerateResult {
@@ -64,6 +67,7 @@ export class ScenarioClient {
       userAgent: options.userAgent ?? 'scenario-hotfolder',
       retry: { ...DEFAULT_RETRY, ...options.retry },
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     this.#pollInterval = options.pollIntervalMs ?? { min: 2000, max: 3000 };
   }

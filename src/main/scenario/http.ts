@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../shared/clock';
+import type { Clock } from '../../shared/clock';
 import type { Redact, SubmissionTrace } from './errors.js';
 import type { TransportResponse } from './transport.js';
 import { exchange, readText } from './transport.js';
@@ -172,6 +174,7 @@ export interface HttpConfig {
   userAgent: string;
   retry: RetryPolicy;
   requestTimeoutMs: number;
+  clock?: Clock;
 }
 
 /** Scenario's API: authentication, timeouts, error mapping and retries. */
@@ -182,6 +185,8 @@ export class ScenarioHttp {
   readonly retry: RetryPolicy;
   readonly requestTimeoutMs: number;
   readonly userAgent: string;
+  /** Paces polls (the seeded simulation gives a virtual one). */
+  readonly clock: Clock;
   readonly #baseUrl: string;
 
   constructor(config: HttpConfig) {
@@ -190,6 +195,7 @@ export class ScenarioHttp {
     this.retry = config.retry;
     this.requestTimeoutMs = config.requestTimeoutMs;
     this.userAgent = config.userAgent;
+    this.clock = config.clock ?? systemClock;
     this.#baseUrl = config.baseUrl.replace(/\/+$/, '');
     // A mistyped address in Settings should say so, not look like a network outage later.
     if (!URL.canParse(this.#baseUrl) || !/^https?:$/.test(new URL(this.#baseUrl).protocol)) {

@@ -1,6 +1,7 @@
 import { ScenarioError, abortedError, readServerMessage } from './errors.js';
 import type { ScenarioHttp } from './http.js';
-import { abortScope, pause } from './http.js';
+import type { Clock } from '../../shared/clock';
+import { abortScope } from './http.js';
 import type { ScenarioJob } from './schemas.js';
 import { jobResponseSchema, jobsPageSchema, parseReply } from './schemas.js';
 
@@ -23,8 +24,13 @@ export interface PollInterval {
 }
 
 /** Waits one poll interval, drawn at random in its range so things started together do not poll in lockstep. */
-export function pausePoll(interval: PollInterval, signal?: AbortSignal): Promise<void> {
-  return pause(interval.min + Math.random() * (interval.max - interval.min), signal);
+export async function pausePoll(interval: PollInterval, clock: Clock, signal?: AbortSignal): Promise<void> {
+  try {
+    await clock.sleep(interval.min + Math.random() * (interval.max - interval.min), signal);
+  } catch (error) {
+    if (signal?.aborted) throw abortedError();
+    throw error;
+  }
 }
 
 export async function getJob(http: ScenarioHttp, jobId: string, signal?: AbortSignal): Promise<ScenarioJob> {
@@ -54,12 +60,12 @@ export async function waitForJob(
   const { signal, timeoutMs, onProgress, justSubmitted = false } = options;
   const deadline = abortScope(signal, timeoutMs);
   try {
-    if (justSubmitted) await pausePoll(interval, deadline.signal);
+    if (justSubmitted) await pausePoll(interval, http.clock, deadline.signal);
     for (;;) {
       const job = await getJob(http, jobId, deadline.signal);
       onProgress?.(job);
       if (isTerminalJob(job)) return job;
-      await pausePoll(interval, deadline.signal);
+      await pausePoll(interval, http.clock, deadline.signal);
     }
   } catch (error) {
     if (signal?.aborted) throw abortedError();

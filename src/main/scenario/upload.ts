@@ -130,6 +130,6 @@ async function waitForImport(http: ScenarioHttp, uploadPath: string, what: strin
     if (Date.now() > deadline) {
       throw new ScenarioError('timeout', `Scenario took too long to import ${what}. Try again later.`);
     }
-    await pausePoll(options.pollInterval, options.signal);
+    await pausePoll(options.pollInterval, http.clock, options.signal);
   }
 }

@@ -22,6 +22,8 @@ export interface RunningSimulator {
   setFaults(spec: FaultSpec | string): void;
   setLatency(ms: number): void;
   setUrlTtl(ms: number): void;
+  /** Requests received so far, and those not yet answered. */
+  readonly traffic: { readonly received: number; readonly open: number };
   /** Stops listening and drops connections, keeping every job, asset and upload. */
   suspend(): Promise<void>;
   /** Listens again on the same port. */
@@ -40,6 +42,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setFaults: (spec) => server.setFaults(spec),
     setLatency: (ms) => server.setLatency(ms),
     setUrlTtl: (ms) => server.setUrlTtl(ms),
+    traffic: server.traffic,
     suspend: () => server.stopListening(),
     resume: () => server.listen(),
     close: () => server.close(),

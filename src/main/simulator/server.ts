@@ -2,6 +2,8 @@
  * The simulator's HTTP server: routes, auth, fault injection, jobs that progress with the
  * clock, signed download URLs and the multipart upload flow, all on 127.0.0.1.
  */
+import { systemClock } from '../../shared/clock';
+import type { Clock } from '../../shared/clock';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,6 +30,8 @@ export interface SimulatorOptions {
   urlTtlMs?: number;
   faults?: FaultSpec | string;
   faultSeed?: number;
+  /** Job latencies, URL expiry and timestamps (the seeded simulation shares a virtual one with the engine). */
+  clock?: Clock;
 }
 
 export interface GenerateLogEntry {
@@ -42,6 +46,8 @@ export interface GenerateLogEntry {
   dryRun: boolean;
   /** True when a `drop` fault destroyed the response of this (created) job. */
   responseDropped: boolean;
+  /** What the request costs: charged when a job was made, the estimate of a dry run. */
+  creativeUnitsCost: number;
 }
 
 const RENDER_CACHE_SIZE = 64;
@@ -80,7 +86,10 @@ export class SimulatorServer {
   private readonly jobOrder: StoredJob[] = [];
   private readonly uploads = new Map<string, StoredUpload>();
   private readonly rendered = new Map<string, Buffer>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly stopped = new AbortController();
+  /** Requests received, and those not yet answered (the seeded simulation waits for these to settle). */
+  readonly traffic = { received: 0, open: 0 };
+  private readonly clock: Clock;
   private readonly credentials: Buffer;
   private latencyMs: number;
   private port: number;
@@ -89,10 +98,16 @@ export class SimulatorServer {
   constructor(private readonly options: SimulatorOptions = {}) {
     this.port = options.port ?? 0;
     this.latencyMs = options.latencyMs ?? 1000;
+    this.clock = options.clock ?? systemClock;
     this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000);
     this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1);
     this.credentials = Buffer.from(`Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`);
-    this.server = createServer((request, response) => void this.dispatch(request, response));
+    this.server = createServer((request, response) => {
+      this.traffic.received += 1;
+      this.traffic.open += 1;
+      response.once('close', () => (this.traffic.open -= 1));
+      void this.dispatch(request, response);
+    });
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -149,8 +164,7 @@ export class SimulatorServer {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.stopped.abort();
     if (this.server.listening) await this.stopListening();
   }
 
@@ -208,16 +222,12 @@ export class SimulatorServer {
   }
 
   private later(ms: number, action: () => Promise<void> | void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void action();
-    }, ms);
-    this.timers.add(timer);
+    this.clock.sleep(ms, this.stopped.signal).then(() => void action(), () => undefined);
   }
 
   private assetUrl(asset: StoredAsset): string {
     const extension = asset.mimeType.startsWith('image/') ? asset.mimeType.slice('image/'.length) : 'bin';
-    return this.signer.sign(this.origin, `/cdn/${asset.id}.${extension}`).url;
+    return this.signer.sign(this.origin, `/cdn/${asset.id}.${extension}`, this.clock.now()).url;
   }
 
   private addThumbnail(model: SimulatedModel): void {
@@ -242,12 +252,12 @@ export class SimulatorServer {
     const accepted = await acceptGenerate(parseJsonObject(raw), this.models, this.assets);
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     if (url.searchParams.get('dryRun') === 'true') {
-      this.generateLog.push({ time: new Date().toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: null, dryRun: true, responseDropped: false });
+      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: accepted.cost });
       return sendJson(response, 269, { creativeUnitsCost: accepted.cost, creativeUnitsDiscount: 0 });
     }
     const fault = this.faults.forGenerate();
     const job = this.createJob(accepted, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
-    this.generateLog.push({ time: new Date().toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop' });
+    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: accepted.cost });
     if (fault === 'drop') {
       request.socket.destroy();
       return;
@@ -256,7 +266,7 @@ export class SimulatorServer {
       creativeUnitsCost: accepted.cost,
       creativeUnitsDiscount: 0,
       inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted)),
-      job: jobToApi(job, Date.now()),
+      job: jobToApi(job, this.clock.now()),
     });
   }
 
@@ -270,7 +280,7 @@ export class SimulatorServer {
   }
 
   private storeUploadedAsset(id: string, name: string, bytes: Buffer, mimeType: string, width: number, height: number): StoredAsset {
-    const asset: StoredAsset = { id, name, createdAt: new Date().toISOString(), mimeType, width, height, size: bytes.length, type: 'uploaded', content: { bytes } };
+    const asset: StoredAsset = { id, name, createdAt: new Date(this.clock.now()).toISOString(), mimeType, width, height, size: bytes.length, type: 'uploaded', content: { bytes } };
     this.assets.set(id, asset);
     return asset;
   }
@@ -281,7 +291,7 @@ export class SimulatorServer {
     const job: StoredJob = {
       jobId: newId('job'),
       inferenceId: newId('inf'),
-      createdAtMs: Date.now(),
+      createdAtMs: this.clock.now(),
       latencyMs: this.latencyMs,
       // The control image is listed by asset id (never a data URL), as a job listing stays small.
       input: { ...input, image: this.controlAssetId(accepted), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' },
@@ -308,7 +318,7 @@ export class SimulatorServer {
       this.assets.set(id, {
         id,
         name: `${body.prompt.slice(0, 60)} #${index + 1}`,
-        createdAt: new Date().toISOString(),
+        createdAt: new Date(this.clock.now()).toISOString(),
         mimeType: 'image/png',
         width: accepted.width,
         height: accepted.height,
@@ -325,7 +335,7 @@ export class SimulatorServer {
     }
     if (job.canceledAtMs !== undefined) return;
     job.assetIds = assetIds;
-    job.finishedAtMs = Math.max(Date.now(), job.createdAtMs + job.latencyMs);
+    job.finishedAtMs = Math.max(this.clock.now(), job.createdAtMs + job.latencyMs);
   }
 
   /** Renders are deterministic, so only the latest few are kept; older ones render again. */
@@ -348,7 +358,7 @@ export class SimulatorServer {
   private async listJobs({ response, url }: RouteContext): Promise<void> {
     const query = url.searchParams;
     const pageSize = readPageSize(query, 50, 200);
-    const now = Date.now();
+    const now = this.clock.now();
     const statuses = query.get('status')?.split(',').filter((item) => item !== '');
     const types = [...(query.get('type')?.split(',') ?? []), ...query.getAll('types')].filter((item) => item !== '');
     const matching = this.jobOrder.filter((job) => {
@@ -361,14 +371,14 @@ export class SimulatorServer {
   }
 
   private async getJob({ response, params }: RouteContext): Promise<void> {
-    sendJson(response, 200, { job: jobToApi(this.findJob(params[0] ?? ''), Date.now()) });
+    sendJson(response, 200, { job: jobToApi(this.findJob(params[0] ?? ''), this.clock.now()) });
   }
 
   private async jobAction({ request, response, params }: RouteContext): Promise<void> {
     const job = this.findJob(params[0] ?? '');
     const body = contractBody(await readBody(request), 'PostJobActionByJobIdRequest');
     if (body.action !== 'cancel') throw badRequest('action is required and must be cancel', { field: 'action' });
-    const now = Date.now();
+    const now = this.clock.now();
     const status = viewJob(job, now).status;
     if (isTerminal(status)) throw badRequest(`Job ${job.jobId} is ${status} and cannot be canceled`, { jobId: job.jobId, status });
     job.canceledAtMs = now;
@@ -411,7 +421,7 @@ export class SimulatorServer {
   }
 
   private async download({ response, url, params }: RouteContext): Promise<void> {
-    const verdict = this.signer.check(url.pathname, url.search);
+    const verdict = this.signer.check(url.pathname, url.search, this.clock.now());
     if (verdict !== 'ok') {
       const message = verdict === 'expired' ? 'Request has expired' : 'Invalid signature';
       return sendBytes(response, 403, 'application/xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`));
@@ -439,7 +449,7 @@ export class SimulatorServer {
 
   private partUrls(upload: StoredUpload): { number: number; url: string; expires: string }[] {
     return Array.from({ length: upload.partsCount }, (_, index) => {
-      const signed = this.signer.sign(this.origin, `/_uploads/${upload.id}/${index + 1}`);
+      const signed = this.signer.sign(this.origin, `/_uploads/${upload.id}/${index + 1}`, this.clock.now());
       return { number: index + 1, url: signed.url, expires: new Date(signed.expires).toISOString() };
     });
   }
@@ -450,7 +460,7 @@ export class SimulatorServer {
     if (body.kind !== 'image' && body.kind !== 'asset') throw badRequest('kind must be image (or asset) for a control map', { field: 'kind' });
     const partsCount = (body.parts as number | undefined) ?? 1;
     if (!Number.isInteger(partsCount)) throw badRequest('parts must be an integer', { field: 'parts' });
-    const now = new Date().toISOString();
+    const now = new Date(this.clock.now()).toISOString();
     const upload: StoredUpload = {
       id: newId('upload'),
       fileName: body.fileName,
@@ -470,7 +480,7 @@ export class SimulatorServer {
   }
 
   private async putPart({ request, response, url, params }: RouteContext): Promise<void> {
-    const verdict = this.signer.check(url.pathname, url.search);
+    const verdict = this.signer.check(url.pathname, url.search, this.clock.now());
     if (verdict !== 'ok') return sendBytes(response, 403, 'application/xml', Buffer.from(`<Error><Code>AccessDenied</Code><Message>${verdict}</Message></Error>`));
     const upload = this.findUpload(params[0] ?? '');
     const partNumber = Number(params[1]);
@@ -494,7 +504,7 @@ export class SimulatorServer {
     const missing = Array.from({ length: upload.partsCount }, (_, index) => index + 1).filter((part) => !upload.parts.has(part));
     if (missing.length > 0) throw badRequest(`Upload ${upload.id} is missing part(s) ${missing.join(', ')}`, { uploadId: upload.id, missingParts: missing });
     upload.status = 'validating';
-    upload.updatedAt = new Date().toISOString();
+    upload.updatedAt = new Date(this.clock.now()).toISOString();
     sendJson(response, 200, { upload: uploadToApi(upload, undefined) });
     // Scenario validates and imports asynchronously: the client polls GET /uploads/{id}.
     this.later(Math.min(this.latencyMs, 50), () => this.importUpload(upload));
@@ -503,7 +513,7 @@ export class SimulatorServer {
   private async importUpload(upload: StoredUpload): Promise<void> {
     const bytes = Buffer.concat([...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part));
     const info = await inspectImage(bytes);
-    upload.updatedAt = new Date().toISOString();
+    upload.updatedAt = new Date(this.clock.now()).toISOString();
     if (upload.fileSize !== undefined && upload.fileSize !== bytes.length) {
       upload.status = 'failed';
       upload.errorMessage = `Received ${bytes.length} bytes but fileSize said ${upload.fileSize}`;

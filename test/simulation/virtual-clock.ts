@@ -1,0 +1,75 @@
+import type { Clock } from '../../src/shared/clock';
+
+interface Sleeper {
+  at: number;
+  order: number;
+  wake: () => void;
+}
+
+/**
+ * Time that moves only when the simulation says so: every sleep of the engine and the simulator
+ * waits here, and `advance()` jumps to the earliest one. Sleepers due at the same instant wake in
+ * the order they slept, so a seed's run does not depend on the machine's speed.
+ */
+export class VirtualClock implements Clock {
+  #now: number;
+  #order = 0;
+  #sleepers: Sleeper[] = [];
+  /** Counts every sleep begun: the driver reads it to tell whether the system is still busy. */
+  sleepsBegun = 0;
+
+  constructor(start: number) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleepsBegun += 1;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      const sleeper: Sleeper = {
+        // Whole milliseconds, as the wall clock gives them (SQLite keeps times as integers).
+        at: this.#now + Math.max(0, Math.ceil(ms)),
+        order: (this.#order += 1),
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#sleepers = this.#sleepers.filter((other) => other !== sleeper);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#sleepers.push(sleeper);
+    });
+  }
+
+  get pending(): number {
+    return this.#sleepers.length;
+  }
+
+  /** Jumps to the earliest sleeper's time (at most `limitMs` ahead) and wakes every one due; false when none sleeps. */
+  advance(limitMs = Number.POSITIVE_INFINITY): boolean {
+    if (this.#sleepers.length === 0) return false;
+    const next = Math.min(...this.#sleepers.map((sleeper) => sleeper.at));
+    this.#now = Math.max(this.#now, Math.min(next, this.#now + limitMs));
+    const due = this.#sleepers.filter((sleeper) => sleeper.at <= this.#now).sort((a, b) => a.at - b.at || a.order - b.order);
+    this.#sleepers = this.#sleepers.filter((sleeper) => sleeper.at > this.#now);
+    for (const sleeper of due) sleeper.wake();
+    return true;
+  }
+
+  /** Moves time forward by `ms`, waking whatever falls due on the way, in order. */
+  pass(ms: number): void {
+    const until = this.#now + ms;
+    while (this.#sleepers.some((sleeper) => sleeper.at <= until)) this.advance(until - this.#now);
+    this.#now = until;
+  }
+}

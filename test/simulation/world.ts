@@ -1,0 +1,389 @@
+/**
+ * One seed's run of the whole engine (store, library, pipeline, the real HTTP client) against the
+ * simulator, sharing a virtual clock. The seed draws a schedule of operations (files, presets,
+ * budgets, pauses, cancels and retries, faults, a refused key, expired URLs, restarts); after
+ * every step the invariants are checked. The practice of FoundationDB's simulator and
+ * TigerBeetle's VOPR: the only input is the seed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createEngine } from '../../src/main/engine/engine';
+import type { Engine, EngineConfig, ScenarioConnection } from '../../src/main/engine/engine';
+import { seededRandom } from '../../src/main/simulator/faults';
+import { startSimulator } from '../../src/main/simulator/index';
+import type { RunningSimulator } from '../../src/main/simulator/index';
+import { ALLOWED_TRANSITIONS, TERMINAL_STATES } from '../../src/main/store/index';
+import type { GenerationState } from '../../src/main/store/index';
+import { VirtualClock } from './virtual-clock';
+
+export interface SeedOutcome {
+  seed: number;
+  ok: boolean;
+  /** What went wrong, with the step it went wrong at. */
+  failure?: string;
+  steps: string[];
+  /** A digest of the end state: the same seed gives the same digest. */
+  digest: string;
+  counts: Record<string, number>;
+}
+
+class InvariantBroken extends Error {}
+
+const GENERATION_STATES_ALL: GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'done', 'failed', 'canceled', 'outcome-unknown'];
+/** Virtual time one step lets pass at most, and how many wake-ups it may take before it is called not live. */
+const STEP_MS = 8_000;
+const MAX_WAKEUPS_PER_STEP = 400;
+const HEAL_MS = 15 * 60_000;
+const MAX_WAKEUPS_TO_HEAL = 4_000;
+
+export async function runSeed(seed: number, options: { steps?: number; onTurn?: () => void } = {}): Promise<SeedOutcome> {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const chance = (p: number) => random() < p;
+  const start = new Date();
+  start.setHours(8, 0, 0, 0);
+  const clock = new VirtualClock(start.getTime());
+  const dir = await mkdtemp(path.join(os.tmpdir(), `shf-sim-${seed}-`));
+  const home = path.join(dir, 'home');
+  const inbox = path.join(dir, 'inbox');
+  const sim = await startSimulator({ latencyMs: 500 + Math.floor(random() * 2500), clock, faultSeed: seed });
+  const good: ScenarioConnection = { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret };
+  const refused: ScenarioConnection = { ...good, apiSecret: 'a-refused-secret-0000' };
+  let connection = good;
+  const config = (): EngineConfig => ({
+    home,
+    scenario: connection,
+    now: () => clock.now(),
+    watchFolders: false,
+    concurrency: 1 + Math.floor(random() * 3),
+    client: { pollIntervalMs: { min: 1000, max: 2000 }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, requestTimeoutMs: 10_000, clock },
+    pipeline: { clock, reconcileWindowMs: 3000, probeBackoff: { minMs: 1000, maxMs: 4000 }, recheckMs: 5000 },
+  });
+
+  const steps: string[] = [];
+  const lastState = new Map<number, GenerationState>();
+  const personResends = new Map<number, number>();
+  const budgets: { at: number; daily: number | null }[] = [{ at: clock.now(), daily: null }];
+  let events = 0;
+  let engine: Engine | undefined;
+  const outcome = (ok: boolean, failure?: string): SeedOutcome => ({ seed, ok, steps, digest: digestOf(), counts: countsOf(), ...(failure === undefined ? {} : { failure }) });
+
+  function listen(current: Engine): void {
+    for (const row of current.store.generations.listByStates(GENERATION_STATES_ALL)) lastState.set(row.id, row.state);
+    current.events.on('job.added', ({ generationId }) => {
+      events += 1;
+      lastState.set(generationId, 'detected');
+    });
+    current.events.on('job.state', ({ generationId, state }) => {
+      events += 1;
+      const from = lastState.get(generationId) ?? current.store.generations.get(generationId)?.state;
+      if (from !== undefined && from !== state && !ALLOWED_TRANSITIONS[from].includes(state)) broken(`generation ${generationId} moved ${from} → ${state}, which the machine does not have`);
+      lastState.set(generationId, state);
+    });
+    for (const name of ['job.progress', 'job.done', 'job.failed', 'input.skipped', 'input.moved', 'queue.paused', 'queue.resumed', 'warning'] as const) current.events.on(name, () => (events += 1));
+  }
+
+  let brokenMessage: string | null = null;
+  function broken(message: string): void {
+    brokenMessage ??= message;
+  }
+
+  function live(): Engine {
+    if (engine === undefined) throw new Error('no engine');
+    return engine;
+  }
+
+  /** Real work (HTTP, files) of the current instant has settled: nothing changed for a few turns. */
+  async function quiet(): Promise<void> {
+    let stableTurns = 0;
+    let last = '';
+    for (let turn = 0; turn < 20_000; turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, turn % 4 === 3 ? 1 : 0));
+      options.onTurn?.();
+      const fsBusy = process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
+      const signature = `${clock.sleepsBegun}|${clock.pending}|${events}|${sim.traffic.received}|${sim.traffic.open}|${fsBusy}`;
+      if (signature === last && sim.traffic.open === 0 && !fsBusy) {
+        stableTurns += 1;
+        if (stableTurns >= 6) return;
+      } else {
+        stableTurns = 0;
+        last = signature;
+      }
+    }
+    throw new InvariantBroken('not live: real work never settled within 20,000 turns of the event loop');
+  }
+
+  /** Lets `ms` of virtual time pass, waking sleepers in order; fails when that takes too many wake-ups (a busy loop in virtual time). */
+  async function run(ms: number, maxWakeups: number, until?: () => boolean): Promise<void> {
+    const end = clock.now() + ms;
+    await quiet();
+    for (let wakeups = 0; clock.now() < end; wakeups += 1) {
+      if (until?.()) return;
+      if (wakeups >= maxWakeups) throw new InvariantBroken(`not live: ${maxWakeups} wake-ups did not get through ${ms} ms of virtual time`);
+      if (!clock.advance(end - clock.now())) break;
+      await quiet();
+    }
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  function checkStep(): void {
+    if (brokenMessage !== null) throw new InvariantBroken(brokenMessage);
+    checkPosts();
+    checkBudget();
+  }
+
+  /** No generation's body is accepted twice, except after a resend the person asked for. */
+  function checkPosts(): void {
+    const accepted = new Map<string, number>();
+    for (const entry of sim.generateLog) if (!entry.dryRun) accepted.set(entry.bodySha256, (accepted.get(entry.bodySha256) ?? 0) + 1);
+    for (const row of live().store.generations.listByStates(GENERATION_STATES_ALL)) {
+      const sent = accepted.get(sha256(row.requestJson)) ?? 0;
+      const allowed = 1 + (personResends.get(row.id) ?? 0);
+      if (sent > allowed) throw new InvariantBroken(`generation ${row.id} was accepted ${sent} times by Scenario (the person asked for ${allowed - 1} resend(s))`);
+    }
+  }
+
+  /** Accepted spending never passes the daily budget in force when each job was sent. */
+  function checkBudget(): void {
+    let spent = 0;
+    for (const entry of sim.generateLog) {
+      if (entry.dryRun) continue;
+      spent += entry.creativeUnitsCost;
+      const at = Date.parse(entry.time);
+      const limit = [...budgets].reverse().find((change) => change.at <= at)?.daily ?? null;
+      if (limit !== null && spent > limit) throw new InvariantBroken(`${spent} creative units accepted by ${entry.time}, over the daily budget of ${limit} then in force`);
+    }
+  }
+
+  /** The rows and the library agree, no partial image is visible, SQLite is sound. */
+  async function checkLibrary(): Promise<void> {
+    const current = live();
+    const problems = current.store.checkIntegrity();
+    if (problems.length > 0) throw new InvariantBroken(`integrity_check: ${problems.join('; ')}`);
+    const known = new Set<string>();
+    for (const row of current.store.generations.listByStates(['done'])) {
+      const images = current.store.images.listForGeneration(row.id);
+      if (images.length === 0) throw new InvariantBroken(`generation ${row.id} is done with no image`);
+      for (const image of images) {
+        const file = path.join(current.libraryRoot, image.relPath);
+        if (!existsSync(file)) throw new InvariantBroken(`image ${image.id} of generation ${row.id} has no file at ${image.relPath}`);
+        if (image.bytes !== null && statSync(file).size !== image.bytes) throw new InvariantBroken(`image ${image.id} is ${statSync(file).size} bytes on disk, ${image.bytes} in the history (a partial file)`);
+        known.add(path.resolve(file));
+      }
+    }
+    const outputs = path.join(current.libraryRoot, 'outputs');
+    const files = existsSync(outputs) ? await readdir(outputs, { recursive: true, withFileTypes: true }) : [];
+    for (const entry of files) {
+      if (!entry.isFile()) continue;
+      const full = path.resolve(entry.parentPath, entry.name);
+      if (entry.name.endsWith('.part')) throw new InvariantBroken(`a partial download is visible in the library: ${full}`);
+      const ownerRows = current.store.generations.listByStates(GENERATION_STATES_ALL.filter((state) => state !== 'done'));
+      if (!known.has(full) && !ownerRows.some((row) => current.store.images.listForGeneration(row.id).some((image) => path.resolve(current.libraryRoot, image.relPath) === full))) {
+        throw new InvariantBroken(`the library holds ${full}, which no image row names`);
+      }
+    }
+  }
+
+  function countsOf(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    if (engine === undefined) return counts;
+    for (const row of engine.store.generations.listByStates(GENERATION_STATES_ALL)) counts[row.state] = (counts[row.state] ?? 0) + 1;
+    counts.posts = sim.generateLog.filter((entry) => !entry.dryRun).length;
+    return counts;
+  }
+
+  function digestOf(): string {
+    if (engine === undefined) return '';
+    const rows = engine.store.generations.listByStates(GENERATION_STATES_ALL).map((row) => `${row.id}:${row.state}:${row.errorCode ?? ''}`);
+    return sha256(rows.join(',')).slice(0, 16);
+  }
+
+  // ------------------------------------------------------------------ the schedule
+
+  let fileNumber = 0;
+  const written: Buffer[] = [];
+  let folderId = 0;
+  const presetIds: number[] = [];
+
+  async function dropFile(kind: 'valid' | 'damaged' | 'duplicate' | 'vanished'): Promise<void> {
+    const name = `shot_${String((fileNumber += 1)).padStart(3, '0')}.png`;
+    const file = path.join(inbox, name);
+    let bytes: Buffer;
+    if (kind === 'duplicate' && written.length > 0) bytes = pick(written);
+    else if (kind === 'damaged') bytes = Buffer.concat([(await controlImage(seed * 1000 + fileNumber)).subarray(0, 40), Buffer.from('not the rest of a png')]);
+    else bytes = await controlImage(seed * 1000 + fileNumber);
+    if (kind === 'valid') written.push(bytes);
+    await writeFile(file, bytes);
+    if (kind === 'vanished') await unlink(file);
+    const folder = live().store.folders.get(folderId);
+    if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
+  }
+
+  function unfinished(): number[] {
+    return live().store.generations.listByStates(GENERATION_STATES_ALL.filter((state) => !TERMINAL_STATES.includes(state))).map((row) => row.id);
+  }
+
+  function setBudget(daily: number | null): void {
+    live().store.settings.set('dailyBudget', daily);
+    budgets.push({ at: clock.now(), daily });
+    live().pipeline.recheck();
+  }
+
+  const operations: [weight: number, name: string, act: () => Promise<string>][] = [
+    [24, 'file', async () => {
+      const kind = pick(['valid', 'valid', 'valid', 'damaged', 'duplicate', 'vanished'] as const);
+      await dropFile(kind);
+      return `${kind} file #${fileNumber}`;
+    }],
+    [4, 'preset', async () => {
+      const id = pick(presetIds);
+      const numSamples = 1 + Math.floor(random() * 3);
+      live().store.presets.update(id, { name: live().store.presets.get(id)?.name ?? 'Preset', family: 'sd-1_5', preset: { ...PRESET, numSamples, prompt: `${PRESET.prompt} ${Math.floor(random() * 100)}` } });
+      return `edit preset ${id}: ${numSamples} images`;
+    }],
+    [5, 'budget', async () => {
+      const spent = live().status().budget.spentToday;
+      const daily = chance(0.3) ? null : Math.floor(spent + random() * 12);
+      setBudget(daily);
+      return `daily budget ${daily ?? 'none'}`;
+    }],
+    [4, 'pause', async () => {
+      const all = chance(0.5);
+      const pause = chance(0.5);
+      if (all) {
+        if (pause) live().pipeline.pauseAll();
+        else live().pipeline.resumeAll();
+      } else if (pause) live().pipeline.pauseFolder(folderId);
+      else live().pipeline.resumeFolder(folderId);
+      return `${pause ? 'pause' : 'resume'} ${all ? 'all' : 'folder'}`;
+    }],
+    [4, 'cancel', async () => {
+      const id = unfinished().find(() => chance(0.5));
+      if (id === undefined) return 'cancel: nothing';
+      const state = live().store.generations.get(id)?.state;
+      if (state === 'submitting' || state === 'downloading') return `cancel #${id}: ${state} cannot be canceled`;
+      live().pipeline.cancel(id);
+      return `cancel #${id} (${state})`;
+    }],
+    [4, 'retry', async () => {
+      const rows = live().store.generations.listByStates(['failed', 'canceled', 'outcome-unknown']);
+      const row = rows.length === 0 ? undefined : pick(rows);
+      if (row === undefined) return 'retry: nothing';
+      personResends.set(row.id, (personResends.get(row.id) ?? 0) + 1);
+      live().pipeline.retry(row.id);
+      return `retry #${row.id} (${row.state})`;
+    }],
+    [5, 'faults', async () => {
+      const rate = () => (chance(0.5) ? 0 : Math.round(random() * 30) / 100);
+      const spec = chance(0.3) ? {} : { '429': rate(), '5xx': rate(), reset: rate(), drop: rate(), fail: rate(), retryAfterSeconds: 1 + Math.floor(random() * 5) };
+      sim.setFaults(spec);
+      return `faults ${JSON.stringify(spec)}`;
+    }],
+    [3, 'network', async () => {
+      if (chance(0.5)) {
+        await sim.suspend();
+        return 'network down';
+      }
+      await sim.resume().catch(() => undefined);
+      return 'network back';
+    }],
+    [2, 'key', async () => {
+      connection = connection === good ? refused : good;
+      await live().switchConnection(connection);
+      return connection === good ? 'key fixed' : 'key refused';
+    }],
+    [2, 'urls', async () => {
+      const ttl = chance(0.5) ? 0 : 24 * 3600_000;
+      sim.setUrlTtl(ttl);
+      return ttl === 0 ? 'asset URLs expire at once' : 'asset URLs last a day';
+    }],
+    [3, 'restart', async () => {
+      await live().close();
+      engine = await createEngine(config());
+      listen(engine);
+      return 'stop and reopen the engine on the same SQLite file';
+    }],
+    [8, 'time', async () => 'time passes'],
+  ];
+  const totalWeight = operations.reduce((sum, [weight]) => sum + weight, 0);
+  function drawOperation(): (typeof operations)[number] {
+    let at = random() * totalWeight;
+    for (const operation of operations) {
+      at -= operation[0];
+      if (at < 0) return operation;
+    }
+    return operations[operations.length - 1] as (typeof operations)[number];
+  }
+
+  try {
+    const setup = await createEngine({ ...config(), run: false });
+    for (const name of ['One', 'Two'].slice(0, 1 + Math.floor(random() * 2))) {
+      presetIds.push(setup.store.presets.create({ name, family: 'sd-1_5', preset: { ...PRESET, name, numSamples: 1 + Math.floor(random() * 2) } }).id);
+    }
+    await mkdir(inbox, { recursive: true });
+    folderId = setup.store.folders.add({ path: inbox, presetIds, options: { processedAction: chance(0.5) ? 'move' : 'leave', allowDuplicates: false } }).id;
+    await setup.close();
+    engine = await createEngine(config());
+    listen(engine);
+
+    const count = options.steps ?? 20 + Math.floor(random() * 20);
+    for (let step = 0; step < count; step += 1) {
+      const [, , act] = drawOperation();
+      steps.push(`${step + 1}. ${await act()}`);
+      await run(Math.floor(random() * STEP_MS), MAX_WAKEUPS_PER_STEP);
+      checkStep();
+    }
+
+    // The schedule clears what it set: the network back, the key fixed, no faults, no budget, nothing
+    // paused; the person retries what waits for them. Then every input must end.
+    steps.push('heal: network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
+    await sim.resume().catch(() => undefined);
+    sim.setFaults({});
+    sim.setUrlTtl(24 * 3600_000);
+    if (connection !== good) {
+      connection = good;
+      await live().switchConnection(good);
+    }
+    setBudget(null);
+    live().pipeline.resumeAll();
+    live().pipeline.resumeFolder(folderId);
+    const ended = () => unfinished().length === 0;
+    for (let round = 0; round < 3 && !ended(); round += 1) {
+      await run(HEAL_MS, MAX_WAKEUPS_TO_HEAL, () => unfinished().every((id) => live().store.generations.get(id)?.state === 'outcome-unknown'));
+      for (const row of live().store.generations.listByStates(['outcome-unknown'])) {
+        personResends.set(row.id, (personResends.get(row.id) ?? 0) + 1);
+        live().pipeline.retry(row.id);
+      }
+    }
+    checkStep();
+    if (!ended()) throw new InvariantBroken(`not live: after healing, generations are still unfinished: ${unfinished().map((id) => `#${id} ${live().store.generations.get(id)?.state}`).join(', ')}`);
+    for (const row of live().store.generations.listByStates(['failed'])) {
+      if (!row.errorMessage) throw new InvariantBroken(`generation ${row.id} failed without a reason`);
+    }
+    await checkLibrary();
+    return outcome(true);
+  } catch (error) {
+    return outcome(false, `${error instanceof InvariantBroken ? '' : 'unexpected: '}${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    await engine?.close().catch(() => undefined);
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const PRESET = { name: 'Preset', modelId: 'model_sd15-realistic', prompt: 'a knight in a courtyard', modality: 'canny', numSamples: 1, width: 512, height: 512 };
+
+async function controlImage(n: number): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 64, channels: 3, background: { r: n % 256, g: Math.floor(n / 256) % 256, b: Math.floor(n / 65536) % 256 } } })
+    .png()
+    .toBuffer();
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
