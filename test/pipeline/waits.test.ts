@@ -162,6 +162,19 @@ describe('the queue waits and resumes by itself', () => {
     expect(posts(rig)).toHaveLength(2);
   });
 
+  it('keeps fetching the images of a paid job whose download links are refused, and stores them once the links work, without a new charge', async () => {
+    // Found by the seeded simulation (seed 19): the drive ended on the refused download and the row
+    // stayed downloading until the next start.
+    rig = await startRig();
+    rig.sim.setUrlTtl(0);
+    const refused = new Promise<string>((resolve) => rig!.engine.events.on('job.failed', ({ message }) => resolve(message)));
+    await writeFile(path.join(rig.inbox, 'expired.png'), await controlPng(19));
+    expect(await refused).toContain('stays downloading');
+    rig.sim.setUrlTtl(24 * 3600_000);
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(posts(rig)).toHaveLength(1);
+  });
+
   it('resumes a submitted job after a restart by polling it, never resubmitting', async () => {
     rig = await startRig({ sim: { latencyMs: 800 } });
     await writeFile(path.join(rig.inbox, 'e.png'), await controlPng(14));

@@ -88,6 +88,8 @@ const NO_JOB_CREATED = 'no-job-created';
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
 const SERVER_RETRIES_PER_STEP = 3;
+/** A paid job whose images could not be fetched is tried again after this pause, doubling. */
+const DOWNLOAD_RETRY_PAUSE_MS = { min: 5_000, max: 5 * 60_000 };
 /**
  * Input files worked on at once (taken in, or moved after processing). An intake holds its file
  * and its library copy open and its bytes in memory: thousands at once (a catch-up, a big drop)
@@ -404,6 +406,7 @@ export function createPipeline(options: PipelineOptions) {
   /** Takes one generation as far as it can go now: to an end, or to a state that waits for the person. */
   async function drive(id: number): Promise<void> {
     const signal = closing.signal;
+    let downloadPauseMs = DOWNLOAD_RETRY_PAUSE_MS.min / 2;
     for (;;) {
       if (signal.aborted) return;
       const generation = store.generations.get(id);
@@ -416,9 +419,17 @@ export function createPipeline(options: PipelineOptions) {
         if (signal.aborted) return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
-        if (current.state === 'downloading' || current.state === 'outcome-unknown') {
-          // The job may be paid for: keep the row as it is, so the next start (or a retry) tries again.
-          events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays ${current.state}; it is tried again on the next start or when you retry it.` });
+        if (current.state === 'downloading') {
+          // Paid for: the images are fetched again after a pause that grows, never given up on
+          // (an expired link, a refused download): a drive that ended here stalled the row until a restart.
+          downloadPauseMs = Math.min(DOWNLOAD_RETRY_PAUSE_MS.max, downloadPauseMs * 2);
+          events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays downloading; its images are fetched again in ${Math.round(downloadPauseMs / 1000)} s, without a new charge.` });
+          await clock.sleep(downloadPauseMs, signal).catch(() => undefined);
+          continue;
+        }
+        if (current.state === 'outcome-unknown') {
+          // Parked for the person: the next start (or their retry) looks again.
+          events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays outcome-unknown; it is looked for again on the next start or when you retry it.` });
           return;
         }
         if (current.state === 'submitting') {
@@ -855,9 +866,12 @@ function familyContext(family: string): { family?: ModelFamily } {
   return known === undefined ? {} : { family: known };
 }
 
-/** 401, or a 403 that is not about a model: the key itself is refused. */
+/**
+ * 401: the key itself is refused. A 403 is not the key's: a model above the plan (see
+ * isModelError), or a signed download link that expired (fetched again).
+ */
 function isRefusedKey(error: ScenarioError): boolean {
-  return error.code === 'auth' || (error.code === 'forbidden' && !isModelError(error));
+  return error.code === 'auth';
 }
 
 /** Scenario's answer names the model: it is not found, or not on this key's plan. */

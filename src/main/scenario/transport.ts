@@ -38,6 +38,22 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
  * ECONNRESET, ...) or an AbortError when the signal fires.
  */
 export async function exchange(url: URL | string, request: TransportRequest): Promise<TransportResponse> {
+  exchangesWaiting += 1;
+  try {
+    return await exchangeFollowingRedirects(url, request);
+  } finally {
+    exchangesWaiting -= 1;
+  }
+}
+
+let exchangesWaiting = 0;
+
+/** Exchanges sent and not yet answered (the seeded simulation lets real time pass while any is). */
+export function exchangesInFlight(): number {
+  return exchangesWaiting;
+}
+
+async function exchangeFollowingRedirects(url: URL | string, request: TransportRequest): Promise<TransportResponse> {
   let target = typeof url === 'string' ? new URL(url) : url;
   let headers = request.headers;
   for (let redirects = 0; ; redirects += 1) {
