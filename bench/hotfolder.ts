@@ -7,18 +7,17 @@
 // of their own, and completion is counted from the engine's events (no store queries of its own).
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deflateSync } from 'node:zlib';
 import { restartForLongRunning } from '../src/main/cli/long-running';
 import { createEngine } from '../src/main/engine/engine';
 import type { Engine } from '../src/main/engine/engine';
 import { controlImage } from './file-writer';
 import type { WriteOrder } from './file-writer';
+import { referenceTaskMs } from './reference';
 
 // The engine runs here as under `scenario-hotfolder watch`, with the process settings it restarts under.
 restartForLongRunning();
@@ -124,23 +123,6 @@ async function threadCpuMs(): Promise<Map<string, number>> {
     byName.set(name, (byName.get(name) ?? 0) + ms);
   }
   return byName;
-}
-
-/**
- * CPU ms of a fixed task (sha256 and deflate of fixed bytes, main thread only), taken just before
- * and after the burst. Per-file CPU on these shared VMs moves by a third between identical runs;
- * this figure moves with it, so two runs' per-file figures compare only alongside it.
- */
-function referenceTaskMs(): number {
-  const bytes = Buffer.alloc(8 * 2 ** 20, 7);
-  for (let index = 0; index < bytes.length; index += 4096) bytes[index] = index % 251;
-  const before = process.cpuUsage();
-  for (let round = 0; round < 4; round += 1) {
-    createHash('sha256').update(bytes).digest();
-    deflateSync(bytes, { level: 6 });
-  }
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / 1000;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * Window benchmark: a history of 100,000 generations, the web host, and the real renderer in
- * Chromium. Measures what an artist feels: the first screen of thumbnails, the number of <img>
- * elements alive while scrolling, how fast search answers, and the renderer's JS heap.
+ * Window benchmark: a history of 100,000 generations (or --generations), the web host, and the
+ * real renderer in Chromium. Measures what an artist feels: the first screen of thumbnails (warm:
+ * the second and later loads, as when the window opens again), the number of <img> elements
+ * alive while scrolling, how fast search answers after the last keystroke (p95), and the
+ * renderer's JS heap.
  *
  *   npx tsx bench/window.ts [--generations 100000] [--renderer-dir out/renderer] [--home DIR]
  *
@@ -20,6 +22,7 @@ import { openStore, type Store } from '../src/main/store/index';
 import { ensureRendererBuild, launchChromium, REPO_ROOT } from '../test/e2e/chromium';
 import { connectApi } from '../test/e2e/harness';
 import { pick, random } from './random';
+import { referenceTaskMs } from './reference';
 
 const generationsArg = process.argv.indexOf('--generations');
 const GENERATIONS = generationsArg > 0 ? Number(process.argv[generationsArg + 1]) : 100_000;
@@ -31,7 +34,7 @@ const SCROLL_THROUGH = 10_000;
 const VIEWPORT = { width: 1440, height: 900 };
 const CONTROL_IMAGES = path.resolve(REPO_ROOT, '../shared/control-images');
 
-const TARGETS = { firstScreenMs: 500, aliveImages: 300, searchMs: 100, heapMb: 300 };
+const TARGETS = { firstScreenWarmMs: 300, aliveImages: 300, searchMs: 100, heapMb: 300 };
 
 
 const SUBJECTS = ['a gothic cathedral', 'a chrome robot', 'a red fox', 'an old lighthouse', 'a samurai warrior', 'a floating island', 'a vintage car', 'a dragon', 'a cozy cabin', 'a space station', 'a knight in armor', 'a crystal cave', 'a jellyfish', 'a desert temple', 'a wizard tower', 'a medieval castle', 'a neon diner', 'a polar bear'];
@@ -312,6 +315,7 @@ async function heapUsedMb(cdp: CDPSession, collectGarbage: boolean): Promise<num
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const percentile95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(0.95 * values.length))] ?? NaN;
 const rows: string[] = [];
 function report(metric: string, value: number, unit: string, target?: number) {
   const verdict = target === undefined ? '' : value <= target ? 'ok' : 'MISSED';
@@ -339,6 +343,8 @@ async function main() {
       console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
     }
 
+    // The machine's speed at the start and the end: compare runs by their ratio to it.
+    const referenceBefore = referenceTaskMs();
     host = await startWebHost({ home, simulator: true, rendererDir });
     bridge = connectApi(host.url);
     const { api } = bridge;
@@ -376,7 +382,7 @@ async function main() {
       console.log(`    load ${run + 1}: DOMContentLoaded ${load.domReadyMs.toFixed(0)} ms, shell ${load.shellMs.toFixed(0)} ms, tiles ${load.tilesMs.toFixed(0)} ms, ${load.images} thumbnails loaded ${load.loadedMs.toFixed(0)} ms`);
       console.log(`      slowest engine calls: ${await engineCalls(page, 0)}`);
     }
-    report(`first screen of thumbnails (${loads[0]?.images ?? 0} images), median of 5`, median(loads.map((load) => load.loadedMs)), 'ms', TARGETS.firstScreenMs);
+    report(`first screen of thumbnails (${loads[0]?.images ?? 0} images), warm: median of loads 2-5`, median(loads.slice(1).map((load) => load.loadedMs)), 'ms', TARGETS.firstScreenWarmMs);
     report('  of which: DOMContentLoaded (bundle run), median', median(loads.map((load) => load.domReadyMs)), 'ms');
     report('  of which: app shell connected, median', median(loads.map((load) => load.shellMs)), 'ms');
     report('  of which: first tiles in the DOM, median', median(loads.map((load) => load.tilesMs)), 'ms');
@@ -396,8 +402,9 @@ async function main() {
     await page.evaluate(() => document.querySelector('.gallery-scroll')?.scrollTo({ top: 0 }));
     const queries = ['castle', 'fox watercolor', 'lighthouse dusk', 'pixel', 'sketch_12', 'no such thing zzz'];
     const timings: SearchTiming[] = [];
-    // Twice through: one slow answer (a collection, another process) moves a median of 6 a lot.
-    for (const query of [...queries, ...queries]) {
+    // Four times through: one slow answer (a collection, another process) moves a median of 6 a
+    // lot, and the p95 of 24 is the second slowest rather than the slowest.
+    for (const query of [...queries, ...queries, ...queries, ...queries]) {
       const expected = await api.generations.page({ search: query, limit: 1 });
       const firstId = expected.items[0]?.id ?? null;
       const timing = await timeSearch(page, firstId, query);
@@ -406,10 +413,13 @@ async function main() {
     }
     // The target counts from the last keystroke ("after typing stops").
     report(`search, last keystroke → results (median of ${timings.length})`, median(timings.map((t) => t.fromKeystrokeMs)), 'ms', TARGETS.searchMs);
-    report('search, last keystroke → results (worst)', Math.max(...timings.map((t) => t.fromKeystrokeMs)), 'ms', TARGETS.searchMs);
+    report(`search, last keystroke → results (p95 of ${timings.length})`, percentile95(timings.map((t) => t.fromKeystrokeMs)), 'ms', TARGETS.searchMs);
+    report('search, last keystroke → results (worst)', Math.max(...timings.map((t) => t.fromKeystrokeMs)), 'ms');
     report(`search, request sent → results (median of ${timings.length})`, median(timings.map((t) => t.fromRequestMs)), 'ms', TARGETS.searchMs);
-    report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.fromRequestMs)), 'ms', TARGETS.searchMs);
+    report('search, request sent → results (worst)', Math.max(...timings.map((t) => t.fromRequestMs)), 'ms');
     report('JS heap used at the end', await heapUsedMb(cdp, false), 'MB', TARGETS.heapMb);
+    report('reference: fixed CPU task, at the start', referenceBefore, 'ms');
+    report('reference: fixed CPU task, at the end', referenceTaskMs(), 'ms');
   } finally {
     await browser?.close();
     bridge?.close();

@@ -68,6 +68,35 @@ describe('lightbox images of one generation', () => {
     expect(engine.callsTo('generations.detail')).toEqual([{ id: 'g1' }, { id: 'g2' }, { id: 'g1' }]);
   });
 
+  it('takes a key pressed the moment the images are drawn', async () => {
+    let release = () => {};
+    const arrived = new Promise<void>((resolve) => (release = resolve));
+    const library = imageLibrary({ g1: 3 });
+    const detail = library.handlers['generations.detail'];
+    if (!detail) throw new Error('the image library has no detail handler');
+    await openOn('g1', { g1: 3 }, {
+      'generations.detail': async (input) => {
+        await arrived;
+        return detail(input);
+      },
+    });
+    // Pressed from the mutation that enables the buttons: after React drew the images, before
+    // anything else (its passive effects included) had a turn.
+    const pressed = new Promise<void>((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (screen.getByRole('button', { name: 'Next image' }).hasAttribute('disabled')) return;
+        observer.disconnect();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown' }));
+        resolve();
+      });
+      observer.observe(lightbox(), { subtree: true, attributes: true, childList: true });
+    });
+    release();
+    await pressed;
+    await waitFor(() => expect(indicator()).toBe('image 2 of 3'));
+    expect(shownSrc()).toMatch(/outputs\/g1-1\.png$/);
+  });
+
   it('deletes the image on screen, shows the next one, and shows it again after Undo', async () => {
     const { engine, library } = await openOn('g1', { g1: 3 });
     await imagesArrived();

@@ -30,8 +30,9 @@ describe('keyset paging', () => {
       if (i === 12) clock.advance(-60_000); // the wall clock was corrected mid-session
       const generation = generate({ prompt: i % 3 === 0 ? 'a lighthouse at dusk' : 'a lightning storm' });
       if (i % 2 === 0) store.organise.setFavourite([generation.id], true);
+      if (i % 4 !== 1) store.organise.tag([generation.id], ['keep']);
     }
-    const walk = (query: { search?: string; filters?: { favourite: boolean } }) => {
+    const walk = (query: { search?: string; filters?: { favourite?: boolean; tag?: string } }) => {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
@@ -49,6 +50,12 @@ describe('keyset paging', () => {
     const lighthouses = walk({ search: 'lighthouse' });
     expect(lighthouses).toEqual(browsed.filter((id) => store.generations.get(id)?.prompt.includes('lighthouse')));
     expect(lighthouses).toHaveLength(8);
+    // A tag's generations are walked through its own index, in the same order.
+    const kept = walk({ filters: { tag: 'keep' } });
+    expect(kept).toEqual(browsed.filter((id) => store.galleryPage({ limit: 500 }).items.find((item) => item.id === id)?.tags.includes('keep')));
+    expect(kept).toHaveLength(17);
+    expect(walk({ filters: { tag: 'keep', favourite: true } })).toEqual(favourites.filter((id) => kept.includes(id)));
+    expect(walk({ search: 'lig', filters: { tag: 'keep' } })).toEqual(kept);
   });
 
   it('never dates a generation before the previous one, so id order stays creation order', () => {

@@ -314,6 +314,138 @@ const imagesInTheTrash: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash];
+/** What a generation is counted by in `facet_counts` (the facets' columns), in the order of its unique key. */
+export const FACET_COLUMNS = ['preset_version_id', 'model_id', 'family', 'modality', 'folder_id', 'state', 'favourite'] as const;
+
+/** The key of `facet_counts`: a generation with no folder is keyed by 0 (no folder has that id), as NULLs never conflict. */
+const FACET_KEY = `${FACET_COLUMNS.map((column) => (column === 'folder_id' ? 'ifnull(folder_id, 0)' : column)).join(', ')}, trashed`;
+
+/** The `facet_counts` row of the generation `row` ('new' or 'old' in a trigger, an alias elsewhere). */
+function facetRowOf(row: string): string {
+  const same = FACET_COLUMNS.map((column) => (column === 'folder_id' ? `ifnull(folder_id, 0) = ifnull(${row}.folder_id, 0)` : `${column} = ${row}.${column}`));
+  return `SELECT id FROM facet_counts WHERE ${same.join(' AND ')} AND trashed = (${row}.deleted_at IS NOT NULL)`;
+}
+
+/** Counts the generation `new` in its facet_counts row and remembers which row that is. */
+const COUNT_NEW_GENERATION = `
+  INSERT INTO facet_counts (${FACET_COLUMNS.join(', ')}, trashed, count)
+  VALUES (${FACET_COLUMNS.map((column) => `new.${column}`).join(', ')}, new.deleted_at IS NOT NULL, 1)
+  ON CONFLICT (${FACET_KEY}) DO UPDATE SET count = count + 1;
+  INSERT INTO generation_facets (generation_id, facet_id) VALUES (new.id, (${facetRowOf('new')}));`;
+
+/** Takes the generation `old` out of its facet_counts row (the row goes with its last generation). */
+const UNCOUNT_OLD_GENERATION = `
+  DELETE FROM facet_counts WHERE id = (SELECT facet_id FROM generation_facets WHERE generation_id = old.id) AND count = 1;
+  UPDATE facet_counts SET count = count - 1 WHERE id = (SELECT facet_id FROM generation_facets WHERE generation_id = old.id);
+  DELETE FROM generation_facets WHERE generation_id = old.id;`;
+
+/** Adds 1 to the tags of generation `row` in the bucket `trashed` (an SQL expression). */
+function countTagsOf(row: string, trashed: string): string {
+  return `
+  INSERT INTO tag_counts (tag_id, trashed, count) SELECT tag_id, ${trashed}, 1 FROM generation_tags WHERE generation_id = ${row}.id
+  ON CONFLICT (tag_id, trashed) DO UPDATE SET count = count + 1;`;
+}
+
+/** Takes 1 from the tags of generation `row` in the bucket `trashed` (an SQL expression). */
+function uncountTagsOf(row: string, trashed: string): string {
+  const ofRow = `tag_id IN (SELECT tag_id FROM generation_tags WHERE generation_id = ${row}.id)`;
+  return `
+  DELETE FROM tag_counts WHERE trashed = ${trashed} AND ${ofRow} AND count = 1;
+  UPDATE tag_counts SET count = count - 1 WHERE trashed = ${trashed} AND ${ofRow};`;
+}
+
+const keptFacetCounts: Migration = {
+  version: 6,
+  name: 'facet counts kept by triggers: per combination of filterable columns, per tag',
+  up(db) {
+    // Counting facets meant one pass over every generation that matched: 0.6-1.6 s over the
+    // whole library at 1,000,000 generations. The counts are kept instead, as the full-text index
+    // is, by triggers (so no write path can forget them), in two small tables:
+    // - facet_counts: how many generations share each combination of the columns the gallery
+    //   filters and counts by, live and trashed apart (a few thousand rows). The whole library's
+    //   facets, or those under filters on these columns, are sums over it.
+    // - tag_counts: how many live and trashed generations carry each tag.
+    // generation_facets names each generation's facet_counts row: counting within a search then
+    // reads this narrow table (stays in the page cache) for each match, not the generation row.
+    // The covering index the scan used goes: nothing scans for counts any more.
+    db.exec(`
+      DROP INDEX generations_facets;
+
+      CREATE TABLE facet_counts (
+        id INTEGER PRIMARY KEY,
+        preset_version_id INTEGER NOT NULL,
+        model_id TEXT NOT NULL,
+        family TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        folder_id INTEGER,
+        state TEXT NOT NULL,
+        favourite INTEGER NOT NULL,
+        trashed INTEGER NOT NULL CHECK (trashed IN (0, 1)),
+        count INTEGER NOT NULL CHECK (count > 0)
+      ) STRICT;
+      CREATE UNIQUE INDEX facet_counts_key ON facet_counts(${FACET_KEY});
+      INSERT INTO facet_counts (${FACET_COLUMNS.join(', ')}, trashed, count)
+      SELECT ${FACET_COLUMNS.join(', ')}, deleted_at IS NOT NULL, count(*) FROM generations
+      GROUP BY ${FACET_COLUMNS.join(', ')}, deleted_at IS NOT NULL;
+
+      CREATE TABLE generation_facets (
+        generation_id INTEGER PRIMARY KEY,
+        facet_id INTEGER NOT NULL
+      ) STRICT;
+      -- CROSS JOIN: one lookup in the few facet rows per generation, never a scan of the
+      -- generations per facet row.
+      INSERT INTO generation_facets (generation_id, facet_id)
+      SELECT g.id, (${facetRowOf('g')}) FROM generations g ORDER BY g.id;
+
+      CREATE TABLE tag_counts (
+        tag_id INTEGER NOT NULL,
+        trashed INTEGER NOT NULL CHECK (trashed IN (0, 1)),
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (tag_id, trashed)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO tag_counts (tag_id, trashed, count)
+      SELECT gt.tag_id, g.deleted_at IS NOT NULL, count(*) FROM generation_tags gt JOIN generations g ON g.id = gt.generation_id
+      GROUP BY gt.tag_id, g.deleted_at IS NOT NULL;
+
+      CREATE TRIGGER facet_counts_insert AFTER INSERT ON generations BEGIN ${COUNT_NEW_GENERATION}
+      END;
+      -- Only when a counted column changes: a transition's other columns (job id, cost...) do not
+      -- touch the counts.
+      CREATE TRIGGER facet_counts_update AFTER UPDATE OF id, ${FACET_COLUMNS.join(', ')}, deleted_at ON generations
+      WHEN ${FACET_COLUMNS.map((column) => `old.${column} IS NOT new.${column}`).join(' OR ')}
+        OR old.id <> new.id OR (old.deleted_at IS NULL) <> (new.deleted_at IS NULL)
+      BEGIN ${UNCOUNT_OLD_GENERATION} ${COUNT_NEW_GENERATION}
+      END;
+      CREATE TRIGGER facet_counts_delete AFTER DELETE ON generations BEGIN ${UNCOUNT_OLD_GENERATION}
+      END;
+
+      CREATE TRIGGER tag_counts_link AFTER INSERT ON generation_tags
+      WHEN EXISTS (SELECT 1 FROM generations WHERE id = new.generation_id) BEGIN
+        INSERT INTO tag_counts (tag_id, trashed, count)
+        VALUES (new.tag_id, (SELECT deleted_at IS NOT NULL FROM generations WHERE id = new.generation_id), 1)
+        ON CONFLICT (tag_id, trashed) DO UPDATE SET count = count + 1;
+      END;
+      -- A generation's links deleted with it (ON DELETE CASCADE) are deleted after it is gone:
+      -- tag_counts_forget took them out of the counts already, when its trash state was known.
+      CREATE TRIGGER tag_counts_unlink AFTER DELETE ON generation_tags
+      WHEN EXISTS (SELECT 1 FROM generations WHERE id = old.generation_id) BEGIN
+        DELETE FROM tag_counts WHERE tag_id = old.tag_id AND count = 1
+          AND trashed = (SELECT deleted_at IS NOT NULL FROM generations WHERE id = old.generation_id);
+        UPDATE tag_counts SET count = count - 1 WHERE tag_id = old.tag_id
+          AND trashed = (SELECT deleted_at IS NOT NULL FROM generations WHERE id = old.generation_id);
+      END;
+      CREATE TRIGGER tag_counts_trash AFTER UPDATE OF deleted_at ON generations
+      WHEN (old.deleted_at IS NULL) <> (new.deleted_at IS NULL) BEGIN
+        ${uncountTagsOf('old', '(old.deleted_at IS NOT NULL)')}
+        ${countTagsOf('new', '(new.deleted_at IS NOT NULL)')}
+      END;
+      CREATE TRIGGER tag_counts_forget BEFORE DELETE ON generations BEGIN
+        ${uncountTagsOf('old', '(old.deleted_at IS NOT NULL)')}
+      END;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

@@ -1,8 +1,9 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { GenerationFilters, GenerationState } from '../../shared/ipc/contract';
 import { countOf, stateLabel } from '../common/format';
 import { localDay } from '../stores/galleryItem';
 import { useGallery } from '../stores';
+import { isUnfiltered } from '../stores/galleryStore';
 
 type FacetName = 'presets' | 'models' | 'families' | 'modalities' | 'folders' | 'tags';
 type TextFilter = 'presetId' | 'modelId' | 'family' | 'modality' | 'folderId' | 'tag';
@@ -18,7 +19,12 @@ const FACET_FILTERS: { filter: TextFilter; facet: FacetName; label: string }[] =
 ];
 
 export function FilterBar() {
-  const { query, facets, setQuery } = useGallery((state) => ({ query: state.query, facets: state.facets, setQuery: state.setQuery }));
+  const { query, facets, setQuery, clearFilters } = useGallery((state) => ({
+    query: state.query,
+    facets: state.facets,
+    setQuery: state.setQuery,
+    clearFilters: state.clearFilters,
+  }));
   const filters = query.filters;
   const setFilter = (patch: Partial<GenerationFilters>) => void setQuery({ filters: { ...filters, ...patch } });
 
@@ -63,6 +69,11 @@ export function FilterBar() {
       <span className="muted result-count" role="status" aria-label="Result count">
         {facets ? countOf(facets.total, 'result') : ''}
       </span>
+      {!isUnfiltered(query) && (
+        <button type="button" className="link-button" onClick={() => void clearFilters()}>
+          Clear filters
+        </button>
+      )}
     </div>
   );
 }
@@ -71,21 +82,18 @@ export function FilterBar() {
  * Searches as the person types, with no debounce: results must show within 100 ms of the last
  * keystroke, and a debounce spends that budget waiting. A search costs the engine a few ms and
  * the window 25-50 ms from request to tiles; the store drops answers to superseded queries, so
- * searching mid-word is harmless, and the facet counts wait for the query to settle.
+ * searching mid-word is harmless, and the facet counts wait for the query to settle. The text is
+ * the store's query (set in the same event), so Clear filters empties the box too.
  */
 function SearchBox({ value, onSearch }: { value: string; onSearch: (search: string) => void }) {
-  const [text, setText] = useState(value);
   return (
     <input
       type="search"
       className="search"
       aria-label="Search history"
       placeholder="Search prompts, presets, models, tags, files…"
-      value={text}
-      onChange={(event) => {
-        setText(event.target.value);
-        onSearch(event.target.value);
-      }}
+      value={value}
+      onChange={(event) => onSearch(event.target.value)}
     />
   );
 }

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel } from '../common/format';
 import { useGallery } from '../stores';
+import { hasFilters, isUnfiltered, type GalleryQuery } from '../stores/galleryStore';
 import { galleryRows } from './galleryRows';
 import { GalleryTile } from './GalleryTile';
 
@@ -18,13 +19,14 @@ const PREFETCH_ROWS = 6;
  * exist in the DOM, so 100,000 generations cost as much to draw as one screenful.
  */
 export function GalleryGrid() {
-  const { query, items, loading, complete, loadError, loadMore } = useGallery((state) => ({
+  const { query, items, loading, complete, loadError, loadMore, clearFilters } = useGallery((state) => ({
     query: state.query,
     items: state.items,
     loading: state.loading,
     complete: state.complete,
     loadError: state.loadError,
     loadMore: state.loadMore,
+    clearFilters: state.clearFilters,
   }));
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumnCount(scrollRef);
@@ -72,7 +74,7 @@ export function GalleryGrid() {
     >
       {items.length === 0 && (
         <div className="gallery-empty" role="status">
-          {loading ? 'Loading your history…' : (loadError ?? 'Nothing here yet. Drop a control image into a watched folder, or loosen the filters.')}
+          {loading ? 'Loading your history…' : (loadError ?? <EmptyResult query={query} onClear={() => void clearFilters()} />)}
         </div>
       )}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -101,6 +103,21 @@ export function GalleryGrid() {
       </div>
       {loadError && items.length > 0 && <p className="inline-error">{loadError}</p>}
     </div>
+  );
+}
+
+/**
+ * Nothing to show: an empty library says how to fill it; a search or filters that match nothing
+ * say so and offer the way back, rather than suggest the history is gone.
+ */
+function EmptyResult({ query, onClear }: { query: GalleryQuery; onClear: () => void }) {
+  if (isUnfiltered(query)) return <>Nothing here yet. Drop a control image into a watched folder.</>;
+  const search = query.search.trim();
+  return (
+    <>
+      {search ? `No generations match “${search}”${hasFilters(query) ? ' with these filters' : ''}.` : 'No generations match these filters.'}{' '}
+      <button type="button" className="link-button" onClick={onClear}>Clear filters</button>
+    </>
   );
 }
 

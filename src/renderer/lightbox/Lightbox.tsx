@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useLayoutEffect } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { stateLabel } from '../common/format';
@@ -53,7 +53,11 @@ export function Lightbox() {
     [api, reportError, trash, trashImage],
   );
 
-  useEffect(() => {
+  // A layout effect, not a passive one: the listener must hold the images that are on screen from
+  // the moment they are drawn. A passive effect runs some time after the commit, and a key pressed
+  // in between (the detail has just arrived, Down pressed at once) reached the previous listener,
+  // which still held no images, so the step was lost.
+  useLayoutEffect(() => {
     if (!item) return;
     const onKey = (event: KeyboardEvent) => {
       // Typing in a field (a tag box behind the overlay) is not a command.

@@ -13,11 +13,12 @@ const NEXT_PAGE = 300;
 /** Above this many changed tiles a reload is cheaper than one detail call per tile. */
 const PATCH_LIMIT = 50;
 /**
- * The counts wait until a query has stood still this long after its page arrived. Counting a
- * short prefix ("c") takes the engine a hundred times longer than its page, and the engine answers
- * in order: counted on every keystroke, it would hold up the next keystroke's page.
+ * A search's counts wait until it has stood still this long after its page arrived. Counting a
+ * short prefix ("c") still takes the engine a hundred times longer than its page (it counts every
+ * match), and the engine answers in order: counted on every keystroke, it would hold up the next
+ * keystroke's page. Filters alone are counted at once: the engine keeps those counts.
  */
-const FACETS_AFTER_MS = 250;
+const SEARCH_FACETS_AFTER_MS = 250;
 
 export type SelectMode = 'only' | 'toggle' | 'range';
 
@@ -44,6 +45,8 @@ export interface GalleryState {
   compare: { leftId: string; rightId: string | null } | null;
 
   setQuery(patch: Partial<GalleryQuery>): Promise<void>;
+  /** Back to the whole library: no search, no filter. */
+  clearFilters(): Promise<void>;
   reload(): Promise<void>;
   loadMore(): Promise<void>;
   select(id: string, mode: SelectMode): void;
@@ -111,7 +114,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
         set({ items: [], nextCursor: null, complete: true, loading: false, loadError: userMessageOf(error) });
       }
       // The counts follow the tiles (what the person is waiting for), once typing has paused.
-      await new Promise((resolve) => setTimeout(resolve, FACETS_AFTER_MS));
+      if (engineQuery(query).search !== undefined) await new Promise((resolve) => setTimeout(resolve, SEARCH_FACETS_AFTER_MS));
       if (version === queryVersion) await refreshFacets();
     };
 
@@ -146,6 +149,8 @@ export function createGalleryStore(api: Api, app: AppStore) {
         set({ query, selectedIds: new Set(), anchorId: null });
         await fetched;
       },
+
+      clearFilters: () => get().setQuery(EMPTY_QUERY),
 
       reload: () => fetchFirstPage(),
 
@@ -320,8 +325,13 @@ function survivorAfter(items: GalleryItem[], id: string, gone: Set<string>): str
   return (after ?? before)?.id ?? null;
 }
 
-function isUnfiltered(query: GalleryQuery): boolean {
-  const { trashed, ...rest } = query.filters;
-  const hasFilter = Object.values(rest).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
-  return !trashed && !hasFilter && query.search.trim() === '';
+/** Whether any filter beyond the search narrows the live library. */
+export function hasFilters(query: GalleryQuery): boolean {
+  const { trashed: _view, ...rest } = query.filters;
+  return Object.values(rest).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+}
+
+/** The whole live library: nothing searched, nothing filtered. */
+export function isUnfiltered(query: GalleryQuery): boolean {
+  return !query.filters.trashed && !hasFilters(query) && query.search.trim() === '';
 }

@@ -18,11 +18,11 @@ export function createOrganiseRepository({ db }: StoreContext) {
     SELECT g.id, ? FROM generations g WHERE g.id ${IN_LIST} ON CONFLICT DO NOTHING`);
   const unlink = db.prepare<[number, string], never>(`DELETE FROM generation_tags WHERE tag_id = ? AND generation_id ${IN_LIST}`);
   const dropUnused = db.prepare<[], never>('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM generation_tags WHERE tag_id = tags.id)');
+  // The live counts kept by triggers (migration 6), not a join over every tagged generation.
   const allTags = db.prepare<[], Tag>(`
-    SELECT t.id, t.name, count(g.id) AS count
-    FROM tags t LEFT JOIN generation_tags gt ON gt.tag_id = t.id
-    LEFT JOIN generations g ON g.id = gt.generation_id AND g.deleted_at IS NULL
-    GROUP BY t.id ORDER BY t.name`);
+    SELECT t.id, t.name, coalesce(tc.count, 0) AS count
+    FROM tags t LEFT JOIN tag_counts tc ON tc.tag_id = t.id AND tc.trashed = 0
+    ORDER BY t.name`);
 
   return {
     setFavourite(ids: readonly number[], favourite: boolean): void {
