@@ -48,6 +48,8 @@ describe('scenario-hotfolder repair', () => {
       orphans: [{ relPath: ORPHAN, movedTo: expect.stringMatching(new RegExp(`^trash/orphans-\\d{8}-\\d{6}/${ORPHAN}$`)) }],
       thumbnailsQueued: 1,
       partsRemoved: [STALE_PART],
+      youngFilesLeft: [],
+      safetyAgeMs: 600_000,
       thumbnailsFailed: 0,
     };
 
@@ -97,6 +99,22 @@ describe('scenario-hotfolder repair', () => {
     expect(stdout).toContain('Thumbnails to rebuild: 1');
     expect(stdout).toContain(`Stale .part files to remove: 1\n  ${STALE_PART}\n`);
     expect(stdout).toContain('Run `scenario-hotfolder repair` to do it');
+  });
+
+  it('says how many files it left alone for being younger than its safety age, and why', { timeout: 60_000 }, async () => {
+    const { home, root, addStrayFile } = await driftedHome();
+    // Written a moment ago: a download whose row is not added yet looks just like this.
+    const young = 'outputs/2025/01/16/just-written.png';
+    await addStrayFile(young, 'being written');
+    const { code, stdout } = await runCli(['--home', home, 'repair']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      `Left alone: 1 file(s) younger than 10 min, the safety age: a download or a running app may still be writing them. Run repair again later to look at them.\n  ${young}\n`,
+    );
+    expect(existsSync(absoluteLibraryPath(root, young))).toBe(true);
+
+    const json = await runCli(['--home', home, 'repair', '--dry-run', '--json']);
+    expect(parsedReport(json.stdout)).toMatchObject({ youngFilesLeft: [young], safetyAgeMs: 600_000 });
   });
 
   it('refuses to run beside another process working in the same home (exit 3); a dry run still reads', { timeout: 60_000 }, async () => {

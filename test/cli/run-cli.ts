@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/main/cli/main.ts');
+/** tsx's loader by its full URL: `--import tsx` resolves from the child's working directory, which a test may set elsewhere. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliRun {
   code: number | null;
@@ -9,15 +13,28 @@ export interface CliRun {
   stderr: string;
 }
 
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Piped in and closed (a script, not a terminal). */
+  stdin?: string;
+  cwd?: string;
+}
+
 /**
- * Runs the real `scenario-hotfolder` in a child process. The caller's Scenario credentials are
- * blanked unless `env` gives some; `stdin` is piped in and closed (a script, not a terminal).
+ * Starts the real `scenario-hotfolder` in a child process. The caller's Scenario credentials are
+ * blanked unless `env` gives some.
  */
-export function runCli(args: string[], { env = {}, stdin = '' }: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliRun> {
+export function startCli(args: string[], { env = {}, cwd }: Omit<CliOptions, 'stdin'> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    env: { ...process.env, SCENARIO_API_KEY: '', SCENARIO_API_SECRET: '', ...env },
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+}
+
+/** Runs the real `scenario-hotfolder` to its end (see startCli). */
+export function runCli(args: string[], { stdin = '', ...options }: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, SCENARIO_API_KEY: '', SCENARIO_API_SECRET: '', ...env },
-    });
+    const child = startCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   APP_CSP,
+  APP_META_CSP,
   APP_ENTRY_URL,
   LIBRARY_URL_BASE,
   browserWindowOptions,
@@ -15,6 +18,7 @@ import {
   rendererRelPathFromUrl,
   secretBackendVerdict,
   windowOpenDecision,
+  withAppCsp,
 } from '../../src/main/electron/policy';
 
 const packaged = { devServerUrl: null };
@@ -97,6 +101,21 @@ describe('content security policy', () => {
     expect(csp.get('img-src')).toContain('library:');
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
     expect(cspFor(packaged)).toBe(APP_CSP);
+  });
+
+  it('lets the desktop window reach no loopback server: only the browser bridge needs http/ws://127.0.0.1', () => {
+    for (const policy of [APP_CSP, cspFor(packaged), cspFor(dev)]) expect(policy).not.toMatch(/127\.0\.0\.1|localhost:\*|\bws:\/\/\*|\bhttp:\/\/\*/);
+    // The page the app serves declares the app's policy, not the bridge's the file carries.
+    const page = withAppCsp(readFileSync(path.resolve(import.meta.dirname, '../../src/renderer/index.html'), 'utf8'));
+    const declared = [...page.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/gi)].map((match) => match[1]);
+    expect(declared).toEqual([APP_META_CSP]);
+    expect(page).not.toContain('127.0.0.1');
+    const meta = directives(APP_META_CSP);
+    expect(meta.get('connect-src')).toEqual(["'self'"]);
+    expect(meta.get('img-src')).toEqual(["'self'", 'data:', 'blob:', 'library:']);
+    // A <meta> cannot carry frame-ancestors; the header does.
+    expect(meta.has('frame-ancestors')).toBe(false);
+    expect(directives(APP_CSP).get('frame-ancestors')).toEqual(["'none'"]);
   });
 
   it('opens only what the dev server needs in development', () => {

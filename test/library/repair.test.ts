@@ -43,6 +43,9 @@ describe('repairLibrary', () => {
       orphans: [{ relPath: 'outputs/2025/01/15/copied-in-by-hand.png', movedTo: 'trash/orphans-20250203-040506/outputs/2025/01/15/copied-in-by-hand.png' }],
       thumbnailsQueued: 1,
       partsRemoved: [stalePart],
+      // Younger than the safety age: left alone, and said so.
+      youngFilesLeft: [justDownloaded, youngPart].sort(),
+      safetyAgeMs: 600_000,
     };
 
     const dryRun = await repairLibrary(root, store, { dryRun: true, now });
@@ -69,7 +72,7 @@ describe('repairLibrary', () => {
 
     // A second pass finds nothing left to do.
     const again = await repairLibrary(root, store, { now });
-    expect(again).toEqual({ dryRun: false, missingFiles: [], recoveredFiles: [], orphans: [], thumbnailsQueued: 0, partsRemoved: [] });
+    expect(again).toEqual({ dryRun: false, missingFiles: [], recoveredFiles: [], orphans: [], thumbnailsQueued: 0, partsRemoved: [], youngFilesLeft: expected.youngFilesLeft, safetyAgeMs: 600_000 });
 
     // The file comes back (a drive reconnected): the row is marked present again.
     await writeFile(absoluteLibraryPath(root, gone.relPath), await readFile(absoluteLibraryPath(root, intact.images[0]!.relPath)));

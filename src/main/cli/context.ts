@@ -4,6 +4,7 @@ import type { Engine, EngineConfig, ScenarioConnection } from '../engine/engine'
 import { connectionFor } from '../engine/connection';
 import { defaultHome } from '../engine/home';
 import { PipelineError } from '../pipeline/index';
+import type { Generation } from '../store/index';
 import { resolveCredentials } from './credentials-file';
 import { CliError, EXIT } from './errors';
 import { Output } from './output';
@@ -13,9 +14,28 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
+/** The package's npm scripts that run this CLI (`npm run cli -- ...`). */
+const CLI_SCRIPTS = new Set(['cli', 'demo', 'simulator']);
+
+/**
+ * The folder the person typed the command in. `npm run cli` runs the CLI from the package's root
+ * and passes that folder as INIT_CWD; anywhere else (npx, the bin, a script's child) it is the
+ * working directory. Only our own scripts are trusted with INIT_CWD: a child of another npm script
+ * (a test run) inherits it from a folder it was not started in.
+ */
+export function invocationDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const underOurScript = env.npm_package_name === 'scenario-hotfolder' && CLI_SCRIPTS.has(env.npm_lifecycle_event ?? '');
+  return underOurScript && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/** A path the person typed, resolved against the folder they typed it in. */
+export function userPath(text: string): string {
+  return path.resolve(invocationDirectory(), text);
+}
+
 /** The data folder: --home, else SCENARIO_HOTFOLDER_HOME, else the OS's app-data folder. */
 export function homeOf(globals: GlobalOptions): string {
-  return path.resolve(globals.home ?? defaultHome());
+  return globals.home === undefined ? path.resolve(defaultHome()) : userPath(globals.home);
 }
 
 export function outputFor(globals: GlobalOptions): Output {
@@ -35,6 +55,8 @@ export interface OpenOptions {
   lock?: boolean;
   needsCredentials?: boolean;
   watchFolders?: boolean;
+  /** Watch only these folders (absolute paths); default every stored one. */
+  watchOnly?: readonly string[];
   concurrency?: number;
   scenario?: ScenarioConnection | null;
 }
@@ -61,11 +83,12 @@ export async function openEngine(globals: GlobalOptions, options: OpenOptions): 
   const client = pollFromEnv();
   try {
     return await createEngine({
-      ...(globals.home === undefined ? {} : { home: globals.home }),
+      home: homeOf(globals),
       scenario,
       run: options.run,
       ...(options.lock === undefined ? {} : { lock: options.lock }),
       watchFolders: options.watchFolders ?? false,
+      ...(options.watchOnly === undefined ? {} : { watchOnly: options.watchOnly }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(client === undefined ? {} : { client }),
     });
@@ -90,4 +113,18 @@ export function parseId(text: string, what = 'generation id'): number {
   const id = Number(text.replace(/^#/, ''));
   if (!Number.isInteger(id) || id <= 0) throw new CliError(EXIT.usage, `"${text}" is not a ${what}: use the number shown by \`history\`.`);
   return id;
+}
+
+/** The generation a command names; one wording for every command (show, reproduce, retry). */
+export function requireGeneration(engine: Engine, idText: string): Generation {
+  const generation = engine.store.generations.get(parseId(idText));
+  if (generation === null) throw new CliError(EXIT.usage, `There is no generation ${idText} in ${engine.home}: see \`history\` for the ids.`);
+  return generation;
+}
+
+/** A whole number from `min` to `max` given as an option's value (`--limit 20`); anything else is a usage error. */
+export function parseWholeNumber(text: string, option: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new CliError(EXIT.usage, `${option} ${text} must be a whole number from ${min} to ${max}.`);
+  return value;
 }

@@ -17,10 +17,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  everything asked for is done
   1  some generations failed (the history says why)
-  2  usage error or invalid input (bad arguments, a preset with errors, unknown names)
+  2  usage error or invalid input (bad arguments, a preset with errors, a name that exists,
+     unknown names or ids, a model Scenario does not have, a path that is not there)
   3  configuration or credentials missing or refused (SCENARIO_API_KEY / SCENARIO_API_SECRET),
-     or the home in use by another running copy (the app or a watcher)
-  4  waiting for you: the budget is reached, or a submission's outcome is unknown
+     the home in use by another running copy (the app or a watcher), or a Node older than 22.12
+  4  waiting for you: the budget is reached, a submission's outcome is unknown, or Scenario
+     could not be reached for longer than \`generate --wait\`
 
 Environment:
   SCENARIO_API_KEY, SCENARIO_API_SECRET  your Scenario API key and secret (they win over a file

@@ -1,18 +1,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
+import { processedActionSchema } from '../../shared/ipc/contract';
+import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
+import { addWatchedFolder, updateWatchedFolder } from '../engine/handlers-folders';
+import { ScenarioError } from '../scenario/index';
 import { ACTIVE_STATES_FOR_STATUS } from './status-states';
-import type { Preset, WatchedFolder } from '../store/index';
+import { PRESETS_EXPORT_FORMAT } from '../store/index';
+import type { GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions } from './context';
-import { outputFor, parseId, withEngine } from './context';
+import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
 import { CliError, EXIT } from './errors';
+import type { Output } from './output';
 
 type Globals = () => GlobalOptions;
 const readOnly = { run: false } as const;
+
+/** Collects a repeatable option (`--preset A --preset B`). */
+export const repeatable = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function requirePreset(engine: Engine, name: string): Preset {
   const preset = engine.store.presets.getByName(name);
@@ -24,13 +32,14 @@ function requirePreset(engine: Engine, name: string): Preset {
 }
 
 function requireFolder(engine: Engine, given: string): WatchedFolder {
-  const wanted = path.resolve(given);
+  const wanted = userPath(given);
   const folder = engine.store.folders.list().find((item) => item.path === wanted || String(item.id) === given);
   if (folder === undefined) throw new CliError(EXIT.usage, `${wanted} is not a watched folder. See \`folders list\`.`);
   return folder;
 }
 
-async function readJsonFile(file: string): Promise<unknown> {
+async function readJsonFile(given: string): Promise<unknown> {
+  const file = userPath(given);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -44,19 +53,55 @@ async function readJsonFile(file: string): Promise<unknown> {
   }
 }
 
+function isPresetsExport(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === PRESETS_EXPORT_FORMAT;
+}
+
+function asFamily(family: string | undefined): ModelFamily | undefined {
+  return (MODEL_FAMILIES as readonly string[]).includes(family ?? '') ? (family as ModelFamily) : undefined;
+}
+
+/** When a model's family cannot be known now, its checks (sizes, samples, steps) wait for the first generation. */
+const FAMILY_CHECKS_LATER = 'the checks of its model family (sizes, samples, steps) will run when the model is known, before its first generation is sent';
+
+/**
+ * The family a preset file's model belongs to: `family` in the file, else Scenario's answer for
+ * `modelId`. A model Scenario does not have is an error; offline (or without credentials) the
+ * family checks wait, and the person is told so.
+ */
+async function familyOfModel(engine: Engine, file: string, givenFamily: unknown, modelId: unknown, out: Output): Promise<string | undefined> {
+  if (typeof givenFamily === 'string') return givenFamily;
+  if (typeof modelId !== 'string' || modelId === '') return undefined;
+  if (engine.client === null) {
+    out.warn(`No Scenario credentials, so the model "${modelId}" was not looked up: ${FAMILY_CHECKS_LATER}. Or give "family" in ${file}.`);
+    return undefined;
+  }
+  try {
+    const family = await engine.resolveFamily(modelId);
+    if (asFamily(family) === undefined) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
+    return family;
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    if (error.code === 'not-found') {
+      throw new CliError(EXIT.usage, `Scenario has no model "${modelId}" (${file}): copy the model's id from Scenario's web app into "modelId", then try again.`);
+    }
+    if (error.code === 'auth' || error.code === 'forbidden') throw error;
+    out.warn(`Scenario could not be reached to look up the model "${modelId}" (${error.userMessage}): ${FAMILY_CHECKS_LATER}.`);
+    return undefined;
+  }
+}
+
 /**
  * A preset file is the preset's JSON; it may carry `family` (sd-1_5, sd-xl, flux-dev...) beside the
  * fields, otherwise the family is asked from Scenario (the model's type).
  */
-async function presetFromFile(engine: Engine, file: string): Promise<{ name: string; family: string; preset: unknown }> {
+async function presetFromFile(engine: Engine, file: string, out: Output): Promise<{ name: string; family: string; preset: unknown }> {
   const raw = await readJsonFile(file);
+  if (isPresetsExport(raw)) throw new CliError(EXIT.usage, `${userPath(file)} is a presets export: add its presets with \`presets import ${file}\`.`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CliError(EXIT.usage, `${file} must hold one JSON object (the preset's fields).`);
   const { family: givenFamily, ...document } = raw as Record<string, unknown>;
-  let family = typeof givenFamily === 'string' ? givenFamily : undefined;
-  if (family === undefined && typeof document.modelId === 'string' && engine.client !== null) {
-    family = await engine.resolveFamily(document.modelId).catch(() => undefined);
-  }
-  const known = (MODEL_FAMILIES as readonly string[]).includes(family ?? '') ? (family as ModelFamily) : undefined;
+  const family = await familyOfModel(engine, file, givenFamily, document.modelId, out);
+  const known = asFamily(family);
   const validation = validatePreset(document, known === undefined ? {} : { family: known });
   if (!validation.ok) {
     throw new CliError(
@@ -68,6 +113,111 @@ async function presetFromFile(engine: Engine, file: string): Promise<{ name: str
   return { name: validation.preset.name, family: family ?? 'unknown', preset: validation.preset };
 }
 
+/** A day (`2025-01-31`, local midnight) or an ISO time, as epoch milliseconds. */
+function parseTime(text: string, option: string): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const time = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime() : Date.parse(text);
+  if (!Number.isFinite(time)) throw new CliError(EXIT.usage, `${option} ${text} is not a date: use YYYY-MM-DD (local midnight) or an ISO time such as 2025-01-31T14:00.`);
+  return time;
+}
+
+export interface SelectionOptions {
+  search?: string;
+  preset?: string;
+  since?: string;
+  before?: string;
+}
+
+/** The options that select generations, shared by `history` and `export`. */
+function addSelectionOptions(command: Command): Command {
+  return command
+    .option('--search <text>', 'search prompts, presets, models, tags and file names')
+    .option('--preset <name>', 'only this preset')
+    .option('--since <date>', 'made on or after this day or time (YYYY-MM-DD, local)')
+    .option('--before <date>', 'made before this day or time (YYYY-MM-DD, local)');
+}
+
+function selectionOf(engine: Engine, options: SelectionOptions): { filters: GalleryFilters; search?: string } {
+  const filters: GalleryFilters = {
+    ...(options.preset === undefined ? {} : { presetId: requirePreset(engine, options.preset).id }),
+    ...(options.since === undefined ? {} : { createdFrom: parseTime(options.since, '--since') }),
+    ...(options.before === undefined ? {} : { createdBefore: parseTime(options.before, '--before') }),
+  };
+  return { filters, ...(options.search === undefined ? {} : { search: options.search }) };
+}
+
+/** What an empty listing means: an empty library, or nothing matching what was asked. */
+function nothingFound(engine: Engine, options: SelectionOptions): string {
+  const selective = Object.values(options).some((value) => value !== undefined);
+  if (selective && engine.store.galleryPage({ limit: 1 }).items.length > 0) return 'No generations match: change or drop --search, --preset, --since or --before.';
+  return 'No generations yet.';
+}
+
+/** The most `history` lists at once (the gallery's page size). */
+const MAX_LIMIT = 500;
+
+function historyLine(item: GalleryItem): string {
+  const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
+  return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}`;
+}
+
+interface FolderCommandOptions {
+  preset?: string[];
+  recursive?: boolean;
+  moveProcessed?: boolean;
+  processed?: string;
+  allowDuplicates?: boolean;
+  types?: string;
+}
+
+/** `--processed leave|move`, for folders and for the Settings' default. */
+export function parseProcessedAction(text: string): ProcessedAction {
+  const parsed = processedActionSchema.safeParse(text);
+  if (!parsed.success) throw new CliError(EXIT.usage, `--processed ${text} must be "leave" (files stay) or "move" (to _done/, failures to _failed/).`);
+  return parsed.data;
+}
+
+/** What `folders add` and `folders edit` set besides the presets; only what was given. */
+function folderOptionsOf(options: FolderCommandOptions): Partial<FolderOptions> {
+  let processedAction = options.processed === undefined ? undefined : parseProcessedAction(options.processed);
+  if (options.moveProcessed === true) processedAction = 'move';
+  let extensions: string[] | undefined;
+  if (options.types !== undefined) {
+    extensions = options.types.split(',').map((type) => type.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
+    if (extensions.length === 0 || extensions.some((type) => !/^[a-z0-9]{1,16}$/.test(type))) {
+      throw new CliError(EXIT.usage, `--types ${options.types} must list file extensions separated by commas, such as png,jpg,webp.`);
+    }
+  }
+  return {
+    ...(options.recursive === undefined ? {} : { recursive: options.recursive }),
+    ...(processedAction === undefined ? {} : { processedAction }),
+    ...(options.allowDuplicates === undefined ? {} : { allowDuplicates: options.allowDuplicates }),
+    ...(extensions === undefined ? {} : { extensions }),
+  };
+}
+
+/** One folder for `folders list`/`add`/`edit`: the store's fields and its presets' names. */
+function folderView(engine: Engine, folder: WatchedFolder): { line: string; data: WatchedFolder & { presets: string[] } } {
+  const names = folder.presetIds.map((id) => engine.store.presets.get(id)?.name ?? `#${id}`);
+  const { options } = folder;
+  const flags = [
+    folder.paused ? 'paused' : 'watching',
+    options.recursive ? 'recursive' : '',
+    options.processedAction === 'move' ? 'move-processed' : '',
+    options.allowDuplicates ? 'duplicates allowed' : '',
+    `types ${options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')).join(',')}`,
+  ].filter(Boolean);
+  return { line: `${folder.path}  [${flags.join(', ')}]  presets: ${names.join(', ')}`, data: { ...folder, presets: names } };
+}
+
+function addFolderOptions(command: Command): Command {
+  return command
+    .option('--recursive', 'watch subfolders too')
+    .option('--processed <action>', 'what becomes of a processed file: leave, or move (to _done/, failures to _failed/)')
+    .option('--allow-duplicates', 'generate again when the same image is dropped again')
+    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp');
+}
+
 export function registerLibraryCommands(program: Command, globals: Globals): void {
   const presets = program.command('presets').description('manage presets (JSON files)');
   presets
@@ -75,18 +225,15 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .description('list presets')
     .action(() =>
       withEngine(globals(), readOnly, async (engine) => {
-        const out = outputFor(globals());
-        for (const preset of engine.store.presets.list()) {
+        const rows = engine.store.presets.list().map((preset) => {
           const version = preset.currentVersion;
           const document = version.preset as Record<string, unknown>;
-          out.line(`${preset.name}  v${version.version}  ${version.family}  ${String(document.modelId)}  ${String(document.modality)}`, {
-            id: preset.id,
-            name: preset.name,
-            version: version.version,
-            family: version.family,
-            preset: document,
-          });
-        }
+          return {
+            line: `${preset.name}  v${version.version}  ${version.family}  ${String(document.modelId)}  ${String(document.modality)}`,
+            data: { id: preset.id, name: preset.name, version: version.version, family: version.family, preset: document },
+          };
+        });
+        outputFor(globals()).document(rows.length === 0 ? ['No presets yet: add one with `presets add FILE`.'] : rows.map((row) => row.line), rows.map((row) => row.data));
       }),
     );
   presets
@@ -100,12 +247,13 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     );
   presets
     .command('add <file>')
-    .description('add a preset from a JSON file (errors are listed per field)')
+    .description("add a preset from a JSON file (errors are listed per field; the model is looked up at Scenario); an export file goes to `presets import`")
     .action((file: string) =>
       withEngine(globals(), readOnly, async (engine) => {
-        const draft = await presetFromFile(engine, file);
+        const out = outputFor(globals());
+        const draft = await presetFromFile(engine, file, out);
         const preset = engine.store.presets.create(draft);
-        outputFor(globals()).line(`Added preset "${preset.name}" (${draft.family}).`, { id: preset.id, name: preset.name, family: draft.family });
+        out.line(`Added preset "${preset.name}" (${draft.family}).`, { id: preset.id, name: preset.name, family: draft.family });
       }),
     );
   presets
@@ -113,18 +261,26 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .description('save a new version of a preset from a JSON file')
     .action((name: string, file: string) =>
       withEngine(globals(), readOnly, async (engine) => {
+        const out = outputFor(globals());
         const preset = requirePreset(engine, name);
-        const updated = engine.store.presets.update(preset.id, await presetFromFile(engine, file));
-        outputFor(globals()).line(`Preset "${updated.name}" is now version ${updated.currentVersion.version}.`, { id: updated.id, version: updated.currentVersion.version });
+        const updated = engine.store.presets.update(preset.id, await presetFromFile(engine, file, out));
+        out.line(`Preset "${updated.name}" is now version ${updated.currentVersion.version}.`, { id: updated.id, version: updated.currentVersion.version });
       }),
     );
   presets
     .command('import <file>')
-    .description('import presets exported by this app')
+    .description('import presets exported by this app (a single preset file goes to `presets add`)')
     .action((file: string) =>
       withEngine(globals(), readOnly, async (engine) => {
-        const results = engine.store.presets.importPresets(await readJsonFile(file));
-        for (const result of results) outputFor(globals()).line(`${result.outcome}: ${result.name}`, { ...result });
+        const document = await readJsonFile(file);
+        if (!isPresetsExport(document)) {
+          throw new CliError(EXIT.usage, `${userPath(file)} is not a presets export (made by \`presets export\` or the window's Export). For a single preset's JSON, use \`presets add ${file}\`.`);
+        }
+        const results = engine.store.presets.importPresets(document);
+        outputFor(globals()).document(
+          results.map((result) => `${result.outcome}: ${result.name}`),
+          results.map((result) => ({ ...result })),
+        );
       }),
     );
   presets
@@ -134,7 +290,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withEngine(globals(), readOnly, async (engine) => {
         const text = `${JSON.stringify(engine.store.presets.exportPresets([requirePreset(engine, name).id]), null, 2)}\n`;
         if (file === undefined) process.stdout.write(text);
-        else await writeFile(file, text);
+        else await writeFile(userPath(file), text);
       }),
     );
   presets
@@ -153,26 +309,44 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .description('list watched folders')
     .action(() =>
       withEngine(globals(), readOnly, async (engine) => {
-        for (const folder of engine.store.folders.list()) {
-          const names = folder.presetIds.map((id) => engine.store.presets.get(id)?.name ?? `#${id}`);
-          const flags = [folder.paused ? 'paused' : 'watching', folder.options.recursive ? 'recursive' : '', folder.options.processedAction === 'move' ? 'move-processed' : ''].filter(Boolean);
-          outputFor(globals()).line(`${folder.path}  [${flags.join(', ')}]  presets: ${names.join(', ')}`, { ...folder, presets: names });
-        }
+        const views = engine.store.folders.list().map((folder) => folderView(engine, folder));
+        outputFor(globals()).document(views.length === 0 ? ['No watched folders: add one with `folders add FOLDER --preset NAME`.'] : views.map((view) => view.line), views.map((view) => view.data));
       }),
     );
-  folders
-    .command('add <path>')
-    .description('watch a folder with one or more presets')
-    .requiredOption('--preset <name>', 'preset to apply (repeat for several)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--recursive', 'watch subfolders too')
-    .option('--move-processed', 'move processed files to _done/ (failures to _failed/)')
-    .option('--allow-duplicates', 'generate again when the same image is dropped again')
-    .action((folderPath: string, options: { preset: string[]; recursive?: boolean; moveProcessed?: boolean; allowDuplicates?: boolean }) =>
-      withEngine(globals(), readOnly, async (engine) => {
-        const folder = addFolder(engine, folderPath, options);
-        outputFor(globals()).line(`Watching ${folder.path} (run \`watch\` to start).`, { ...folder });
-      }),
-    );
+  addFolderOptions(
+    folders
+      .command('add <path>')
+      .description('watch an existing folder with one or more presets (options not given take the defaults of `settings`)')
+      .requiredOption('--preset <name>', 'preset to apply (repeat for several)', repeatable)
+      .option('--move-processed', 'the same as --processed move'),
+  ).action((folderPath: string, options: FolderCommandOptions & { preset: string[] }) =>
+    withEngine(globals(), readOnly, async (engine) => {
+      const folder = await addFolder(engine, folderPath, options);
+      outputFor(globals()).line(`Watching ${folder.path} (run \`watch\` to start; a running watcher picks it up at its next start).`, { ...folderView(engine, folder).data });
+    }),
+  );
+  addFolderOptions(
+    folders
+      .command('edit <path>')
+      .description("change a watched folder's presets and options; only what is given changes")
+      .option('--preset <name>', 'the presets to apply, replacing the current ones (repeat for several)', repeatable),
+  )
+    // After their positive forms: commander defaults an option defined by its --no- form alone to true.
+    .option('--no-recursive', 'watch the folder itself only')
+    .option('--no-allow-duplicates', 'skip an image already generated with the same preset')
+    .action((folderPath: string, options: FolderCommandOptions) =>
+    withEngine(globals(), readOnly, async (engine) => {
+      const folder = requireFolder(engine, folderPath);
+      const presetIds = options.preset?.map((name) => requirePreset(engine, name).id);
+      const change = folderOptionsOf(options);
+      if (presetIds === undefined && Object.keys(change).length === 0) {
+        throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
+      }
+      updateWatchedFolder(engine.store, folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change });
+      const view = folderView(engine, engine.store.folders.get(folder.id) ?? folder);
+      outputFor(globals()).line(`Changed ${view.line} (a running watcher applies it at its next start).`, { ...view.data });
+    }),
+  );
   for (const [name, description] of [
     ['remove', 'stop watching a folder (its generations stay)'],
     ['pause', 'pause a folder'],
@@ -191,26 +365,15 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       );
   }
 
-  program
-    .command('history')
-    .description('list past generations, newest first')
-    .option('--search <text>', 'search prompts, presets, models and file names')
-    .option('--preset <name>', 'only this preset')
-    .option('--limit <n>', 'how many', '20')
-    .action((options: { search?: string; preset?: string; limit: string }) =>
+  addSelectionOptions(program.command('history').description('list past generations, newest first'))
+    .option('--limit <n>', `how many (1 to ${MAX_LIMIT})`, '20')
+    .action((options: SelectionOptions & { limit: string }) =>
       withEngine(globals(), readOnly, async (engine) => {
-        const presetId = options.preset === undefined ? undefined : requirePreset(engine, options.preset).id;
-        const page = engine.store.galleryPage({
-          filters: presetId === undefined ? {} : { presetId },
-          ...(options.search === undefined ? {} : { search: options.search }),
-          limit: Math.max(1, Number(options.limit) || 20),
-        });
-        const out = outputFor(globals());
-        for (const item of page.items) {
-          const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
-          out.line(`#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}`, { ...item });
-        }
-        if (page.items.length === 0) out.line('No generations yet.', { items: [] });
+        const limit = parseWholeNumber(options.limit, '--limit', 1, MAX_LIMIT);
+        const { limit: _limit, ...selection } = options;
+        const page = engine.store.galleryPage({ ...selectionOf(engine, selection), limit });
+        const lines = page.items.length === 0 ? [nothingFound(engine, selection)] : page.items.map(historyLine);
+        outputFor(globals()).document(lines, page.items);
       }),
     );
 
@@ -219,15 +382,9 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .description('everything about one generation: request, seed, job, images')
     .action((idText: string) =>
       withEngine(globals(), readOnly, async (engine) => {
-        const detail = engine.store.generationDetail(parseId(idText));
-        if (detail === null) throw new CliError(EXIT.usage, `There is no generation ${idText}.`);
+        const detail = engine.store.generationDetail(requireGeneration(engine, idText).id);
         const { generation, input, presetVersion, images } = detail;
         const imagePaths = images.map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
-        const out = outputFor(globals());
-        if (out.json) {
-          out.line('', { ...detail, imagePaths });
-          return;
-        }
         const lines = [
           `Generation #${generation.id}: ${generation.state}${generation.simulated ? ' (simulated)' : ''}`,
           `  input     ${input.originalPath} (sha256 ${input.sha256.slice(0, 12)}…)`,
@@ -239,7 +396,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `  request   ${generation.requestJson}`,
           ...imagePaths.map((imagePath) => `  image     ${imagePath}`),
         ];
-        out.line(lines.join('\n'));
+        outputFor(globals()).document(lines, { ...detail, imagePaths });
       }),
     );
 
@@ -250,35 +407,24 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withEngine(globals(), readOnly, async (engine) => {
         const status = engine.status();
         const unfinished = engine.store.generations.listByStates(ACTIVE_STATES_FOR_STATUS);
-        const out = outputFor(globals());
-        if (out.json) {
-          out.line('', { ...status, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) });
-          return;
-        }
+        // This process runs no queue: every unfinished row waits (for a watcher, the next run, or the person).
+        const counts = { ...status.counts, waiting: unfinished.length, active: 0 };
         const { budget } = status;
-        out.line(`Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`);
-        out.line(`Today: ${status.counts.doneToday} done, ${status.counts.failedToday} failed.`);
-        if (unfinished.length === 0) out.line('Nothing queued or waiting.');
-        for (const generation of unfinished) out.line(`#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`);
+        const lines = [
+          `Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`,
+          `Today: ${counts.doneToday} done, ${counts.failedToday} failed.`,
+          ...(unfinished.length === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinished.length}.`]),
+          ...unfinished.map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
+        ];
+        outputFor(globals()).document(lines, { ...status, counts, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) });
       }),
     );
 }
 
-export function addFolder(
-  engine: Engine,
-  folderPath: string,
-  options: { preset: string[]; recursive?: boolean; moveProcessed?: boolean; allowDuplicates?: boolean },
-): WatchedFolder {
+/** Records a watched folder (an existing one) for `folders add` and `watch FOLDER --preset`. */
+export function addFolder(engine: Engine, folderPath: string, options: FolderCommandOptions & { preset: string[] }): Promise<WatchedFolder> {
   const presetIds = options.preset.map((name) => requirePreset(engine, name).id);
-  return engine.store.folders.add({
-    path: path.resolve(folderPath),
-    presetIds,
-    options: {
-      recursive: options.recursive === true,
-      processedAction: options.moveProcessed === true ? 'move' : 'leave',
-      allowDuplicates: options.allowDuplicates === true,
-    },
-  });
+  return addWatchedFolder(engine.store, { path: userPath(folderPath), presetIds, options: folderOptionsOf(options) });
 }
 
-export { requirePreset, requireFolder };
+export { addSelectionOptions, nothingFound, requirePreset, requireFolder, selectionOf };

@@ -7,8 +7,11 @@ export interface OutputMode {
 }
 
 /**
- * How the CLI talks: `--json` prints one JSON object per line (for scripts), a terminal gets a
- * single progress line rewritten in place, a pipe gets plain lines. Errors go to stderr.
+ * How the CLI talks. For `--json`, a command that answers once (a listing, a show, an add) prints
+ * one JSON document (an array or an object, `document`); a command that streams (watch, generate,
+ * reproduce, retry, demo) prints JSON Lines, one event object per line (`line`, `follow`). A
+ * terminal gets a single progress line rewritten in place, a pipe gets plain lines. Errors go to
+ * stderr.
  */
 export class Output {
   readonly #mode: OutputMode;
@@ -23,7 +26,13 @@ export class Output {
     return this.#mode.json;
   }
 
-  /** A result line: text for people, the object for --json. */
+  /** A listing or a show: its lines for people, or one JSON document (an array or an object) for --json. */
+  document(lines: readonly string[], data: unknown): void {
+    this.#clearProgress();
+    process.stdout.write(this.#mode.json ? `${JSON.stringify(data)}\n` : lines.map((text) => `${text}\n`).join(''));
+  }
+
+  /** A result line: text for people, the object for --json (one line of a stream). */
   line(text: string, data?: Record<string, unknown>): void {
     this.#clearProgress();
     if (this.#mode.json) process.stdout.write(`${JSON.stringify(data ?? { message: text })}\n`);
@@ -51,7 +60,11 @@ export class Output {
         this.#event('added', event, `queued    #${event.generationId} ${event.inputName} (${event.presetName})`);
       }),
       events.on('job.state', (event) => {
+        // Every end and every hold of a generation gets a line; done and failed have their own events.
         if (this.#mode.json) this.#event('state', event, '');
+        else if (event.state === 'outcome-unknown') {
+          this.line(`unknown   #${event.generationId}: ${event.message ?? 'Scenario did not say whether it received this generation.'} Check Scenario's web app, then \`retry ${event.generationId}\` to send it again (it may be charged again).`);
+        } else if (event.state === 'canceled') this.line(`canceled  #${event.generationId}${event.message ? `: ${event.message}` : ''}`);
         else this.#progress(`#${event.generationId} ${event.state}`);
       }),
       events.on('job.progress', (event) => {
@@ -66,7 +79,11 @@ export class Output {
         this.#counts.failed += 1;
         this.#event('failed', event, `failed    #${event.generationId}: ${event.message}`);
       }),
-      events.on('input.skipped', (event) => this.#event('skipped', event, `skipped   ${event.path}: ${event.message}`)),
+      events.on('input.skipped', (event) => {
+        // The engine's message names the window's setting; this is the command that changes it.
+        const hint = event.reason === 'duplicate' && event.folder !== null ? ` From the command line: \`folders edit ${JSON.stringify(event.folder)} --allow-duplicates\`.` : '';
+        this.#event('skipped', event, `skipped   ${event.path}: ${event.message}${hint}`);
+      }),
       events.on('input.moved', (event) => this.#event('moved', event, `moved     ${event.from} → ${event.to}`)),
       events.on('queue.paused', (event) => this.#event('paused', event, `waiting   ${event.waiting.message}`)),
       events.on('queue.resumed', (event) => this.#event('resumed', event, `resumed   (was waiting: ${event.after})`)),

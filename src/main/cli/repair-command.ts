@@ -35,6 +35,14 @@ function describeRepair(report: RepairReport, libraryRoot: string, thumbnails: T
   if (dry) lines.push(`Thumbnails to rebuild: ${report.thumbnailsQueued}`);
   else lines.push(`Thumbnails rebuilt: ${thumbnails.rebuilt}${thumbnails.failed > 0 ? ` (${thumbnails.failed} failed: see the warnings)` : ''}`);
 
+  if (report.youngFilesLeft.length > 0) {
+    const minutes = Math.round(report.safetyAgeMs / 60_000);
+    lines.push(
+      `Left alone: ${report.youngFilesLeft.length} file(s) younger than ${minutes} min, the safety age: a download or a running app may still be writing them. Run repair again later to look at them.`,
+      ...listed(report.youngFilesLeft),
+    );
+  }
+
   const firstOrphan = report.orphans[0];
   const somethingToDo = kinds.some((kind) => kind.items.length > 0) || report.thumbnailsQueued > 0;
   if (dry && somethingToDo) lines.push('Run `scenario-hotfolder repair` to do it (close the app or the watcher on this home first).');

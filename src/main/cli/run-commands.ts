@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,49 +9,106 @@ import type { ModelFamily } from '../../shared/preset/index';
 import { createEngine } from '../engine/engine';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
+import { ScenarioError } from '../scenario/index';
 import { startSimulator } from '../simulator/index';
-import type { GenerationState } from '../store/index';
+import type { Generation, GenerationState } from '../store/index';
 import type { GlobalOptions } from './context';
-import { openEngine, outputFor, parseId, withEngine } from './context';
+import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
 import type { ExitCode } from './errors';
 import { CliError, EXIT } from './errors';
-import { addFolder, requirePreset } from './library-commands';
+import { addFolder, repeatable, requirePreset } from './library-commands';
 import type { Output } from './output';
 
 type Globals = () => GlobalOptions;
 
 const SETTLED: readonly GenerationState[] = ['done', 'failed', 'canceled', 'outcome-unknown'];
+/** Error codes of a generation that failed because Scenario refused the key: a configuration problem (exit 3). */
+const REFUSED_KEY_CODES: readonly string[] = ['auth', 'forbidden'];
+
+export interface SettleOptions {
+  /** Give up (exit 4) after this long whatever happens (the demo). Default: never. */
+  timeoutMs?: number;
+  /** Give up (exit 4) once Scenario has been unreachable this long without a break (`generate --wait`). Default: never. */
+  unreachableMs?: number;
+  /**
+   * Rows that do not count as settled until they change state: a retried outcome-unknown row
+   * keeps that state until the pipeline takes it up.
+   */
+  unmoved?: readonly number[];
+}
 
 /**
  * Waits until every generation in `ids` has ended or waits for the person; the exit code says how
- * it went. A row in `unmoved` does not count as settled until it changes state: a retried
- * outcome-unknown row keeps that state until the pipeline takes it up. Call it in the same turn
- * as the action that will move them, so no change can pass unseen.
+ * it went. Call it in the same turn as the action that will move them, so no change can pass unseen.
  */
-export async function settle(engine: Engine, ids: readonly number[], out: Output, timeoutMs = Number.POSITIVE_INFINITY, unmoved: readonly number[] = []): Promise<ExitCode> {
-  const deadline = Date.now() + timeoutMs;
-  const notMovedYet = new Set(unmoved);
+export async function settle(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode> {
+  const notMovedYet = new Set(options.unmoved);
   const stopListening = engine.events.on('job.state', ({ generationId }) => notMovedYet.delete(generationId));
   try {
-    return await settleLoop(engine, ids, out, deadline, notMovedYet);
+    return await settleLoop(engine, ids, out, options, notMovedYet);
   } finally {
     stopListening();
   }
 }
 
-async function settleLoop(engine: Engine, ids: readonly number[], out: Output, deadline: number, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
+/** How long the key check before sending waits for Scenario; unreachable, the pipeline's own waits (and --wait) take over. */
+const KEY_CHECK_TIMEOUT_MS = 5000;
+
+/**
+ * Asks Scenario once (one job from its list) before anything is queued: a refused key is a
+ * configuration problem (exit 3), not a generation's failure. The pipeline would otherwise hold
+ * the refusal as an unknown outcome when it meets it on the POST.
+ */
+async function refuseBadKey(engine: Engine): Promise<void> {
+  if (engine.client === null) return;
+  try {
+    await engine.client.listJobs({ pageSize: 1 }, { signal: AbortSignal.timeout(KEY_CHECK_TIMEOUT_MS) });
+  } catch (error) {
+    if (error instanceof ScenarioError && REFUSED_KEY_CODES.includes(error.code)) throw error;
+  }
+}
+
+/** The minutes or seconds of a duration, for people. */
+function formatDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** Says which of `ids` are left unfinished (they resume at the next start) and returns exit 4. */
+function leftWaiting(engine: Engine, ids: readonly number[], out: Output, why: string): ExitCode {
+  const left = ids
+    .map((id) => engine.store.generations.get(id))
+    .filter((row): row is Generation => row !== null && !SETTLED.includes(row.state))
+    .map(({ id, state }) => ({ id, state }));
+  out.error(`${why} ${left.length} generation(s) are left; they resume at the next \`generate\`, \`watch\` or app start on this data folder (\`status\` lists them):`, left.map(({ id, state }) => `#${id} ${state}`));
+  if (out.json) out.line(why, { event: 'left', reason: why, generations: left });
+  return EXIT.waiting;
+}
+
+async function settleLoop(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
+  const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
+  let unreachableSince: number | undefined;
   for (;;) {
     const rows = ids.map((id) => engine.store.generations.get(id)).filter((row) => row !== null);
     if (rows.every((row) => SETTLED.includes(row.state) && !notMovedYet.has(row.id))) {
-      if (rows.some((row) => row.state === 'failed')) return EXIT.failures;
+      const failed = rows.filter((row) => row.state === 'failed');
+      if (failed.some((row) => REFUSED_KEY_CODES.includes(row.errorCode ?? ''))) return EXIT.config;
+      if (failed.length > 0) return EXIT.failures;
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
     }
     const waiting = engine.pipeline.waiting();
-    if (waiting?.reason === 'budget' || waiting?.reason === 'paused') {
-      out.error(`${waiting.message} The unfinished generations stay queued for the next run.`);
-      return EXIT.waiting;
+    if (waiting?.reason === 'budget' || waiting?.reason === 'paused') return leftWaiting(engine, ids, out, waiting.message);
+    if (waiting?.reason === 'credentials' || waiting?.reason === 'model') {
+      // The key or the model is refused: configuration (exit 3); the generations wait for the fix.
+      leftWaiting(engine, ids, out, waiting.message);
+      return EXIT.config;
     }
+    if (waiting?.reason === 'network') {
+      unreachableSince ??= Date.now();
+      const limit = options.unreachableMs ?? Number.POSITIVE_INFINITY;
+      if (Date.now() - unreachableSince >= limit) return leftWaiting(engine, ids, out, `Scenario could not be reached for ${formatDuration(limit)} (--wait): stopping.`);
+    } else unreachableSince = undefined;
     if (Date.now() > deadline) return EXIT.waiting;
     await sleep(100);
   }
@@ -76,19 +133,25 @@ function asFamily(family: string): ModelFamily | undefined {
 export function registerRunCommands(program: Command, globals: Globals): void {
   program
     .command('watch [folders...]')
-    .description('watch folders and generate until Ctrl-C (new folders need --preset)')
-    .option('--preset <name>', 'preset for folders not watched yet (repeat for several)', (value: string, previous: string[] = []) => [...previous, value])
+    .description('watch folders and generate until Ctrl-C: the folders given (new ones need --preset), else every watched folder')
+    .option('--preset <name>', 'preset for folders not watched yet (repeat for several)', repeatable)
     .option('--concurrency <n>', 'jobs in flight at once')
-    .action(async (folders: string[], options: { preset?: string[]; concurrency?: string }) => {
+    .action(async (given: string[], options: { preset?: string[]; concurrency?: string }) => {
       const out = outputFor(globals());
-      const engine = await openEngine(globals(), { run: true, needsCredentials: true, watchFolders: false, ...concurrencyOf(options.concurrency) });
+      const chosen = given.map(userPath);
+      const engine = await openEngine(globals(), {
+        run: true,
+        needsCredentials: true,
+        watchFolders: false,
+        ...(chosen.length === 0 ? {} : { watchOnly: chosen }),
+        ...concurrencyOf(options.concurrency),
+      });
       try {
-        for (const folder of folders) {
-          const known = engine.store.folders.list().some((item) => item.path === path.resolve(folder));
-          if (known) continue;
-          if (options.preset === undefined) throw new CliError(EXIT.usage, `${path.resolve(folder)} is not watched yet: name its preset with --preset NAME.`);
+        for (const folder of chosen) {
+          if (engine.store.folders.list().some((item) => item.path === folder)) continue;
+          if (options.preset === undefined) throw new CliError(EXIT.usage, `${folder} is not watched yet: name its preset with --preset NAME.`);
           await mkdir(folder, { recursive: true });
-          addFolder(engine, folder, { preset: options.preset });
+          await addFolder(engine, folder, { preset: options.preset });
         }
         if (engine.store.folders.list().length === 0) throw new CliError(EXIT.usage, 'No folder to watch: give one (`watch FOLDER --preset NAME`) or add one with `folders add`.');
         const stopFollowing = out.follow(engine.events);
@@ -97,7 +160,8 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         await engine.folders.sync();
         // Listening before saying "watching": a supervisor may stop it the moment it reads that line.
         const stopped = untilSignal();
-        for (const folder of engine.store.folders.list()) out.line(`watching  ${folder.path}${folder.paused ? ' (paused)' : ''}`, { event: 'watching', path: folder.path, paused: folder.paused });
+        const watched = engine.store.folders.list().filter((folder) => chosen.length === 0 || chosen.includes(folder.path));
+        for (const folder of watched) out.line(`watching  ${folder.path}${folder.paused ? ' (paused)' : ''}`, { event: 'watching', path: folder.path, paused: folder.paused });
         const signal = await stopped;
         out.line(`stopping (${signal}): unfinished jobs are parked and resume on the next start`, { event: 'stopping', signal });
         stopFollowing();
@@ -113,21 +177,26 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     .option('--seed <seed>', 'a fixed seed (digits)')
     .option('--dry-run', 'only ask Scenario what it would cost')
     .option('--concurrency <n>', 'jobs in flight at once')
-    .action(async (images: string[], options: { preset: string; seed?: string; dryRun?: boolean; concurrency?: string }) => {
+    .option('--wait <duration>', 'how long to wait while Scenario cannot be reached before stopping with exit 4 (e.g. 30s, 10m, 1h)', '10m')
+    .action(async (given: string[], options: { preset: string; seed?: string; dryRun?: boolean; concurrency?: string; wait: string }) => {
       const out = outputFor(globals());
       if (options.seed !== undefined && !/^(0|[1-9][0-9]{0,19})$/.test(options.seed)) throw new CliError(EXIT.usage, `--seed ${options.seed} is not a whole number: use digits only, such as 42.`);
+      const unreachableMs = parseDuration(options.wait, '--wait');
       if (options.dryRun) {
-        await withEngine(globals(), { run: false, needsCredentials: true }, (engine) => dryRun(engine, images, options, out));
+        await withEngine(globals(), { run: false, needsCredentials: true }, async (engine) => dryRun(engine, await existingFiles(given), options, out));
         return;
       }
       await withEngine(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, async (engine) => {
         const preset = requirePreset(engine, options.preset);
+        const images = await existingFiles(given);
+        await refuseBadKey(engine);
         const stopFollowing = out.follow(engine.events);
         const ids: number[] = [];
         for (const image of images) {
-          ids.push(...(await engine.pipeline.enqueueFile(path.resolve(image), { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
+          ids.push(...(await engine.pipeline.enqueueFile(image, { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
         }
-        process.exitCode = ids.length < images.length ? EXIT.failures : await settle(engine, ids, out);
+        const code = await settle(engine, ids, out, { unreachableMs });
+        process.exitCode = ids.length < images.length && code === EXIT.ok ? EXIT.failures : code;
         stopFollowing();
       });
     });
@@ -141,12 +210,12 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     command.action(async (idText: string, options: { varySeed?: boolean }) => {
       const out = outputFor(globals());
       await withEngine(globals(), { run: true, needsCredentials: true }, async (engine) => {
-        const id = parseId(idText);
-        if (engine.store.generations.get(id) === null) throw new CliError(EXIT.usage, `There is no generation ${idText}.`);
+        const { id, state } = requireGeneration(engine, idText);
+        await refuseBadKey(engine);
         const stopFollowing = out.follow(engine.events);
-        const waitsForItsMove = name === 'retry' && engine.store.generations.get(id)?.state === 'outcome-unknown';
+        const waitsForItsMove = name === 'retry' && state === 'outcome-unknown';
         const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
-        process.exitCode = await settle(engine, [target], out, Number.POSITIVE_INFINITY, waitsForItsMove ? [id] : []);
+        process.exitCode = await settle(engine, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
         stopFollowing();
       });
     });
@@ -186,10 +255,26 @@ export function registerRunCommands(program: Command, globals: Globals): void {
 }
 
 function concurrencyOf(text: string | undefined): { concurrency?: number } {
-  if (text === undefined) return {};
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 16) throw new CliError(EXIT.usage, `--concurrency ${text} must be a whole number from 1 to 16.`);
-  return { concurrency: value };
+  return text === undefined ? {} : { concurrency: parseWholeNumber(text, '--concurrency', 1, 16) };
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `10m`, `1h`, `500ms`; a bare number is seconds. */
+function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (match === null) throw new CliError(EXIT.usage, `${option} ${text} is not a duration: use a number with s, m or h, such as 30s or 10m.`);
+  return Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1000);
+}
+
+/** The image files named on the command line, each resolved and checked to be a file. */
+async function existingFiles(given: readonly string[]): Promise<string[]> {
+  const files = given.map(userPath);
+  for (const file of files) {
+    const info = await stat(file).catch(() => null);
+    if (info === null || !info.isFile()) throw new CliError(EXIT.usage, `${file} ${info === null ? 'does not exist' : 'is not a file'}: give the path of a control image (PNG, JPEG or WebP).`);
+  }
+  return files;
 }
 
 async function dryRun(engine: Engine, images: string[], options: { preset: string; seed?: string }, out: Output): Promise<void> {
@@ -224,7 +309,7 @@ async function sampleImages(): Promise<string[]> {
 }
 
 async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
-  const home = globals.home ?? (await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')));
+  const home = globals.home === undefined ? await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')) : homeOf(globals);
   const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
   const stopFollowing = out.follow(engine.events);
   try {
@@ -257,7 +342,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       if (ids.length >= dropped && ids.every((id) => SETTLED.includes(engine.store.generations.get(id)?.state ?? 'detected'))) break;
       await sleep(100);
     }
-    const code = ids.length >= dropped ? await settle(engine, ids, out, 1000) : EXIT.failures;
+    const code = ids.length >= dropped ? await settle(engine, ids, out, { timeoutMs: 1000 }) : EXIT.failures;
     await engine.pipeline.idle();
     stopFollowing();
     out.line('');

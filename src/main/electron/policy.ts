@@ -172,6 +172,27 @@ export function contentSecurityPolicy({ img = [], connect = [], allowInlineScrip
 /** The policy of the packaged app: scripts from the app origin only, images also from the library. */
 export const APP_CSP = contentSecurityPolicy({ img: [`${LIBRARY_SCHEME}:`] });
 
+/** Directives a `<meta>` policy cannot carry (browsers ignore them there, with a console warning). */
+const HEADER_ONLY_DIRECTIVES = ['frame-ancestors'];
+
+/** APP_CSP as a page's `<meta>` can declare it. */
+export const APP_META_CSP = APP_CSP.split('; ')
+  .filter((directive) => !HEADER_ONLY_DIRECTIVES.some((name) => directive.startsWith(`${name} `)))
+  .join('; ');
+
+const META_CSP = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*("\s*\/?>)/i;
+
+/**
+ * The renderer's index.html declares the policy the browser bridge needs (its images and its
+ * WebSocket on http://127.0.0.1:* and ws://127.0.0.1:*). The desktop app serves the page with
+ * its own policy in that place, so the window's page allows no loopback server at all; the bridge
+ * serves the file as it is. A page without such a `<meta>` is returned unchanged (the response's
+ * header still carries APP_CSP).
+ */
+export function withAppCsp(html: string): string {
+  return html.replace(META_CSP, (_match, before: string, after: string) => `${before}${APP_META_CSP}${after}`);
+}
+
 // ---------------------------------------------------------------- files served by the protocols
 
 /** Library files a window may load: images only, whatever else the library folder holds. */

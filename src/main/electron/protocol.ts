@@ -15,6 +15,7 @@ import {
   RENDERER_FILE_TYPES,
   libraryRelPathFromUrl,
   rendererRelPathFromUrl,
+  withAppCsp,
 } from './policy';
 
 /** Must run before the app is ready. */
@@ -24,7 +25,9 @@ export function registerPrivilegedSchemes(): void {
 
 async function respond(file: ServableFile | null, extraHeaders: Record<string, string> = {}): Promise<Response> {
   if (!file) return new Response('Not found.', { status: 404 });
-  return new Response(await readFile(file.path), {
+  // The page's own <meta> policy becomes the app's too (it declares the browser bridge's).
+  const body = file.contentType.startsWith('text/html') ? withAppCsp(await readFile(file.path, 'utf8')) : await readFile(file.path);
+  return new Response(body, {
     headers: { 'content-type': file.contentType, 'x-content-type-options': 'nosniff', ...extraHeaders },
   });
 }

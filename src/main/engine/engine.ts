@@ -34,6 +34,8 @@ export interface EngineConfig {
   lock?: boolean;
   /** false runs the pipeline without watching the stored folders (one-off commands). Default true. */
   watchFolders?: boolean;
+  /** Watch only the stored folders at these absolute paths (the CLI's `watch FOLDER`); default every stored folder. */
+  watchOnly?: readonly string[];
   /** Client tuning (tests and benchmarks poll faster). */
   client?: ClientTuning;
   pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts' | 'recheckMs' | 'clock'>;
@@ -111,7 +113,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       ...(config.now ? { now: config.now } : {}),
       ...config.pipeline,
     });
-    folders = createFolderManager({ store, pipeline, ...(config.stableMs === undefined ? {} : { stableMs: config.stableMs }) });
+    const { watchOnly } = config;
+    // The folder manager watches what its store lists: a view that lists only the chosen folders.
+    const watchedStore: Store =
+      watchOnly === undefined ? store : { ...store, folders: { ...store.folders, list: () => openedStore.folders.list().filter((folder) => watchOnly.includes(folder.path)) } };
+    folders = createFolderManager({ store: watchedStore, pipeline, ...(config.stableMs === undefined ? {} : { stableMs: config.stableMs }) });
     const thumbnails = createImageThumbnailQueue(store, {
       // Beside a running pipeline (its own queue makes two at once) one at a time: a backlog is not urgent.
       ...(run ? { concurrency: 1 } : {}),

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder } from '../../shared/ipc/contract';
 import { processedActionSchema } from '../../shared/ipc/contract';
-import type { GenerationState, WatchedFolder } from '../store/index';
+import type { GenerationState, Store, WatchedFolder } from '../store/index';
 import type { Engine } from './engine';
 import { folderDto, folderOptions, rowId, type FolderWatchState } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
@@ -20,6 +20,32 @@ async function isDirectory(folderPath: string): Promise<boolean> {
     (info) => info.isDirectory(),
     () => false,
   );
+}
+
+/**
+ * Records a new watched folder: an existing folder only, with the Settings' defaults for new
+ * folders under the options given. The store's part of folders.add, for a host that starts no
+ * watchers itself (the CLI's `folders add`: a running `watch` picks it up at its next start).
+ */
+export async function addWatchedFolder(store: Store, input: { path: string; presetIds: readonly number[]; options?: Partial<Folder['options']> }): Promise<WatchedFolder> {
+  const resolved = path.resolve(input.path);
+  if (!(await isDirectory(resolved))) {
+    throw new HandlerError('folder.not-found', `${resolved} is not a folder that exists. Choose an existing folder.`);
+  }
+  const defaultAction = processedActionSchema.safeParse(store.settings.get(DEFAULT_PROCESSED_ACTION_KEY));
+  return store.folders.add({
+    path: resolved,
+    presetIds: [...input.presetIds],
+    options: folderOptions({ ...(defaultAction.success ? { processedAction: defaultAction.data } : {}), ...input.options }),
+  });
+}
+
+/** The store's part of folders.update: its presets and options, in one transaction. */
+export function updateWatchedFolder(store: Store, folderId: number, change: { presetIds?: readonly number[]; options?: Partial<Folder['options']> }): void {
+  store.transaction(() => {
+    if (change.presetIds !== undefined) store.folders.setPresets(folderId, change.presetIds);
+    if (change.options !== undefined) store.folders.updateOptions(folderId, folderOptions(change.options));
+  });
 }
 
 export function folderHandlers(engine: Engine): HandlersFor<'folders'> {
@@ -58,25 +84,13 @@ export function folderHandlers(engine: Engine): HandlersFor<'folders'> {
     'folders.list': async () => Promise.all(store.folders.list().map(dto)),
 
     'folders.add': async ({ path: folderPath, presetIds: ids, options }) => {
-      const resolved = path.resolve(folderPath);
-      if (!(await isDirectory(resolved))) {
-        throw new HandlerError('folder.not-found', `${resolved} is not a folder that exists. Choose an existing folder.`);
-      }
-      const defaultAction = processedActionSchema.safeParse(store.settings.get(DEFAULT_PROCESSED_ACTION_KEY));
-      const folder = store.folders.add({
-        path: resolved,
-        presetIds: presetIds(ids),
-        options: folderOptions({ ...(defaultAction.success ? { processedAction: defaultAction.data } : {}), ...options }),
-      });
+      const folder = await addWatchedFolder(store, { path: folderPath, presetIds: presetIds(ids), ...(options === undefined ? {} : { options }) });
       return synced(folder.id);
     },
 
     'folders.update': async ({ id, presetIds: ids, options }) => {
       const folder = existing(id);
-      store.transaction(() => {
-        if (ids !== undefined) store.folders.setPresets(folder.id, presetIds(ids));
-        if (options !== undefined) store.folders.updateOptions(folder.id, folderOptions(options));
-      });
+      updateWatchedFolder(store, folder.id, { ...(ids === undefined ? {} : { presetIds: presetIds(ids) }), ...(options === undefined ? {} : { options }) });
       return synced(folder.id);
     },
 

@@ -7,20 +7,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidSeed } from '../../shared/preset/index';
 import { pathExists } from '../library/atomic';
-import { exportGenerations, generationIdsMatching } from '../library/export';
+import { exportFileName, exportGenerations, generationIdsMatching } from '../library/export';
 import { absoluteLibraryPath } from '../library/paths';
 import { readEmbeddedParameters } from '../library/pngmeta';
 import { restoreTrashBatch, trashGenerations, trashImages } from '../library/trash';
 import type { Engine } from './engine';
 import { controlCopyRelPath, facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
-
-/** `generations-2025-01-31-142501.zip`, in local time like the library's folders. */
-function exportFileName(at: Date): string {
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const date = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-  return `generations-${date}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}.zip`;
-}
 
 export function generationHandlers(engine: Engine): HandlersFor<'generations' | 'images'> {
   const { store, pipeline, libraryRoot } = engine;

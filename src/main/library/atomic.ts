@@ -174,6 +174,8 @@ export interface SweepOptions {
   olderThanMs?: number;
   dryRun?: boolean;
   now?: Date;
+  /** Told each part left alone for being younger than `olderThanMs` (its rel path). */
+  onTooYoung?: (relPath: string) => void;
 }
 
 /** Removes `.part` files left by interrupted writes anywhere in the library. Returns their rel paths. */
@@ -183,7 +185,11 @@ export async function sweepStaleParts(root: string, options: SweepOptions = {}):
   for await (const filePath of walkFiles(root)) {
     if (!isPartFile(filePath)) continue;
     const info = await stat(filePath).catch(() => undefined);
-    if (info === undefined || now.getTime() - info.mtimeMs < olderThanMs) continue;
+    if (info === undefined) continue;
+    if (now.getTime() - info.mtimeMs < olderThanMs) {
+      options.onTooYoung?.(relativeLibraryPath(root, filePath));
+      continue;
+    }
     if (!dryRun) await removeQuietly(filePath);
     removed.push(relativeLibraryPath(root, filePath));
   }

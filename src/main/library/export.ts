@@ -69,6 +69,13 @@ interface ZipEntry {
 
 const PAGE_SIZE = 500;
 
+/** `generations-2025-01-31-142501.zip`, in local time like the library's folders: an export's default name (in `<home>/exports`). */
+export function exportFileName(at: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const date = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  return `generations-${date}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}.zip`;
+}
+
 /** The ids a gallery filter (and search) selects, newest first, across all pages. */
 export function generationIdsMatching(store: Pick<Store, 'galleryPage'>, query: { filters?: GalleryFilters; search?: string }): number[] {
   const ids: number[] = [];

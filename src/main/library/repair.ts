@@ -34,6 +34,12 @@ export interface RepairReport {
   thumbnailsQueued: number;
   /** Stale `.part` files from interrupted writes, removed. */
   partsRemoved: string[];
+  /**
+   * Stray files and `.part` files left alone because they are younger than `safetyAgeMs`: a
+   * download or a running app may still be writing them. A later repair looks at them again.
+   */
+  youngFilesLeft: string[];
+  safetyAgeMs: number;
 }
 
 async function imageFileExists(root: string, image: ImageFileRecord): Promise<boolean> {
@@ -52,7 +58,8 @@ function timestamp(date: Date): string {
  */
 export async function repairLibrary(root: string, store: RepairStore, options: RepairOptions = {}): Promise<RepairReport> {
   const { dryRun = false, thumbnails, now = new Date(), graceMs = 10 * 60_000 } = options;
-  const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: graceMs });
+  const youngFilesLeft: string[] = [];
+  const partsRemoved = await sweepStaleParts(root, { dryRun, now, olderThanMs: graceMs, onTooYoung: (relPath) => youngFilesLeft.push(relPath) });
 
   const known = store.images.listFiles();
   const missingFiles: RepairReport['missingFiles'] = [];
@@ -74,7 +81,10 @@ export async function repairLibrary(root: string, store: RepairStore, options: R
     // A part file is a write in progress (or swept above), never an orphan.
     if (knownPaths.has(relPath) || isPartFile(filePath)) continue;
     const { mtimeMs } = await lstat(filePath);
-    if (now.getTime() - mtimeMs < graceMs) continue;
+    if (now.getTime() - mtimeMs < graceMs) {
+      youngFilesLeft.push(relPath);
+      continue;
+    }
     orphans.push({ relPath, movedTo: trashRelPath(orphanBatch, relPath) });
   }
 
@@ -86,5 +96,5 @@ export async function repairLibrary(root: string, store: RepairStore, options: R
     }
     for (const job of thumbnailJobs) thumbnails?.enqueue(job);
   }
-  return { dryRun, missingFiles, recoveredFiles, orphans, thumbnailsQueued: thumbnailJobs.length, partsRemoved };
+  return { dryRun, missingFiles, recoveredFiles, orphans, thumbnailsQueued: thumbnailJobs.length, partsRemoved, youngFilesLeft: youngFilesLeft.sort(), safetyAgeMs: graceMs };
 }

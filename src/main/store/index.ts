@@ -77,6 +77,7 @@ export type Store = ReturnType<typeof openStore>;
 
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
+export { PRESETS_EXPORT_FORMAT } from './repositories/presets';
 export { listBackups, restoreBackup, defaultBackupDir } from './backups';
 export type { BackupInfo, RestoreResult } from './backups';
 export { ALLOWED_TRANSITIONS, RESUMABLE_STATES, TERMINAL_STATES } from './states';

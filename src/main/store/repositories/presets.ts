@@ -55,10 +55,11 @@ export interface PresetImportResult {
   outcome: PresetImportOutcome;
 }
 
-const EXPORT_FORMAT = 'scenario-hotfolder/presets';
+/** The `format` of a presets export file (`presets export`, the window's Export). */
+export const PRESETS_EXPORT_FORMAT = 'scenario-hotfolder/presets';
 
 const presetExportSchema = z.object({
-  format: z.literal(EXPORT_FORMAT),
+  format: z.literal(PRESETS_EXPORT_FORMAT),
   formatVersion: z.literal(1),
   presets: z.array(z.object({ name: z.string().trim().min(1), family: z.string().min(1), preset: z.unknown() })),
 });
@@ -199,7 +200,7 @@ export function createPresetsRepository({ db, now }: StoreContext) {
   function exportPresets(ids?: readonly number[]): PresetExport {
     const presets = ids ? ids.map(require) : listLive.all().map(toPreset);
     return {
-      format: EXPORT_FORMAT,
+      format: PRESETS_EXPORT_FORMAT,
       formatVersion: 1,
       exportedAt: new Date(now()).toISOString(),
       presets: presets.map((preset) => ({
