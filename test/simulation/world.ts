@@ -69,7 +69,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   const steps: string[] = [];
   const lastState = new Map<number, GenerationState>();
   const personResends = new Map<number, number>();
-  const budgets: { at: number; daily: number | null }[] = [{ at: clock.now(), daily: null }];
+  /** Each daily budget set, after how many accepted or dry-run generate requests (the order, not the instant: many happen at one virtual time). */
+  const budgets: { afterRequests: number; daily: number | null }[] = [{ afterRequests: 0, daily: null }];
   let events = 0;
   let engine: Engine | undefined;
   const outcome = (ok: boolean, failure?: string): SeedOutcome => ({ seed, ok, steps, digest: digestOf(), counts: countsOf(), ...(failure === undefined ? {} : { failure }) });
@@ -82,6 +83,11 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     });
     current.events.on('job.state', ({ generationId, state }) => {
       events += 1;
+      if (stopAfterMoves !== null && (stopAfterMoves -= 1) <= 0) {
+        // Stopped in the middle of work, right after a state was committed.
+        stopAfterMoves = null;
+        stopping = current.close();
+      }
       const from = lastState.get(generationId) ?? current.store.generations.get(generationId)?.state;
       if (from !== undefined && from !== state && !ALLOWED_TRANSITIONS[from].includes(state)) broken(`generation ${generationId} moved ${from} → ${state}, which the machine does not have`);
       lastState.set(generationId, state);
@@ -89,6 +95,9 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     for (const name of ['job.progress', 'job.done', 'job.failed', 'input.skipped', 'input.moved', 'queue.paused', 'queue.resumed', 'warning'] as const) current.events.on(name, () => (events += 1));
   }
 
+  /** Armed by a restart step: the engine stops itself after this many more state moves. */
+  let stopAfterMoves: number | null = null;
+  let stopping: Promise<void> | null = null;
   let brokenMessage: string | null = null;
   function broken(message: string): void {
     brokenMessage ??= message;
@@ -161,11 +170,10 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   /** Accepted spending never passes the daily budget in force when each job was sent. */
   function checkBudget(): void {
     let spent = 0;
-    for (const entry of sim.generateLog) {
+    for (const [index, entry] of sim.generateLog.entries()) {
       if (entry.dryRun) continue;
       spent += entry.creativeUnitsCost;
-      const at = Date.parse(entry.time);
-      const limit = [...budgets].reverse().find((change) => change.at <= at)?.daily ?? null;
+      const limit = [...budgets].reverse().find((change) => change.afterRequests <= index)?.daily ?? null;
       if (limit !== null && spent > limit) throw new InvariantBroken(`${spent} creative units accepted by ${entry.time}, over the daily budget of ${limit} then in force`);
     }
   }
@@ -234,13 +242,26 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
   }
 
+  async function reopen(): Promise<void> {
+    stopAfterMoves = null;
+    await (stopping ?? live().close());
+    stopping = null;
+    engine = await createEngine(config());
+    listen(engine);
+  }
+
+  /** An engine that stopped itself mid-step is opened again once the step has settled. */
+  async function reopenIfStopped(): Promise<void> {
+    if (stopping !== null) await reopen();
+  }
+
   function unfinished(): number[] {
     return live().store.generations.listByStates(GENERATION_STATES_ALL.filter((state) => !TERMINAL_STATES.includes(state))).map((row) => row.id);
   }
 
   function setBudget(daily: number | null): void {
     live().store.settings.set('dailyBudget', daily);
-    budgets.push({ at: clock.now(), daily });
+    budgets.push({ afterRequests: sim.generateLog.length, daily });
     live().pipeline.recheck();
   }
 
@@ -313,10 +334,12 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       return ttl === 0 ? 'asset URLs expire at once' : 'asset URLs last a day';
     }],
     [3, 'restart', async () => {
-      await live().close();
-      engine = await createEngine(config());
-      listen(engine);
-      return 'stop and reopen the engine on the same SQLite file';
+      if (chance(0.5)) {
+        await reopen();
+        return 'stop and reopen the engine on the same SQLite file';
+      }
+      stopAfterMoves = 1 + Math.floor(random() * 6);
+      return `stop the engine after ${stopAfterMoves} more state moves, then reopen it`;
     }],
     [8, 'time', async () => 'time passes'],
   ];
@@ -346,12 +369,15 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       const [, , act] = drawOperation();
       steps.push(`${step + 1}. ${await act()}`);
       await run(Math.floor(random() * STEP_MS), MAX_WAKEUPS_PER_STEP);
+      await reopenIfStopped();
       checkStep();
     }
 
     // The schedule clears what it set: the network back, the key fixed, no faults, no budget, nothing
     // paused; the person retries what waits for them. Then every input must end.
     steps.push('heal: network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
+    stopAfterMoves = null;
+    await reopenIfStopped();
     await sim.resume().catch(() => undefined);
     sim.setFaults({});
     sim.setUrlTtl(24 * 3600_000);

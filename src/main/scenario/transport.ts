@@ -38,29 +38,34 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
  * ECONNRESET, ...) or an AbortError when the signal fires.
  */
 export async function exchange(url: URL | string, request: TransportRequest): Promise<TransportResponse> {
-  exchangesWaiting += 1;
+  exchangesOpen += 1;
+  let response: IncomingMessage;
   try {
-    return await exchangeFollowingRedirects(url, request);
-  } finally {
-    exchangesWaiting -= 1;
+    response = await exchangeFollowingRedirects(url, request);
+  } catch (error) {
+    exchangesOpen -= 1;
+    throw error;
   }
+  // Open until its body has been read or dropped.
+  response.once('close', () => (exchangesOpen -= 1));
+  return wrap(response);
 }
 
-let exchangesWaiting = 0;
+let exchangesOpen = 0;
 
-/** Exchanges sent and not yet answered (the seeded simulation lets real time pass while any is). */
+/** Exchanges sent whose answer has not been read to its end (the seeded simulation lets real time pass while any is). */
 export function exchangesInFlight(): number {
-  return exchangesWaiting;
+  return exchangesOpen;
 }
 
-async function exchangeFollowingRedirects(url: URL | string, request: TransportRequest): Promise<TransportResponse> {
+async function exchangeFollowingRedirects(url: URL | string, request: TransportRequest): Promise<IncomingMessage> {
   let target = typeof url === 'string' ? new URL(url) : url;
   let headers = request.headers;
   for (let redirects = 0; ; redirects += 1) {
     const response = await sendOnce(target, headers, request);
     const location = response.headers.location;
     if (request.method !== 'GET' || redirects >= MAX_REDIRECTS || !REDIRECT_STATUSES.has(response.statusCode ?? 0) || location === undefined) {
-      return wrap(response);
+      return response;
     }
     response.resume();
     const next = new URL(location, target);
