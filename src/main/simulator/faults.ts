@@ -81,10 +81,27 @@ export type GenerateFault = 'none' | 'drop' | 'fail';
 export class FaultInjector {
   private spec: FaultSpec;
   private readonly random: () => number;
+  private readonly seed: number;
+  /** How often each request key was seen, when draws are keyed. */
+  private readonly seen = new Map<string, number>();
 
-  constructor(spec: FaultSpec | string | undefined, seed: number) {
+  /**
+   * `keyed`: each draw comes from the seed and the request itself (its key and how often that key
+   * was seen) instead of the order requests arrive in, so concurrent requests racing each other
+   * meet the same faults in every run (the seeded simulation needs this).
+   */
+  constructor(spec: FaultSpec | string | undefined, seed: number, private readonly keyed = false) {
     this.spec = normalise(spec);
+    this.seed = seed;
     this.random = seededRandom(seed);
+  }
+
+  /** The random source for one request: the shared sequence, or one of its own when keyed. */
+  private drawsFor(key: string): () => number {
+    if (!this.keyed) return this.random;
+    const count = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, count);
+    return seededRandom(hashOf(`${this.seed}|${key}|${count}`));
   }
 
   set(spec: FaultSpec | string): void {
@@ -92,37 +109,45 @@ export class FaultInjector {
   }
 
   /** Extra delay before answering (0 when not slow). */
-  delayMs(): number {
+  delayMs(key = ''): number {
     const rate = this.spec.slow ?? 0;
-    return rate > 0 && this.random() < rate ? (this.spec.slowMs ?? 1500) : 0;
+    return rate > 0 && this.drawsFor(`slow ${key}`)() < rate ? (this.spec.slowMs ?? 1500) : 0;
   }
 
   /** The fault for any /v1 request or download, decided before it is handled. */
-  forRequest(): RequestFault {
+  forRequest(key = ''): RequestFault {
+    const random = this.drawsFor(key);
     const tooMany = this.spec['429'] ?? 0;
     const serverError = this.spec['5xx'] ?? 0;
     const reset = this.spec.reset ?? 0;
     if (tooMany + serverError + reset === 0) return { kind: 'none' };
-    const draw = this.random();
+    const draw = random();
     if (draw < tooMany) return { kind: '429', remainingSeconds: this.spec.retryAfterSeconds ?? 1 };
     if (draw < tooMany + serverError) {
       const statuses = [500, 502, 503] as const;
-      return { kind: '5xx', status: statuses[Math.floor(this.random() * statuses.length)] ?? 500 };
+      return { kind: '5xx', status: statuses[Math.floor(random() * statuses.length)] ?? 500 };
     }
     if (draw < tooMany + serverError + reset) return { kind: 'reset' };
     return { kind: 'none' };
   }
 
   /** For an accepted generate: is its response dropped, or does its job fail later? */
-  forGenerate(): GenerateFault {
+  forGenerate(key = ''): GenerateFault {
     const drop = this.spec.drop ?? 0;
     const fail = this.spec.fail ?? 0;
     if (drop + fail === 0) return 'none';
-    const draw = this.random();
+    const draw = this.drawsFor(`generate ${key}`)();
     if (draw < drop) return 'drop';
     if (draw < drop + fail) return 'fail';
     return 'none';
   }
+}
+
+/** FNV-1a: a 32-bit seed from text. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
 }
 
 function normalise(spec: FaultSpec | string | undefined): FaultSpec {

@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   urlTtlMs?: number;
   faults?: FaultSpec | string;
   faultSeed?: number;
+  /** Draw each fault from the request itself rather than the order of arrival (see FaultInjector). */
+  keyedFaults?: boolean;
   /** Job latencies, URL expiry and timestamps (the seeded simulation shares a virtual one with the engine). */
   clock?: Clock;
 }
@@ -100,7 +102,7 @@ export class SimulatorServer {
     this.latencyMs = options.latencyMs ?? 1000;
     this.clock = options.clock ?? systemClock;
     this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000);
-    this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1);
+    this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1, options.keyedFaults === true);
     this.credentials = Buffer.from(`Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`);
     this.server = createServer((request, response) => {
       this.traffic.received += 1;
@@ -190,9 +192,10 @@ export class SimulatorServer {
         throw new ApiFailure(401, 'unauthorized', 'Missing or invalid credentials: send Authorization: Basic base64(API_KEY:API_SECRET)');
       }
       if (isApi || url.pathname.startsWith('/cdn/')) {
-        const delay = this.faults.delayMs();
+        const requestKey = `${request.method ?? ''} ${url.pathname}${url.search}`;
+        const delay = this.faults.delayMs(requestKey);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        const fault = this.faults.forRequest();
+        const fault = this.faults.forRequest(requestKey);
         if (fault.kind === 'reset') {
           request.socket.destroy();
           return;
@@ -255,7 +258,7 @@ export class SimulatorServer {
       this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: accepted.cost });
       return sendJson(response, 269, { creativeUnitsCost: accepted.cost, creativeUnitsDiscount: 0 });
     }
-    const fault = this.faults.forGenerate();
+    const fault = this.faults.forGenerate(bodySha256);
     const job = this.createJob(accepted, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
     this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: accepted.cost });
     if (fault === 'drop') {
