@@ -291,6 +291,13 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       live().store.presets.update(id, { name: live().store.presets.get(id)?.name ?? 'Preset', family: 'sd-1_5', preset: { ...PRESET, seed: String(seed), numSamples, prompt: `${PRESET.prompt} ${Math.floor(random() * 100)}` } });
       return `edit preset ${id}: ${numSamples} images`;
     }],
+    [2, 'new preset', async () => {
+      const name = `Preset ${presetIds.length + 1}`;
+      const created = live().store.presets.create({ name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples: 1 + Math.floor(random() * 3) } });
+      presetIds.push(created.id);
+      live().store.folders.setPresets(folderId, presetIds);
+      return `new preset ${created.id} bound to the folder`;
+    }],
     [5, 'budget', async () => {
       const spent = live().status().budget.spentToday;
       const daily = chance(0.3) ? null : Math.floor(spent + random() * 12);
