@@ -33,7 +33,7 @@ export async function runSeeds(options: RunOptions, print: (line: string) => voi
       if (seed === undefined) return;
       const outcome = await inWorker(seed, options.steps);
       outcomes.push(outcome);
-      if (!outcome.ok) print(describeFailure(outcome, options.steps));
+      if (!outcome.ok) print(describeFailure(await shrink(outcome), options.steps));
       else if (options.verbose) print(`seed ${seed}: ok (${outcome.steps.length} steps, digest ${outcome.digest}, ${JSON.stringify(outcome.counts)})`);
       if (!options.verbose && (outcomes.length % 25 === 0 || outcomes.length === options.seeds)) progress();
     }
@@ -68,11 +68,34 @@ function inWorker(seed: number, steps: number | undefined): Promise<SeedOutcome>
   });
 }
 
-export function describeFailure(outcome: SeedOutcome, steps?: number): string {
+/**
+ * The shortest prefix of a failing seed's schedule that still fails (each step draws the same
+ * numbers whatever came before, so a prefix is the same schedule cut short): a binary search over
+ * the number of steps, each run followed by the usual heal and checks.
+ */
+async function shrink(failed: SeedOutcome): Promise<SeedOutcome & { shrunkTo?: number }> {
+  const scheduled = failed.steps.filter((step) => /^\d+\./.test(step)).length;
+  let low = 1;
+  let high = scheduled;
+  let shortest: SeedOutcome | undefined;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const attempt = await inWorker(failed.seed, middle);
+    if (attempt.ok) low = middle + 1;
+    else {
+      high = middle;
+      shortest = attempt;
+    }
+  }
+  return shortest === undefined ? failed : { ...shortest, shrunkTo: high };
+}
+
+export function describeFailure(outcome: SeedOutcome & { shrunkTo?: number }, steps?: number): string {
+  const replaySteps = outcome.shrunkTo ?? steps;
   return [
-    `seed ${outcome.seed} FAILED: ${outcome.failure ?? ''}`,
+    `seed ${outcome.seed} FAILED${outcome.shrunkTo === undefined ? '' : ` (shrunk to its first ${outcome.shrunkTo} steps)`}: ${outcome.failure ?? ''}`,
     ...outcome.steps.map((step) => `  ${step}`),
-    `  replay: npm run sim -- --from ${outcome.seed} --seeds 1${steps === undefined ? '' : ` --steps ${steps}`} --verbose`,
+    `  replay: npm run sim -- --from ${outcome.seed} --seeds 1${replaySteps === undefined ? '' : ` --steps ${replaySteps}`} --verbose`,
   ].join('\n');
 }
 
