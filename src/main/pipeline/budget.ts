@@ -38,11 +38,6 @@ export class BudgetLedger {
     return { daily: read(BUDGET_SETTING_KEYS.daily), monthly: read(BUDGET_SETTING_KEYS.monthly) };
   }
 
-  hasLimit(): boolean {
-    const { daily, monthly } = this.limits();
-    return daily !== null || monthly !== null;
-  }
-
   spent(): { today: number; thisMonth: number } {
     const spend = { includeSimulated: this.#simulated() };
     return { today: this.#store.budget.spentToday(spend), thisMonth: this.#store.budget.spentThisMonth(spend) };

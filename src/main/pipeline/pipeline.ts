@@ -716,9 +716,12 @@ export function createPipeline(options: PipelineOptions) {
     }
   }
 
-  /** The creative units one run of this preset version costs, from a cached dry run; only asked when a budget is set. */
+  /**
+   * The creative units one run of this preset version costs, from a dry run made once per version.
+   * Asked even without a budget: the estimate goes on the row when it is sent, so a budget set
+   * later still counts a submission whose answer was lost (found by the seeded simulation, seed 31).
+   */
   async function costOf(generation: Generation, signal: AbortSignal): Promise<number | null> {
-    if (!budget.hasLimit()) return null;
     const version = store.presets.getVersion(generation.presetVersionId);
     if (version === null) return null;
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
