@@ -146,6 +146,32 @@ describe('a refused key', () => {
   });
 });
 
+describe('a budget set after spending', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('counts a submission whose answer was lost and whose job was found, though no budget was set when it was sent', async () => {
+    // Found by the seeded simulation (seed 31): the found job carried no cost, so the budget set
+    // afterwards let another job through over it.
+    rig = await startRig();
+    rig.sim.setFaults({ drop: 1 });
+    await writeFile(path.join(rig.inbox, 'lost.png'), await controlPng(70));
+    await waitFor(() => rig!.sim.generateLog.some((entry) => !entry.dryRun));
+    rig.sim.setFaults({});
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(rig.engine.status().budget.spentToday).toBe(1);
+
+    rig.engine.store.settings.set('dailyBudget', 1);
+    rig.engine.pipeline.recheck();
+    await writeFile(path.join(rig.inbox, 'next.png'), await controlPng(71));
+    await waitFor(() => rig!.engine.status().waiting?.reason === 'budget');
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
+  });
+});
+
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
