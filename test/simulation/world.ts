@@ -252,6 +252,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     if (kind === 'valid') written.push(bytes);
     await writeFile(file, bytes);
     if (kind === 'vanished') await unlink(file);
+    // The engine may have stopped itself while the file was written.
+    await reopenIfStopped();
     const folder = live().store.folders.get(folderId);
     if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
   }
@@ -390,6 +392,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     for (let step = 0; step < count; step += 1) {
       stepDraws = Array.from({ length: 12 }, () => seeded());
       drawn = 0;
+      await reopenIfStopped();
       const [, , act] = drawOperation();
       steps.push(`${step + 1}. ${await act()}`);
       await run(Math.floor(random() * STEP_MS), MAX_WAKEUPS_PER_STEP);
