@@ -67,6 +67,12 @@ function startWatch(home: string, sim: RunningSimulator): Watcher {
   };
 }
 
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
 describe('a budget below every waiting job', () => {
   let sim: RunningSimulator;
   let dir: string;
@@ -115,12 +121,6 @@ describe('a budget below every waiting job', () => {
 });
 
 describe('a refused key', () => {
-  let rig: Rig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
-
   it('holds a whole burst with the reason, fails no file and moves none, and goes on once a good key is saved', async () => {
     rig = await startRig({ folder: { processedAction: 'move' } });
     const good = { baseUrl: rig.sim.baseUrl, apiKey: rig.sim.apiKey, apiSecret: rig.sim.apiSecret };
@@ -147,12 +147,6 @@ describe('a refused key', () => {
 });
 
 describe('a budget set after spending', () => {
-  let rig: Rig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
-
   it('counts a submission whose answer was lost and whose job was found, though no budget was set when it was sent', async () => {
     // Found by the seeded simulation (seed 31): the found job carried no cost, so the budget set
     // afterwards let another job through over it.

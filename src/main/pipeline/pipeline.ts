@@ -84,7 +84,7 @@ export interface PipelineStatus {
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
 /** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
 const NO_JOB_CREATED = 'no-job-created';
-/** The error code of a generation whose job succeeded but whose images could not be written. */
+/** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
 const SERVER_RETRIES_PER_STEP = 3;
