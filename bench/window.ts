@@ -11,7 +11,7 @@
  * the project's, which is rebuilt when stale. --home keeps the seeded history in DIR and reuses
  * it on the next run (seeding 100,000 generations takes most of a minute).
  */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -58,6 +58,18 @@ async function makeThumbnailSources(libraryRoot: string): Promise<string[]> {
   return sources;
 }
 
+/** ext4 allows 65,000 links to one file: past this many, a source is copied and its copy linked to. */
+const LINKS_PER_SOURCE = 60_000;
+
+/** The i-th generation's thumbnail, a hard link to one of the sources (or a copy of one, see above). */
+function linkThumbnail(sources: readonly string[], i: number, destination: string) {
+  const original = sources[i % sources.length]!;
+  const copy = Math.floor(i / sources.length / LINKS_PER_SOURCE);
+  const source = copy === 0 ? original : `${original}.${copy}.webp`;
+  if (!existsSync(source)) copyFileSync(original, source);
+  linkSync(source, destination);
+}
+
 /** Rows straight into the store through its repositories, 5,000 per transaction; two years of history. */
 function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string[], setClock: (ms: number) => void) {
   const presets = MODELS.flatMap((model) =>
@@ -101,7 +113,7 @@ function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string
           simulated: true,
         });
         const thumbRelPath = `thumbs/bench/${generation.id}.webp`;
-        linkSync(thumbnailSources[i % thumbnailSources.length]!, path.join(libraryRoot, thumbRelPath));
+        linkThumbnail(thumbnailSources, i, path.join(libraryRoot, thumbRelPath));
         const image = store.images.add(generation.id, { assetId: `asset_${i}_0`, idx: 0, relPath: `outputs/bench/${generation.id}.png`, width: 1024, height: 1024, bytes: 1_400_000, sha256: String(generation.id).padStart(64, 'e') });
         store.images.setThumbnail(image.id, thumbRelPath);
         if (random() < 0.05) store.organise.setFavourite([generation.id], true);
