@@ -58,16 +58,21 @@ async function makeThumbnailSources(libraryRoot: string): Promise<string[]> {
   return sources;
 }
 
-/** ext4 allows 65,000 links to one file: past this many, a source is copied and its copy linked to. */
-const LINKS_PER_SOURCE = 60_000;
+/** The copy of each thumbnail source now linked to: ext4 allows 65,000 links to one file. */
+const linkedCopies = new Map<string, string>();
 
-/** The i-th generation's thumbnail, a hard link to one of the sources (or a copy of one, see above). */
-function linkThumbnail(sources: readonly string[], i: number, destination: string) {
-  const original = sources[i % sources.length]!;
-  const copy = Math.floor(i / sources.length / LINKS_PER_SOURCE);
-  const source = copy === 0 ? original : `${original}.${copy}.webp`;
-  if (!existsSync(source)) copyFileSync(original, source);
-  linkSync(source, destination);
+/** A thumbnail as a hard link to `original`, or to a fresh copy of it once a file has all the links it may have. */
+function linkThumbnail(original: string, destination: string) {
+  const source = linkedCopies.get(original) ?? original;
+  try {
+    linkSync(source, destination);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EMLINK') throw error;
+    const copy = `${original}.${linkedCopies.size + 1}-${Date.now()}.webp`;
+    copyFileSync(original, copy);
+    linkedCopies.set(original, copy);
+    linkSync(copy, destination);
+  }
 }
 
 /** Rows straight into the store through its repositories, 5,000 per transaction; two years of history. */
@@ -113,7 +118,7 @@ function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string
           simulated: true,
         });
         const thumbRelPath = `thumbs/bench/${generation.id}.webp`;
-        linkThumbnail(thumbnailSources, i, path.join(libraryRoot, thumbRelPath));
+        linkThumbnail(thumbnailSources[i % thumbnailSources.length]!, path.join(libraryRoot, thumbRelPath));
         const image = store.images.add(generation.id, { assetId: `asset_${i}_0`, idx: 0, relPath: `outputs/bench/${generation.id}.png`, width: 1024, height: 1024, bytes: 1_400_000, sha256: String(generation.id).padStart(64, 'e') });
         store.images.setThumbnail(image.id, thumbRelPath);
         if (random() < 0.05) store.organise.setFavourite([generation.id], true);
