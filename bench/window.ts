@@ -11,7 +11,7 @@
  * the project's, which is rebuilt when stale. --home keeps the seeded history in DIR and reuses
  * it on the next run (seeding 100,000 generations takes most of a minute).
  */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -58,6 +58,23 @@ async function makeThumbnailSources(libraryRoot: string): Promise<string[]> {
   return sources;
 }
 
+/** The copy of each thumbnail source now linked to: ext4 allows 65,000 links to one file. */
+const linkedCopies = new Map<string, string>();
+
+/** A thumbnail as a hard link to `original`, or to a fresh copy of it once a file has all the links it may have. */
+function linkThumbnail(original: string, destination: string) {
+  const source = linkedCopies.get(original) ?? original;
+  try {
+    linkSync(source, destination);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EMLINK') throw error;
+    const copy = `${original}.${linkedCopies.size + 1}-${Date.now()}.webp`;
+    copyFileSync(original, copy);
+    linkedCopies.set(original, copy);
+    linkSync(copy, destination);
+  }
+}
+
 /** Rows straight into the store through its repositories, 5,000 per transaction; two years of history. */
 function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string[], setClock: (ms: number) => void) {
   const presets = MODELS.flatMap((model) =>
@@ -101,7 +118,7 @@ function seedHistory(store: Store, libraryRoot: string, thumbnailSources: string
           simulated: true,
         });
         const thumbRelPath = `thumbs/bench/${generation.id}.webp`;
-        linkSync(thumbnailSources[i % thumbnailSources.length]!, path.join(libraryRoot, thumbRelPath));
+        linkThumbnail(thumbnailSources[i % thumbnailSources.length]!, path.join(libraryRoot, thumbRelPath));
         const image = store.images.add(generation.id, { assetId: `asset_${i}_0`, idx: 0, relPath: `outputs/bench/${generation.id}.png`, width: 1024, height: 1024, bytes: 1_400_000, sha256: String(generation.id).padStart(64, 'e') });
         store.images.setThumbnail(image.id, thumbRelPath);
         if (random() < 0.05) store.organise.setFavourite([generation.id], true);

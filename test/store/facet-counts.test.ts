@@ -160,6 +160,7 @@ describe('kept facet counts', () => {
       fc.record({ kind: fc.constant('reproduce' as const), index }),
       fc.record({ kind: fc.constant('transition' as const), index, to: fc.constantFrom(...(['validated', 'failed', 'canceled', 'detected', 'done'] as const)) }),
       fc.record({ kind: fc.constant('favourite' as const), indexes: fc.array(index, { maxLength: 4 }), favourite: fc.boolean() }),
+      fc.record({ kind: fc.constant('rate' as const), indexes: fc.array(index, { maxLength: 4 }), rating: fc.nat({ max: 5 }) }),
       fc.record({ kind: fc.constant('tag' as const), indexes: fc.array(index, { maxLength: 4 }), tag: fc.nat({ max: 2 }) }),
       fc.record({ kind: fc.constant('untag' as const), indexes: fc.array(index, { maxLength: 4 }), tag: fc.nat({ max: 2 }) }),
       fc.record({ kind: fc.constant('addImage' as const), index }),
@@ -217,6 +218,8 @@ describe('kept facet counts', () => {
               if (id !== undefined) attempt(() => void store.generations.transition(id, op.to));
             } else if (op.kind === 'favourite') {
               store.organise.setFavourite(picked(op.indexes), op.favourite);
+            } else if (op.kind === 'rate') {
+              store.organise.setRating(picked(op.indexes), op.rating);
             } else if (op.kind === 'tag') {
               store.organise.tag(picked(op.indexes), [TAGS[op.tag]!]);
             } else if (op.kind === 'untag') {
@@ -242,7 +245,22 @@ describe('kept facet counts', () => {
             }
             expectExactCounts(store);
           }
-          for (const query of [{}, { filters: { trashed: true } }, { search: 'castle' }, { search: 'cast', filters: { family: 'sd-xl', favourite: true } }, { filters: { modality: 'depth' } }, { filters: { tag: 'hero' } }, { search: 'forest', filters: { tag: 'wip', trashed: true } }]) {
+          const later = clock.now() - 10_000;
+          const queries: { filters?: GalleryFilters; search?: string }[] = [
+            {},
+            { filters: { trashed: true } },
+            { search: 'castle' },
+            { search: 'cast', filters: { family: 'sd-xl', favourite: true } },
+            { filters: { modality: 'depth' } },
+            { filters: { tag: 'hero' } },
+            { search: 'forest', filters: { tag: 'wip', trashed: true } },
+            // Filters on the generation's own columns, alone and beside a search or a tag.
+            { filters: { minRating: 2 } },
+            { filters: { createdFrom: later, states: ['done'] } },
+            { search: 'castle', filters: { createdBefore: later, minRating: 1 } },
+            { filters: { tag: 'Keep', createdFrom: later } },
+          ];
+          for (const query of queries) {
             expect(facetsOf(store, query), JSON.stringify(query)).toEqual(countedOneByOne(store, query));
           }
         } finally {

@@ -320,10 +320,16 @@ export function createGallery(context: StoreContext) {
             WHERE ${[driver.where, ...row.where].join(' AND ')} GROUP BY gf.facet_id) matched
       CROSS JOIN facet_counts fc ON fc.id = matched.id
       WHERE ${kept.where.join(' AND ')}`).all(...driver.params, ...row.params, ...kept.params) as Combination[];
+    // When every combination in use passes the kept conditions (a search with nothing in the
+    // trash), they narrow nothing, and the tags need no facet lookup per generation.
+    const narrows = prepared(`SELECT EXISTS (SELECT 1 FROM facet_counts fc WHERE NOT (${kept.where.join(' AND ')})) AS narrows`).get(...kept.params) as {
+      narrows: number;
+    };
+    const byFacet = narrows.narrows === 1;
     const tags = tagCounts(
-      `${driver.from} CROSS JOIN generation_tags gt ON gt.generation_id = ${driver.id} ${facetOf} CROSS JOIN facet_counts fc ON fc.id = gf.facet_id ${ownRow}`,
-      [driver.where, ...kept.where, ...row.where],
-      [...driver.params, ...kept.params, ...row.params],
+      `${driver.from} CROSS JOIN generation_tags gt ON gt.generation_id = ${driver.id} ${byFacet ? `${facetOf} CROSS JOIN facet_counts fc ON fc.id = gf.facet_id` : ''} ${ownRow}`,
+      [driver.where, ...(byFacet ? kept.where : []), ...row.where],
+      [...driver.params, ...(byFacet ? kept.params : []), ...row.params],
     );
     return { combinations, tags };
   }

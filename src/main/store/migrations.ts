@@ -314,7 +314,11 @@ const imagesInTheTrash: Migration = {
   },
 };
 
-/** What a generation is counted by in `facet_counts` (the facets' columns), in the order of its unique key. */
+/**
+ * What a generation is counted by in `facet_counts` (the facets' columns), in the order of its
+ * unique key. The gallery reads the table by the same list: a later change of the counted
+ * columns is a new migration with a list of its own, never an edit of this one.
+ */
 export const FACET_COLUMNS = ['preset_version_id', 'model_id', 'family', 'modality', 'folder_id', 'state', 'favourite'] as const;
 
 /** The key of `facet_counts`: a generation with no folder is keyed by 0 (no folder has that id), as NULLs never conflict. */
@@ -367,7 +371,7 @@ const keptFacetCounts: Migration = {
     // - tag_counts: how many live and trashed generations carry each tag.
     // generation_facets names each generation's facet_counts row: counting within a search then
     // reads this narrow table (stays in the page cache) for each match, not the generation row.
-    // The covering index the scan used goes: nothing scans for counts any more.
+    // The covering index the whole-library scan used goes with that scan.
     db.exec(`
       DROP INDEX generations_facets;
 
@@ -392,8 +396,7 @@ const keptFacetCounts: Migration = {
         generation_id INTEGER PRIMARY KEY,
         facet_id INTEGER NOT NULL
       ) STRICT;
-      -- CROSS JOIN: one lookup in the few facet rows per generation, never a scan of the
-      -- generations per facet row.
+      -- One lookup in facet_counts' key per generation, written in id order.
       INSERT INTO generation_facets (generation_id, facet_id)
       SELECT g.id, (${facetRowOf('g')}) FROM generations g ORDER BY g.id;
 
