@@ -449,6 +449,36 @@ const keptFacetCounts: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts];
+const chargesKeptApart: Migration = {
+  version: 7,
+  name: 'charges: one row per accepted submission, kept by a trigger',
+  up(db) {
+    // Spending was read from each generation's cost: a generation charged, canceled or failed,
+    // then retried and charged again kept only its last cost, so a daily budget let jobs through
+    // over it (found by the seeded simulation). Each time a generation enters `submitted` with a
+    // cost, Scenario accepted (and charged) one submission: a trigger records it, so no write path
+    // can forget it. Charges outlive a purged generation: the money was spent.
+    db.exec(`
+      CREATE TABLE charges (
+        id INTEGER PRIMARY KEY,
+        generation_id INTEGER NOT NULL,
+        cost_cu REAL NOT NULL,
+        charged_at INTEGER NOT NULL,
+        simulated INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX charges_by_time ON charges(charged_at);
+      INSERT INTO charges (generation_id, cost_cu, charged_at, simulated)
+        SELECT id, cost_cu, submitted_at, simulated FROM generations WHERE cost_cu IS NOT NULL AND submitted_at IS NOT NULL;
+      CREATE TRIGGER charges_on_acceptance AFTER UPDATE OF state ON generations
+      WHEN new.state = 'submitted' AND old.state <> 'submitted' AND new.cost_cu IS NOT NULL BEGIN
+        INSERT INTO charges (generation_id, cost_cu, charged_at, simulated) VALUES (new.id, new.cost_cu, new.state_changed_at, new.simulated);
+      END;
+      DROP INDEX generations_spending;
+      CREATE INDEX generations_pending_charges ON generations(state_changed_at) WHERE state IN ('submitting', 'outcome-unknown') AND cost_cu IS NOT NULL;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

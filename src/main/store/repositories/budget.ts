@@ -1,19 +1,18 @@
 import type { StoreContext } from '../context';
 
 /**
- * Creative units spent: counted when the generate POST was answered (submitted_at), and for a
- * submission on its way or whose answer was lost (submitting, outcome-unknown: its estimated cost
- * is on the row) from when it was sent: it may have been charged, so the budget counts it until
- * Scenario's answer, the job list or the person settles it.
+ * Creative units spent: every charge (one per submission Scenario accepted, kept by a trigger),
+ * and every submission on its way or whose answer was lost (submitting, outcome-unknown: its
+ * estimated cost is on the row) from when it was sent: it may have been charged, so the budget
+ * counts it until Scenario's answer, the job list or the person settles it.
  */
 export function createBudgetRepository({ db, now }: StoreContext) {
   const spent = db.prepare<[number, number, number, number], { total: number }>(`
     SELECT
-      (SELECT coalesce(sum(cost_cu), 0) FROM generations
-        WHERE cost_cu IS NOT NULL AND submitted_at >= ? AND (simulated = 0 OR ? = 1))
+      (SELECT coalesce(sum(cost_cu), 0) FROM charges WHERE charged_at >= ? AND (simulated = 0 OR ? = 1))
       + (SELECT coalesce(sum(cost_cu), 0) FROM generations
-        WHERE state IN ('submitting', 'outcome-unknown') AND coalesce(error_code, '') <> 'no-job-created'
-          AND submitted_at IS NULL AND cost_cu IS NOT NULL AND state_changed_at >= ? AND (simulated = 0 OR ? = 1)) AS total`);
+        WHERE state IN ('submitting', 'outcome-unknown') AND cost_cu IS NOT NULL AND coalesce(error_code, '') <> 'no-job-created'
+          AND state_changed_at >= ? AND (simulated = 0 OR ? = 1)) AS total`);
 
   function spentSince(since: number, options: { includeSimulated?: boolean } = {}): number {
     const simulated = options.includeSimulated ? 1 : 0;
