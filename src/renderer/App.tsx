@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { Toasts } from './common/Toasts';
 import { WindowDrop } from './common/WindowDrop';
 import { GalleryScreen } from './gallery/GalleryScreen';
+import { HoldBanner } from './queue/HoldBanner';
 import { FirstRun } from './settings/FirstRun';
 import { StoresProvider, useAppStore, useQueue, type Stores } from './stores';
 import type { Screen } from './stores/appStore';
@@ -58,6 +59,7 @@ export function App() {
         </div>
       </nav>
       <main className="screen">
+        <HoldBanner />
         <Suspense fallback={null}>
           {screen === 'gallery' && <GalleryScreen />}
           {screen === 'presets' && <PresetsScreen />}
