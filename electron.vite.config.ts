@@ -34,6 +34,10 @@ export default defineConfig({
           index: resolve('src/main/electron/main.ts'),
           cli: resolve('src/main/cli/main.ts'),
         },
+        // The CLI loads the engine only for the commands that need it (src/main/cli/context.ts).
+        // Left to itself the bundler puts src/shared (preset rules, the contract) in the
+        // pipeline's chunk, so `history` would load sharp and chokidar with them.
+        output: { manualChunks: (id: string) => (id.includes('/src/shared/') ? 'shared' : undefined) },
       },
     },
   },

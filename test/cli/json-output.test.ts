@@ -87,5 +87,15 @@ describe('scenario-hotfolder --json and listings', () => {
     expect(status.unfinished.map((row) => row.id).sort()).toEqual(unfinished.map((row) => row.id).sort());
     const plain = await cli(['status']);
     expect(plain.stdout).toContain('Unfinished: 3.');
+
+    // Plain text lists the first 50; --json all of them.
+    const more = openStore({ file: path.join(home, 'history.sqlite') });
+    for (let index = 0; index < 48; index += 1) more.generations.createReproduction(done!.id);
+    more.close();
+    const long = await cli(['status']);
+    expect(long.stdout).toContain('Unfinished: 51.\n');
+    expect(long.stdout.split('\n').filter((line) => /^#\d+ {2}/.test(line))).toHaveLength(50);
+    expect(long.stdout).toContain('… and 1 more (`status --json` lists them all).\n');
+    expect((documentOf((await cli(['--json', 'status'])).stdout) as { unfinished: unknown[] }).unfinished).toHaveLength(51);
   });
 });

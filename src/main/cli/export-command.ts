@@ -1,9 +1,8 @@
 // `export`: a history selection to a zip with a JSON manifest, as the window's Export makes it.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { exportFileName, exportGenerations, generationIdsMatching } from '../library/export';
 import type { GlobalOptions } from './context';
-import { outputFor, parseId, userPath, withEngine } from './context';
+import { outputFor, parseId, userPath, withStore } from './context';
 import { CliError, EXIT } from './errors';
 import type { SelectionOptions } from './library-commands';
 import { addSelectionOptions, nothingFound, repeatable, selectionOf } from './library-commands';
@@ -19,7 +18,8 @@ export function registerExportCommand(program: Command, globals: Globals): void 
     .option('--id <generationId>', 'a generation to export (repeat for several; the same as listing ids)', repeatable)
     .option('--out <file>', 'the zip to write (default: exports/generations-<date>-<time>.zip in the data folder)')
     .action((idTexts: string[], options: SelectionOptions & { id?: string[]; out?: string }) =>
-      withEngine(globals(), { run: false }, async (engine) => {
+      withStore(globals(), async (engine) => {
+        const { exportFileName, exportGenerations, generationIdsMatching } = await import('../library/export');
         const { id: idOptions = [], out: outFile, ...selection } = options;
         const named = [...idTexts, ...idOptions];
         if (named.length > 0 && Object.values(selection).some((value) => value !== undefined)) {

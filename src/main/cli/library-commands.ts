@@ -5,14 +5,13 @@ import type { ModelFamily } from '../../shared/preset/index';
 import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
-import { addWatchedFolder, updateWatchedFolder } from '../engine/handlers-folders';
 import { ScenarioError } from '../scenario/index';
 import { ACTIVE_STATES_FOR_STATUS } from './status-states';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
-import type { GlobalOptions } from './context';
-import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
+import type { GlobalOptions, Library } from './context';
+import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
 import { CliError, EXIT } from './errors';
 import type { Output } from './output';
 
@@ -22,7 +21,7 @@ const readOnly = { run: false } as const;
 /** Collects a repeatable option (`--preset A --preset B`). */
 export const repeatable = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function requirePreset(engine: Engine, name: string): Preset {
+function requirePreset(engine: Library, name: string): Preset {
   const preset = engine.store.presets.getByName(name);
   if (preset === null) {
     const known = engine.store.presets.list().map((item) => item.name);
@@ -31,7 +30,7 @@ function requirePreset(engine: Engine, name: string): Preset {
   return preset;
 }
 
-function requireFolder(engine: Engine, given: string): WatchedFolder {
+function requireFolder(engine: Library, given: string): WatchedFolder {
   const wanted = userPath(given);
   const folder = engine.store.folders.list().find((item) => item.path === wanted || String(item.id) === given);
   if (folder === undefined) throw new CliError(EXIT.usage, `${wanted} is not a watched folder. See \`folders list\`.`);
@@ -137,7 +136,7 @@ function addSelectionOptions(command: Command): Command {
     .option('--before <date>', 'made before this day or time (YYYY-MM-DD, local)');
 }
 
-function selectionOf(engine: Engine, options: SelectionOptions): { filters: GalleryFilters; search?: string } {
+function selectionOf(engine: Library, options: SelectionOptions): { filters: GalleryFilters; search?: string } {
   const filters: GalleryFilters = {
     ...(options.preset === undefined ? {} : { presetId: requirePreset(engine, options.preset).id }),
     ...(options.since === undefined ? {} : { createdFrom: parseTime(options.since, '--since') }),
@@ -147,11 +146,14 @@ function selectionOf(engine: Engine, options: SelectionOptions): { filters: Gall
 }
 
 /** What an empty listing means: an empty library, or nothing matching what was asked. */
-function nothingFound(engine: Engine, options: SelectionOptions): string {
+function nothingFound(engine: Library, options: SelectionOptions): string {
   const selective = Object.values(options).some((value) => value !== undefined);
   if (selective && engine.store.galleryPage({ limit: 1 }).items.length > 0) return 'No generations match: change or drop --search, --preset, --since or --before.';
   return 'No generations yet.';
 }
+
+/** Unfinished generations `status` lists in plain text; --json lists them all. */
+const STATUS_LISTED = 50;
 
 /** The most `history` lists at once (the gallery's page size). */
 const MAX_LIMIT = 500;
@@ -197,7 +199,7 @@ function folderOptionsOf(options: FolderCommandOptions): Partial<FolderOptions> 
 }
 
 /** One folder for `folders list`/`add`/`edit`: the store's fields and its presets' names. */
-function folderView(engine: Engine, folder: WatchedFolder): { line: string; data: WatchedFolder & { presets: string[] } } {
+function folderView(engine: Library, folder: WatchedFolder): { line: string; data: WatchedFolder & { presets: string[] } } {
   const names = folder.presetIds.map((id) => engine.store.presets.get(id)?.name ?? `#${id}`);
   const { options } = folder;
   const flags = [
@@ -224,7 +226,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .command('list')
     .description('list presets')
     .action(() =>
-      withEngine(globals(), readOnly, async (engine) => {
+      withStore(globals(), async (engine) => {
         const rows = engine.store.presets.list().map((preset) => {
           const version = preset.currentVersion;
           const document = version.preset as Record<string, unknown>;
@@ -240,7 +242,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .command('show <name>')
     .description("print a preset's JSON")
     .action((name: string) =>
-      withEngine(globals(), readOnly, async (engine) => {
+      withStore(globals(), async (engine) => {
         const preset = requirePreset(engine, name);
         process.stdout.write(`${JSON.stringify({ family: preset.currentVersion.family, ...(preset.currentVersion.preset as object) }, null, 2)}\n`);
       }),
@@ -308,7 +310,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .command('list')
     .description('list watched folders')
     .action(() =>
-      withEngine(globals(), readOnly, async (engine) => {
+      withStore(globals(), async (engine) => {
         const views = engine.store.folders.list().map((folder) => folderView(engine, folder));
         outputFor(globals()).document(views.length === 0 ? ['No watched folders: add one with `folders add FOLDER --preset NAME`.'] : views.map((view) => view.line), views.map((view) => view.data));
       }),
@@ -342,6 +344,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       if (presetIds === undefined && Object.keys(change).length === 0) {
         throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
       }
+      const { updateWatchedFolder } = await import('../engine/handlers-folders');
       updateWatchedFolder(engine.store, folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change });
       const view = folderView(engine, engine.store.folders.get(folder.id) ?? folder);
       outputFor(globals()).line(`Changed ${view.line} (a running watcher applies it at its next start).`, { ...view.data });
@@ -368,7 +371,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
   addSelectionOptions(program.command('history').description('list past generations, newest first'))
     .option('--limit <n>', `how many (1 to ${MAX_LIMIT})`, '20')
     .action((options: SelectionOptions & { limit: string }) =>
-      withEngine(globals(), readOnly, async (engine) => {
+      withStore(globals(), async (engine) => {
         const limit = parseWholeNumber(options.limit, '--limit', 1, MAX_LIMIT);
         const { limit: _limit, ...selection } = options;
         const page = engine.store.galleryPage({ ...selectionOf(engine, selection), limit });
@@ -381,7 +384,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .command('show <generationId>')
     .description('everything about one generation: request, seed, job, images')
     .action((idText: string) =>
-      withEngine(globals(), readOnly, async (engine) => {
+      withStore(globals(), async (engine) => {
         const detail = engine.store.generationDetail(requireGeneration(engine, idText).id);
         const { generation, input, presetVersion, images } = detail;
         const imagePaths = images.map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
@@ -414,7 +417,8 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`,
           `Today: ${counts.doneToday} done, ${counts.failedToday} failed.`,
           ...(unfinished.length === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinished.length}.`]),
-          ...unfinished.map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
+          ...unfinished.slice(0, STATUS_LISTED).map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
+          ...(unfinished.length > STATUS_LISTED ? [`… and ${unfinished.length - STATUS_LISTED} more (\`status --json\` lists them all).`] : []),
         ];
         outputFor(globals()).document(lines, { ...status, counts, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) });
       }),
@@ -422,8 +426,9 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
 }
 
 /** Records a watched folder (an existing one) for `folders add` and `watch FOLDER --preset`. */
-export function addFolder(engine: Engine, folderPath: string, options: FolderCommandOptions & { preset: string[] }): Promise<WatchedFolder> {
+export async function addFolder(engine: Engine, folderPath: string, options: FolderCommandOptions & { preset: string[] }): Promise<WatchedFolder> {
   const presetIds = options.preset.map((name) => requirePreset(engine, name).id);
+  const { addWatchedFolder } = await import('../engine/handlers-folders');
   return addWatchedFolder(engine.store, { path: userPath(folderPath), presetIds, options: folderOptionsOf(options) });
 }
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { absoluteLibraryPath } from '../library/paths';
-import { repairLibrary } from '../library/repair';
 import type { RepairReport } from '../library/repair';
 import type { GlobalOptions } from './context';
 import { outputFor, withEngine } from './context';
@@ -73,6 +72,7 @@ export function registerRepairCommand(program: Command, globals: Globals): void 
           out.warn(message);
         });
         try {
+          const { repairLibrary } = await import('../library/repair');
           const report = await repairLibrary(engine.libraryRoot, engine.store, { dryRun, thumbnails: engine.thumbnails });
           await engine.thumbnails.onIdle();
           const thumbnails = { rebuilt: dryRun ? 0 : report.thumbnailsQueued - failed, failed };

@@ -3,14 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import sharp from 'sharp';
 import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
-import { createEngine } from '../engine/engine';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
 import { ScenarioError } from '../scenario/index';
-import { startSimulator } from '../simulator/index';
 import type { Generation, GenerationState } from '../store/index';
 import type { GlobalOptions } from './context';
 import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
@@ -229,6 +226,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     .option('--faults <spec>', 'injected faults, e.g. 429=0.05,5xx=0.1,drop=0.02,fail=0.05')
     .action(async (options: { port: string; latency: string; faults?: string }) => {
       const out = outputFor(globals());
+      const { startSimulator } = await import('../simulator/index');
       const simulator = await startSimulator({ port: Number(options.port), latencyMs: Number(options.latency), ...(options.faults ? { faults: options.faults } : {}) }).catch((error: unknown) => {
         throw new CliError(EXIT.usage, error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error));
       });
@@ -287,6 +285,7 @@ async function dryRun(engine: Engine, images: string[], options: { preset: strin
     const bytes = await readFile(image).catch(() => {
       throw new CliError(EXIT.usage, `Could not read ${image}.`);
     });
+    const { default: sharp } = await import('sharp');
     const format = (await sharp(bytes).metadata().catch(() => undefined))?.format ?? 'png';
     const request = buildControlNetRequest(validation.preset, { image: `data:image/${format};base64,${bytes.toString('base64')}`, seed: options.seed ?? seedForRun(validation.preset), family });
     const estimate = await (engine.client as NonNullable<Engine['client']>).dryRunControlNet(request.json);
@@ -310,6 +309,7 @@ async function sampleImages(): Promise<string[]> {
 
 async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
   const home = globals.home === undefined ? await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')) : homeOf(globals);
+  const { createEngine } = await import('../engine/engine');
   const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
   const stopFollowing = out.follow(engine.events);
   try {
@@ -329,6 +329,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       for (const sample of samples) await copyFile(sample, path.join(inbox, path.basename(sample)));
       dropped = samples.length;
     } else {
+      const { default: sharp } = await import('sharp');
       for (const [index, colour] of [{ r: 200, g: 40, b: 40 }, { r: 40, g: 160, b: 60 }, { r: 30, g: 60, b: 200 }].entries()) {
         await writeFile(path.join(inbox, `sample-${index + 1}.png`), await sharp({ create: { width: 512, height: 512, channels: 3, background: colour } }).png().toBuffer());
       }

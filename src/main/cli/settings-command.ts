@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { contract } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/ipc/contract';
-import { settingsHandlers } from '../engine/handlers-settings';
 import type { GlobalOptions } from './context';
 import { outputFor, parseWholeNumber, withEngine } from './context';
 import { CliError, EXIT } from './errors';
@@ -42,6 +41,7 @@ export function registerSettingsCommand(program: Command, globals: Globals): voi
     .description("show the window's Settings: budgets, concurrency, defaults for new folders (`settings set` changes them)")
     .action(() =>
       withEngine(globals(), { run: false }, async (engine) => {
+        const { settingsHandlers } = await import('../engine/handlers-settings');
         const current = await settingsHandlers(engine)['settings.get']();
         outputFor(globals()).document(describe(current), current);
       }),
@@ -65,6 +65,7 @@ export function registerSettingsCommand(program: Command, globals: Globals): voi
         const input = contract.channels['settings.update'].input.safeParse(patch);
         if (!input.success) throw new CliError(EXIT.usage, 'These settings cannot be saved:', input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
         if (Object.keys(input.data).length === 0) throw new CliError(EXIT.usage, 'Nothing to change: give --daily-budget, --monthly-budget, --concurrency or --processed.');
+        const { settingsHandlers } = await import('../engine/handlers-settings');
         const saved = await settingsHandlers(engine)['settings.update'](input.data);
         outputFor(globals()).document(['Saved.', ...describe(saved)], saved);
       }),

@@ -12,7 +12,7 @@ import type { RunningSimulator } from '../simulator/index';
 import { openStore, RESUMABLE_STATES } from '../store/index';
 import type { Store } from '../store/index';
 import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
-import { defaultHome, lockHome } from './home';
+import { defaultHome, historyFileOf, libraryRootOf, lockHome } from './home';
 import { createNoticeLog, type NoticeLog } from './notices';
 
 export type { ScenarioConnection } from './connection';
@@ -86,14 +86,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const home = path.resolve(config.home ?? defaultHome());
   const run = config.run ?? true;
   const releaseLock = run || config.lock === true ? lockHome(home) : () => undefined;
-  const libraryRoot = path.join(home, 'library');
+  const libraryRoot = libraryRootOf(home);
   let store: Store | undefined;
   let connection: LiveConnection | undefined;
   let backfill: ThumbnailBackfill | undefined;
   let pipeline: Pipeline | undefined;
   let folders: FolderManager | undefined;
   try {
-    store = openStore({ file: path.join(home, 'history.sqlite'), ...(config.now ? { now: config.now } : {}) });
+    store = openStore({ file: historyFileOf(home), ...(config.now ? { now: config.now } : {}) });
     const openedStore = store;
     connection = await openConnection(config.scenario, config.client);
     const live = connection;

@@ -12,6 +12,16 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
   return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'scenario-hotfolder');
 }
 
+/** The history database in a home. */
+export function historyFileOf(home: string): string {
+  return path.join(home, 'history.sqlite');
+}
+
+/** The library folder (outputs, inputs, thumbnails, trash) in a home. */
+export function libraryRootOf(home: string): string {
+  return path.join(home, 'library');
+}
+
 /**
  * One running pipeline per home: two would both submit the same queued rows (paying twice). The
  * lock is a file holding the owner's pid; a lock whose process is gone (killed, crashed) is taken
