@@ -380,7 +380,12 @@ export function createPipeline(options: PipelineOptions) {
   function fire(generation: Pick<Generation, 'id' | 'state'>, event: GenerationEvent, patch: TransitionPatch = {}): Generation {
     const to = nextState(generation.state, event);
     if (to === undefined) {
-      throw new PipelineError('illegal-transition', `Generation ${generation.id} is ${generation.state}: the pipeline's machine has no "${event}" there.`);
+      throw new PipelineError(
+        'illegal-transition',
+        generation.state === 'submitting' || generation.state === 'downloading'
+          ? `Generation ${generation.id} is ${generation.state}: Scenario may already have charged it, so it cannot be ${event === 'cancel' ? 'canceled' : 'changed'} until its answer is in. Try again in a moment.`
+          : `Generation ${generation.id} is ${generation.state}, so it cannot be ${event === 'cancel' ? 'canceled' : event === 'retry' ? 'retried' : `moved by "${event}"`} now.`,
+      );
     }
     const moved = store.generations.transition(generation.id, to, patch, generation.state);
     events.emit('job.state', { generationId: generation.id, state: to, message: patch.errorMessage ?? null });
