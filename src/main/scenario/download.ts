@@ -98,7 +98,7 @@ function downloadWithFreshUrl<T>(
         throw error;
       }
     },
-    { signal, shouldRetry: (error) => isTransient(error) || (error.code === 'forbidden' && url === undefined) },
+    { signal, clock: http.clock, shouldRetry: (error) => isTransient(error) || (error.code === 'forbidden' && url === undefined) },
   );
 }
 

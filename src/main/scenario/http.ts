@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
 import type { Redact, SubmissionTrace } from './errors.js';
@@ -84,9 +83,9 @@ export function abortScope(source: AbortSignal | undefined, timeoutMs?: number):
 }
 
 /** Waits, or throws the 'aborted' error as soon as `signal` fires. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+export async function pause(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   try {
-    await sleep(ms, undefined, { signal });
+    await clock.sleep(ms, signal);
   } catch (error) {
     if (signal?.aborted) throw abortedError();
     throw error;
@@ -100,7 +99,7 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 export async function withRetry<T>(
   policy: RetryPolicy,
   attempt: (attemptNumber: number) => Promise<T>,
-  options: { signal?: AbortSignal; shouldRetry?: (error: ScenarioError) => boolean } = {},
+  options: { signal?: AbortSignal; shouldRetry?: (error: ScenarioError) => boolean; clock?: Clock } = {},
 ): Promise<T> {
   const shouldRetry = options.shouldRetry ?? isTransient;
   for (let attemptNumber = 1; ; attemptNumber += 1) {
@@ -112,7 +111,7 @@ export async function withRetry<T>(
       if (attemptNumber >= policy.maxAttempts || !shouldRetry(error)) throw error;
       const delay = error.retryAfterMs ?? backoffMs(policy, attemptNumber);
       if (delay > policy.maxRetryAfterMs) throw error;
-      await pause(delay, options.signal);
+      await pause(delay, options.signal, options.clock);
     }
   }
 }
@@ -206,7 +205,7 @@ export class ScenarioHttp {
   /** Sends `request`, retrying transient failures unless it is a costly submission. Throws ScenarioError for non-2xx. */
   async send(request: ApiRequest): Promise<ApiResponse> {
     if (request.submission !== undefined) return this.sendOnce(request);
-    return withRetry(this.retry, () => this.sendOnce(request), { signal: request.signal });
+    return withRetry(this.retry, () => this.sendOnce(request), { signal: request.signal, clock: this.clock });
   }
 
   private url(request: ApiRequest): URL {

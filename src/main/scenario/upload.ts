@@ -103,7 +103,7 @@ async function putPart(http: ScenarioHttp, url: string, bytes: Uint8Array, what:
       }
       if (status < 200 || status >= 300) throw errorForStatus(status, { what });
     },
-    { signal },
+    { signal, clock: http.clock },
   );
 }
 
