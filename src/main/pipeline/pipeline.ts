@@ -87,6 +87,8 @@ const NO_JOB_CREATED = 'no-job-created';
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
+/** Parked (outcome-unknown) generations the queue's status lists one by one; all are counted. */
+const PARKED_LISTED = 200;
 const SERVER_RETRIES_PER_STEP = 3;
 /** A paid job whose images could not be fetched is tried again after this pause, doubling. */
 const DOWNLOAD_RETRY_PAUSE_MS = { min: 5_000, max: 5 * 60_000 };
@@ -773,7 +775,8 @@ export function createPipeline(options: PipelineOptions) {
     const jobs: QueueJobStatus[] = [];
     const listed = [...scheduler.activeIds, ...scheduler.queuedIds];
     const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => !listed.includes(generation.id));
-    for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked]) {
+    // Thousands may wait for the person (a long outage): list the oldest few, count them all.
+    for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked.slice(0, PARKED_LISTED)]) {
       if (generation === null || generation === undefined) continue;
       const input = store.inputs.get(generation.inputId);
       const waiting =
