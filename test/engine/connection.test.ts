@@ -156,11 +156,13 @@ describe('switching the connection at run time', () => {
     const test = await t.call('credentials.testConnection');
     expect(test.ok).toBe(false);
 
-    // Another key for the same Scenario is taken under held work (that is how the key is fixed);
-    // a switch to another backend is still refused while the generation waits.
+    // Another key for the same Scenario is taken while the queue waits for a key (that is how the
+    // key is fixed); a switch to another backend is still refused while the generation waits.
     await t.call('credentials.save', { apiKey: 'another-key', apiSecret: `${secret}-2` });
     const busy = await t.failure('app.useSimulator', { simulator: true });
     expect(busy.code).toBe('connection.busy');
+    // That key is refused too: the queue says so again, and only then takes yet another key.
+    await eventually('the queue to hold for the second key', async () => ((await t.call('queue.status')).waiting?.reason === 'credentials' ? true : undefined));
 
     await t.call('credentials.save', { apiKey: scenario.apiKey, apiSecret: scenario.apiSecret });
     expect(await settled(id)).toMatchObject({ state: 'done' });

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import path from 'node:path';
+import { systemClock } from '../../shared/clock';
 import { userMessageOf } from '../../shared/errors';
 import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
@@ -110,7 +111,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       },
       events,
       concurrency: config.concurrency ?? (typeof savedConcurrency === 'number' ? savedConcurrency : 2),
-      ...(config.now ? { now: config.now } : {}),
+      // The store's clock, unless the pipeline is given one of its own (the simulation's).
+      ...(config.now ? { clock: { ...systemClock, now: config.now } } : {}),
       ...config.pipeline,
     });
     const { watchOnly } = config;
@@ -136,7 +138,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     }
 
     const checkSwitch = (next: ScenarioConnection | null) => {
-      if (live.isCurrent(next) || live.isKeyChange(next)) return;
+      if (live.isCurrent(next)) return;
+      // Another key for the same Scenario is how a refused key is fixed: allowed under held work
+      // while the queue waits for exactly that (every job stays reachable with a good key).
+      if (live.isKeyChange(next) && pipeline?.waiting()?.reason === 'credentials') return;
       const unfinished = openedStore.generations.listByStates(RESUMABLE_STATES).map((generation) => generation.state);
       const refusal = unfinishedWorkRefusal(unfinished, live.description);
       if (refusal !== null) throw refusal;

@@ -12,7 +12,7 @@ import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
-import type { ScenarioClient, ScenarioJob } from '../scenario/index';
+import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
@@ -133,12 +133,13 @@ export function createPipeline(options: PipelineOptions) {
     probeBackoff: options.probeBackoff ?? { minMs: 1000, maxMs: 30_000 },
     recheckMs: options.recheckMs ?? 30_000,
     probe: async (signal) => {
+      const sentOn = connectionEpoch;
       try {
         await requireClient().listJobs({ pageSize: 1 }, { signal });
       } catch (error) {
         // Any answer but no answer means the network is back (a refused key is its own hold).
         if (error instanceof ScenarioError && (error.code === 'network' || error.code === 'timeout' || error.code === 'aborted')) throw error;
-        if (error instanceof ScenarioError && isRefusedKey(error)) holds.credentialsRefused(refusedKeyMessage(error));
+        if (error instanceof ScenarioError && isRefusedKey(error) && sentOn === connectionEpoch) holds.credentialsRefused(refusedKeyMessage(error));
       }
     },
   });
@@ -181,6 +182,8 @@ export function createPipeline(options: PipelineOptions) {
   const takenIn = new TakenInInputs();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
+  /** The pause before a paid job's images are fetched again, growing with each failure. */
+  const downloadRetryPauses = new Map<number, number>();
   /** Counts connection changes: a refusal of a request sent before the latest change is not the new key's. */
   let connectionEpoch = 0;
 
@@ -413,7 +416,6 @@ export function createPipeline(options: PipelineOptions) {
   /** Takes one generation as far as it can go now: to an end, or to a state that waits for the person. */
   async function drive(id: number): Promise<void> {
     const signal = closing.signal;
-    let downloadPauseMs = DOWNLOAD_RETRY_PAUSE_MS.min / 2;
     for (;;) {
       if (signal.aborted) return;
       const generation = store.generations.get(id);
@@ -429,10 +431,12 @@ export function createPipeline(options: PipelineOptions) {
         if (current.state === 'downloading') {
           // Paid for: the images are fetched again after a pause that grows, never given up on
           // (an expired link, a refused download): a drive that ended here stalled the row until a restart.
-          downloadPauseMs = Math.min(DOWNLOAD_RETRY_PAUSE_MS.max, downloadPauseMs * 2);
-          events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays downloading; its images are fetched again in ${Math.round(downloadPauseMs / 1000)} s, without a new charge.` });
-          await clock.sleep(downloadPauseMs, signal).catch(() => undefined);
-          continue;
+          // The drive ends (its slot goes to other work) and the row is scheduled again after the pause.
+          const pauseMs = Math.min(DOWNLOAD_RETRY_PAUSE_MS.max, (downloadRetryPauses.get(id) ?? DOWNLOAD_RETRY_PAUSE_MS.min / 2) * 2);
+          downloadRetryPauses.set(id, pauseMs);
+          events.emit('job.failed', { generationId: id, code: codeOf(error), message: `${userMessageOf(error)} Generation ${id} stays downloading; its images are fetched again in ${Math.round(pauseMs / 1000)} s, without a new charge.` });
+          clock.sleep(pauseMs, signal).then(() => schedule(current), () => undefined);
+          return;
         }
         if (current.state === 'outcome-unknown') {
           // Parked for the person: the next start (or their retry) looks again.
@@ -502,6 +506,8 @@ export function createPipeline(options: PipelineOptions) {
       // The row carries the estimate from here: the budget counts it as spent until Scenario's
       // answer replaces it (or says no job was made), even across a crash.
       sent = fire(generation, 'send', { costCu: cost, errorCode: null, errorMessage: null });
+      // The person's resend is used up: a later lost answer asks them again.
+      resendAsked.delete(generation.id);
     } finally {
       budget.release(generation.id);
       holds.changed();
@@ -669,6 +675,7 @@ export function createPipeline(options: PipelineOptions) {
       thumbnails.enqueue({ ...imageThumbnailJob(libraryRoot, image), sourceBytes: delivered.data });
     }
     fire(generation, 'stored');
+    downloadRetryPauses.delete(generation.id);
     const imagePaths = images.sort((a, b) => a.idx - b.idx).map((image) => absoluteLibraryPath(libraryRoot, image.relPath));
     events.emit('job.done', { generationId: generation.id, imagePaths });
     return 'continue';
@@ -732,7 +739,16 @@ export function createPipeline(options: PipelineOptions) {
     const version = store.presets.getVersion(generation.presetVersionId);
     if (version === null) return null;
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
-    const estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+    let estimate: CostEstimate;
+    try {
+      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+    } catch (error) {
+      // Without a budget the estimate only serves the books: a refused dry run must not fail the
+      // job (the POST meets the same refusal and handles it: a model hold, a new upload).
+      const { daily, monthly } = budget.limits();
+      if (error instanceof ScenarioError && daily === null && monthly === null) return null;
+      throw error;
+    }
     store.presets.setDryRunCost(version.id, estimate.creativeUnitsCost);
     return estimate.creativeUnitsCost;
   }
@@ -766,8 +782,9 @@ export function createPipeline(options: PipelineOptions) {
   function cancel(generationId: number): void {
     const generation = store.generations.get(generationId);
     if (generation === null) throw new PipelineError('not-found', `There is no generation ${generationId}.`);
-    scheduler.unschedule(generationId);
-    fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
+    // Refused (it throws) before it leaves the queue: a row that cannot be canceled keeps its turn.
+    const canceled = fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
+    scheduler.unschedule(canceled.id);
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 

@@ -72,6 +72,7 @@ export class Scheduler {
     const index = this.#queue.indexOf(generationId);
     if (index >= 0) this.#queue.splice(index, 1);
     this.#runAgain.delete(generationId);
+    if (!this.#active.has(generationId)) this.#folderOf.delete(generationId);
   }
 
   pump(): void {
