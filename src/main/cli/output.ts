@@ -53,7 +53,7 @@ export class Output {
   }
 
   /** Prints the pipeline's events as they come. Returns the unsubscribe. */
-  follow(events: PipelineEmitter): () => void {
+  follow(events: PipelineEmitter, currentHold: Waiting | null = null): () => void {
     const offs = [
       events.on('job.added', (event) => {
         this.#counts.added += 1;
@@ -89,15 +89,13 @@ export class Output {
       events.on('queue.resumed', (event) => this.#event('resumed', event, `resumed   (was waiting: ${event.after})`)),
       events.on('warning', (event) => this.#event('warning', event, `warning   ${event.message}`)),
     ];
+    // A hold found before anyone listened (the start's resume, the key check) is said now, in the
+    // same turn as the subscription, so it is said once whichever came first.
+    if (currentHold !== null) this.#event('paused', { waiting: currentHold }, `waiting   ${currentHold.message}`);
     return () => {
       for (const off of offs) off();
       this.#clearProgress();
     };
-  }
-
-  /** The queue's current hold, said as its `queue.paused` event would have said it. */
-  holdNow(waiting: Waiting | null): void {
-    if (waiting !== null) this.#event('paused', { waiting }, `waiting   ${waiting.message}`);
   }
 
   #event(name: string, payload: object, text: string): void {

@@ -151,9 +151,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
           await addFolder(engine, folder, { preset: options.preset });
         }
         if (engine.store.folders.list().length === 0) throw new CliError(EXIT.usage, 'No folder to watch: give one (`watch FOLDER --preset NAME`) or add one with `folders add`.');
-        const stopFollowing = out.follow(engine.events);
-        // A hold found before anyone listened (the start's resume, the key check) is said now, in the same turn.
-        out.holdNow(engine.pipeline.waiting());
+        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
         await engine.folders.sync();
         // Listening before saying "watching": a supervisor may stop it the moment it reads that line.
         const stopped = untilSignal();
@@ -187,7 +185,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         const preset = requirePreset(engine, options.preset);
         const images = await existingFiles(given);
         await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events);
+        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
         const ids: number[] = [];
         for (const image of images) {
           ids.push(...(await engine.pipeline.enqueueFile(image, { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
@@ -209,7 +207,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
       await withEngine(globals(), { run: true, needsCredentials: true }, async (engine) => {
         const { id, state } = requireGeneration(engine, idText);
         await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events);
+        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
         const waitsForItsMove = name === 'retry' && state === 'outcome-unknown';
         const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
         process.exitCode = await settle(engine, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
@@ -311,7 +309,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
   const home = globals.home === undefined ? await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')) : homeOf(globals);
   const { createEngine } = await import('../engine/engine');
   const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
-  const stopFollowing = out.follow(engine.events);
+  const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
   try {
     out.line(`Demo home: ${home} (simulated Scenario at ${engine.simulator?.baseUrl ?? '?'})`, { event: 'demo', home });
     const family = await engine.resolveFamily(DEMO_PRESET.modelId);
