@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { ConnectionError } from '../../src/main/engine/connection';
 import { createEngine } from '../../src/main/engine/engine';
 import type { Engine, EngineConfig, ScenarioConnection } from '../../src/main/engine/engine';
 import { exchangesInFlight } from '../../src/main/scenario/transport';
@@ -348,8 +349,15 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       return 'network back';
     }],
     [2, 'key', async () => {
-      connection = connection === good ? refused : good;
-      await live().switchConnection(connection);
+      const next = connection === good ? refused : good;
+      try {
+        await live().switchConnection(next);
+      } catch (error) {
+        // Another key is taken under unfinished work only while the queue waits for a key.
+        if (error instanceof ConnectionError) return `the key change is refused: ${error.userMessage}`;
+        throw error;
+      }
+      connection = next;
       return connection === good ? 'key fixed' : 'key refused';
     }],
     [2, 'urls', async () => {
@@ -409,9 +417,15 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await sim.resume().catch(() => undefined);
     sim.setFaults({});
     sim.setUrlTtl(24 * 3600_000);
-    if (connection !== good) {
-      connection = good;
-      await live().switchConnection(good);
+    // The person saves the good key once the queue says it waits for one.
+    for (let tries = 0; connection !== good; tries += 1) {
+      try {
+        await live().switchConnection(good);
+        connection = good;
+      } catch (error) {
+        if (!(error instanceof ConnectionError) || tries >= 20) throw error;
+        await run(5000, MAX_WAKEUPS_PER_STEP);
+      }
     }
     setBudget(null);
     live().pipeline.resumeAll();

@@ -141,7 +141,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       if (live.isCurrent(next)) return;
       // Another key for the same Scenario is how a refused key is fixed: allowed under held work
       // while the queue waits for exactly that (every job stays reachable with a good key).
-      if (live.isKeyChange(next) && pipeline?.waiting()?.reason === 'credentials') return;
+      if (live.isKeyChange(next) && pipeline?.waitsForKey() === true) return;
       const unfinished = openedStore.generations.listByStates(RESUMABLE_STATES).map((generation) => generation.state);
       const refusal = unfinishedWorkRefusal(unfinished, live.description);
       if (refusal !== null) throw refusal;

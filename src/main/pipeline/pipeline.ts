@@ -870,6 +870,10 @@ export function createPipeline(options: PipelineOptions) {
     waiting(): Waiting | null {
       return holds.queueHold();
     },
+    /** Scenario refused the key: work waits for another (whatever else holds the queue too, a pause). */
+    waitsForKey(): boolean {
+      return holds.requestHold()?.reason === 'credentials';
+    },
     /** Resolves when nothing is queued, in flight or being taken in (a paused queue counts as idle). */
     idle(): Promise<void> {
       return scheduler.idle();
