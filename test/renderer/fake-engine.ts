@@ -25,6 +25,19 @@ export interface FakeEngine {
   emit(event: ContractEvent): void;
 }
 
+/**
+ * What a whole window asks as it opens, for a library past its first run (no first-run screen over
+ * the one under test), empty: tests of the App shell add the channels they are about.
+ */
+export const SETTLED_WINDOW: Partial<ContractHandlers> = {
+  'models.list': async () => ({ models: [], fetchedAt: null, fromCache: false }),
+  'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
+  'credentials.status': async () => ({ stored: true, backendOk: true, backendMessage: null, apiKeyHint: '1234', source: 'keychain' }),
+  'folders.list': async () => [],
+  'generations.page': async () => ({ items: [], nextCursor: null }),
+  'generations.facets': async () => ({ total: 0, presets: [], models: [], families: [], modalities: [], folders: [], states: [], tags: [], favourites: 0 }),
+};
+
 export function createFakeEngine(handlers: Partial<ContractHandlers>): FakeEngine {
   const calls: Call[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App';
 import { startLoading } from '../../src/renderer/stores';
 import type { QueueStatus } from '../../src/shared/ipc/contract';
-import { createFakeEngine } from './fake-engine';
+import { SETTLED_WINDOW, createFakeEngine } from './fake-engine';
 import { renderWithEngine } from './render';
 
 afterEach(cleanup);
@@ -19,14 +19,9 @@ const heldByKey: QueueStatus = {
 
 function engine() {
   return createFakeEngine({
+    ...SETTLED_WINDOW,
     'queue.status': async () => heldByKey,
     'queue.notices': async () => [],
-    'models.list': async () => ({ models: [], fetchedAt: null, fromCache: false }),
-    'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
-    'credentials.status': async () => ({ stored: true, backendOk: true, backendMessage: null, apiKeyHint: '1234', source: 'keychain' }),
-    'folders.list': async () => [],
-    'generations.page': async () => ({ items: [], nextCursor: null }),
-    'generations.facets': async () => ({ total: 0, presets: [], models: [], families: [], modalities: [], folders: [], states: [], tags: [], favourites: 0 }),
   });
 }
 
