@@ -9,7 +9,8 @@
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { envCredentials, type ApiCredentials } from '../engine/handlers-context';
+import type { ApiCredentials } from '../engine/api-credentials';
+import { envCredentials } from '../engine/handlers-context';
 import { writeFileAtomic } from '../library/atomic';
 import { CliError, EXIT } from './errors';
 

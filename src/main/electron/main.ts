@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
 import { connectionFor, type ScenarioConnection } from '../engine/connection';
 import { startEngineService } from '../engine/service';
-import type { ApiCredentials } from '../engine/handlers-context';
+import type { ApiCredentials } from '../engine/api-credentials';
 import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';

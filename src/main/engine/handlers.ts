@@ -15,7 +15,7 @@ import { queueHandlers, queueStatusDto } from './handlers-queue';
 import { settingsHandlers } from './handlers-settings';
 
 export { HandlerError, browserShell, envCredentials } from './handlers-context';
-export type { ApiCredentials, CredentialsAdapter, HostAdapters, HostInfo, ShellAdapter } from './handlers-context';
+export type { CredentialsAdapter, HostAdapters, HostInfo, ShellAdapter } from './handlers-context';
 
 export function createHandlers(engine: Engine, host: HostAdapters): ContractHandlers {
   return {
