@@ -329,6 +329,25 @@ export const engineNoticeSchema = z.object({
   at: isoTime,
 });
 
+/**
+ * One thing the pipeline did, in its own words: what a command line prints line by line. Sent
+ * only on the engine's local socket, to clients that follow the work (the CLI attached to a
+ * running engine); windows use the events built for them (queue.changed, generation.done...).
+ */
+export const engineActivitySchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('job.added'), generationId: id, inputName: z.string(), presetName: z.string() }),
+  z.object({ event: z.literal('job.state'), generationId: id, state: generationStateSchema, message: z.string().nullable() }),
+  z.object({ event: z.literal('job.progress'), generationId: id, state: generationStateSchema, progress: z.number().min(0).max(1).nullable() }),
+  z.object({ event: z.literal('job.done'), generationId: id, imagePaths: z.array(z.string()) }),
+  z.object({ event: z.literal('job.failed'), generationId: id, code: z.string(), message: z.string() }),
+  /** A file not turned into a generation; `folder` is the watched folder it arrived in, null for a file named by a person. */
+  z.object({ event: z.literal('input.skipped'), path: z.string(), folder: z.string().nullable(), reason: z.string(), message: z.string() }),
+  z.object({ event: z.literal('input.moved'), from: z.string(), to: z.string() }),
+  z.object({ event: z.literal('queue.paused'), waiting: waitingSchema }),
+  z.object({ event: z.literal('queue.resumed'), after: waitingReasonSchema }),
+  z.object({ event: z.literal('warning'), message: z.string() }),
+]);
+
 // ---------------------------------------------------------------- settings, credentials, models
 
 export const settingsSchema = z.object({
@@ -449,7 +468,8 @@ export const contract = {
     ),
     /** Drag-and-drop: queue these files once each with one preset, outside any watched folder. */
     'generations.generateFromFiles': channel(
-      z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id }),
+      /** `seed`: every file with this seed instead of the preset's (the CLI's `generate --seed`). */
+      z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id, seed: z.string().max(20).optional() }),
       z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     ),
 
@@ -492,6 +512,7 @@ export const contract = {
     'engine.notice': event(engineNoticeSchema),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
+    'engine.activity': event(engineActivitySchema),
   },
 } as const;
 
@@ -548,6 +569,7 @@ export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 export type EngineNotice = z.infer<typeof engineNoticeSchema>;
+export type EngineActivity = z.infer<typeof engineActivitySchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type CredentialsStatus = z.infer<typeof credentialsStatusSchema>;
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;
