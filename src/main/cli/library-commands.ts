@@ -6,13 +6,13 @@ import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
 import { ScenarioError } from '../scenario/index';
-import { ACTIVE_STATES_FOR_STATUS } from './status-states';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions, Library } from './context';
 import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
 import { CliError, EXIT } from './errors';
+import { withFolderTarget } from './folder-target';
 import type { Output } from './output';
 
 type Globals = () => GlobalOptions;
@@ -151,9 +151,6 @@ function nothingFound(engine: Library, options: SelectionOptions): string {
   if (selective && engine.store.galleryPage({ limit: 1 }).items.length > 0) return 'No generations match: change or drop --search, --preset, --since or --before.';
   return 'No generations yet.';
 }
-
-/** Unfinished generations `status` lists in plain text; --json lists them all. */
-const STATUS_LISTED = 50;
 
 /** The most `history` lists at once (the gallery's page size). */
 const MAX_LIMIT = 500;
@@ -322,9 +319,16 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       .requiredOption('--preset <name>', 'preset to apply (repeat for several)', repeatable)
       .option('--move-processed', 'the same as --processed move'),
   ).action((folderPath: string, options: FolderCommandOptions & { preset: string[] }) =>
-    withEngine(globals(), readOnly, async (engine) => {
-      const folder = await addFolder(engine, folderPath, options);
-      outputFor(globals()).line(`Watching ${folder.path} (run \`watch\` to start; a running watcher picks it up at its next start).`, { ...folderView(engine, folder).data });
+    withFolderTarget(globals(), async (target) => {
+      const presetIds = options.preset.map((name) => requirePreset(target.library, name).id);
+      const { folder, watchedNow } = await target.add({ path: userPath(folderPath), presetIds, options: folderOptionsOf(options) });
+      const when =
+        target.runningPid === null
+          ? '(run `watch` to start; `watch` and the app watch it from their next start)'
+          : watchedNow
+            ? `(the running engine, process ${target.runningPid}, watches it now)`
+            : `(the running engine, process ${target.runningPid}, watches only the folders it was started with: \`watch ${folder.path}\` watches it)`;
+      outputFor(globals()).line(`Watching ${folder.path} ${when}.`, { ...folderView(target.library, folder).data });
     }),
   );
   addFolderOptions(
@@ -337,19 +341,18 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     .option('--no-recursive', 'watch the folder itself only')
     .option('--no-allow-duplicates', 'skip an image already generated with the same preset')
     .action((folderPath: string, options: FolderCommandOptions) =>
-    withEngine(globals(), readOnly, async (engine) => {
-      const folder = requireFolder(engine, folderPath);
-      const presetIds = options.preset?.map((name) => requirePreset(engine, name).id);
-      const change = folderOptionsOf(options);
-      if (presetIds === undefined && Object.keys(change).length === 0) {
-        throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
-      }
-      const { updateWatchedFolder } = await import('../engine/handlers-folders');
-      updateWatchedFolder(engine.store, folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change });
-      const view = folderView(engine, engine.store.folders.get(folder.id) ?? folder);
-      outputFor(globals()).line(`Changed ${view.line} (a running watcher applies it at its next start).`, { ...view.data });
-    }),
-  );
+      withFolderTarget(globals(), async (target) => {
+        const folder = requireFolder(target.library, folderPath);
+        const presetIds = options.preset?.map((name) => requirePreset(target.library, name).id);
+        const change = folderOptionsOf(options);
+        if (presetIds === undefined && Object.keys(change).length === 0) {
+          throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
+        }
+        const view = folderView(target.library, await target.update(folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change }));
+        const when = target.runningPid === null ? '(a watcher applies it at its next start)' : `(the running engine, process ${target.runningPid}, applies it now)`;
+        outputFor(globals()).line(`Changed ${view.line} ${when}.`, { ...view.data });
+      }),
+    );
   for (const [name, description] of [
     ['remove', 'stop watching a folder (its generations stay)'],
     ['pause', 'pause a folder'],
@@ -359,10 +362,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       .command(`${name} <path>`)
       .description(description)
       .action((folderPath: string) =>
-        withEngine(globals(), readOnly, async (engine) => {
-          const folder = requireFolder(engine, folderPath);
-          if (name === 'remove') engine.store.folders.remove(folder.id);
-          else engine.store.folders.setPaused(folder.id, name === 'pause');
+        withFolderTarget(globals(), async (target) => {
+          const folder = requireFolder(target.library, folderPath);
+          if (name === 'remove') await target.remove(folder.id);
+          else await target.setPaused(folder.id, name === 'pause');
           outputFor(globals()).line(`${name === 'remove' ? 'Removed' : name === 'pause' ? 'Paused' : 'Resumed'} ${folder.path}.`);
         }),
       );
@@ -400,27 +403,6 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           ...imagePaths.map((imagePath) => `  image     ${imagePath}`),
         ];
         outputFor(globals()).document(lines, { ...detail, imagePaths });
-      }),
-    );
-
-  program
-    .command('status')
-    .description('what is queued, in flight or waiting, and the budget')
-    .action(() =>
-      withEngine(globals(), readOnly, async (engine) => {
-        const status = engine.status();
-        const unfinished = engine.store.generations.listByStates(ACTIVE_STATES_FOR_STATUS);
-        // This process runs no queue: every unfinished row waits (for a watcher, the next run, or the person).
-        const counts = { ...status.counts, waiting: unfinished.length, active: 0 };
-        const { budget } = status;
-        const lines = [
-          `Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`,
-          `Today: ${counts.doneToday} done, ${counts.failedToday} failed.`,
-          ...(unfinished.length === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinished.length}.`]),
-          ...unfinished.slice(0, STATUS_LISTED).map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
-          ...(unfinished.length > STATUS_LISTED ? [`… and ${unfinished.length - STATUS_LISTED} more (\`status --json\` lists them all).`] : []),
-        ];
-        outputFor(globals()).document(lines, { ...status, counts, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) });
       }),
     );
 }

@@ -14,6 +14,7 @@ import { registerExportCommand } from './export-command';
 import { registerRepairCommand } from './repair-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerRunCommands } from './run-commands';
+import { registerStatusCommand } from './status-command';
 
 export function buildProgram(): Command {
   const program = new Command('scenario-hotfolder')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerLibraryCommands(program, globals);
   registerRunCommands(program, globals);
+  registerStatusCommand(program, globals);
   registerSettingsCommand(program, globals);
   registerExportCommand(program, globals);
   registerRepairCommand(program, globals);

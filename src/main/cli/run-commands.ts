@@ -7,20 +7,18 @@ import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } fr
 import type { ModelFamily } from '../../shared/preset/index';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
-import { ScenarioError } from '../scenario/index';
 import type { Generation, GenerationState } from '../store/index';
-import type { GlobalOptions } from './context';
+import type { GlobalOptions, Library } from './context';
 import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
 import type { ExitCode } from './errors';
 import { CliError, EXIT } from './errors';
 import { addFolder, repeatable, requirePreset } from './library-commands';
 import type { Output } from './output';
+import { REFUSED_KEY_CODES, localSession, serveCliEngine, withQueue, type Followed } from './session';
 
 type Globals = () => GlobalOptions;
 
 const SETTLED: readonly GenerationState[] = ['done', 'failed', 'canceled', 'outcome-unknown'];
-/** Error codes of a generation that failed because Scenario refused the key: a configuration problem (exit 3). */
-const REFUSED_KEY_CODES: readonly string[] = ['auth', 'forbidden'];
 
 export interface SettleOptions {
   /** Give up (exit 4) after this long whatever happens (the demo). Default: never. */
@@ -38,30 +36,13 @@ export interface SettleOptions {
  * Waits until every generation in `ids` has ended or waits for the person; the exit code says how
  * it went. Call it in the same turn as the action that will move them, so no change can pass unseen.
  */
-export async function settle(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode> {
+export async function settle(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode> {
   const notMovedYet = new Set(options.unmoved);
   const stopListening = engine.events.on('job.state', ({ generationId }) => notMovedYet.delete(generationId));
   try {
     return await settleLoop(engine, ids, out, options, notMovedYet);
   } finally {
     stopListening();
-  }
-}
-
-/** How long the key check before sending waits for Scenario; unreachable, the pipeline's own waits (and --wait) take over. */
-const KEY_CHECK_TIMEOUT_MS = 5000;
-
-/**
- * Asks Scenario once (one job from its list) before anything is queued: a refused key is a
- * configuration problem (exit 3), not a generation's failure. The pipeline would otherwise hold
- * the refusal as an unknown outcome when it meets it on the POST.
- */
-async function refuseBadKey(engine: Engine): Promise<void> {
-  if (engine.client === null) return;
-  try {
-    await engine.client.listJobs({ pageSize: 1 }, { signal: AbortSignal.timeout(KEY_CHECK_TIMEOUT_MS) });
-  } catch (error) {
-    if (error instanceof ScenarioError && REFUSED_KEY_CODES.includes(error.code)) throw error;
   }
 }
 
@@ -72,7 +53,7 @@ function formatDuration(ms: number): string {
 }
 
 /** Says which of `ids` are left unfinished (they resume at the next start) and returns exit 4. */
-function leftWaiting(engine: Engine, ids: readonly number[], out: Output, why: string): ExitCode {
+function leftWaiting(engine: Library, ids: readonly number[], out: Output, why: string): ExitCode {
   const left = ids
     .map((id) => engine.store.generations.get(id))
     .filter((row): row is Generation => row !== null && !SETTLED.includes(row.state))
@@ -82,19 +63,22 @@ function leftWaiting(engine: Engine, ids: readonly number[], out: Output, why: s
   return EXIT.waiting;
 }
 
-async function settleLoop(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
+async function settleLoop(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
   const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
   let unreachableSince: number | undefined;
   for (;;) {
     const rows = ids.map((id) => engine.store.generations.get(id)).filter((row) => row !== null);
     if (rows.every((row) => SETTLED.includes(row.state) && !notMovedYet.has(row.id))) {
+      await engine.caughtUp();
       const failed = rows.filter((row) => row.state === 'failed');
       if (failed.some((row) => REFUSED_KEY_CODES.includes(row.errorCode ?? ''))) return EXIT.config;
       if (failed.length > 0) return EXIT.failures;
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
     }
-    const waiting = engine.pipeline.waiting();
+    const lost = engine.lost();
+    if (lost !== null) return leftWaiting(engine, ids, out, lost);
+    const waiting = engine.waiting();
     if (waiting?.reason === 'budget' || waiting?.reason === 'paused') return leftWaiting(engine, ids, out, waiting.message);
     if (waiting?.reason === 'credentials' || waiting?.reason === 'model') {
       // The key or the model is refused: configuration (exit 3); the generations wait for the fix.
@@ -111,7 +95,7 @@ async function settleLoop(engine: Engine, ids: readonly number[], out: Output, o
   }
 }
 
-function untilSignal(): Promise<string> {
+export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', stop);
@@ -143,6 +127,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         ...(chosen.length === 0 ? {} : { watchOnly: chosen }),
         ...concurrencyOf(options.concurrency),
       });
+      const service = await serveCliEngine(engine, out);
       try {
         for (const folder of chosen) {
           if (engine.store.folders.list().some((item) => item.path === folder)) continue;
@@ -161,6 +146,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         out.line(`stopping (${signal}): unfinished jobs are parked and resume on the next start`, { event: 'stopping', signal });
         stopFollowing();
       } finally {
+        await service?.close();
         await engine.close();
       }
     });
@@ -181,16 +167,14 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         await withEngine(globals(), { run: false, needsCredentials: true }, async (engine) => dryRun(engine, await existingFiles(given), options, out));
         return;
       }
-      await withEngine(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, async (engine) => {
-        const preset = requirePreset(engine, options.preset);
+      await withQueue(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency), out }, async (session) => {
+        if (session.attachedTo !== null && options.concurrency !== undefined) out.warn(`--concurrency is the running engine's (process ${session.attachedTo}): this command only adds to its queue.`);
+        const preset = requirePreset(session, options.preset);
         const images = await existingFiles(given);
-        await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
-        const ids: number[] = [];
-        for (const image of images) {
-          ids.push(...(await engine.pipeline.enqueueFile(image, { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
-        }
-        const code = await settle(engine, ids, out, { unreachableMs });
+        await session.refuseBadKey();
+        const stopFollowing = out.follow(session.events, session.waiting());
+        const ids = await session.enqueueFiles(images, preset.id, options.seed);
+        const code = await settle(session, ids, out, { unreachableMs });
         process.exitCode = ids.length < images.length && code === EXIT.ok ? EXIT.failures : code;
         stopFollowing();
       });
@@ -204,17 +188,30 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     if (name === 'reproduce') command.option('--vary-seed', 'use a new random seed');
     command.action(async (idText: string, options: { varySeed?: boolean }) => {
       const out = outputFor(globals());
-      await withEngine(globals(), { run: true, needsCredentials: true }, async (engine) => {
-        const { id, state } = requireGeneration(engine, idText);
-        await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
+      await withQueue(globals(), { run: true, needsCredentials: true, out }, async (session) => {
+        const { id, state } = requireGeneration(session, idText);
+        await session.refuseBadKey();
+        const stopFollowing = out.follow(session.events, session.waiting());
         const waitsForItsMove = name === 'retry' && state === 'outcome-unknown';
-        const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
-        process.exitCode = await settle(engine, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
+        const target = name === 'reproduce' ? await session.reproduce(id, options.varySeed === true) : (await session.retry(id), id);
+        process.exitCode = await settle(session, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
         stopFollowing();
       });
     });
   }
+
+  program
+    .command('cancel <generationId>')
+    .description('cancel a generation that is queued, waiting or running at Scenario (one being sent or downloaded cannot be)')
+    .action(async (idText: string) => {
+      const out = outputFor(globals());
+      // Its own engine only takes the lock: canceling one row must not start the rest of the queue.
+      await withQueue(globals(), { run: false, lock: true, out }, async (session) => {
+        const { id } = requireGeneration(session, idText);
+        await session.cancel(id);
+        out.line(`canceled  #${id}`, { event: 'canceled', generationId: id });
+      });
+    });
 
   program
     .command('simulator')
@@ -309,6 +306,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
   const home = globals.home === undefined ? await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')) : homeOf(globals);
   const { createEngine } = await import('../engine/engine');
   const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
+  const service = await serveCliEngine(engine, out);
   const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
   try {
     out.line(`Demo home: ${home} (simulated Scenario at ${engine.simulator?.baseUrl ?? '?'})`, { event: 'demo', home });
@@ -341,7 +339,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       if (ids.length >= dropped && ids.every((id) => SETTLED.includes(engine.store.generations.get(id)?.state ?? 'detected'))) break;
       await sleep(100);
     }
-    const code = ids.length >= dropped ? await settle(engine, ids, out, { timeoutMs: 1000 }) : EXIT.failures;
+    const code = ids.length >= dropped ? await settle(localSession(engine), ids, out, { timeoutMs: 1000 }) : EXIT.failures;
     await engine.pipeline.idle();
     stopFollowing();
     out.line('');
@@ -356,6 +354,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
     return code;
   } finally {
     stopFollowing();
+    await service?.close();
     await engine.close();
   }
 }
