@@ -5,9 +5,10 @@
  * POSTed twice.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localEndpointOf } from '../../src/main/engine/home';
 import { openStore } from '../../src/main/store/index';
 import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { runCli, startCli, type CliRun } from './run-cli';
@@ -176,5 +177,52 @@ describe('commands beside a running watcher', () => {
     expect(addedFiles).toEqual(expect.arrayContaining([...burst.map((name) => `${name}.png`), 'late.png', 'pose.png']));
     expect(events.filter((event) => event.event === 'done').length).toBeGreaterThanOrEqual(burst.length + 4);
     expect(await follower.stop('SIGINT')).toBe(0);
+  });
+});
+
+describe('cancel, and clients the engine or the CLI refuses', () => {
+  it('cancels a held generation through the watcher and on its own alike; refuses a changed token or a socket open to others with exit 3', { timeout: 120_000 }, async () => {
+    const { dir } = rig;
+    const { home, inbox, env } = await library(dir, 'cancel');
+    // Nothing may be sent: the two files wait for the budget, cancelable.
+    expectOk(await runCli(['--home', home, 'settings', 'set', '--daily-budget', '0'], { env }));
+    const watcher = start(['--home', home, 'watch'], env);
+    await watcher.line(/^watching /);
+    await writeFile(path.join(inbox, 'one.png'), await controlPng(1));
+    await writeFile(path.join(inbox, 'two.png'), await controlPng(2));
+    await watcher.line(/^waiting .*budget/i);
+    await watcher.line(/^queued .*two\.png/);
+
+    const { socketPath, tokenPath } = localEndpointOf(home);
+    const token = await readFile(tokenPath, 'utf8');
+    await writeFile(tokenPath, `${token.slice(0, -4)}abcd`, { mode: 0o600 });
+    const wrongToken = await runCli(['--home', home, 'status'], { env });
+    expect(wrongToken.code).toBe(3);
+    expect(wrongToken.stderr).toMatch(/refused this client/);
+    await writeFile(tokenPath, token, { mode: 0o600 });
+
+    await chmod(socketPath, 0o666);
+    const openSocket = await runCli(['--home', home, 'cancel', '1'], { env });
+    expect(openSocket.code).toBe(3);
+    expect(openSocket.stderr).toMatch(/can be used by other users/);
+    await chmod(socketPath, 0o600);
+
+    const attached = expectOk(await runCli(['--home', home, 'cancel', '1'], { env }));
+    expect(attached.stdout).toBe('canceled  #1\n');
+    await watcher.line(/^canceled {2}#1: Canceled by you\./);
+    expect(await watcher.stop()).toBe(0);
+
+    const alone = expectOk(await runCli(['--home', home, 'cancel', '2'], { env }));
+    expect(alone.stdout).toBe('canceled  #2\n');
+    const store = openStore({ file: path.join(home, 'history.sqlite') });
+    try {
+      expect([1, 2].map((id) => store.generations.get(id)?.state)).toEqual(['canceled', 'canceled']);
+    } finally {
+      store.close();
+    }
+    // A generation that has ended cannot be canceled: a usage error, said the same way.
+    const again = await runCli(['--home', home, 'cancel', '2'], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/Generation 2 is canceled, so it cannot be canceled now\./);
   });
 });
