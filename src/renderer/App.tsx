@@ -59,6 +59,11 @@ export function App() {
         </div>
       </nav>
       <main className="screen">
+        {info?.attachedTo && (
+          <div className="banner attached-banner" role="status" data-testid="attached-banner">
+            {info.attachedTo}
+          </div>
+        )}
         <HoldBanner />
         <Suspense fallback={null}>
           {screen === 'gallery' && <GalleryScreen />}

@@ -4,12 +4,10 @@
  * `watch`, a `generate` under way) and that this process attached to: the same reads, the same
  * events, the same actions, so they print the same lines either way.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineActivity } from '../../shared/ipc/contract';
 import { pipelineEventOf } from '../engine/activity';
-import { AttachError, attachEngine, type AttachedEngine } from '../engine/attach';
+import { AttachError, attachToHolder as attachWhenHeld, type AttachedEngine } from '../engine/attach';
 import type { Engine } from '../engine/engine';
-import { lockOwnerOf } from '../engine/home';
 import type { LocalService } from '../engine/local-service';
 import { PipelineEmitter, type Waiting } from '../pipeline/events';
 import packageJson from '../../../package.json';
@@ -45,31 +43,16 @@ export interface QueueSession extends Followed {
   cancel(generationId: number): Promise<void>;
 }
 
-/** How long a command waits for the engine that holds the library to serve (it may be starting). */
-const ATTACH_WAIT_MS = 15_000;
-
 /**
- * Attaches to the engine that holds `home`, or resolves null when none does. An engine that holds
- * the lock but serves nothing (repair, an older version, one starting slowly) is waited for
- * `waitMs`, then refused as before: the data folder is in use. With `waitMs` 0 it resolves null
- * instead (a command that can do without it: `status`, `folders`).
+ * Attaches to the engine that holds `home` (see attach.ts), or resolves null when none does; a
+ * socket or token that is not safe to use is a configuration problem (exit 3).
  */
-export async function attachToHolder(home: string, waitMs = ATTACH_WAIT_MS): Promise<AttachedEngine | null> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const owner = lockOwnerOf(home);
-    if (owner === null) return null;
-    try {
-      return await attachEngine(home);
-    } catch (error) {
-      if (!(error instanceof AttachError)) throw error;
-      if (error.code === 'attach.refused') throw new CliError(EXIT.config, error.userMessage);
-      if (waitMs === 0) return null;
-      if (Date.now() > deadline) {
-        throw new CliError(EXIT.config, `Another Scenario Hot Folder (process ${owner}) is working in ${home} and takes no commands from other processes (${error.userMessage}) Close it first, or use another --home.`);
-      }
-    }
-    await sleep(100);
+export async function attachToHolder(home: string, waitMs?: number): Promise<AttachedEngine | null> {
+  try {
+    return await attachWhenHeld(home, waitMs);
+  } catch (error) {
+    if (error instanceof AttachError) throw new CliError(EXIT.config, error.userMessage);
+    throw error;
   }
 }
 

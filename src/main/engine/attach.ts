@@ -8,6 +8,7 @@
  * folder would otherwise receive our requests (and send back whatever it likes).
  */
 import { lstat, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { UserFacingError } from '../../shared/errors';
@@ -16,6 +17,7 @@ import { channelNames, type ChannelName, type ContractEvent, type ContractHandle
 import { eventNames } from '../../shared/ipc/contract';
 import { BRIDGE_SOCKET_PATH, websocketTransport, type TransportSocket } from '../../shared/ipc/websocket-transport';
 import { localEndpointOf, lockOwnerOf, type LocalEndpoint } from './home';
+import { PipelineError } from '../pipeline/errors';
 import { LOCAL_SERVICE_HOST } from './local-service';
 
 /** `unavailable`: nothing serves there (yet); `refused`: something does, and it or we refused the other. */
@@ -158,4 +160,32 @@ export async function attachEngine(home: string, options: AttachOptions = {}): P
       transport.close();
     },
   };
+}
+
+/** How long a client waits by default for the engine that holds a home to serve (it may be starting). */
+export const ATTACH_WAIT_MS = 15_000;
+
+/**
+ * Attaches to the engine that holds `home`, or resolves null when none does (the caller may run
+ * its own). One that holds the lock but serves nothing (repair, an older version, one still
+ * starting) is waited for `waitMs`, then refused as before: the data folder is in use
+ * ('home-in-use'). With `waitMs` 0 it resolves null instead (a client that can do without it).
+ * A socket or token that is not safe to use is refused at once (AttachError 'attach.refused').
+ */
+export async function attachToHolder(home: string, waitMs = ATTACH_WAIT_MS, options: AttachOptions = {}): Promise<AttachedEngine | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const owner = lockOwnerOf(home);
+    if (owner === null) return null;
+    try {
+      return await attachEngine(home, options);
+    } catch (error) {
+      if (!(error instanceof AttachError) || error.code === 'attach.refused') throw error;
+      if (waitMs === 0) return null;
+      if (Date.now() > deadline) {
+        throw new PipelineError('home-in-use', `Another Scenario Hot Folder (process ${owner}) is working in ${home} and takes no commands from other processes (${error.userMessage}) Close it first, or use another --home.`);
+      }
+    }
+    await sleep(100);
+  }
 }

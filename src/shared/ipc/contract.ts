@@ -54,6 +54,8 @@ export const appInfoSchema = z.object({
   dataFolder: z.string(),
   /** The host drags library files out to other apps itself (the desktop app): the window hands the drag to `library.startDrag`. */
   nativeFileDrag: z.boolean().optional(),
+  /** Set when the window works on the engine of another process that holds the library (a headless watcher): what to tell the person. */
+  attachedTo: z.string().nullable().optional(),
 });
 
 // ---------------------------------------------------------------- presets
