@@ -20,7 +20,7 @@ export function buildProgram(): Command {
   const program = new Command('scenario-hotfolder')
     .description('Watch folders of control images and generate with Scenario\'s ControlNet API; keep a searchable, reproducible history.')
     .option('--home <dir>', 'where the history and the library live (default: SCENARIO_HOTFOLDER_HOME or the app-data folder)')
-    .option('--json', 'JSON for scripts: one document (an array or an object) for a listing or a show, JSON Lines for a command that streams (watch, generate, reproduce, retry, demo)')
+    .option('--json', 'JSON for scripts: one document (an array or an object) for a listing or a show, JSON Lines for a command that streams (watch, generate, reproduce, retry, demo, status --follow)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
