@@ -9,6 +9,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localEndpointOf } from '../../src/main/engine/home';
+import { startSimulator } from '../../src/main/simulator/index';
 import { openStore } from '../../src/main/store/index';
 import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { runCli, startCli, type CliRun } from './run-cli';
@@ -19,10 +20,13 @@ const rig = useSimulatorAndTempDir('shf-cli-attach-', { latencyMs: 300 });
 interface Running {
   child: ChildProcessWithoutNullStreams;
   output(): string;
+  errors(): string;
   /** Resolves with the first stdout line matching `pattern`. */
   line(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends `signal`, then resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once it ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 const running = new Set<Running>();
@@ -46,6 +50,7 @@ function start(args: string[], env: NodeJS.ProcessEnv): Running {
   const handle: Running = {
     child,
     output: () => stdout,
+    errors: () => stderr,
     line(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -64,6 +69,11 @@ function start(args: string[], env: NodeJS.ProcessEnv): Running {
       running.delete(handle);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+    async exited() {
+      const code = await exited;
+      running.delete(handle);
+      return code;
     },
   };
   running.add(handle);
@@ -224,5 +234,38 @@ describe('cancel, and clients the engine or the CLI refuses', () => {
     const again = await runCli(['--home', home, 'cancel', '2'], { env });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/Generation 2 is canceled, so it cannot be canceled now\./);
+  });
+});
+
+describe('the engine attached to stops', () => {
+  it('a generate attached to a watcher that stops takes its generation up on an engine of its own, ends done and sends it once', { timeout: 120_000 }, async () => {
+    const { dir } = rig;
+    // Slow jobs: the watcher stops while the generation is still in its queue.
+    const sim = await startSimulator({ latencyMs: 4000 });
+    try {
+      const { home } = await library(dir, 'takeover');
+      const env = cliEnvFor(sim);
+      const image = path.join(dir, 'takeover', 'pose.png');
+      await writeFile(image, await controlPng(11));
+      const watcher = start(['--home', home, 'watch'], env);
+      await watcher.line(/^watching /);
+      const generate = start(['--home', home, 'generate', image, '--preset', TEST_PRESET.name], env);
+      await generate.line(/^queued .*pose\.png/);
+      await watcher.line(/^queued .*pose\.png/);
+      expect(await watcher.stop()).toBe(0);
+
+      expect(await generate.exited()).toBe(0);
+      expect(generate.errors()).toMatch(/attached to stopped; following its generations on the next one/);
+      expect(shape(generate.output())).toEqual(['queued    #N pose.png (Test house)', 'done      #N → PATHS']);
+      expect(postsOf(sim)).toHaveLength(1);
+      const store = openStore({ file: path.join(home, 'history.sqlite') });
+      try {
+        expect(store.generations.listByStates(['done'])).toHaveLength(1);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -23,8 +23,8 @@ Exit codes:
      the home held by another running copy that takes no commands (\`watch\` and \`repair\` need
      it alone; the others attach to the app or a watcher), an engine socket or token that is not
      safe to use, or a Node older than 22.12
-  4  waiting for you: the budget is reached, a submission's outcome is unknown, Scenario could
-     not be reached for longer than \`generate --wait\`, or the engine attached to stopped
+  4  waiting for you: the budget is reached, a submission's outcome is unknown, or Scenario
+     could not be reached for longer than \`generate --wait\`
 
 Environment:
   SCENARIO_API_KEY, SCENARIO_API_SECRET  your Scenario API key and secret (they win over a file

@@ -8,13 +8,13 @@ import type { ModelFamily } from '../../shared/preset/index';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
 import type { Generation, GenerationState } from '../store/index';
-import type { GlobalOptions, Library } from './context';
+import type { GlobalOptions, Library, OpenOptions } from './context';
 import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
 import type { ExitCode } from './errors';
 import { CliError, EXIT } from './errors';
 import { addFolder, repeatable, requirePreset } from './library-commands';
 import type { Output } from './output';
-import { REFUSED_KEY_CODES, localSession, serveCliEngine, withQueue, type Followed } from './session';
+import { REFUSED_KEY_CODES, localSession, serveCliEngine, withQueue, type Followed, type QueueSession } from './session';
 
 type Globals = () => GlobalOptions;
 
@@ -34,9 +34,10 @@ export interface SettleOptions {
 
 /**
  * Waits until every generation in `ids` has ended or waits for the person; the exit code says how
- * it went. Call it in the same turn as the action that will move them, so no change can pass unseen.
+ * it went, or 'lost' when the engine attached to stopped first (see `settleAnywhere`). Call it in
+ * the same turn as the action that will move them, so no change can pass unseen.
  */
-export async function settle(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode> {
+export async function settle(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode | 'lost'> {
   const notMovedYet = new Set(options.unmoved);
   const stopListening = engine.events.on('job.state', ({ generationId }) => notMovedYet.delete(generationId));
   try {
@@ -63,7 +64,7 @@ function leftWaiting(engine: Library, ids: readonly number[], out: Output, why: 
   return EXIT.waiting;
 }
 
-async function settleLoop(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
+async function settleLoop(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode | 'lost'> {
   const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
   let unreachableSince: number | undefined;
   for (;;) {
@@ -76,8 +77,7 @@ async function settleLoop(engine: Followed, ids: readonly number[], out: Output,
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
     }
-    const lost = engine.lost();
-    if (lost !== null) return leftWaiting(engine, ids, out, lost);
+    if (engine.lost() !== null) return 'lost';
     const waiting = engine.waiting();
     if (waiting?.reason === 'budget' || waiting?.reason === 'paused') return leftWaiting(engine, ids, out, waiting.message);
     if (waiting?.reason === 'credentials' || waiting?.reason === 'model') {
@@ -92,6 +92,47 @@ async function settleLoop(engine: Followed, ids: readonly number[], out: Output,
     } else unreachableSince = undefined;
     if (Date.now() > deadline) return EXIT.waiting;
     await sleep(100);
+  }
+}
+
+/**
+ * Starts work (`start`: on the engine of this process or the one attached to) and follows it to
+ * its end. When the engine attached to stops first (its parked rows resume at the next start),
+ * the command takes them up where they are: on the next engine that holds the library, or on one
+ * of its own, so two `generate`s started together both end with their results.
+ */
+async function startAndSettle(
+  globals: GlobalOptions,
+  open: OpenOptions,
+  out: Output,
+  /** Calls `listen` once its checks are done, just before it adds work (a hold found so far is said then, once). */
+  start: (session: QueueSession, listen: () => void) => Promise<{ ids: number[]; settle?: SettleOptions; exitCode?: (code: ExitCode) => ExitCode }>,
+): Promise<ExitCode> {
+  let started: Awaited<ReturnType<typeof start>> | undefined;
+  for (;;) {
+    const code = await withQueue(globals, { ...open, out }, async (session) => {
+      const taken = started !== undefined;
+      let stopFollowing = () => undefined as void;
+      const listen = () => {
+        stopFollowing = out.follow(session.events, session.waiting());
+      };
+      try {
+        if (started === undefined) started = await start(session, listen);
+        else {
+          session.follow(started.ids);
+          listen();
+        }
+        // A row retried again here is no longer waiting for its first move.
+        return await settle(session, started.ids, out, taken ? { ...started.settle, unmoved: [] } : started.settle);
+      } finally {
+        stopFollowing();
+      }
+    });
+    if (code === 'lost') {
+      out.warn('The engine this command was attached to stopped; following its generations on the next one.');
+      continue;
+    }
+    return started?.exitCode?.(code) ?? code;
   }
 }
 
@@ -167,16 +208,14 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         await withEngine(globals(), { run: false, needsCredentials: true }, async (engine) => dryRun(engine, await existingFiles(given), options, out));
         return;
       }
-      await withQueue(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency), out }, async (session) => {
+      process.exitCode = await startAndSettle(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, out, async (session, listen) => {
         if (session.attachedTo !== null && options.concurrency !== undefined) out.warn(`--concurrency is the running engine's (process ${session.attachedTo}): this command only adds to its queue.`);
         const preset = requirePreset(session, options.preset);
         const images = await existingFiles(given);
         await session.refuseBadKey();
-        const stopFollowing = out.follow(session.events, session.waiting());
+        listen();
         const ids = await session.enqueueFiles(images, preset.id, options.seed);
-        const code = await settle(session, ids, out, { unreachableMs });
-        process.exitCode = ids.length < images.length && code === EXIT.ok ? EXIT.failures : code;
-        stopFollowing();
+        return { ids, settle: { unreachableMs }, exitCode: (code) => (ids.length < images.length && code === EXIT.ok ? EXIT.failures : code) };
       });
     });
 
@@ -188,14 +227,13 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     if (name === 'reproduce') command.option('--vary-seed', 'use a new random seed');
     command.action(async (idText: string, options: { varySeed?: boolean }) => {
       const out = outputFor(globals());
-      await withQueue(globals(), { run: true, needsCredentials: true, out }, async (session) => {
+      process.exitCode = await startAndSettle(globals(), { run: true, needsCredentials: true }, out, async (session, listen) => {
         const { id, state } = requireGeneration(session, idText);
         await session.refuseBadKey();
-        const stopFollowing = out.follow(session.events, session.waiting());
+        listen();
         const waitsForItsMove = name === 'retry' && state === 'outcome-unknown';
         const target = name === 'reproduce' ? await session.reproduce(id, options.varySeed === true) : (await session.retry(id), id);
-        process.exitCode = await settle(session, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
-        stopFollowing();
+        return { ids: [target], settle: waitsForItsMove ? { unmoved: [id] } : {} };
       });
     });
   }
@@ -339,7 +377,8 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       if (ids.length >= dropped && ids.every((id) => SETTLED.includes(engine.store.generations.get(id)?.state ?? 'detected'))) break;
       await sleep(100);
     }
-    const code = ids.length >= dropped ? await settle(localSession(engine), ids, out, { timeoutMs: 1000 }) : EXIT.failures;
+    // Its own engine: never lost.
+    const code = ids.length >= dropped ? ((await settle(localSession(engine), ids, out, { timeoutMs: 1000 })) as ExitCode) : EXIT.failures;
     await engine.pipeline.idle();
     stopFollowing();
     out.line('');

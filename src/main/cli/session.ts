@@ -5,7 +5,7 @@
  * events, the same actions, so they print the same lines either way.
  */
 import type { EngineActivity } from '../../shared/ipc/contract';
-import { pipelineEventOf } from '../engine/activity';
+import { forwardActivity, pipelineEventOf } from '../engine/activity';
 import { AttachError, attachToHolder as attachWhenHeld, type AttachedEngine } from '../engine/attach';
 import type { Engine } from '../engine/engine';
 import type { LocalService } from '../engine/local-service';
@@ -41,6 +41,8 @@ export interface QueueSession extends Followed {
   reproduce(generationId: number, varySeed: boolean): Promise<number>;
   retry(generationId: number): Promise<void>;
   cancel(generationId: number): Promise<void>;
+  /** Follows generations made earlier (by a session whose engine stopped): their events are this command's too. */
+  follow(generationIds: readonly number[]): void;
 }
 
 /**
@@ -89,27 +91,46 @@ async function refuseBadKey(engine: Engine): Promise<void> {
   }
 }
 
+/**
+ * A session on an engine of this process. It prints only its own generations' events too: an
+ * engine that serves the library runs the work of the commands attached to it as well.
+ */
 export function localSession(engine: Engine): QueueSession {
   const { pipeline } = engine;
+  const events = new PipelineEmitter();
+  const filter = new ActivityFilter(events);
+  forwardActivity(engine.events, (event) => {
+    if (event.name === 'engine.activity') filter.receive(event.payload);
+  });
   return {
     store: engine.store,
     home: engine.home,
     libraryRoot: engine.libraryRoot,
-    events: engine.events,
+    events,
     attachedTo: null,
     waiting: () => pipeline.waiting(),
     lost: () => null,
     // Emitted in the same turn as the commit.
     caughtUp: async () => undefined,
     refuseBadKey: () => refuseBadKey(engine),
-    async enqueueFiles(files, presetId, seed) {
-      const ids: number[] = [];
-      for (const file of files) ids.push(...(await pipeline.enqueueFile(file, { kind: 'manual', presetIds: [presetId], ...(seed === undefined ? {} : { seed }) })));
-      return ids;
+    enqueueFiles: (files, presetId, seed) =>
+      filter.claim(files, async () => {
+        const ids: number[] = [];
+        for (const file of files) ids.push(...(await pipeline.enqueueFile(file, { kind: 'manual', presetIds: [presetId], ...(seed === undefined ? {} : { seed }) })));
+        return ids;
+      }),
+    reproduce: async (generationId, varySeed) => (await filter.claim([], async () => [pipeline.reproduce(generationId, { varySeed })]))[0] as number,
+    retry: async (generationId) => {
+      filter.own(generationId);
+      pipeline.retry(generationId);
     },
-    reproduce: async (generationId, varySeed) => pipeline.reproduce(generationId, { varySeed }),
-    retry: async (generationId) => pipeline.retry(generationId),
-    cancel: async (generationId) => pipeline.cancel(generationId),
+    cancel: async (generationId) => {
+      filter.own(generationId);
+      pipeline.cancel(generationId);
+    },
+    follow: (generationIds) => {
+      for (const id of generationIds) filter.own(id);
+    },
   };
 }
 
@@ -117,10 +138,10 @@ export function localSession(engine: Engine): QueueSession {
 export type Following = 'own' | 'all';
 
 /**
- * The engine's events as this command would see them beside an engine of its own: only its own
- * generations' (a watcher's burst is not its business), the files it named, and the queue's holds.
- * A generation is known to be ours only once the engine answers the call that made it, and its
- * first events come before that answer (both on the same socket, in order): they wait until then.
+ * The engine's events as this command prints them: only its own generations' (a watcher's burst,
+ * or another command's work on the engine it runs, is not its business), the files it named, and
+ * the queue's holds. A generation is known to be ours only once the call that made it returns, and
+ * its first events come before (on an attached engine's socket, in order): they wait until then.
  */
 class ActivityFilter {
   readonly #events: PipelineEmitter;
@@ -221,6 +242,9 @@ export async function attachedSession(attached: AttachedEngine, library: Library
     cancel: async (generationId) => {
       filter.own(generationId);
       await api.queue.cancel({ generationId: String(generationId) });
+    },
+    follow: (generationIds) => {
+      for (const id of generationIds) filter.own(id);
     },
   };
 }
