@@ -51,7 +51,7 @@ function start(args: string[], env: NodeJS.ProcessEnv): Running {
     child,
     output: () => stdout,
     errors: () => stderr,
-    line(pattern, timeoutMs = 30_000) {
+    line(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = stdout.split('\n').find((line) => pattern.test(line));

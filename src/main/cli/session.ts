@@ -6,7 +6,8 @@
  */
 import type { EngineActivity } from '../../shared/ipc/contract';
 import { forwardActivity, pipelineEventOf } from '../engine/activity';
-import { AttachError, attachToHolder as attachWhenHeld, type AttachedEngine } from '../engine/attach';
+import type { AttachedEngine } from '../engine/attach';
+import { lockOwnerOf } from '../engine/home';
 import type { Engine } from '../engine/engine';
 import type { LocalService } from '../engine/local-service';
 import { PipelineEmitter, type Waiting } from '../pipeline/events';
@@ -50,6 +51,9 @@ export interface QueueSession extends Followed {
  * socket or token that is not safe to use is a configuration problem (exit 3).
  */
 export async function attachToHolder(home: string, waitMs?: number): Promise<AttachedEngine | null> {
+  // Most commands run where nothing holds the library: they do not load the client (ws) at all.
+  if (lockOwnerOf(home) === null) return null;
+  const { AttachError, attachToHolder: attachWhenHeld } = await import('../engine/attach');
   try {
     return await attachWhenHeld(home, waitMs);
   } catch (error) {

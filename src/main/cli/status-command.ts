@@ -5,10 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { systemClock } from '../../shared/clock';
 import type { QueueStatus } from '../../shared/ipc/contract';
 import type { PipelineStatus } from '../pipeline/index';
 import type { GlobalOptions, Library } from './context';
-import { homeOf, outputFor, withEngine, withStore } from './context';
+import { homeOf, outputFor, withStore } from './context';
 import { EXIT, type ExitCode } from './errors';
 import type { Output } from './output';
 import { untilSignal } from './run-commands';
@@ -49,7 +50,9 @@ function statusReport(library: Library, status: PipelineStatus): { lines: string
 async function currentReport(globals: GlobalOptions): Promise<{ lines: string[]; data: Record<string, unknown> }> {
   const attached = await attachToHolder(homeOf(globals), 0);
   if (attached === null) {
-    return withEngine(globals, { run: false }, async (engine) => statusReport(engine, { ...engine.status(), counts: { ...engine.status().counts, active: 0 } }));
+    // Nothing runs: an idle queue, read from the database alone (no engine to load).
+    const [{ IDLE_QUEUE, queueStatusOf }, { BudgetLedger }] = await Promise.all([import('../pipeline/queue-status'), import('../pipeline/budget')]);
+    return withStore(globals, async (library) => statusReport(library, queueStatusOf(library.store, new BudgetLedger(library.store, systemClock, () => false), IDLE_QUEUE)));
   }
   try {
     const status = pipelineStatusOf(await attached.api.queue.status());

@@ -19,6 +19,7 @@ import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
 import { PipelineError } from './errors';
+import { NO_JOB_CREATED, queueStatusOf, type PipelineStatus } from './queue-status';
 import { PipelineEmitter } from './events';
 import type { Waiting } from './events';
 import { Holds } from './holds';
@@ -62,33 +63,13 @@ export type IntakeSource =
   | { kind: 'folder'; folder: WatchedFolder; initial: boolean }
   | { kind: 'manual'; presetIds: number[]; seed?: string };
 
-export interface QueueJobStatus {
-  generationId: number;
-  presetName: string;
-  inputName: string;
-  state: GenerationState;
-  progress: number | null;
-  waiting: Waiting | null;
-  updatedAt: string;
-}
-
-export interface PipelineStatus {
-  paused: boolean;
-  waiting: Waiting | null;
-  jobs: QueueJobStatus[];
-  counts: { waiting: number; active: number; doneToday: number; failedToday: number };
-  budget: { dailyLimit: number | null; monthlyLimit: number | null; spentToday: number; spentThisMonth: number };
-}
+export type { PipelineStatus, QueueJobStatus } from './queue-status';
 
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
-/** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
-const NO_JOB_CREATED = 'no-job-created';
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
-/** Parked (outcome-unknown) generations the queue's status lists one by one; all are counted. */
-const PARKED_LISTED = 200;
 const SERVER_RETRIES_PER_STEP = 3;
 /** A paid job whose images could not be fetched is tried again after this pause, doubling. */
 const DOWNLOAD_RETRY_PAUSE_MS = { min: 5_000, max: 5 * 60_000 };
@@ -789,38 +770,14 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   function status(): PipelineStatus {
-    const jobs: QueueJobStatus[] = [];
-    const listed = [...scheduler.activeIds, ...scheduler.queuedIds];
-    const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => !listed.includes(generation.id));
-    // Thousands may wait for the person (a long outage): list the oldest few, count them all.
-    for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked.slice(0, PARKED_LISTED)]) {
-      if (generation === null || generation === undefined) continue;
-      const input = store.inputs.get(generation.inputId);
-      const waiting =
-        holds.waitingOf(generation.id) ??
-        (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
-          ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
-          : null);
-      jobs.push({
-        generationId: generation.id,
-        presetName: presetNameOf(generation),
-        inputName: input?.fileName ?? '',
-        state: generation.state,
-        progress: progress.get(generation.id) ?? null,
-        waiting,
-        updatedAt: new Date(generation.stateChangedAt).toISOString(),
-      });
-    }
-    const finishedToday = store.generations.finishedCountsSince(budget.startOfToday());
-    const limits = budget.limits();
-    const spent = budget.spent();
-    return {
+    return queueStatusOf(store, budget, {
+      activeIds: scheduler.activeIds,
+      queuedIds: scheduler.queuedIds,
       paused: holds.pausedAll,
-      waiting: holds.queueHold(),
-      jobs,
-      counts: { waiting: scheduler.queuedIds.length + parked.length, active: scheduler.activeIds.length, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
-      budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: spent.today, spentThisMonth: spent.thisMonth },
-    };
+      hold: holds.queueHold(),
+      waitingOf: (generationId) => holds.waitingOf(generationId),
+      progressOf: (generationId) => progress.get(generationId) ?? null,
+    });
   }
 
   return {
