@@ -146,6 +146,50 @@ describe('a refused key', () => {
   });
 });
 
+describe('a key Scenario refuses for a while', () => {
+  it('holds the queue, then lets it go by itself once Scenario takes the key again, without a new key or a restart', async () => {
+    rig = await startRig();
+    rig.sim.setKeyRefused(true);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'a.png'), await controlPng(80));
+    await waitFor(() => engine.status().waiting?.reason === 'credentials' && engine.store.generations.listByStates(['detected', 'validated']).length === 1);
+    rig.sim.setKeyRefused(false);
+    await waitForStates(engine, 1, ['done']);
+    expect(engine.status().waiting).toBeNull();
+    expect(engine.store.generations.listByStates(['failed'])).toEqual([]);
+  });
+});
+
+describe('a job held alone', () => {
+  it('gives its slot to other work: a model Scenario does not offer holds its own jobs while the others are generated', async () => {
+    rig = await startRig({ engine: { concurrency: 1 } });
+    const setup = rig.engine;
+    const missing = setup.store.presets.create({ name: 'Missing model', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Missing model', modelId: 'model_not-on-this-plan' } });
+    // The preset of the missing model first: its generation is the oldest and takes the only slot.
+    setup.store.folders.setPresets(rig.folderId, [missing.id, rig.presetId]);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'both.png'), await controlPng(81));
+    await waitForStates(engine, 1, ['done']);
+    const held = engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'outcome-unknown']);
+    expect(held).toHaveLength(1);
+    expect(engine.store.presets.getVersion(held[0]!.presetVersionId)?.presetId).toBe(missing.id);
+    await waitFor(() => engine.status().jobs.find((job) => job.generationId === held[0]!.id)?.waiting?.reason === 'model');
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
+  });
+
+  it('ends its wait when it is canceled, and its slot goes to the next job', async () => {
+    rig = await startRig({ engine: { concurrency: 1 } });
+    rig.engine.store.settings.set('dailyBudget', 0);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'first.png'), await controlPng(82));
+    await waitFor(() => engine.status().jobs.some((job) => job.waiting?.reason === 'budget' && engine.pipeline.status().counts.active === 1));
+    const waiting = engine.status().jobs.find((job) => job.waiting?.reason === 'budget')!;
+    engine.pipeline.cancel(waiting.generationId);
+    await waitFor(() => engine.status().counts.active === 0);
+    expect(engine.store.generations.get(waiting.generationId)?.state).toBe('canceled');
+  });
+});
+
 describe('a budget set after spending', () => {
   it('counts a submission whose answer was lost and whose job was found, though no budget was set when it was sent', async () => {
     // Found by the seeded simulation (seed 31): the found job carried no cost, so the budget set

@@ -1,7 +1,7 @@
 /**
  * One seed's run of the whole engine (store, library, pipeline, the real HTTP client) against the
  * simulator, sharing a virtual clock. The seed draws a schedule of operations (files, presets,
- * budgets, pauses, cancels and retries, faults, a refused key, expired URLs, restarts); after
+ * budgets, pauses, cancels and retries, faults, a refused key, a key Scenario refuses for a while, expired URLs, restarts); after
  * every step the invariants are checked. The practice of FoundationDB's simulator and
  * TigerBeetle's VOPR: the only input is the seed.
  */
@@ -255,6 +255,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   // ------------------------------------------------------------------ the schedule
 
   let fileNumber = 0;
+  /** A key disabled in Scenario, then enabled again: no new key, the hold must end by itself. */
+  let keyRefusedByScenario = false;
   const written: Buffer[] = [];
   let folderId = 0;
   const presetIds: number[] = [];
@@ -416,6 +418,11 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       await sim.resume().catch(() => undefined);
       return 'network back';
     }],
+    [1, 'key refused by Scenario', async () => {
+      keyRefusedByScenario = !keyRefusedByScenario;
+      sim.setKeyRefused(keyRefusedByScenario);
+      return keyRefusedByScenario ? 'Scenario refuses the key for a while' : 'Scenario takes the key again';
+    }],
     [2, 'key', async () => {
       const next = connection === good ? refused : good;
       try {
@@ -485,6 +492,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await reopenIfStopped();
     for (const write of slowWrites.splice(0)) await finishWrite(write);
     await sim.resume().catch(() => undefined);
+    sim.setKeyRefused(false);
     sim.setFaults({});
     sim.setUrlTtl(24 * 3600_000);
     // The person saves the good key once the queue says it waits for one.

@@ -82,6 +82,8 @@ export interface PipelineStatus {
 
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
+/** States whose way on is a submission (the holds of sending apply to them), besides a row answered "no job made". */
+const NOT_YET_SENT_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded'];
 /** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
 const NO_JOB_CREATED = 'no-job-created';
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
@@ -142,6 +144,15 @@ export function createPipeline(options: PipelineOptions) {
         if (error instanceof ScenarioError && isRefusedKey(error) && sentOn === connectionEpoch) holds.credentialsRefused(refusedKeyMessage(error));
       }
     },
+    onChange: () => scheduler.pump(),
+    keyTaken: async (signal) => {
+      try {
+        await requireClient().listJobs({ pageSize: 1 }, { signal });
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 2,
@@ -154,7 +165,7 @@ export function createPipeline(options: PipelineOptions) {
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
-    isFolderPaused: (folderId) => holds.isFolderPaused(folderId),
+    isHeld: (key) => holds.jobHold(key) !== null,
   });
   const thumbnails = createImageThumbnailQueue(store, {
     onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
@@ -340,9 +351,9 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- scheduling
 
-  function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
+  function schedule(generation: Pick<Generation, 'id' | 'folderId' | 'modelId'>): void {
     if (closing.signal.aborted) return;
-    scheduler.schedule(generation.id, generation.folderId);
+    scheduler.schedule(generation.id, { folderId: generation.folderId, modelId: generation.modelId });
   }
 
   /** Picks up every row a previous run left unfinished, and checks the key at once. */
@@ -499,7 +510,13 @@ export function createPipeline(options: PipelineOptions) {
     budget.waits(generation.id, cost);
     holds.changed();
     // The budget is checked and the cost reserved in one turn: two jobs cannot both take the last room.
-    await holds.waitUntilClear(generation.id, () => holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost }), signal, () => budget.reserve(generation.id, cost));
+    const facts = { folderId: generation.folderId, modelId: generation.modelId, cost };
+    const clear = await holds.waitUntilClear(generation.id, () => holds.submissionHold(facts), signal, () => budget.reserve(generation.id, cost), () => holds.jobHold(facts) !== null);
+    if (!clear) {
+      // Held alone (its folder paused, its model refused): back in line, its slot to other work.
+      schedule(generation);
+      return 'stop';
+    }
     holds.changed();
     let sent: Generation;
     try {
@@ -785,6 +802,7 @@ export function createPipeline(options: PipelineOptions) {
     // Refused (it throws) before it leaves the queue: a row that cannot be canceled keeps its turn.
     const canceled = fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     scheduler.unschedule(canceled.id);
+    holds.abandon(canceled.id);
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 
@@ -798,6 +816,10 @@ export function createPipeline(options: PipelineOptions) {
       const input = store.inputs.get(generation.inputId);
       const waiting =
         holds.waitingOf(generation.id) ??
+        // In line and not started: what would hold it if it started now.
+        (!scheduler.isActive(generation.id) && (NOT_YET_SENT_STATES.includes(generation.state) || generation.errorCode === NO_JOB_CREATED)
+          ? holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost: null })
+          : null) ??
         (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
           ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
           : null);
