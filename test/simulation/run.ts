@@ -97,8 +97,10 @@ class SeedWorker {
  */
 async function shrink(worker: SeedWorker, failed: SeedOutcome): Promise<SeedOutcome & { shrunkTo?: number }> {
   const scheduled = failed.steps.filter((step) => /^\d+\./.test(step)).length;
+  // A step is listed once it ended: one that failed is the next after those listed (unless the heal had begun).
+  const failedInHeal = failed.steps.some((step) => step.startsWith('heal'));
   let low = 1;
-  let high = scheduled;
+  let high = failedInHeal ? scheduled : scheduled + 1;
   let shortest: SeedOutcome | undefined;
   while (low < high) {
     const middle = Math.floor((low + high) / 2);

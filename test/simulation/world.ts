@@ -270,7 +270,9 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   /** What each input file the world wrote and did not delete holds now: none may be lost. */
   const kept = new Map<string, Buffer>();
 
-  function enqueue(file: string): void {
+  async function enqueue(file: string): Promise<void> {
+    // The engine may have stopped itself while the file was written.
+    await reopenIfStopped();
     const folder = live().store.folders.get(folderId);
     if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
   }
@@ -280,7 +282,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await writeFile(write.file, write.bytes);
     kept.set(write.file, write.bytes);
     written.push(write.bytes);
-    enqueue(write.file);
+    await enqueue(write.file);
   }
 
   /** Each step, every file still being written is finished, taken as it is by the fallback, deleted, or left growing. */
@@ -294,7 +296,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
         await finishWrite(write);
         happened.push(`${name} written to its end`);
       } else if (draw < 0.55) {
-        if (existsSync(write.file)) enqueue(write.file);
+        if (existsSync(write.file)) await enqueue(write.file);
         happened.push(`${name} taken unfinished (it stopped changing)`);
       } else if (draw < 0.7) {
         slowWrites.splice(slowWrites.indexOf(write), 1);
@@ -324,9 +326,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await writeFile(file, bytes);
     if (kind === 'vanished') await unlink(file);
     else kept.set(file, bytes);
-    // The engine may have stopped itself while the file was written.
-    await reopenIfStopped();
-    enqueue(file);
+    await enqueue(file);
   }
 
   async function reopen(): Promise<void> {
