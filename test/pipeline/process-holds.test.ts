@@ -170,7 +170,8 @@ describe('a job held alone', () => {
     const engine = await rig.restart();
     await writeFile(path.join(rig.inbox, 'both.png'), await controlPng(81));
     await waitForStates(engine, 1, ['done']);
-    const held = engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'outcome-unknown']);
+    // Looked at again every recheckMs, so it may be on its way to being refused again right now.
+    const held = engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'submitting', 'outcome-unknown']);
     expect(held).toHaveLength(1);
     expect(engine.store.presets.getVersion(held[0]!.presetVersionId)?.presetId).toBe(missing.id);
     await waitFor(() => engine.status().jobs.find((job) => job.generationId === held[0]!.id)?.waiting?.reason === 'model');

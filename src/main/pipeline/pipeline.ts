@@ -14,7 +14,7 @@ import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage }
 import { ScenarioError, jobFailureReason } from '../scenario/index';
 import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
-import { TERMINAL_STATES } from '../store/index';
+import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
@@ -437,6 +437,9 @@ export function createPipeline(options: PipelineOptions) {
         if ((await steps[effect](generation, signal)) === 'stop') return;
       } catch (error) {
         if (signal.aborted) return;
+        // The row moved under this drive (the person canceled or retried it meanwhile): the drive
+        // asked for by that move reads it afresh; failing it here would undo the person's retry.
+        if (error instanceof StoreError && error.code === 'invalid-transition') return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
         if (current.state === 'downloading') {
