@@ -13,7 +13,7 @@ import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
 import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
-import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
+import type { DuplicateEvent, Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
@@ -278,7 +278,7 @@ export function createPipeline(options: PipelineOptions) {
     const folder = source.kind === 'folder' ? source.folder : null;
     const added: Generation[] = [];
     const known: Generation[] = [];
-    const duplicates: Generation[] = [];
+    const duplicates: DuplicateEvent[] = [];
     let inputName = draft.fileName;
     let newInputId: number | null = null;
     store.transaction(() => {
@@ -295,6 +295,22 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
+        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
+          // Recorded under the dropped file's own name, pointing at what it duplicates: no generation is made.
+          const original = store.inputs.get(kept.inputId);
+          duplicates.push(
+            store.inputEvents.recordDuplicate({
+              path: filePath,
+              fileName: draft.fileName,
+              folderId: folder.id,
+              inputId: input.id,
+              presetVersionId: version.id,
+              duplicateOf: kept.id,
+              message: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
+            }),
+          );
+          continue;
+        }
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
         const seed = source.kind === 'manual' && source.seed !== undefined ? source.seed : seedForRun(document);
         // Until the upload gives an asset id, the body names the control image by its hash.
@@ -313,25 +329,15 @@ export function createPipeline(options: PipelineOptions) {
           negativePrompt: document.negativePrompt ?? null,
           simulated: options.simulated,
         });
-        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
-          const original = store.inputs.get(kept.inputId);
-          duplicates.push(
-            store.generations.transition(generation.id, 'canceled', {
-              errorCode: 'duplicate',
-              errorMessage: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
-            }),
-          );
-        } else {
-          added.push(generation);
-        }
+        added.push(generation);
       }
     });
     for (const duplicate of duplicates) {
-      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
+      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.message });
     }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
+      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known].map((generation) => generation.id) });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
