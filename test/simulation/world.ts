@@ -224,6 +224,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
 
   /** An input file is never deleted: each one the world left in place is still in the folder, in `_done/` or in `_failed/`. */
   async function checkInputsKept(): Promise<void> {
+    // Every generation has ended, but the last inputs may still be on their way to _done/.
+    await quiet();
     const found = new Map<string, number>();
     for (const entry of await readdir(inbox, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('.error.txt')) continue;
