@@ -505,6 +505,24 @@ const duplicatesUnderTheirOwnName: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName];
+const unknownOutcomesStaySpent: Migration = {
+  version: 9,
+  name: 'charges: a lost submission the person cancels or sends again counts as spent',
+  up(db) {
+    // A submission whose answer was lost counts against the budget until it is settled. When the
+    // person cancels it or sends it again, Scenario may still have run it and charged it: its
+    // estimate stays spent, so the budget cannot let later jobs through over a charge it could not
+    // see (found by the seeded simulation, seed 1718). A job found in Scenario's list is charged
+    // on entering 'submitted'; a submission answered "no job made" was never charged.
+    db.exec(`
+      CREATE TRIGGER charges_on_unsettled_outcome AFTER UPDATE OF state ON generations
+      WHEN old.state = 'outcome-unknown' AND new.state NOT IN ('outcome-unknown', 'submitted') AND old.cost_cu IS NOT NULL AND coalesce(old.error_code, '') <> 'no-job-created' BEGIN
+        INSERT INTO charges (generation_id, cost_cu, charged_at, simulated) VALUES (new.id, old.cost_cu, old.state_changed_at, new.simulated);
+      END;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));
