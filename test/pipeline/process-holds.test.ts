@@ -91,8 +91,10 @@ describe('a budget below every waiting job', () => {
     const inbox = path.join(dir, 'inbox');
     await mkdir(inbox, { recursive: true });
     const setup = await createEngine({ home, scenario: null, run: false });
-    const cheap = setup.store.presets.create({ name: 'Eight', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Eight', numSamples: 8 } });
-    const dear = setup.store.presets.create({ name: 'Sixteen', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Sixteen', numSamples: 16 } });
+    // 256 px: still 1 CU an image, and 24 images that a loaded machine renders in time.
+    const small = { ...TEST_PRESET, width: 256, height: 256 };
+    const cheap = setup.store.presets.create({ name: 'Eight', family: 'sd-1_5', preset: { ...small, name: 'Eight', numSamples: 8 } });
+    const dear = setup.store.presets.create({ name: 'Sixteen', family: 'sd-1_5', preset: { ...small, name: 'Sixteen', numSamples: 16 } });
     setup.store.folders.add({ path: inbox, presetIds: [cheap.id, dear.id], options: {} });
     setup.store.settings.set('dailyBudget', 1);
     await setup.close();
