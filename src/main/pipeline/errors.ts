@@ -9,7 +9,8 @@ export type PipelineErrorCode =
   | 'not-found'
   | 'not-retryable'
   | 'home-in-use'
-  | 'illegal-transition';
+  | 'illegal-transition'
+  | 'canceled';
 
 export class PipelineError extends UserFacingError<PipelineErrorCode> {
   override readonly name = 'PipelineError';

@@ -13,8 +13,8 @@ import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
 import { ScenarioError, jobFailureReason } from '../scenario/index';
 import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
-import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
-import { TERMINAL_STATES } from '../store/index';
+import type { DuplicateEvent, Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
+import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
@@ -67,6 +67,8 @@ export type { PipelineStatus, QueueJobStatus } from './queue-status';
 
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
+/** States whose way on is a submission (the holds of sending apply to them), besides a row answered "no job made". */
+const NOT_YET_SENT_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded'];
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
@@ -123,6 +125,15 @@ export function createPipeline(options: PipelineOptions) {
         if (error instanceof ScenarioError && isRefusedKey(error) && sentOn === connectionEpoch) holds.credentialsRefused(refusedKeyMessage(error));
       }
     },
+    onChange: () => scheduler.pump(),
+    keyTaken: async (signal) => {
+      try {
+        await requireClient().listJobs({ pageSize: 1 }, { signal });
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 2,
@@ -135,7 +146,7 @@ export function createPipeline(options: PipelineOptions) {
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
-    isFolderPaused: (folderId) => holds.isFolderPaused(folderId),
+    isHeld: (key) => holds.jobHold(key) !== null,
   });
   const thumbnails = createImageThumbnailQueue(store, {
     onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
@@ -248,7 +259,7 @@ export function createPipeline(options: PipelineOptions) {
     const folder = source.kind === 'folder' ? source.folder : null;
     const added: Generation[] = [];
     const known: Generation[] = [];
-    const duplicates: Generation[] = [];
+    const duplicates: DuplicateEvent[] = [];
     let inputName = draft.fileName;
     let newInputId: number | null = null;
     store.transaction(() => {
@@ -265,6 +276,22 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
+        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
+          // Recorded under the dropped file's own name, pointing at what it duplicates: no generation is made.
+          const original = store.inputs.get(kept.inputId);
+          duplicates.push(
+            store.inputEvents.recordDuplicate({
+              path: filePath,
+              fileName: draft.fileName,
+              folderId: folder.id,
+              inputId: input.id,
+              presetVersionId: version.id,
+              duplicateOf: kept.id,
+              message: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
+            }),
+          );
+          continue;
+        }
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
         const seed = source.kind === 'manual' && source.seed !== undefined ? source.seed : seedForRun(document);
         // Until the upload gives an asset id, the body names the control image by its hash.
@@ -283,25 +310,15 @@ export function createPipeline(options: PipelineOptions) {
           negativePrompt: document.negativePrompt ?? null,
           simulated: options.simulated,
         });
-        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
-          const original = store.inputs.get(kept.inputId);
-          duplicates.push(
-            store.generations.transition(generation.id, 'canceled', {
-              errorCode: 'duplicate',
-              errorMessage: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
-            }),
-          );
-        } else {
-          added.push(generation);
-        }
+        added.push(generation);
       }
     });
     for (const duplicate of duplicates) {
-      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
+      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.message });
     }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
+      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known].map((generation) => generation.id) });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
@@ -321,9 +338,9 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- scheduling
 
-  function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
+  function schedule(generation: Pick<Generation, 'id' | 'folderId' | 'modelId'>): void {
     if (closing.signal.aborted) return;
-    scheduler.schedule(generation.id, generation.folderId);
+    scheduler.schedule(generation.id, { folderId: generation.folderId, modelId: generation.modelId });
   }
 
   /** Picks up every row a previous run left unfinished, and checks the key at once. */
@@ -407,6 +424,9 @@ export function createPipeline(options: PipelineOptions) {
         if ((await steps[effect](generation, signal)) === 'stop') return;
       } catch (error) {
         if (signal.aborted) return;
+        // The row moved under this drive (the person canceled or retried it meanwhile): the drive
+        // asked for by that move reads it afresh; failing it here would undo the person's retry.
+        if (error instanceof StoreError && error.code === 'invalid-transition') return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
         if (current.state === 'downloading') {
@@ -480,7 +500,13 @@ export function createPipeline(options: PipelineOptions) {
     budget.waits(generation.id, cost);
     holds.changed();
     // The budget is checked and the cost reserved in one turn: two jobs cannot both take the last room.
-    await holds.waitUntilClear(generation.id, () => holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost }), signal, () => budget.reserve(generation.id, cost));
+    const facts = { folderId: generation.folderId, modelId: generation.modelId, cost };
+    const clear = await holds.waitUntilClear(generation.id, () => holds.submissionHold(facts), signal, () => budget.reserve(generation.id, cost), () => holds.jobHold(facts) !== null);
+    if (!clear) {
+      // Held alone (its folder paused, its model refused): back in line, its slot to other work.
+      schedule(generation);
+      return 'stop';
+    }
     holds.changed();
     let sent: Generation;
     try {
@@ -766,6 +792,7 @@ export function createPipeline(options: PipelineOptions) {
     // Refused (it throws) before it leaves the queue: a row that cannot be canceled keeps its turn.
     const canceled = fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     scheduler.unschedule(canceled.id);
+    holds.abandon(canceled.id);
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 
@@ -775,7 +802,12 @@ export function createPipeline(options: PipelineOptions) {
       queuedIds: scheduler.queuedIds,
       paused: holds.pausedAll,
       hold: holds.queueHold(),
-      waitingOf: (generationId) => holds.waitingOf(generationId),
+      waitingOf: (generation) =>
+        holds.waitingOf(generation.id) ??
+        // In line and not started: what would hold it if it started now.
+        (!scheduler.isActive(generation.id) && (NOT_YET_SENT_STATES.includes(generation.state) || generation.errorCode === NO_JOB_CREATED)
+          ? holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost: null })
+          : null),
       progressOf: (generationId) => progress.get(generationId) ?? null,
     });
   }

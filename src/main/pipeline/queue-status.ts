@@ -33,8 +33,8 @@ export interface QueueView {
   readonly paused: boolean;
   /** What holds the whole queue, or null. */
   readonly hold: Waiting | null;
-  /** Why this generation waits now, if it does. */
-  waitingOf(generationId: number): Waiting | null;
+  /** Why this generation waits now, if it does (beyond an outcome-unknown row waiting for the person). */
+  waitingOf(generation: Generation): Waiting | null;
   progressOf(generationId: number): number | null;
 }
 
@@ -70,7 +70,7 @@ export function queueStatusOf(store: Store, budget: BudgetLedger, queue: QueueVi
 
 function jobStatus(store: Store, generation: Generation, queue: QueueView): QueueJobStatus {
   const waiting =
-    queue.waitingOf(generation.id) ??
+    queue.waitingOf(generation) ??
     (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
       ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
       : null);
