@@ -77,7 +77,7 @@ async function settleLoop(engine: Followed, ids: readonly number[], out: Output,
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
     }
-    if (engine.lost() !== null) return 'lost';
+    if (engine.lost()) return 'lost';
     const waiting = engine.waiting();
     if (waiting?.reason === 'budget' || waiting?.reason === 'paused') return leftWaiting(engine, ids, out, waiting.message);
     if (waiting?.reason === 'credentials' || waiting?.reason === 'model') {

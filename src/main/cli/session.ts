@@ -23,8 +23,8 @@ export interface Followed extends Library {
   readonly events: PipelineEmitter;
   /** What holds the whole queue now, or null. */
   waiting(): Waiting | null;
-  /** Why the engine can no longer be followed (the one attached to stopped), or null. */
-  lost(): string | null;
+  /** True once the engine can no longer be followed (the one attached to stopped). */
+  lost(): boolean;
   /**
    * Resolves once every event the engine emitted before now has been received. The rows are read
    * from the database, and an attached engine's events come over its socket a moment after its
@@ -113,7 +113,7 @@ export function localSession(engine: Engine): QueueSession {
     events,
     attachedTo: null,
     waiting: () => pipeline.waiting(),
-    lost: () => null,
+    lost: () => false,
     // Emitted in the same turn as the commit.
     caughtUp: async () => undefined,
     refuseBadKey: () => refuseBadKey(engine),
@@ -201,9 +201,9 @@ export async function attachedSession(attached: AttachedEngine, library: Library
   const events = new PipelineEmitter();
   const filter = new ActivityFilter(events);
   let waiting: Waiting | null = null;
-  let lostBecause: string | null = null;
+  let lost = false;
   attached.onLost(() => {
-    lostBecause = `The engine this command was attached to (process ${attached.ownerPid ?? '?'}) stopped.`;
+    lost = true;
   });
   api.on('engine.activity', (activity) => {
     if (activity.event === 'queue.paused') waiting = activity.waiting;
@@ -220,10 +220,10 @@ export async function attachedSession(attached: AttachedEngine, library: Library
     events,
     attachedTo: attached.ownerPid,
     waiting: () => waiting,
-    lost: () => lostBecause,
+    lost: () => lost,
     // The engine emits an event in the turn it commits, and answers in order on one socket.
     caughtUp: async () => {
-      if (lostBecause === null) await api.app.info().catch(() => undefined);
+      if (!lost) await api.app.info().catch(() => undefined);
     },
     // The engine checked its own key at its start; one Scenario refuses holds its queue, which `settle` reports (exit 3).
     refuseBadKey: async () => undefined,
