@@ -70,6 +70,8 @@ export interface QueueJobStatus {
   progress: number | null;
   waiting: Waiting | null;
   updatedAt: string;
+  /** The control image's library copy, null when the file was refused before it was copied (stored as ''). */
+  controlRelPath: string | null;
 }
 
 export interface PipelineStatus {
@@ -809,6 +811,7 @@ export function createPipeline(options: PipelineOptions) {
         progress: progress.get(generation.id) ?? null,
         waiting,
         updatedAt: new Date(generation.stateChangedAt).toISOString(),
+        controlRelPath: input === null || input === undefined || input.libraryRelPath === '' ? null : input.libraryRelPath,
       });
     }
     const finishedToday = store.generations.finishedCountsSince(budget.startOfToday());

@@ -144,6 +144,11 @@ interface GalleryRow extends FirstImageColumns {
   simulated: number;
   cost_cu: number | null;
   image_count: number;
+  control_rel_path: string;
+  control_width: number | null;
+  control_height: number | null;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
@@ -167,6 +172,9 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     costCu: row.cost_cu,
     imageCount: row.image_count,
     firstImage: toFirstImage(row),
+    control: { relPath: row.control_rel_path, width: row.control_width, height: row.control_height },
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
     tags,
   };
 }
@@ -180,6 +188,7 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
 const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
+         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message,
          (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height

@@ -136,6 +136,13 @@ export const generationImageSchema = z.object({
   missing: z.boolean(),
 });
 
+/** A control image in the library; its size (null when unread) keeps a tile's shape before any output exists. */
+export const controlImageSchema = z.object({
+  relPath: relPathSchema,
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+});
+
 export const generationSummarySchema = z.object({
   id,
   kind: generationKindSchema,
@@ -151,6 +158,10 @@ export const generationSummarySchema = z.object({
   modality: z.string(),
   /** The first output, for gallery tiles; null until an image exists. */
   cover: generationImageSchema.nullable(),
+  /** The control image's library copy: what a tile shows while its generation runs or after it failed. */
+  control: controlImageSchema.nullable().optional(),
+  /** Why the generation failed or was canceled, when it did. */
+  error: ipcErrorSchema.nullable().optional(),
   imageCount: z.number().int().nonnegative(),
   favourite: z.boolean(),
   rating: z.number().int().min(0).max(5),
@@ -289,6 +300,8 @@ export const queueJobSchema = z.object({
   progress: z.number().min(0).max(1).nullable(),
   waiting: waitingSchema.nullable(),
   updatedAt: isoTime,
+  /** The control image's library copy (null when the file was refused before it was copied): the row's thumbnail. */
+  controlRelPath: relPathSchema.nullable().optional(),
 });
 
 export const budgetStatusSchema = z.object({
@@ -536,6 +549,7 @@ export type FolderOptions = z.infer<typeof folderOptionsSchema>;
 export type Folder = z.infer<typeof folderSchema>;
 export type GenerationState = z.infer<typeof generationStateSchema>;
 export type GenerationImage = z.infer<typeof generationImageSchema>;
+export type ControlImage = z.infer<typeof controlImageSchema>;
 export type GenerationSummary = z.infer<typeof generationSummarySchema>;
 export type GenerationFilters = z.infer<typeof generationFiltersSchema>;
 export type GenerationFacets = z.infer<typeof generationFacetsSchema>;
