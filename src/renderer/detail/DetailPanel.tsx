@@ -6,7 +6,7 @@ import { libraryUrl } from '../common/libraryUrl';
 import { draftFromParameters } from '../common/presetDraft';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
-import { useAppStore, useApi, useGallery, usePresets } from '../stores';
+import { useAppStore, useApi, useGallery, usePresets, useQueue } from '../stores';
 import { ControlImage, controlImageRelPath } from './ControlImage';
 import { useGenerationDetail } from './useGenerationDetail';
 import { useTrashImage } from './useTrashImage';
@@ -46,6 +46,7 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
   const startNewPreset = usePresets((state) => state.startNew);
   const showPresetVersion = usePresets((state) => state.showVersion);
   const openDetail = useGallery((state) => state.openDetail);
+  const retry = useQueue((state) => state.retry);
   const parameters = JSON.stringify(detail.request, null, 2);
   const controlRelPath = controlImageRelPath(detail.input);
 
@@ -105,6 +106,11 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
       </div>
 
       <div className="button-row">
+        {(detail.state === 'failed' || detail.state === 'canceled') && (
+          <button type="button" className="button primary" onClick={() => void retry(detail.id).then(onImagesChanged)}>
+            Retry
+          </button>
+        )}
         <button type="button" className="button primary" onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
           Reproduce exactly
         </button>
