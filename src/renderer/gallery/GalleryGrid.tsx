@@ -85,7 +85,13 @@ export function GalleryGrid() {
     setFocusId(id);
     const rowIndex = rows.findIndex((row) => row.kind === 'tiles' && row.tiles.some((tile) => tile.item.id === id));
     if (rowIndex >= 0) virtualizer.scrollToIndex(rowIndex, { align: 'auto' });
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-generation-id="${CSS.escape(id)}"]`)?.focus());
+    const focus = () => {
+      const element = scrollRef.current?.querySelector<HTMLElement>(`[data-generation-id="${CSS.escape(id)}"]`);
+      element?.focus();
+      return element !== null && element !== undefined;
+    };
+    // A tile already drawn takes focus at once; one scrolled to is drawn in the next frame.
+    if (!focus()) requestAnimationFrame(() => void focus());
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { GenerationSummary } from '../../shared/ipc/contract';
-import { creativeUnits, dateTime } from '../common/format';
+import { creativeUnits, dateTime, isFinished } from '../common/format';
 import { useQueue } from '../stores';
 import { GenerationThumb } from './GenerationThumb';
 import { NoticeList } from './NoticeList';
@@ -29,8 +29,12 @@ export function QueueScreen() {
   if (!status) return <section className="screen-body" aria-label="Queue"><p className="muted">Loading the queue…</p></section>;
   const { budget } = status;
   const counts = queueCounts(status);
-  const waitingJobs = status.jobs.filter((job) => waitingOf(job, status) !== null);
-  const activeJobs = status.jobs.filter((job) => waitingOf(job, status) === null);
+  // A job that just ended stays in the status until its next change: it is listed under its result.
+  const liveJobs = status.jobs.filter((job) => !isFinished(job.state));
+  const failedJobs = status.jobs.filter((job) => job.state === 'failed');
+  const failedEarlier = (recent?.failed ?? []).filter((generation) => !failedJobs.some((job) => job.generationId === generation.id));
+  const waitingJobs = liveJobs.filter((job) => waitingOf(job, status) !== null);
+  const activeJobs = liveJobs.filter((job) => waitingOf(job, status) === null);
   return (
     <section className="screen-body queue" aria-label="Queue">
       <header className="screen-header">
@@ -50,7 +54,7 @@ export function QueueScreen() {
       <p className="muted">
         {`Spent today ${creativeUnits(budget.spentToday)}${budget.dailyLimit === null ? '' : ` of ${creativeUnits(budget.dailyLimit)}`} · this month ${creativeUnits(budget.spentThisMonth)}${budget.monthlyLimit === null ? '' : ` of ${creativeUnits(budget.monthlyLimit)}`}`}
       </p>
-      {status.jobs.length === 0 && <p className="muted">Nothing in flight. New control images in a watched folder appear here.</p>}
+      {liveJobs.length === 0 && <p className="muted">Nothing in flight. New control images in a watched folder appear here.</p>}
       {activeJobs.length > 0 && (
         <QueueSection title="Active" count={activeJobs.length}>
           <ul className="queue-list" aria-label="Active jobs">
@@ -66,10 +70,11 @@ export function QueueScreen() {
         </QueueSection>
       )}
       {recentError && <p className="inline-error" role="alert">{recentError}</p>}
-      {recent && recent.failed.length > 0 && (
-        <QueueSection title="Failed" count={recent.failed.length}>
+      {failedJobs.length + failedEarlier.length > 0 && (
+        <QueueSection title="Failed" count={failedJobs.length + failedEarlier.length}>
           <ul className="queue-list" aria-label="Failed generations">
-            {recent.failed.map((generation) => <FailedRow key={generation.id} generation={generation} />)}
+            {failedJobs.map((job) => <QueueRow key={job.generationId} job={job} waiting={null} />)}
+            {failedEarlier.map((generation) => <FailedRow key={generation.id} generation={generation} />)}
           </ul>
         </QueueSection>
       )}

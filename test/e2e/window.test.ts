@@ -1,0 +1,170 @@
+/**
+ * The window as an artist lives in it, in a real Chromium against the simulator: running work
+ * shows its control image and progress, a failure is shown where the person looks and retried
+ * from the queue, and the grid is driven from the keyboard. One app for the file; each step
+ * builds on the last. Screens are saved at 1440×900 and 1024×700 under test-artifacts/screens.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { CONTROL_IMAGES, eventually, openApp, saveScreen, type AppUnderTest } from './harness';
+
+const SETUP_TIMEOUT_MS = 180_000;
+/** Long enough to see a job run in the gallery. */
+const JOB_LATENCY_MS = 3000;
+const CONTROLS = ['canny-house-768x512.png', 'depth-sphere-512.png', 'scribble-face-512.jpg'];
+
+async function navigate(page: Page, screen: 'Gallery' | 'Presets' | 'Queue' | 'Settings') {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
+}
+
+/** The screen at both window sizes the issue asks for. */
+async function saveBothSizes(page: Page, name: string) {
+  await saveScreen(page, `${name}-1440x900`);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await saveScreen(page, `${name}-1024x700`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+const tile = (page: Page, id: string) => page.locator(`[data-testid="gallery-tile"][data-generation-id="${id}"]`);
+const focusedId = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.generationId ?? null);
+
+describe('live work, failures and the grid (Chromium)', () => {
+  let browser: Browser;
+  let app: AppUnderTest;
+  let presetId: string;
+
+  const finished = (id: string, timeoutMs = 30_000) =>
+    eventually(`generation ${id} to finish`, async () => {
+      const detail = await app.api.generations.detail({ id });
+      return detail.state === 'done' ? detail : undefined;
+    }, timeoutMs);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    app = await openApp(browser, { latencyMs: JOB_LATENCY_MS });
+    presetId = (await app.api.presets.create({ preset: { name: 'Clay studies', modelId: 'model_sd15-realistic', prompt: 'a clay study', modality: 'canny', width: 512, height: 768 } })).id;
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await app?.close();
+    await browser?.close();
+  });
+
+  it('shows a running tile with its control image, its state and a rising progress ring', async () => {
+    const { page, api } = app;
+    const { generationIds } = await api.generations.generateFromFiles({ paths: [path.join(CONTROL_IMAGES, CONTROLS[0]!)], presetId });
+    const id = generationIds[0]!;
+    const running = tile(page, id);
+    await running.waitFor({ timeout: 15_000 });
+    // Its control image, loaded from the library (not the missing-file placeholder).
+    await page.waitForFunction((generationId) => {
+      const image = document.querySelector<HTMLImageElement>(`[data-generation-id="${generationId}"] img`);
+      return image !== null && image.complete && image.naturalWidth > 0 && image.src.includes('/controls/');
+    }, id, { timeout: 15_000 });
+    const ring = running.getByRole('progressbar');
+    await eventually('the ring to show progress above 0 %', async () => {
+      const percent = Number(await ring.getAttribute('aria-valuenow', { timeout: 2000 }).catch(() => null));
+      return percent > 0 ? percent : undefined;
+    }, 15_000);
+    expect(await running.getByTestId('tile-live').textContent()).toMatch(/Generating \d+ %/);
+    await saveBothSizes(page, 'gallery-running');
+
+    await finished(id);
+    await running.getByTestId('tile-live').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.waitForFunction((generationId) => {
+      const image = document.querySelector<HTMLImageElement>(`[data-generation-id="${generationId}"] img`);
+      return image !== null && image.complete && image.naturalWidth > 0 && !image.src.includes('/controls/');
+    }, id, { timeout: 15_000 });
+    expect(app.pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('shows a failure live (toast, failed tile with its reason) and retries it from the Failed section of the queue', async () => {
+    const { page, api } = app;
+    const simulator = app.host.engine.simulator!;
+    simulator.setFaults('fail=1');
+    let id = '';
+    try {
+      id = (await api.generations.generateFromFiles({ paths: [path.join(CONTROL_IMAGES, CONTROLS[1]!)], presetId })).generationIds[0]!;
+      const toast = page.getByTestId('toast').filter({ hasText: 'A generation failed.' });
+      await toast.waitFor({ timeout: 30_000 });
+      expect(await toast.textContent()).toContain('GPU worker');
+      const failure = tile(page, id).getByTestId('tile-failure');
+      await failure.waitFor();
+      expect(await failure.textContent()).toContain('GPU worker');
+      await saveBothSizes(page, 'gallery-failed');
+    } finally {
+      simulator.setFaults({});
+    }
+
+    await page.getByTestId('toast').filter({ hasText: 'A generation failed.' }).getByRole('button', { name: 'Show failed' }).click();
+    const failedSection = page.getByRole('region', { name: 'Failed' });
+    const row = failedSection.locator(`[data-testid="failed-row"][data-generation-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('failure-reason').textContent()).toContain('GPU worker');
+    await saveBothSizes(page, 'queue-failed');
+
+    await row.getByRole('button', { name: 'Retry' }).click();
+    await finished(id);
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    // It joins today's results, whose thumbnail leads to it in the gallery.
+    const thumb = page.getByRole('region', { name: 'Finished today' }).getByRole('button', { name: /depth-sphere-512\.png/ });
+    await thumb.waitFor({ timeout: 15_000 });
+    await saveBothSizes(page, 'queue-finished');
+    await thumb.click();
+    await page.getByRole('complementary', { name: 'Generation details' }).getByRole('button', { name: 'Reproduce exactly' }).waitFor();
+    expect(await tile(page, id).getAttribute('data-state')).toBe('done');
+    expect(app.pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('moves through the grid with the arrows, selects with Space and Shift, opens with Enter without selecting', async () => {
+    const { page, api } = app;
+    const { generationIds } = await api.generations.generateFromFiles({ paths: [path.join(CONTROL_IMAGES, CONTROLS[2]!)], presetId });
+    await finished(generationIds[0]!);
+    await page.getByRole('complementary', { name: 'Generation details' }).getByRole('button', { name: 'Close details' }).click();
+    const ids = (await api.generations.page({ limit: 10 })).items.map((item) => item.id);
+    expect(ids).toHaveLength(3);
+    await eventually('three finished tiles', async () => ((await page.locator('[data-testid="gallery-tile"][data-state="done"]').count()) === 3 ? true : undefined), 15_000);
+
+    // Each tile keeps its image's shape: the landscape control's 512×768 output is taller than wide.
+    const box = await tile(page, ids[0]!).locator('.tile-art').boundingBox();
+    expect(box!.height).toBeGreaterThan(box!.width);
+
+    await tile(page, ids[0]!).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => focusedId(page)).toBe(ids[1]);
+    await page.keyboard.press('Space');
+    expect(await tile(page, ids[1]!).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => focusedId(page)).toBe(ids[2]);
+    expect(await tile(page, ids[2]!).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByText('2 selected').waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => focusedId(page)).toBe(ids[0]);
+    await saveBothSizes(page, 'gallery-selection');
+
+    // Enter opens the lightbox on the focused tile; it does not select it.
+    const gridTop = await tile(page, ids[0]!).boundingBox();
+    await page.keyboard.press('Enter');
+    const lightbox = page.getByRole('dialog', { name: 'Lightbox' });
+    await lightbox.waitFor();
+    expect(await tile(page, ids[0]!).getAttribute('aria-selected')).toBe('false');
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
+
+    // A double-click opens too, and leaves the selection as it was; nothing moved the tiles.
+    await tile(page, ids[0]!).dblclick();
+    await lightbox.waitFor();
+    await page.keyboard.press('Escape');
+    expect(await tile(page, ids[0]!).getAttribute('aria-selected')).toBe('false');
+    expect(await tile(page, ids[1]!).getAttribute('aria-selected')).toBe('true');
+    expect(await tile(page, ids[0]!).boundingBox()).toEqual(gridTop);
+
+    // The size slider makes the tiles larger.
+    await page.getByRole('slider', { name: 'Thumbnail size' }).fill('360');
+    await eventually('larger tiles', async () => ((await tile(page, ids[0]!).locator('.tile-art').boundingBox())!.height > box!.height ? true : undefined));
+    expect(app.pageErrors).toEqual([]);
+  }, 90_000);
+});
