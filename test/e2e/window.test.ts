@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { expectAccessible } from './accessibility';
 import { launchChromium } from './chromium';
 import { CONTROL_IMAGES, eventually, openApp, saveScreen, type AppUnderTest } from './harness';
 
@@ -70,6 +71,7 @@ describe('live work, failures and the grid (Chromium)', () => {
     }, 15_000);
     expect(await running.getByTestId('tile-live').textContent()).toMatch(/Generating \d+ %/);
     await saveBothSizes(page, 'gallery-running');
+    await expectAccessible(page, 'the gallery with a running tile');
 
     await finished(id);
     await running.getByTestId('tile-live').waitFor({ state: 'detached', timeout: 15_000 });
@@ -94,6 +96,7 @@ describe('live work, failures and the grid (Chromium)', () => {
       await failure.waitFor();
       expect(await failure.textContent()).toContain('GPU worker');
       await saveBothSizes(page, 'gallery-failed');
+      await expectAccessible(page, 'the gallery with a failed tile and its toast');
     } finally {
       simulator.setFaults({});
     }
@@ -104,6 +107,7 @@ describe('live work, failures and the grid (Chromium)', () => {
     await row.waitFor();
     expect(await row.getByTestId('failure-reason').textContent()).toContain('GPU worker');
     await saveBothSizes(page, 'queue-failed');
+    await expectAccessible(page, 'the queue with a failure');
 
     await row.getByRole('button', { name: 'Retry' }).click();
     await finished(id);
@@ -144,6 +148,7 @@ describe('live work, failures and the grid (Chromium)', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => focusedId(page)).toBe(ids[0]);
     await saveBothSizes(page, 'gallery-selection');
+    await expectAccessible(page, 'the gallery with a selection');
 
     // Enter opens the lightbox on the focused tile; it does not select it.
     const gridTop = await tile(page, ids[0]!).boundingBox();
@@ -151,6 +156,7 @@ describe('live work, failures and the grid (Chromium)', () => {
     const lightbox = page.getByRole('dialog', { name: 'Lightbox' });
     await lightbox.waitFor();
     expect(await tile(page, ids[0]!).getAttribute('aria-selected')).toBe('false');
+    await expectAccessible(page, 'the lightbox');
     await page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'detached' });
 

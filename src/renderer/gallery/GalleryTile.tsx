@@ -48,16 +48,15 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
     openDetail(item.id);
   };
 
-  const status = running ? liveLabel(state, waiting, job?.progress ?? null) : ended ? `${liveLabel(state, null)}: ${item.errorMessage ?? 'no reason recorded'}` : '';
   const tagged = item.tags.length > 0 ? `, tagged ${item.tags.join(', ')}` : '';
-  const label = `${item.presetName}: ${item.inputName}${status ? `, ${status}` : ''}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating} of 5` : ''}${tagged}`;
+  // The image says what the tile is; the cell's name is its content (image, then any live state or failure).
+  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating} of 5` : ''}${tagged}`;
   // Until an output exists the tile shows what it was made from.
   const shown = item.thumbRelPath ?? item.controlRelPath;
   return (
     <div
       role="gridcell"
       aria-selected={selected}
-      aria-label={label}
       tabIndex={focusable ? 0 : -1}
       className={`tile${selected ? ' selected' : ''}${state === 'done' ? '' : ` state-${state}`}`}
       style={{ width }}
