@@ -210,7 +210,14 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
 }
 
 function related(summary: GenerationSummary): RelatedGeneration {
-  return { id: String(summary.id), kind: summary.kind, state: summary.state, seed: summary.seed, createdAt: iso(summary.createdAt) };
+  return {
+    id: String(summary.id),
+    kind: summary.kind,
+    state: summary.state,
+    seed: summary.seed,
+    createdAt: iso(summary.createdAt),
+    cover: summary.firstImage === null ? null : galleryImage(summary.firstImage),
+  };
 }
 
 function parsedObject(json: string): Record<string, unknown> {

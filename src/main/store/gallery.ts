@@ -411,12 +411,20 @@ export function createGallery(context: StoreContext) {
   const inputById = db.prepare<[number], InputRow>('SELECT * FROM inputs WHERE id = ?');
   const versionById = db.prepare<[number], PresetVersionRow>('SELECT * FROM preset_versions WHERE id = ?');
   const imagesOf = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
-  const summaryById = db.prepare<[number], GenerationSummary>(
-    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE id = ?',
-  );
-  const childSummaries = db.prepare<[number], GenerationSummary>(
-    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE parent_id = ? ORDER BY id',
-  );
+  // A related generation with its first output, the lineage's thumbnail.
+  const RELATED = `
+    SELECT g.id, g.kind, g.state, g.seed, g.created_at AS createdAt,
+           fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
+           fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
+    FROM generations g
+    LEFT JOIN images fi ON fi.id = (SELECT id FROM images WHERE generation_id = g.id ORDER BY idx LIMIT 1)`;
+  type RelatedRow = Omit<GenerationSummary, 'firstImage'> & FirstImageColumns;
+  const toRelated = ({ image_id, image_rel_path, image_thumb_rel_path, image_missing, image_width, image_height, ...summary }: RelatedRow): GenerationSummary => ({
+    ...summary,
+    firstImage: toFirstImage({ image_id, image_rel_path, image_thumb_rel_path, image_missing, image_width, image_height }),
+  });
+  const summaryById = db.prepare<[number], RelatedRow>(`${RELATED} WHERE g.id = ?`);
+  const childSummaries = db.prepare<[number], RelatedRow>(`${RELATED} WHERE g.parent_id = ? ORDER BY g.id`);
   const tagNames = db.prepare<[number], { name: string }>(
     'SELECT t.name FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.generation_id = ? ORDER BY t.name',
   );
@@ -434,8 +442,8 @@ export function createGallery(context: StoreContext) {
       input,
       presetVersion,
       images: imagesOf.all(id).map(toImage),
-      parent: generation.parentId === null ? null : (summaryById.get(generation.parentId) ?? null),
-      children: childSummaries.all(id),
+      parent: generation.parentId === null ? null : (summaryById.all(generation.parentId).map(toRelated)[0] ?? null),
+      children: childSummaries.all(id).map(toRelated),
       tags: tagNames.all(id).map((tag) => tag.name),
     };
   });

@@ -209,6 +209,8 @@ export interface GenerationSummary {
   state: GenerationState;
   seed: string | null;
   createdAt: number;
+  /** Its first output, null while it has none. */
+  firstImage: GalleryImage | null;
 }
 
 export interface GenerationDetail {

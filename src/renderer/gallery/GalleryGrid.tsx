@@ -18,16 +18,17 @@ const PREFETCH_ROWS = 6;
 const INITIAL_WIDTH = 1200;
 
 type ArrowKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown';
+const RATING_KEYS = /^[0-5]$/;
 const ARROWS: ReadonlySet<string> = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
 
 /**
  * The whole history as one virtual list of justified rows: only the rows on screen (plus a small
  * overscan) exist in the DOM, so 100,000 generations cost as much to draw as one screenful.
  * The grid is one tab stop; arrows move between tiles, Enter opens the lightbox, Space selects
- * (Shift for a range), Ctrl+Space toggles, Shift+arrows extend the selection.
+ * (Shift for a range), Shift+arrows extend the selection, 0–5 rate.
  */
 export function GalleryGrid() {
-  const { query, items, loading, complete, loadError, loadMore, clearFilters, tileHeight, select, openLightbox, detailId } = useGallery((state) => ({
+  const { query, items, loading, complete, loadError, loadMore, clearFilters, tileHeight, select, openLightbox, detailId, selectedIds, setRating } = useGallery((state) => ({
     query: state.query,
     items: state.items,
     loading: state.loading,
@@ -39,6 +40,8 @@ export function GalleryGrid() {
     select: state.select,
     openLightbox: state.openLightbox,
     detailId: state.detailId,
+    selectedIds: state.selectedIds,
+    setRating: state.setRating,
   }));
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useContentWidth(scrollRef);
@@ -111,6 +114,10 @@ export function GalleryGrid() {
     } else if (event.key === ' ') {
       event.preventDefault();
       select(id, event.shiftKey ? 'range' : 'toggle');
+    } else if (RATING_KEYS.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      // One key rates: the whole selection when the focused tile is part of it, else that tile.
+      event.preventDefault();
+      void setRating(selectedIds.has(id) ? [...selectedIds] : [id], Number(event.key));
     }
   };
 

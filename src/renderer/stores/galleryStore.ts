@@ -74,7 +74,9 @@ export interface GalleryState {
   closeCompare(): void;
   setFavourite(ids: string[], favourite: boolean): Promise<void>;
   setRating(ids: string[], rating: number): Promise<void>;
-  addTag(ids: string[], tag: string): Promise<void>;
+  /** Adds each tag to each generation (the tag input splits on commas). */
+  addTags(ids: string[], tags: string[]): Promise<void>;
+  removeTag(ids: string[], tag: string): Promise<void>;
   trash(ids: string[]): Promise<void>;
   exportSelection(ids: string[]): Promise<void>;
   /** A generation finished: update its tile, or show it first when the view is unfiltered. */
@@ -258,23 +260,40 @@ export function createGalleryStore(api: Api, app: AppStore) {
         return optimistic(ids, { rating }, (id) => api.generations.setRating({ id, rating }));
       },
 
-      async addTag(ids, tag) {
-        const clean = tag.trim();
-        if (!clean || ids.length === 0) return;
+      async addTags(ids, tags) {
+        const clean = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+        if (clean.length === 0 || ids.length === 0) return;
+        const added: string[] = [];
         try {
-          await api.generations.tag({ ids, tag: clean });
-          // The engine sends no change event for tags: add it to the tiles here, as it keeps them
-          // (alphabetical, one copy whatever the case).
-          const tagged = new Set(ids);
-          set({
-            items: get().items.map((item) =>
-              tagged.has(item.id) && !item.tags.some((known) => known.toLowerCase() === clean.toLowerCase())
-                ? { ...item, tags: [...item.tags, clean].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })) }
-                : item,
-            ),
-          });
-          app.getState().toast({ message: `Tagged ${ids.length} with “${clean}”.`, tone: 'info' });
-          // A new tag joins the tag filter's choices.
+          for (const tag of clean) {
+            await api.generations.tag({ ids, tag });
+            added.push(tag);
+          }
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+        if (added.length === 0) return;
+        // The engine sends no change event for tags: add them to the tiles here, as it keeps them
+        // (alphabetical, one copy whatever the case).
+        const tagged = new Set(ids);
+        set({
+          items: get().items.map((item) => {
+            if (!tagged.has(item.id)) return item;
+            const fresh = added.filter((tag) => !item.tags.some((known) => known.toLowerCase() === tag.toLowerCase()));
+            return fresh.length === 0 ? item : { ...item, tags: [...item.tags, ...fresh].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })) };
+          }),
+        });
+        app.getState().toast({ message: `Tagged ${ids.length} with ${added.map((tag) => `“${tag}”`).join(', ')}.`, tone: 'info' });
+        // A new tag joins the tag filter's choices.
+        void refreshFacets();
+      },
+
+      async removeTag(ids, tag) {
+        try {
+          await api.generations.untag({ ids, tag });
+          const untagged = new Set(ids);
+          const gone = tag.toLowerCase();
+          set({ items: get().items.map((item) => (untagged.has(item.id) ? { ...item, tags: item.tags.filter((known) => known.toLowerCase() !== gone) } : item)) });
           void refreshFacets();
         } catch (error) {
           app.getState().reportError(error);

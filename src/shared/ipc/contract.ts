@@ -222,6 +222,8 @@ export const relatedGenerationSchema = z.object({
   state: generationStateSchema,
   seed: z.string().nullable(),
   createdAt: isoTime,
+  /** Its first output: the lineage shows it as a thumbnail. */
+  cover: generationImageSchema.nullable().optional(),
 });
 
 export const generationDetailSchema = generationSummarySchema.extend({
