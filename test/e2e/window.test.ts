@@ -173,4 +173,42 @@ describe('live work, failures and the grid (Chromium)', () => {
     await eventually('larger tiles', async () => ((await tile(page, ids[0]!).locator('.tile-art').boundingBox())!.height > box!.height ? true : undefined));
     expect(app.pageErrors).toEqual([]);
   }, 90_000);
+
+  it('rates with one key (the selection at once), tags with commas and removes a tag with its ×', async () => {
+    const { page, api } = app;
+    const ids = (await api.generations.page({ limit: 10 })).items.map((item) => item.id);
+    // Two tiles are still selected from the last step: a key on one of them rates both.
+    await tile(page, ids[1]!).focus();
+    await page.keyboard.press('4');
+    await eventually('both selected generations rated 4', async () => {
+      const { items } = await api.generations.page({ limit: 10 });
+      return ids.slice(1).every((id) => items.find((item) => item.id === id)?.rating === 4) ? true : undefined;
+    });
+    expect(await tile(page, ids[1]!).locator('.stars').getAttribute('data-rating')).toBe('4');
+    // A tile outside the selection is rated alone.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('2');
+    await eventually('the focused generation rated 2', async () => ((await api.generations.page({ limit: 10 })).items.find((item) => item.id === ids[0])?.rating === 2 ? true : undefined));
+    expect((await api.generations.page({ limit: 10 })).items.find((item) => item.id === ids[1])?.rating).toBe(4);
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByRole('button', { name: 'Clear selection' }).click();
+
+    await tile(page, ids[0]!).click();
+    const panel = page.getByRole('complementary', { name: 'Generation details' });
+    await panel.getByLabel('Add tags').fill('hero, keep, castle');
+    await panel.getByRole('button', { name: 'Add 3 tags' }).click();
+    const chips = panel.getByRole('list', { name: 'Tags' }).getByRole('listitem');
+    await eventually('three tag chips', async () => ((await chips.count()) === 3 ? true : undefined));
+    expect(await chips.allTextContents()).toEqual(['castle×', 'hero×', 'keep×']);
+    await saveBothSizes(page, 'detail');
+    await expectAccessible(page, 'the detail panel');
+
+    await panel.getByRole('button', { name: 'Remove tag hero' }).click();
+    await eventually('the tag to be removed in the engine', async () => {
+      const detail = await api.generations.detail({ id: ids[0]! });
+      return detail.tags.join(',') === 'castle,keep' ? true : undefined;
+    });
+    await eventually('two chips', async () => ((await chips.count()) === 2 ? true : undefined));
+    expect(await tile(page, ids[0]!).locator('.tag-chip').allTextContents()).toEqual(['castle', 'keep']);
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -91,7 +91,8 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
                 aria-label={`Move output ${index + 1} to the trash`}
                 onClick={() => void trashImage({ generationId: detail.id, imageId: image.id, imageCount: detail.images.length }, onImagesChanged)}
               >
-                Move to trash
+                {/* Its visible word is part of its name, as a voice-control user says it. */}
+                Trash
               </button>
             </figcaption>
           </figure>
