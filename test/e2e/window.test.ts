@@ -211,4 +211,72 @@ describe('live work, failures and the grid (Chromium)', () => {
     expect(await tile(page, ids[0]!).locator('.tag-chip').allTextContents()).toEqual(['castle', 'keep']);
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('zooms the lightbox (wheel, 100 %, Fit) and pans it, shows a filmstrip, and Esc closes only the top layer', async () => {
+    const { page, api } = app;
+    const ids = (await api.generations.page({ limit: 10 })).items.map((item) => item.id);
+    await page.getByRole('complementary', { name: 'Generation details' }).getByRole('button', { name: 'Close details' }).click();
+    await tile(page, ids[0]!).dblclick();
+    const lightbox = page.getByRole('dialog', { name: 'Lightbox' });
+    await lightbox.waitFor();
+    // Opaque: nothing of the grid shows through.
+    expect(await lightbox.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(8, 9, 10)');
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('.lightbox .zoom-stage img');
+      return image !== null && image.complete && image.naturalWidth > 0;
+    });
+
+    // The filmstrip: every image of the generation, the shown one marked.
+    const strip = lightbox.getByRole('list', { name: 'Filmstrip' }).getByRole('button');
+    const count = (await api.generations.detail({ id: ids[0]! })).images.length;
+    expect(await strip.count()).toBe(count);
+    await strip.nth(1).click();
+    expect(await strip.nth(1).getAttribute('aria-current')).toBe('true');
+    await lightbox.getByTestId('lightbox-image-position').getByText(`image 2 of ${count}`).waitFor();
+
+    const stage = lightbox.getByTestId('zoom-stage');
+    const level = lightbox.getByTestId('zoom-level');
+    expect(await level.textContent()).toBe('Fitted');
+    const box = (await stage.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await expect.poll(async () => Number(await stage.getAttribute('data-scale'))).toBeGreaterThan(1.5);
+    expect(await level.textContent()).toMatch(/^\d+ %$/);
+    // Dragging pans the zoomed image.
+    const content = lightbox.locator('.zoom-content');
+    const before = await content.evaluate((element) => element.style.transform);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 4 });
+    await page.mouse.up();
+    expect(await content.evaluate((element) => element.style.transform)).not.toBe(before);
+    await saveBothSizes(page, 'lightbox-zoomed');
+
+    await lightbox.getByRole('button', { name: '100 %' }).click();
+    await expect.poll(() => level.textContent()).toBe('100 %');
+    await lightbox.getByRole('button', { name: 'Fit' }).click();
+    await expect.poll(() => level.textContent()).toBe('Fitted');
+    await expectAccessible(page, 'the lightbox with its filmstrip');
+
+    // C opens the compare view over the lightbox: its slider's stage has the output's shape, and
+    // the control image (square) covers exactly that stage.
+    await page.keyboard.press('c');
+    const compare = page.getByRole('dialog', { name: 'Compare' });
+    await compare.waitFor();
+    const compareStage = compare.getByTestId('compare-stage');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.compare-stage img')].every((image) => image.complete && image.naturalWidth > 0));
+    const stageBox = (await compareStage.boundingBox())!;
+    expect(stageBox.width / stageBox.height).toBeCloseTo(512 / 768, 2);
+    const controlBox = (await compareStage.locator('.compare-overlay img').boundingBox())!;
+    expect(controlBox).toEqual(stageBox);
+    await saveBothSizes(page, 'compare');
+    await expectAccessible(page, 'the compare dialog');
+
+    // Esc closes the compare view only; the next Esc the lightbox.
+    await page.keyboard.press('Escape');
+    await compare.waitFor({ state: 'detached' });
+    expect(await lightbox.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
 });
