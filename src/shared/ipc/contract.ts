@@ -282,6 +282,22 @@ export const pngRecallSchema = z.object({
   generationId: id.nullable(),
 });
 
+/** One undoable batch in the app's trash: whole generations, or images taken one by one. */
+export const trashBatchSchema = z.object({
+  id,
+  createdAt: isoTime,
+  /** Generations in the batch (for a batch of images: those it emptied). */
+  generations: z.number().int().nonnegative(),
+  /** Images moved to the trash one by one in the batch. */
+  images: z.number().int().nonnegative(),
+  /** Up to four pictures of it, where they lie in the trash. */
+  previews: z.array(relPathSchema),
+});
+
+/** Batches older than this many days go when the trash is emptied, unless the person set otherwise. */
+export const DEFAULT_TRASH_RETENTION_DAYS = 30;
+const retentionDays = z.number().int().min(1).max(3650);
+
 // ---------------------------------------------------------------- queue
 
 export const waitingReasonSchema = z.enum(['paused', 'credentials', 'network', 'rate-limit', 'budget', 'model', 'disk', 'outcome-unknown']);
@@ -468,6 +484,16 @@ export const contract = {
       z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     ),
 
+    /** What the trash holds, newest batch first, and after how many days emptying it deletes a batch. */
+    'trash.list': channel(nothing, z.object({ batches: z.array(trashBatchSchema), retentionDays })),
+    /** Deletes for good the batches trashed more than `olderThanDays` ago (the saved retention when not given). */
+    'trash.empty': channel(
+      z.object({ olderThanDays: z.number().int().min(0).max(3650).optional() }),
+      z.object({ generations: z.number().int().nonnegative(), images: z.number().int().nonnegative() }),
+    ),
+    /** Saves after how many days emptying the trash deletes a batch. */
+    'trash.setRetention': channel(z.object({ days: retentionDays }), z.object({ retentionDays })),
+
     'queue.status': channel(nothing, queueStatusSchema),
     /** The engine's most recent notices (skipped files, warnings), oldest first; new ones arrive as engine.notice. */
     'queue.notices': channel(nothing, z.array(engineNoticeSchema)),
@@ -562,6 +588,7 @@ export type PngRecall = z.infer<typeof pngRecallSchema>;
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
+export type TrashBatch = z.infer<typeof trashBatchSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 export type EngineNotice = z.infer<typeof engineNoticeSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
