@@ -279,4 +279,41 @@ describe('live work, failures and the grid (Chromium)', () => {
     await lightbox.waitFor({ state: 'detached' });
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('lists the trash by batch (generations, single images) with pictures and restores a batch', async () => {
+    const { page, api } = app;
+    const ids = (await api.generations.page({ limit: 10 })).items.map((item) => item.id);
+    // A whole generation from the selection bar, then a single image from the detail panel.
+    await tile(page, ids[2]!).click();
+    const toolbar = page.getByRole('toolbar', { name: 'Selection actions' });
+    await toolbar.getByText('1 selected').waitFor();
+    await toolbar.getByRole('button', { name: 'Move to trash' }).click();
+    await tile(page, ids[2]!).waitFor({ state: 'detached' });
+    await tile(page, ids[1]!).click();
+    const panel = page.getByRole('complementary', { name: 'Generation details' });
+    await panel.getByRole('button', { name: 'Move output 2 to the trash' }).click();
+    await eventually('two trash batches', async () => ((await api.trash.list()).batches.length === 2 ? true : undefined));
+
+    await navigate(page, 'Trash');
+    const batches = page.getByRole('list', { name: 'Trash batches' }).getByTestId('trash-batch');
+    await eventually('two batches on screen', async () => ((await batches.count()) === 2 ? true : undefined));
+    expect(await batches.nth(0).textContent()).toContain('1 image');
+    expect(await batches.nth(1).textContent()).toContain('1 generation');
+    // Their pictures load from the trash folder.
+    await page.waitForFunction(() => {
+      const pictures = [...document.querySelectorAll<HTMLImageElement>('.trash-preview')];
+      return pictures.length >= 2 && pictures.every((image) => image.complete && image.naturalWidth > 0 && image.src.includes('/trash/'));
+    }, undefined, { timeout: 15_000 });
+    expect(await page.getByLabel('Empty batches older than').inputValue()).toBe('30');
+    await saveBothSizes(page, 'trash');
+    await expectAccessible(page, 'the trash');
+
+    await batches.nth(1).getByRole('button', { name: /^Restore 1 generation/ }).click();
+    await page.getByTestId('toast').filter({ hasText: 'Restored 1 generation.' }).waitFor();
+    await eventually('one batch left', async () => ((await batches.count()) === 1 ? true : undefined));
+    expect((await api.generations.page({ limit: 10 })).items.map((item) => item.id)).toContain(ids[2]);
+    await navigate(page, 'Gallery');
+    await tile(page, ids[2]!).waitFor();
+    expect(app.pageErrors).toEqual([]);
+  }, 60_000);
 });
