@@ -16,7 +16,7 @@ const SETUP_TIMEOUT_MS = 180_000;
 const JOB_LATENCY_MS = 3000;
 const CONTROLS = ['canny-house-768x512.png', 'depth-sphere-512.png', 'scribble-face-512.jpg'];
 
-async function navigate(page: Page, screen: 'Gallery' | 'Presets' | 'Queue' | 'Settings') {
+async function navigate(page: Page, screen: 'Gallery' | 'Presets' | 'Queue' | 'Trash' | 'Settings') {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
 }
 

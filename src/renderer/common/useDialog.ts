@@ -44,15 +44,16 @@ function onFocusIn(event: FocusEvent): void {
 }
 
 /**
- * Makes `ref` a modal layer while mounted: Esc closes it (and nothing under it), Tab stays inside,
+ * Makes `ref` a modal layer while mounted and `open`: Esc closes it (and nothing under it), Tab stays inside,
  * the focus moves into it when it opens and back to where it was when it closes.
  * Returns whether this layer is the top one (its own keys apply only then).
  */
-export function useDialog(ref: RefObject<HTMLElement | null>, close: () => void): () => boolean {
+export function useDialog(ref: RefObject<HTMLElement | null>, close: () => void, open = true): () => boolean {
   const closeRef = useRef(close);
   closeRef.current = close;
   const layer = useRef<Layer>({ element: ref, close: () => closeRef.current() });
   useLayoutEffect(() => {
+    if (!open) return;
     const current = layer.current;
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (layers.length === 0) {
@@ -73,6 +74,6 @@ export function useDialog(ref: RefObject<HTMLElement | null>, close: () => void)
       }
       if (before?.isConnected) before.focus();
     };
-  }, [ref]);
+  }, [ref, open]);
   return () => layers[layers.length - 1] === layer.current;
 }

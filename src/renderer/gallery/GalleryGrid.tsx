@@ -5,6 +5,7 @@ import { useGallery } from '../stores';
 import { hasFilters, isUnfiltered, type GalleryQuery } from '../stores/galleryStore';
 import { galleryRows, neighbour } from './galleryRows';
 import { GalleryTile } from './GalleryTile';
+import { Onboarding } from './Onboarding';
 
 const GAP = 8;
 const DAY_HEADER = 40;
@@ -143,6 +144,7 @@ export function GalleryGrid() {
           {loading ? 'Loading your history…' : (loadError ?? <EmptyResult query={query} onClear={() => void clearFilters()} />)}
         </div>
       )}
+      {items.length === 0 && complete && !loadError && isUnfiltered(query) && <Onboarding />}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualRows.map((virtualRow) => {
           const row = rows[virtualRow.index];
