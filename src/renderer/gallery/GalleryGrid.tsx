@@ -139,12 +139,17 @@ export function GalleryGrid() {
         if (event.currentTarget.scrollTop > 0) setReadingAhead(true);
       }}
     >
+      {/* A grid holds rows even when it has no tile: the empty state is its one cell. */}
       {items.length === 0 && (
-        <div className="gallery-empty" role="status">
-          {loading ? 'Loading your history…' : (loadError ?? <EmptyResult query={query} onClear={() => void clearFilters()} />)}
+        <div role="row">
+          <div role="gridcell">
+            <div className="gallery-empty" role="status">
+              {loading ? 'Loading your history…' : (loadError ?? <EmptyResult query={query} onClear={() => void clearFilters()} />)}
+            </div>
+            {complete && !loadError && isUnfiltered(query) && <Onboarding />}
+          </div>
         </div>
       )}
-      {items.length === 0 && complete && !loadError && isUnfiltered(query) && <Onboarding />}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualRows.map((virtualRow) => {
           const row = rows[virtualRow.index];
