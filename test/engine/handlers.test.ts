@@ -62,7 +62,9 @@ describe('contract handlers on a real engine', () => {
 
   it('answers app, settings and credential channels', async () => {
     const info = await t.call('app.info');
-    expect(info).toMatchObject({ usingSimulator: true, dataFolder: t.home });
+    expect(info).toMatchObject({ usingSimulator: true, dataFolder: t.home, nativeFolderPicker: true });
+    // The host's picker answers through the contract (this test's host picks the home folder).
+    expect(await t.call('app.pickFolder')).toEqual({ path: t.home });
 
     expect(await t.call('settings.get')).toMatchObject({ concurrency: 2, dailyBudget: null, libraryLocation: t.engine.libraryRoot });
     const updated = await t.call('settings.update', { concurrency: 3, monthlyBudget: 1000, defaultProcessedAction: 'leave' });

@@ -54,6 +54,8 @@ export const appInfoSchema = z.object({
   dataFolder: z.string(),
   /** The host drags library files out to other apps itself (the desktop app): the window hands the drag to `library.startDrag`. */
   nativeFileDrag: z.boolean().optional(),
+  /** The host has a native folder picker (app.pickFolder, the desktop app); absent: the window asks for a typed path. */
+  nativeFolderPicker: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------- presets
@@ -416,6 +418,8 @@ export const contract = {
      * stored key. Refused (`connection.busy`) while generations are unfinished. app.info tells the result.
      */
     'app.useSimulator': channel(z.object({ simulator: z.boolean() }), nothing),
+    /** The host's own folder picker (when app.info's nativeFolderPicker); null when the person cancelled it. */
+    'app.pickFolder': channel(nothing, z.object({ path: absolutePath.nullable() })),
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
