@@ -594,6 +594,7 @@ export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type TrashBatch = z.infer<typeof trashBatchSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
+export type BudgetStatus = z.infer<typeof budgetStatusSchema>;
 export type EngineNotice = z.infer<typeof engineNoticeSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type CredentialsStatus = z.infer<typeof credentialsStatusSchema>;
