@@ -86,9 +86,8 @@ describe('live work, failures and the grid (Chromium)', () => {
     const { page, api } = app;
     const simulator = app.host.engine.simulator!;
     simulator.setFaults('fail=1');
-    let id = '';
+    const id = (await api.generations.generateFromFiles({ paths: [path.join(CONTROL_IMAGES, CONTROLS[1]!)], presetId })).generationIds[0]!;
     try {
-      id = (await api.generations.generateFromFiles({ paths: [path.join(CONTROL_IMAGES, CONTROLS[1]!)], presetId })).generationIds[0]!;
       const toast = page.getByTestId('toast').filter({ hasText: 'A generation failed.' });
       await toast.waitFor({ timeout: 30_000 });
       expect(await toast.textContent()).toContain('GPU worker');
