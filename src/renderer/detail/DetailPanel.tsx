@@ -74,6 +74,16 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
   return (
     <div className="detail-body">
       <div className={`detail-images${detail.images.length > 1 ? ' several' : ''}`}>
+        {/* First in reading order, shown after the outputs (the art leads). */}
+        <figure className="detail-control">
+          <ControlImage input={detail.input} className="detail-image" />
+          <figcaption>
+            Control · {detail.input.name}
+            {controlRelPath !== null && (
+              <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: controlRelPath }))}>Reveal</button>
+            )}
+          </figcaption>
+        </figure>
         {detail.images.map((image, index) => (
           <figure key={image.relPath} className="detail-output">
             <div className="drag-out" draggable={!image.missing} onDragStart={dragOut(image.relPath)} title={image.missing ? undefined : 'Drag into another app'}>
@@ -97,15 +107,6 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
             </figcaption>
           </figure>
         ))}
-        <figure className="detail-control">
-          <ControlImage input={detail.input} className="detail-image" />
-          <figcaption>
-            Control · {detail.input.name}
-            {controlRelPath !== null && (
-              <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: controlRelPath }))}>Reveal</button>
-            )}
-          </figcaption>
-        </figure>
       </div>
 
       <p className="detail-prompt">{detail.prompt}</p>
