@@ -26,7 +26,7 @@ const LOOK_FOR_ENGINE_MS = 500;
 
 /** The queue's status as the engine's contract sends it, with the pipeline's own ids (numbers). */
 function pipelineStatusOf(status: QueueStatus): PipelineStatus {
-  return { ...status, jobs: status.jobs.map((job) => ({ ...job, generationId: Number(job.generationId) })) };
+  return { ...status, jobs: status.jobs.map((job) => ({ ...job, generationId: Number(job.generationId), controlRelPath: job.controlRelPath ?? null })) };
 }
 
 /** What `status` prints: lines for people, one document for --json. */

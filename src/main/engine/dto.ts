@@ -4,6 +4,7 @@
  * times so it stays the same over structured clone and JSON. Every conversion lives here.
  */
 import type {
+  ControlImage,
   Folder,
   FolderOptions as ContractFolderOptions,
   GenerationDetail as ContractGenerationDetail,
@@ -33,6 +34,7 @@ import type {
   WatchedFolder,
 } from '../store/index';
 import type { PresetVersionUse } from '../store/repositories/presets';
+import type { IpcErrorData } from '../../shared/ipc/errors';
 import { HandlerError } from './handlers-context';
 
 const ROW_ID = /^[1-9][0-9]{0,15}$/;
@@ -195,6 +197,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     family: item.family,
     modality: item.modality,
     cover: item.firstImage === null ? null : galleryImage(item.firstImage),
+    control: controlImage(item.control),
+    error: generationError(item),
     imageCount: item.imageCount,
     favourite: item.favourite,
     rating: item.rating,
@@ -206,7 +210,14 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
 }
 
 function related(summary: GenerationSummary): RelatedGeneration {
-  return { id: String(summary.id), kind: summary.kind, state: summary.state, seed: summary.seed, createdAt: iso(summary.createdAt) };
+  return {
+    id: String(summary.id),
+    kind: summary.kind,
+    state: summary.state,
+    seed: summary.seed,
+    createdAt: iso(summary.createdAt),
+    cover: summary.firstImage === null ? null : galleryImage(summary.firstImage),
+  };
 }
 
 function parsedObject(json: string): Record<string, unknown> {
@@ -241,6 +252,8 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     family: generation.family,
     modality: generation.modality,
     cover: cover === undefined ? null : storedImage(cover),
+    control: controlImage({ relPath: input.libraryRelPath, width: input.width, height: input.height }),
+    error: generationError(generation),
     imageCount: images.length,
     favourite: generation.favourite,
     rating: generation.rating,
@@ -250,6 +263,19 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     createdAt: iso(generation.createdAt),
   };
 }
+
+/** Why a generation failed or was canceled, or null when nothing went wrong. */
+function generationError({ errorCode, errorMessage }: { errorCode: string | null; errorMessage: string | null }): IpcErrorData | null {
+  if (errorCode === null && errorMessage === null) return null;
+  return { code: errorCode ?? 'generation.failed', userMessage: errorMessage ?? 'This generation failed. Retry it from the queue.' };
+}
+
+/** A control image's library copy with its size, or null when the file was refused before it was copied (stored as ''). */
+function controlImage(control: { relPath: string; width: number | null; height: number | null }): ControlImage | null {
+  return control.relPath === '' ? null : { relPath: control.relPath, width: positiveOrNull(control.width), height: positiveOrNull(control.height) };
+}
+
+const positiveOrNull = (value: number | null) => (value !== null && value > 0 ? value : null);
 
 /** The library copy of a control image, or null when the file was refused before it was copied (stored as ''). */
 export function controlCopyRelPath(input: Input): string | null {
@@ -281,10 +307,7 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
     imageAssetId: generation.imageAssetId,
     submittedAt: isoOrNull(generation.submittedAt),
     finishedAt: isoOrNull(generation.finishedAt),
-    error:
-      generation.errorCode === null && generation.errorMessage === null
-        ? null
-        : { code: generation.errorCode ?? 'generation.failed', userMessage: generation.errorMessage ?? 'This generation failed. Retry it from the queue.' },
+    error: generationError(generation),
     parent: detail.parent === null ? null : related(detail.parent),
     children: detail.children.map(related),
   };

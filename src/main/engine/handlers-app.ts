@@ -11,7 +11,7 @@ import { modelSchema } from '../scenario/schemas';
 import type { Engine } from './engine';
 import { iso } from './dto';
 import { appInfo, connectionHandlers } from './handlers-connection';
-import type { HandlersFor, HostAdapters } from './handlers-context';
+import { HandlerError, type HandlersFor, type HostAdapters } from './handlers-context';
 
 /** A connection test answers within this or reports the wait as a failure. */
 const CONNECTION_TEST_TIMEOUT_MS = 15_000;
@@ -77,6 +77,12 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
 
   return {
     'app.info': async () => appInfo(engine, host),
+    'app.pickFolder': async () => {
+      if (host.shell.pickFolder === undefined) {
+        throw new HandlerError('shell.unavailable', 'Choosing a folder from a dialog needs the desktop app. Type the folder path instead.');
+      }
+      return { path: await host.shell.pickFolder() };
+    },
     ...connectionHandlers(engine, host),
 
     'credentials.status': () => host.credentials.status(),

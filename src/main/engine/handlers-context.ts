@@ -30,6 +30,8 @@ export interface ShellAdapter {
   revealFile(absolutePath: string): Promise<void>;
   /** Drags the file out of the window into other apps (the OS drag the window asked for at dragstart). */
   startDrag(absolutePath: string): Promise<void>;
+  /** The OS folder picker over the window; null when cancelled. Absent: the host has none (a browser). */
+  pickFolder?(): Promise<string | null>;
 }
 
 export interface HostInfo {

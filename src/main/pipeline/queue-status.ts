@@ -16,6 +16,8 @@ export interface QueueJobStatus {
   progress: number | null;
   waiting: Waiting | null;
   updatedAt: string;
+  /** The control image's library copy, null when the file was refused before it was copied (stored as ''). */
+  controlRelPath: string | null;
 }
 
 export interface PipelineStatus {
@@ -74,13 +76,15 @@ function jobStatus(store: Store, generation: Generation, queue: QueueView): Queu
     (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
       ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
       : null);
+  const input = store.inputs.get(generation.inputId);
   return {
     generationId: generation.id,
     presetName: store.presets.getVersion(generation.presetVersionId)?.name ?? '',
-    inputName: store.inputs.get(generation.inputId)?.fileName ?? '',
+    inputName: input?.fileName ?? '',
     state: generation.state,
     progress: queue.progressOf(generation.id),
     waiting,
     updatedAt: new Date(generation.stateChangedAt).toISOString(),
+    controlRelPath: input === null || input.libraryRelPath === '' ? null : input.libraryRelPath,
   };
 }

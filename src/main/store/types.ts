@@ -171,6 +171,10 @@ export interface GalleryItem {
   costCu: number | null;
   imageCount: number;
   firstImage: GalleryImage | null;
+  /** The control image's library copy ('' when the file was refused before it was copied) and its size. */
+  control: { relPath: string; width: number | null; height: number | null };
+  errorCode: string | null;
+  errorMessage: string | null;
   /** Alphabetical. */
   tags: string[];
 }
@@ -205,6 +209,8 @@ export interface GenerationSummary {
   state: GenerationState;
   seed: string | null;
   createdAt: number;
+  /** Its first output, null while it has none. */
+  firstImage: GalleryImage | null;
 }
 
 export interface GenerationDetail {

@@ -67,6 +67,9 @@ export function PresetsScreen() {
             }}
           />
         </div>
+        {/* A listbox holds options only: with none, the hint stands alone. */}
+        {list.length === 0 && <p className="muted">No presets yet. Create one, import one, or use a past generation as a preset.</p>}
+        {list.length > 0 && (
         <ul role="listbox" aria-label="Presets">
           {list.map((preset) => (
             <li
@@ -85,8 +88,8 @@ export function PresetsScreen() {
               <span className="muted">{`${countOf(preset.folderCount, 'folder')} · ${countOf(preset.generationCount, 'generation')}`}</span>
             </li>
           ))}
-          {list.length === 0 && <li className="muted">No presets yet. Create one, import one, or use a past generation as a preset.</li>}
         </ul>
+        )}
       </aside>
       <div className="preset-editor">
         {detail && (

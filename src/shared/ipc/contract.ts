@@ -56,6 +56,8 @@ export const appInfoSchema = z.object({
   nativeFileDrag: z.boolean().optional(),
   /** Set when the window works on the engine of another process that holds the library (a headless watcher): what to tell the person. */
   attachedTo: z.string().nullable().optional(),
+  /** The host has a native folder picker (app.pickFolder, the desktop app); absent: the window asks for a typed path. */
+  nativeFolderPicker: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------- presets
@@ -138,6 +140,13 @@ export const generationImageSchema = z.object({
   missing: z.boolean(),
 });
 
+/** A control image in the library; its size (null when unread) keeps a tile's shape before any output exists. */
+export const controlImageSchema = z.object({
+  relPath: relPathSchema,
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+});
+
 export const generationSummarySchema = z.object({
   id,
   kind: generationKindSchema,
@@ -153,6 +162,10 @@ export const generationSummarySchema = z.object({
   modality: z.string(),
   /** The first output, for gallery tiles; null until an image exists. */
   cover: generationImageSchema.nullable(),
+  /** The control image's library copy: what a tile shows while its generation runs or after it failed. */
+  control: controlImageSchema.nullable().optional(),
+  /** Why the generation failed or was canceled, when it did. */
+  error: ipcErrorSchema.nullable().optional(),
   imageCount: z.number().int().nonnegative(),
   favourite: z.boolean(),
   rating: z.number().int().min(0).max(5),
@@ -213,6 +226,8 @@ export const relatedGenerationSchema = z.object({
   state: generationStateSchema,
   seed: z.string().nullable(),
   createdAt: isoTime,
+  /** Its first output: the lineage shows it as a thumbnail. */
+  cover: generationImageSchema.nullable().optional(),
 });
 
 export const generationDetailSchema = generationSummarySchema.extend({
@@ -271,6 +286,22 @@ export const pngRecallSchema = z.object({
   generationId: id.nullable(),
 });
 
+/** One undoable batch in the app's trash: whole generations, or images taken one by one. */
+export const trashBatchSchema = z.object({
+  id,
+  createdAt: isoTime,
+  /** Generations in the batch (for a batch of images: those it emptied). */
+  generations: z.number().int().nonnegative(),
+  /** Images moved to the trash one by one in the batch. */
+  images: z.number().int().nonnegative(),
+  /** Up to four pictures of it, where they lie in the trash. */
+  previews: z.array(relPathSchema),
+});
+
+/** Batches older than this many days go when the trash is emptied, unless the person set otherwise. */
+export const DEFAULT_TRASH_RETENTION_DAYS = 30;
+const retentionDays = z.number().int().min(1).max(3650);
+
 // ---------------------------------------------------------------- queue
 
 export const waitingReasonSchema = z.enum(['paused', 'credentials', 'network', 'rate-limit', 'budget', 'model', 'disk', 'outcome-unknown']);
@@ -291,6 +322,8 @@ export const queueJobSchema = z.object({
   progress: z.number().min(0).max(1).nullable(),
   waiting: waitingSchema.nullable(),
   updatedAt: isoTime,
+  /** The control image's library copy (null when the file was refused before it was copied): the row's thumbnail. */
+  controlRelPath: relPathSchema.nullable().optional(),
 });
 
 export const budgetStatusSchema = z.object({
@@ -406,6 +439,8 @@ export const contract = {
      * stored key. Refused (`connection.busy`) while generations are unfinished. app.info tells the result.
      */
     'app.useSimulator': channel(z.object({ simulator: z.boolean() }), nothing),
+    /** The host's own folder picker (when app.info's nativeFolderPicker); null when the person cancelled it. */
+    'app.pickFolder': channel(nothing, z.object({ path: absolutePath.nullable() })),
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
@@ -474,6 +509,16 @@ export const contract = {
       z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id, seed: z.string().max(20).optional() }),
       z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     ),
+
+    /** What the trash holds, newest batch first, and after how many days emptying it deletes a batch. */
+    'trash.list': channel(nothing, z.object({ batches: z.array(trashBatchSchema), retentionDays })),
+    /** Deletes for good the batches trashed more than `olderThanDays` ago (the saved retention when not given). */
+    'trash.empty': channel(
+      z.object({ olderThanDays: z.number().int().min(0).max(3650).optional() }),
+      z.object({ generations: z.number().int().nonnegative(), images: z.number().int().nonnegative() }),
+    ),
+    /** Saves after how many days emptying the trash deletes a batch. */
+    'trash.setRetention': channel(z.object({ days: retentionDays }), z.object({ retentionDays })),
 
     'queue.status': channel(nothing, queueStatusSchema),
     /** The engine's most recent notices (skipped files, warnings), oldest first; new ones arrive as engine.notice. */
@@ -559,6 +604,7 @@ export type FolderOptions = z.infer<typeof folderOptionsSchema>;
 export type Folder = z.infer<typeof folderSchema>;
 export type GenerationState = z.infer<typeof generationStateSchema>;
 export type GenerationImage = z.infer<typeof generationImageSchema>;
+export type ControlImage = z.infer<typeof controlImageSchema>;
 export type GenerationSummary = z.infer<typeof generationSummarySchema>;
 export type GenerationFilters = z.infer<typeof generationFiltersSchema>;
 export type GenerationFacets = z.infer<typeof generationFacetsSchema>;
@@ -569,7 +615,9 @@ export type PngRecall = z.infer<typeof pngRecallSchema>;
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
+export type TrashBatch = z.infer<typeof trashBatchSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
+export type BudgetStatus = z.infer<typeof budgetStatusSchema>;
 export type EngineNotice = z.infer<typeof engineNoticeSchema>;
 export type EngineActivity = z.infer<typeof engineActivitySchema>;
 export type Settings = z.infer<typeof settingsSchema>;
