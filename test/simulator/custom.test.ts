@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responseSchema } from '../../src/main/simulator/contract';
 import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
+import { validateAgainst } from '../../src/main/simulator/validate';
 import { api, controlPng, dataUrl, waitForJob } from './helpers';
 
 let sim: RunningSimulator;
@@ -20,6 +22,7 @@ describe('models that publish inputs', () => {
     for (const id of ['model_bfl-flux-1-dev', 'model_reference-painter', 'model_texture-forge']) {
       const { status, body } = await api(sim, 'GET', `/models/${id}`);
       expect(status).toBe(200);
+      expect(validateAgainst(responseSchema('GetModelsByModelIdResponse'), body)).toBeUndefined();
       const inputs = (body.model as { inputs: { name: string; type: string }[] }).inputs;
       expect(inputs.length).toBeGreaterThan(3);
       for (const input of inputs) expect(typeof input.name === 'string' && typeof input.type === 'string').toBe(true);

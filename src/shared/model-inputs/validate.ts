@@ -118,16 +118,20 @@ function rangeMessage(input: ModelInput, label: string, value: number): string |
   if (step === undefined) return undefined;
   const origin = input.min ?? 0;
   const steps = (value - origin) / step;
-  if (Math.abs(steps - Math.round(steps)) <= STEP_TOLERANCE) return undefined;
+  if (isWhole(steps)) return undefined;
   const lower = tidy(origin + Math.floor(steps) * step);
   const upper = tidy(lower + step);
   const choices = [lower, upper].filter((candidate) => (input.min === undefined || candidate >= input.min) && (input.max === undefined || candidate <= input.max));
-  const onGrid = origin % step === 0 ? `a multiple of ${step}` : `${origin} plus a multiple of ${step}`;
+  const onGrid = isWhole(origin / step) ? `a multiple of ${step}` : `${origin} plus a multiple of ${step}`;
   return `${label} ${value} must be ${onGrid}: use ${orList(choices.map(String))}.`;
 }
 
 /** Steps such as 0.05 are not exact in binary: a value within this share of a step is on it. */
 const STEP_TOLERANCE = 1e-9;
+
+function isWhole(count: number): boolean {
+  return Math.abs(count - Math.round(count)) <= STEP_TOLERANCE;
+}
 
 function tidy(value: number): number {
   return Number(value.toPrecision(12));
