@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { CUSTOM_FAMILY } from '../../shared/model-inputs/index';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
 import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
+import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/index';
 import { ACTIVE_STATES_FOR_STATUS } from './status-states';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
@@ -77,7 +79,7 @@ async function familyOfModel(engine: Engine, file: string, givenFamily: unknown,
   }
   try {
     const family = await engine.resolveFamily(modelId);
-    if (asFamily(family) === undefined) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
+    if (asFamily(family) === undefined && family !== CUSTOM_FAMILY) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
     return family;
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
@@ -101,7 +103,8 @@ async function presetFromFile(engine: Engine, file: string, out: Output): Promis
   const { family: givenFamily, ...document } = raw as Record<string, unknown>;
   const family = await familyOfModel(engine, file, givenFamily, document.modelId, out);
   const known = asFamily(family);
-  const validation = validatePreset(document, known === undefined ? {} : { family: known });
+  // A model that publishes its inputs is checked against them (and goes through the custom endpoint).
+  const validation = family === CUSTOM_FAMILY ? checkCustomPreset(engine.store, document) : validatePreset(document, known === undefined ? {} : { family: known });
   if (!validation.ok) {
     throw new CliError(
       EXIT.usage,
@@ -245,6 +248,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const preset = requirePreset(engine, name);
         process.stdout.write(`${JSON.stringify({ family: preset.currentVersion.family, ...(preset.currentVersion.preset as object) }, null, 2)}\n`);
+        if (preset.currentVersion.family === CUSTOM_FAMILY) {
+          const changes = inputsChangesOf(engine.store, preset.currentVersion.preset as object);
+          if (changes.length > 0) outputFor(globals()).warn(`The model's inputs changed since this preset was checked: ${changes.join(' ')} Check the preset and save it again with \`presets edit\`.`);
+        }
       }),
     );
   presets

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
+import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
 import { GENERATION_MACHINE, nextState } from '../../shared/generation-machine';
@@ -11,8 +10,8 @@ import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
-import { ScenarioError, jobFailureReason } from '../scenario/index';
-import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
+import { CONTROLNET_ENDPOINT, ScenarioError, jobFailureReason } from '../scenario/index';
+import type { CostEstimate, GenerateEndpoint, ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
@@ -25,6 +24,7 @@ import { Holds } from './holds';
 import { readInputFile } from './intake';
 import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
+import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob } from './reconcile';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
@@ -178,7 +178,7 @@ export function createPipeline(options: PipelineOptions) {
   const finishedJobs = new Map<number, ScenarioJob>();
   /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
   const justSubmitted = new Set<number>();
-  const validatedVersions = new Map<number, PresetValidation>();
+  const validatedVersions = new Map<number, PresetRunCheck>();
   const takenIn = new TakenInInputs();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
@@ -197,17 +197,17 @@ export function createPipeline(options: PipelineOptions) {
   // ---------------------------------------------------------------- intake
 
   /** A preset version never changes once saved (an edit makes a new one): each is validated once per run. */
-  function validateVersion(version: PresetVersion): PresetValidation {
+  function validateVersion(version: PresetVersion): PresetRunCheck {
     let validation = validatedVersions.get(version.id);
     if (validation === undefined) {
-      validation = validatePreset(version.preset, familyContext(version.family));
+      validation = presetRunOf(version, (inputsVersion) => store.modelInputs.get(inputsVersion));
       validatedVersions.set(version.id, validation);
     }
     return validation;
   }
 
-  /** Presets (current versions) with their validated documents; a broken preset is reported, not thrown. */
-  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; document: PresetDocument; presetId: number }[] {
+  /** Presets (current versions) with how to run them; a broken preset is reported, not thrown. */
+  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; run: PresetRun; presetId: number }[] {
     const result = [];
     for (const presetId of presetIds) {
       const preset = store.presets.get(presetId);
@@ -217,7 +217,7 @@ export function createPipeline(options: PipelineOptions) {
         events.emit('warning', { message: `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}). Edit it, then drop the file again.` });
         continue;
       }
-      result.push({ version: preset.currentVersion, document: validation.preset, presetId });
+      result.push({ version: preset.currentVersion, run: validation.run, presetId });
     }
     return result;
   }
@@ -276,7 +276,7 @@ export function createPipeline(options: PipelineOptions) {
       inputName = input.fileName;
       if (created) newInputId = input.id;
       const earlier = created ? [] : store.generations.listForInput(input.id);
-      for (const { version, document, presetId } of presets) {
+      for (const { version, run, presetId } of presets) {
         const sameForPreset = earlier.filter((generation) => presetOfVersion(generation.presetVersionId) === presetId);
         if (source.kind === 'folder' && source.initial && sameForPreset.length > 0) {
           // Catch-up after a restart: this file was taken before; its rows resume on their own.
@@ -285,21 +285,20 @@ export function createPipeline(options: PipelineOptions) {
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
-        const seed = source.kind === 'manual' && source.seed !== undefined ? source.seed : seedForRun(document);
-        // Until the upload gives an asset id, the body names the control image by its hash.
-        const request = buildControlNetRequest(document, { image: `sha256:${input.sha256}`, seed, family: asFamily(version.family) });
+        // A model without a seed input has no seed to choose (null), whatever the person asked.
+        const ownSeed = run.seedForRun();
+        const seed = ownSeed !== null && source.kind === 'manual' && source.seed !== undefined ? source.seed : ownSeed;
         const generation = store.generations.create({
           inputId: input.id,
           presetVersionId: version.id,
           folderId: folder?.id ?? null,
           kind,
-          requestJson: request.json,
+          // Until the upload gives an asset id, the body names the control image by its hash.
+          requestJson: run.requestJson(`sha256:${input.sha256}`, seed),
           seed,
-          modelId: document.modelId,
+          modelId: run.modelId,
           family: version.family,
-          modality: document.modality,
-          prompt: document.prompt,
-          negativePrompt: document.negativePrompt ?? null,
+          ...run.summary,
           simulated: options.simulated,
         });
         if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
@@ -488,8 +487,7 @@ export function createPipeline(options: PipelineOptions) {
     );
     takenIn.forget(input.id);
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
-    const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
-    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
+    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: validation.run.requestJson(assetId, generation.seed ?? validation.run.seedForRun()) });
     return 'continue';
   }
 
@@ -515,7 +513,7 @@ export function createPipeline(options: PipelineOptions) {
     const sentOn = connectionEpoch;
     try {
       // No signal: once sent, the answer is awaited even while closing (it carries the job id).
-      const result = await scenario.generateControlNet(generation.requestJson);
+      const result = await scenario.generate(endpointOf(generation), generation.requestJson);
       fire(sent, 'accepted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
       justSubmitted.add(generation.id);
       uploads.accepted(generation.id);
@@ -591,6 +589,7 @@ export function createPipeline(options: PipelineOptions) {
     for (;;) {
       const result = await withTransientWaits(generation.id, signal, () => findLostJob(scenario, {
         createdAt: generation.createdAt,
+        modelId: generation.modelId,
         request,
         ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
       }, signal));
@@ -741,7 +740,7 @@ export function createPipeline(options: PipelineOptions) {
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
     let estimate: CostEstimate;
     try {
-      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRun(endpointOf(generation), generation.requestJson, { signal }));
     } catch (error) {
       // Without a budget the estimate only serves the books: a refused dry run must not fail the
       // job (the POST meets the same refusal and handles it: a model hold, a new upload).
@@ -831,7 +830,14 @@ export function createPipeline(options: PipelineOptions) {
     cancel,
     /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
     reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
-      const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
+      const parent = store.generations.get(generationId);
+      if (parent !== null && parent.seed === null && how.varySeed !== undefined && how.varySeed !== false) {
+        throw new PipelineError('no-seed', `The model of generation ${generationId} has no seed input, so its seed cannot be varied: reproduce it exactly instead.`);
+      }
+      const version = parent === null ? null : store.presets.getVersion(parent.presetVersionId);
+      const check = version === null ? null : validateVersion(version);
+      // A new seed in the range the model takes (a custom model may allow fewer than 32 bits).
+      const varySeed = how.varySeed === true ? ((check?.ok === true ? check.run.randomSeed() : null) ?? randomSeed()) : how.varySeed || undefined;
       const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
@@ -889,13 +895,9 @@ export function createPipeline(options: PipelineOptions) {
   };
 }
 
-function asFamily(family: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
-}
-
-function familyContext(family: string): { family?: ModelFamily } {
-  const known = asFamily(family);
-  return known === undefined ? {} : { family: known };
+/** Where a row's request goes: a custom-model preset's to its model's unified endpoint. */
+function endpointOf(generation: Pick<Generation, 'family' | 'modelId'>): GenerateEndpoint {
+  return isCustomFamily(generation.family) ? { kind: 'custom', modelId: generation.modelId } : CONTROLNET_ENDPOINT;
 }
 
 /**

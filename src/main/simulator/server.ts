@@ -40,6 +40,8 @@ export interface SimulatorOptions {
 export interface GenerateLogEntry {
   /** ISO time the request was accepted. */
   time: string;
+  /** The path it was POSTed to, after /v1 (`/generate/controlnet`, `/generate/custom/model_x`). */
+  endpoint: string;
   /** sha256 of the exact raw request body. */
   bodySha256: string;
   /** sha256 of the decoded control image bytes (data URL payload or the uploaded asset's bytes). */
@@ -328,12 +330,12 @@ export class SimulatorServer {
   private async answerGenerate(raw: Buffer, url: URL, response: ServerResponse, request: IncomingMessage, plan: JobPlan, extra: (job: StoredJob) => Record<string, unknown>): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     if (url.searchParams.get('dryRun') === 'true') {
-      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
+      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
       return sendJson(response, 269, { creativeUnitsCost: plan.cost, creativeUnitsDiscount: 0 });
     }
     const fault = this.faults.forGenerate(bodySha256);
     const job = this.createJob(plan, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
-    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
+    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
     if (fault === 'drop') {
       request.socket.destroy();
       return;

@@ -8,6 +8,7 @@ import { createFoldersRepository } from './repositories/folders';
 import { createGenerationsRepository } from './repositories/generations';
 import { createImagesRepository } from './repositories/images';
 import { createInputsRepository } from './repositories/inputs';
+import { createModelInputsRepository } from './repositories/model-inputs';
 import { createModelsCacheRepository } from './repositories/models';
 import { createOrganiseRepository } from './repositories/organise';
 import { createPresetsRepository } from './repositories/presets';
@@ -51,6 +52,7 @@ export function openStore(options: StoreOptions) {
     budget: createBudgetRepository(context),
     settings: createSettingsRepository(context),
     models: createModelsCacheRepository(context),
+    modelInputs: createModelInputsRepository(context),
     galleryPage: gallery.galleryPage,
     facetCounts: gallery.facetCounts,
     generationDetail: gallery.generationDetail,

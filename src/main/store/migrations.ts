@@ -479,6 +479,24 @@ const chargesKeptApart: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart];
+const modelInputVersions: Migration = {
+  version: 8,
+  name: 'model_inputs: every version of a model\'s inputs a preset was checked against',
+  up(db) {
+    // A custom-model preset names the version of the model's inputs it was checked against; the
+    // inputs themselves are kept here (never deleted, unlike the model list's cache) so the
+    // preset runs offline and can say what changed once the model changes them.
+    db.exec(`
+      CREATE TABLE model_inputs (
+        version TEXT PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        inputs_json TEXT NOT NULL,
+        seen_at INTEGER NOT NULL
+      ) STRICT;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, modelInputVersions];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

@@ -96,7 +96,16 @@ export function buildCustomRequest(preset: CustomPreset, inputs: readonly ModelI
 
 /** The seed a run of this preset uses: the preset's own, a new random one, or null when the model has no seed input. */
 export function customSeedForRun(preset: CustomPreset, inputs: readonly ModelInput[], random: () => string): string | null {
-  if (!inputs.some((input) => input.name === SEED_INPUT)) return null;
   const own = preset[SEED_INPUT];
-  return own === undefined ? random() : String(own);
+  if (!inputs.some((input) => input.name === SEED_INPUT)) return null;
+  return own === undefined ? randomSeedWithin(inputs, random) : String(own);
+}
+
+/** A random seed inside the range the model's seed input allows (a 32-bit draw folded into it). */
+export function randomSeedWithin(inputs: readonly ModelInput[], random: () => string): string | null {
+  const seed = inputs.find((input) => input.name === SEED_INPUT);
+  if (seed === undefined) return null;
+  const min = Math.ceil(seed.min ?? 0);
+  const max = Math.floor(seed.max ?? 2 ** 32 - 1);
+  return String(min + (Number(random()) % (max - min + 1)));
 }

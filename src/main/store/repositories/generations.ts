@@ -161,7 +161,9 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
     const seed = options.varySeed ?? parent.seed;
     let requestJson = parent.requestJson;
     const request = JSON.parse(parent.requestJson) as Record<string, unknown>;
-    if (seed !== null && request.seed !== seed) requestJson = JSON.stringify({ ...request, seed });
+    // A custom model may type its seed as a number: the varied body keeps the parent's type (and key order, so it stays canonical).
+    const seedValue = typeof request.seed === 'number' && seed !== null ? Number(seed) : seed;
+    if (seed !== null && 'seed' in request && request.seed !== seedValue) requestJson = JSON.stringify({ ...request, seed: seedValue });
     return create({
       inputId: parent.inputId,
       presetVersionId: parent.presetVersionId,
