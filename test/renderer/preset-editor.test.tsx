@@ -59,7 +59,7 @@ describe('preset form', () => {
         fetchedAt: null,
         fromCache: false,
       }),
-      'presets.dryRunCost': async ({ preset }) => ({ creativeUnitsCost: (preset.numSamples ?? 4) * 2, creativeUnitsDiscount: null }),
+      'presets.dryRunCost': async ({ preset }) => ({ creativeUnitsCost: Number(preset.numSamples ?? 4) * 2, creativeUnitsDiscount: null }),
     });
     const saved: unknown[] = [];
     const rendered = renderWithEngine(

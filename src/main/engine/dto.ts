@@ -16,7 +16,9 @@ import type {
   PresetVersionDetail,
   RelatedGeneration,
 } from '../../shared/ipc/contract';
-import { MODEL_FAMILIES, presetSchema, type ModelFamily } from '../../shared/preset/index';
+import { anyPresetSchema } from '../../shared/ipc/contract';
+import { isCustomPresetDocument } from '../../shared/model-inputs/index';
+import { MODEL_FAMILIES, type ModelFamily } from '../../shared/preset/index';
 import type {
   FacetCount,
   FacetCounts,
@@ -69,18 +71,26 @@ export const UNKNOWN_FAMILY = 'unknown';
 
 export function presetSummary(preset: Preset, counts: { folderCount: number; generationCount: number }): PresetSummary {
   const { currentVersion } = preset;
-  const document = presetSchema.parse(currentVersion.preset);
+  const document = anyPresetSchema.parse(currentVersion.preset);
+  const custom = isCustomPresetDocument(document);
   return {
     id: String(preset.id),
     name: preset.name,
     modelId: document.modelId,
     family: asModelFamily(currentVersion.family),
-    modality: document.modality,
+    custom,
+    modality: modalityOf(document),
     version: currentVersion.version,
     updatedAt: iso(currentVersion.createdAt),
     folderCount: counts.folderCount,
     generationCount: counts.generationCount,
   };
+}
+
+/** A ControlNet preset's modality, or a custom model's control modality when it has one. */
+function modalityOf(document: Record<string, unknown>): string {
+  const value = document.modality ?? document.controlModality;
+  return typeof value === 'string' ? value : '';
 }
 
 /** `useCounts`: live generations per version row id (versions without any are left out). */
@@ -89,13 +99,15 @@ export function presetDetail(
   versions: readonly PresetVersion[],
   folders: readonly WatchedFolder[],
   useCounts: ReadonlyMap<number, number>,
+  inputsChanges: readonly string[] = [],
 ): PresetDetail {
   return {
     id: String(preset.id),
     version: preset.currentVersion.version,
     createdAt: iso(preset.createdAt),
     updatedAt: iso(preset.currentVersion.createdAt),
-    preset: presetSchema.parse(preset.currentVersion.preset),
+    preset: anyPresetSchema.parse(preset.currentVersion.preset),
+    ...(inputsChanges.length === 0 ? {} : { inputsChanges: [...inputsChanges] }),
     versions: versions.map((version) => ({ version: version.version, createdAt: iso(version.createdAt), generationCount: useCounts.get(version.id) ?? 0 })),
     folders: folders.filter((folder) => folder.presetIds.includes(preset.id)).map((folder) => ({ id: String(folder.id), path: folder.path })),
   };

@@ -17,7 +17,7 @@ import {
 import { presetSlug } from '../library/paths';
 import { presetRunOf } from '../pipeline/preset-runs';
 import { modelSchema } from '../scenario/schemas';
-import { checkCustomPreset, familyOfModelDocument } from './model-inputs';
+import { checkCustomPreset, familyOfModelDocument, inputsChangesOf } from './model-inputs';
 import type { Preset, PresetVersion } from '../store/index';
 import type { Engine } from './engine';
 import { UNKNOWN_FAMILY, presetDetail, presetSummary, presetVersionDetail, rowId } from './dto';
@@ -93,7 +93,8 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
   }
 
   function detail(preset: Preset): PresetDetail {
-    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list(), store.presets.useCounts(preset.id));
+    const changes = preset.currentVersion.family === CUSTOM_FAMILY ? inputsChangesOf(store, preset.currentVersion.preset as Partial<CustomPreset>) : [];
+    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list(), store.presets.useCounts(preset.id), changes);
   }
 
   function versionOf(preset: Preset, version: number): PresetVersion {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isImageFileInput, publishedInputs } from '../../shared/model-inputs/index';
 import type { Clock } from '../../shared/clock';
 import type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 import { downloadAsset, downloadAssetBytes } from './download.js';
@@ -46,8 +47,8 @@ export interface CostEstimate {
 }
 
 export interface ListModelsOptions {
-  /** Keep only trained models whose capabilities include 'controlnet'. */
-  controlnetOnly?: boolean;
+  /** Keep only the models a hot folder can feed (see isHotFolderModel). */
+  hotFolderOnly?: boolean;
   privacy?: 'private' | 'public';
   signal?: AbortSignal;
 }
@@ -200,7 +201,7 @@ export class ScenarioClient {
     };
     const models: ScenarioModel[] = [];
     for await (const page of paginate(fetchPage, 'models')) models.push(...page.models);
-    return options.controlnetOnly === true ? models.filter(isControlNetModel) : models;
+    return options.hotFolderOnly === true ? models.filter(isHotFolderModel) : models;
   }
 
   async getModel(modelId: string, options: { signal?: AbortSignal } = {}): Promise<ScenarioModel> {
@@ -226,4 +227,9 @@ export class ScenarioClient {
 
 export function isControlNetModel(model: ScenarioModel): boolean {
   return model.status === 'trained' && model.capabilities.includes('controlnet');
+}
+
+/** Trained, and either ControlNet-capable or publishing inputs with an image input (the unified endpoint). */
+export function isHotFolderModel(model: ScenarioModel): boolean {
+  return isControlNetModel(model) || (model.status === 'trained' && publishedInputs(model)?.some(isImageFileInput) === true);
 }

@@ -1,4 +1,4 @@
-export { CONTROLNET_ENDPOINT, ScenarioClient, isControlNetModel } from './client.js';
+export { CONTROLNET_ENDPOINT, ScenarioClient, isControlNetModel, isHotFolderModel } from './client.js';
 export type { CostEstimate, GenerateEndpoint, GenerateResult, ListModelsOptions, ScenarioClientOptions } from './client.js';
 export type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 export { ScenarioError } from './errors.js';

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { GENERATION_KINDS, GENERATION_STATES } from '../generation';
+import { customPresetSchema, modelInputSchema } from '../model-inputs/index';
 import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
 
@@ -36,6 +37,12 @@ const absolutePath = pathText;
 const byId = z.object({ id });
 
 export const modelFamilySchema = z.enum(MODEL_FAMILIES as readonly [ModelFamily, ...ModelFamily[]]);
+
+/**
+ * A preset of either kind: a ControlNet preset (its family's rules), or a custom-model preset
+ * (flat values of the model's own inputs). The engine checks either against its model.
+ */
+export const anyPresetSchema = z.union([presetSchema, customPresetSchema]);
 
 /** One problem in a preset draft, tied to the form field that has it. */
 export const fieldIssueSchema = z.object({
@@ -63,6 +70,8 @@ export const presetSummarySchema = z.object({
   name: z.string(),
   modelId: z.string(),
   family: modelFamilySchema.nullable(),
+  /** Sent through /generate/custom/{modelId}: its model describes its own inputs. */
+  custom: z.boolean().optional(),
   modality: z.string(),
   version: z.number().int().positive(),
   updatedAt: isoTime,
@@ -82,8 +91,10 @@ export const presetDetailSchema = z.object({
   version: z.number().int().positive(),
   createdAt: isoTime,
   updatedAt: isoTime,
-  preset: presetSchema,
+  preset: anyPresetSchema,
   versions: z.array(presetVersionSchema),
+  /** For a custom-model preset: what changed in the model's inputs since it was checked (one sentence each). */
+  inputsChanges: z.array(z.string()).optional(),
   folders: z.array(z.object({ id, path: z.string() })),
 });
 
@@ -359,8 +370,11 @@ export const connectionTestSchema = z.object({
 export const modelSchema = z.object({
   id: z.string(),
   name: z.string(),
-  family: modelFamilySchema,
+  /** Null for a model that publishes its own inputs (it goes through /generate/custom/{modelId}). */
+  family: modelFamilySchema.nullable(),
   type: z.string(),
+  /** The inputs the model publishes, which a custom-model preset's form is made from. */
+  inputs: z.array(modelInputSchema).optional(),
   /** The model's thumbnail cached in the library (the window loads nothing remote); null shows its initials. */
   thumbnailRelPath: relPathSchema.nullable(),
 });
@@ -388,14 +402,14 @@ export const contract = {
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
-    'presets.create': channel(z.object({ preset: presetSchema }), presetDetailSchema),
+    'presets.create': channel(z.object({ preset: anyPresetSchema }), presetDetailSchema),
     /** Saves a new version; generations keep pointing at the version they used. */
-    'presets.update': channel(z.object({ id, preset: presetSchema }), presetDetailSchema),
+    'presets.update': channel(z.object({ id, preset: anyPresetSchema }), presetDetailSchema),
     'presets.duplicate': channel(z.object({ id, name: z.string().min(1).max(200).optional() }), presetDetailSchema),
     'presets.delete': channel(byId, nothing),
     /** Takes any draft (even one the schema rejects) and explains every problem by field. */
     'presets.validate': channel(z.object({ preset: z.unknown() }), z.object({ issues: z.array(fieldIssueSchema) })),
-    'presets.dryRunCost': channel(z.object({ preset: presetSchema }), costEstimateSchema),
+    'presets.dryRunCost': channel(z.object({ preset: anyPresetSchema }), costEstimateSchema),
     'presets.import': channel(z.object({ json: z.string().min(1).max(1_000_000) }), presetDetailSchema),
     'presets.export': channel(byId, z.object({ json: z.string(), fileName: z.string() })),
     /** One past (or the current) version, read-only. */
@@ -529,6 +543,7 @@ export function isEventName(value: string): value is EventName {
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 export type PresetDetail = z.infer<typeof presetDetailSchema>;
+export type AnyPreset = z.output<typeof anyPresetSchema>;
 export type PresetVersionDetail = z.infer<typeof presetVersionDetailSchema>;
 export type CostEstimate = z.infer<typeof costEstimateSchema>;
 export type ProcessedAction = z.infer<typeof processedActionSchema>;

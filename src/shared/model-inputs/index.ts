@@ -5,6 +5,6 @@ export {
 export { checkInputValues, isFileReference, type CheckOptions, type InputIssue } from './validate';
 export { describeInputChanges, inputsVersion } from './version';
 export {
-  CUSTOM_FAMILY, CUSTOM_PRESET_KEYS, SEED_INPUT, buildCustomRequest, customSeedForRun, fileInputOf, presetValues, randomSeedWithin, validateCustomPreset,
+  CUSTOM_FAMILY, CUSTOM_PRESET_KEYS, SEED_INPUT, customPresetSchema, isCustomPresetDocument, buildCustomRequest, customSeedForRun, fileInputOf, presetValues, randomSeedWithin, validateCustomPreset,
   type CustomPreset, type CustomPresetValidation, type CustomRequest,
 } from './preset';

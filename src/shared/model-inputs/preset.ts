@@ -2,6 +2,7 @@
 // It stays flat like a ControlNet preset: its name, the model, the inputs' values by name, and
 // optionally which input receives the dropped file. `inputsVersion` records the version of the
 // model's inputs it was last checked against.
+import { z } from 'zod';
 import { canonicalJson } from '../preset/canonical-json';
 import { PRESET_NAME_MAX } from '../preset/schema';
 import { defaultFileInput, isArrayInput, isImageFileInput, labelOf, type ModelInput } from './inputs';
@@ -23,6 +24,19 @@ export interface CustomPreset {
   fileInput?: string;
   inputsVersion?: string;
   [input: string]: unknown;
+}
+
+/** The structure every custom preset has (what the IPC contract checks); its values are checked against the model's inputs. */
+export const customPresetSchema = z.looseObject({
+  name: z.string().trim().min(1).max(PRESET_NAME_MAX),
+  modelId: z.string().trim().min(1),
+  fileInput: z.string().optional(),
+  inputsVersion: z.string().optional(),
+});
+
+/** A saved custom preset carries the version of the inputs it was checked against; a ControlNet preset never does. */
+export function isCustomPresetDocument(preset: unknown): boolean {
+  return typeof preset === 'object' && preset !== null && typeof (preset as { inputsVersion?: unknown }).inputsVersion === 'string';
 }
 
 export type CustomPresetValidation = { ok: true; preset: CustomPreset } | { ok: false; issues: InputIssue[] };
