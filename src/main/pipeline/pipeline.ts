@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ModelInput } from '../../shared/model-inputs/index';
 import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
@@ -26,6 +27,7 @@ import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob } from './reconcile';
+import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -196,11 +198,30 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- intake
 
+  function inputsOf(inputsVersion: string): ModelInput[] | null {
+    return store.modelInputs.get(inputsVersion);
+  }
+
+  /**
+   * The run for one file: the preset's, or the preset with the file's sidecar overrides (and its
+   * prompt tokens) when they change anything. A problem names the sidecar and the field.
+   */
+  function runForFile(version: PresetVersion, run: PresetRun, sidecars: SidecarRead, filePath: string): { run: PresetRun; overrides: Record<string, unknown> | null; problem: string | null } {
+    if (sidecars.problem !== null) return { run, overrides: null, problem: sidecars.problem };
+    const { document, changed } = applyOverrides(version.preset as Record<string, unknown>, sidecars.overrides, filePath);
+    if (changed === null) return { run, overrides: null, problem: null };
+    const check = presetRunOf({ family: version.family, preset: document }, inputsOf);
+    if (check.ok) return { run: check.run, overrides: changed, problem: null };
+    const issue = check.issues[0];
+    const where = issue === undefined ? 'A sidecar' : (sidecars.origins[issue.field] ?? `The preset "${version.name}" (a {file}, {folder} or {frame} token)`);
+    return { run, overrides: changed, problem: `${where}: ${issue?.field ?? ''}: ${issue?.message ?? 'not valid'} Fix it, then drop the image again.` };
+  }
+
   /** A preset version never changes once saved (an edit makes a new one): each is validated once per run. */
   function validateVersion(version: PresetVersion): PresetRunCheck {
     let validation = validatedVersions.get(version.id);
     if (validation === undefined) {
-      validation = presetRunOf(version, (inputsVersion) => store.modelInputs.get(inputsVersion));
+      validation = presetRunOf(version, inputsOf);
       validatedVersions.set(version.id, validation);
     }
     return validation;
@@ -264,8 +285,10 @@ export function createPipeline(options: PipelineOptions) {
       throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
     }
     const { draft, contents } = await readInputFile(filePath, libraryRoot, maxInputBytes);
+    const sidecars = await readSidecars(filePath, clock, closing.signal);
     const folder = source.kind === 'folder' ? source.folder : null;
     const added: Generation[] = [];
+    const refused: Generation[] = [];
     const known: Generation[] = [];
     const duplicates: Generation[] = [];
     let inputName = draft.fileName;
@@ -285,8 +308,9 @@ export function createPipeline(options: PipelineOptions) {
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
+        const forFile = runForFile(version, run, sidecars, filePath);
         // A model without a seed input has no seed to choose (null), whatever the person asked.
-        const ownSeed = run.seedForRun();
+        const ownSeed = forFile.run.seedForRun();
         const seed = ownSeed !== null && source.kind === 'manual' && source.seed !== undefined ? source.seed : ownSeed;
         const generation = store.generations.create({
           inputId: input.id,
@@ -294,13 +318,19 @@ export function createPipeline(options: PipelineOptions) {
           folderId: folder?.id ?? null,
           kind,
           // Until the upload gives an asset id, the body names the control image by its hash.
-          requestJson: run.requestJson(`sha256:${input.sha256}`, seed),
+          requestJson: forFile.run.requestJson(`sha256:${input.sha256}`, seed),
           seed,
-          modelId: run.modelId,
+          modelId: forFile.run.modelId,
           family: version.family,
-          ...run.summary,
+          ...forFile.run.summary,
+          overrides: forFile.overrides,
           simulated: options.simulated,
         });
+        if (forFile.problem !== null) {
+          // A bad sidecar is the file's problem: it fails, saying which sidecar and field.
+          refused.push(store.generations.transition(generation.id, 'failed', { errorCode: 'invalid-sidecar', errorMessage: forFile.problem }));
+          continue;
+        }
         if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
           const original = store.inputs.get(kept.inputId);
           duplicates.push(
@@ -317,9 +347,18 @@ export function createPipeline(options: PipelineOptions) {
     for (const duplicate of duplicates) {
       events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
     }
+    for (const failed of refused) {
+      events.emit('job.state', { generationId: failed.id, state: 'failed', message: failed.errorMessage });
+      events.emit('job.failed', { generationId: failed.id, code: 'invalid-sidecar', message: failed.errorMessage ?? '' });
+    }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
+      processedFiles.track(filePath, {
+        folderPath: folder.path,
+        relPath,
+        generationIds: [...added, ...known, ...duplicates, ...refused].map((generation) => generation.id),
+        companions: sidecars.files.map((file) => path.relative(folder.path, file)),
+      });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
@@ -471,7 +510,7 @@ export function createPipeline(options: PipelineOptions) {
     const input = store.inputs.get(generation.inputId);
     const version = store.presets.getVersion(generation.presetVersionId);
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
-    const validation = validateVersion(version);
+    const validation = generation.overrides === null ? validateVersion(version) : presetRunOf({ family: version.family, preset: { ...(version.preset as Record<string, unknown>), ...generation.overrides } }, inputsOf);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
     const contents = takenIn.get(input.id);
     const assetId = await uploads.assetFor(

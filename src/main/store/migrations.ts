@@ -481,7 +481,7 @@ const chargesKeptApart: Migration = {
 
 const modelInputVersions: Migration = {
   version: 8,
-  name: 'model_inputs: every version of a model\'s inputs a preset was checked against',
+  name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars',
   up(db) {
     // A custom-model preset names the version of the model's inputs it was checked against; the
     // inputs themselves are kept here (never deleted, unlike the model list's cache) so the
@@ -493,6 +493,10 @@ const modelInputVersions: Migration = {
         inputs_json TEXT NOT NULL,
         seen_at INTEGER NOT NULL
       ) STRICT;
+      -- The preset fields a file's sidecars (shot_010.txt, shot_010.json) changed for that file, as
+      -- a JSON object; NULL when none did. The request body already holds them: this says which
+      -- values differ from the preset, and lets the request be built again after a new upload.
+      ALTER TABLE generations ADD COLUMN overrides_json TEXT;
     `);
   },
 };

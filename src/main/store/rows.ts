@@ -72,6 +72,7 @@ export interface GenerationRow {
   modality: string;
   prompt: string;
   negative_prompt: string | null;
+  overrides_json: string | null;
   state: GenerationState;
   state_changed_at: number;
   created_at: number;
@@ -106,6 +107,7 @@ export function toGeneration(row: GenerationRow): Generation {
     modality: row.modality,
     prompt: row.prompt,
     negativePrompt: row.negative_prompt,
+    overrides: row.overrides_json === null ? null : (JSON.parse(row.overrides_json) as Record<string, unknown>),
     state: row.state,
     stateChangedAt: row.state_changed_at,
     createdAt: row.created_at,

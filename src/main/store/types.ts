@@ -76,6 +76,8 @@ export interface Generation {
   modality: string;
   prompt: string;
   negativePrompt: string | null;
+  /** Preset fields this file's sidecars changed (already in the request), or null. */
+  overrides: Record<string, unknown> | null;
   state: GenerationState;
   stateChangedAt: number;
   createdAt: number;
