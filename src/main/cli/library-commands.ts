@@ -54,6 +54,10 @@ async function readJsonFile(given: string): Promise<unknown> {
   }
 }
 
+function asRecordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
 function isPresetsExport(document: unknown): boolean {
   return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === PRESETS_EXPORT_FORMAT;
 }
@@ -401,6 +405,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `  preset    ${presetVersion.name} v${presetVersion.version} (${generation.family})`,
           `  model     ${generation.modelId}   seed ${generation.seed ?? '-'}`,
           `  prompt    ${generation.prompt}`,
+          ...Object.entries(generation.overrides ?? {}).map(([field, used]) => `  sidecar   ${field}: ${JSON.stringify(asRecordOf(presetVersion.preset)[field] ?? null)} → ${JSON.stringify(used)}`),
           `  job       ${generation.jobId ?? '-'}   cost ${generation.costCu ?? '-'} CU`,
           ...(generation.errorMessage ? [`  reason    ${generation.errorMessage}`] : []),
           `  request   ${generation.requestJson}`,

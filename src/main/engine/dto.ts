@@ -279,6 +279,9 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
     request: parsedObject(generation.requestJson),
     seed: generation.seed,
     negativePrompt: generation.negativePrompt,
+    ...(generation.overrides === null
+      ? {}
+      : { overrides: Object.entries(generation.overrides).map(([field, used]) => ({ field, preset: asRecord(presetVersion.preset)[field] ?? null, used })) }),
     images: detail.images.map(storedImage),
     input: {
       relPath,

@@ -108,9 +108,12 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
         <button type="button" className="button primary" onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
           Reproduce exactly
         </button>
-        <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
-          Vary seed
-        </button>
+        {/* A model without a seed input (some custom models) has nothing to vary. */}
+        {detail.seed !== null && (
+          <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
+            Vary seed
+          </button>
+        )}
         <button type="button" className="button" onClick={() => startNewPreset({ ...draftFromParameters(detail.preset, `${detail.presetName} (from history)`), ...(detail.seed ? { seed: detail.seed } : {}) })}>
           Use as preset
         </button>
@@ -141,6 +144,22 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
         <dd>{detail.modelName ?? ''} <code>{detail.modelId}</code> <span className="muted">{detail.family}</span></dd>
         <dt>Modality</dt>
         <dd><code>{detail.modality}</code></dd>
+        {detail.overrides && detail.overrides.length > 0 && (
+          <>
+            <dt>This file's sidecars</dt>
+            <dd>
+              <ul className="overrides" aria-label="Differences from the preset">
+                {detail.overrides.map((override) => (
+                  <li key={override.field}>
+                    <code>{override.field}</code>{' '}
+                    <span className="muted">{`${JSON.stringify(override.preset ?? null)} →`}</span>{' '}
+                    <code>{JSON.stringify(override.used)}</code>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
         <dt>Cost</dt>
         <dd>{creativeUnits(detail.creativeUnitsCost)}</dd>
         <dt>Created</dt>

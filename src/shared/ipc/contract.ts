@@ -230,8 +230,11 @@ export const generationDetailSchema = generationSummarySchema.extend({
   preset: z.record(z.string(), z.unknown()),
   /** The exact canonical request body sent to Scenario (never any credential). */
   request: z.record(z.string(), z.unknown()),
+  /** Null when the model has no seed input (then it cannot be varied). */
   seed: z.string().nullable(),
   negativePrompt: z.string().nullable(),
+  /** Preset fields this file's sidecars changed: the preset's value and the one used. */
+  overrides: z.array(z.object({ field: z.string(), preset: z.unknown(), used: z.unknown() })).optional(),
   images: z.array(generationImageSchema),
   input: z.object({
     /** Null when the file was refused before it was copied into the library (e.g. over 50 MB). */
