@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
-import type { CostEstimate, PresetDetail } from '../../shared/ipc/contract';
+import type { AnyPreset, CostEstimate, PresetDetail } from '../../shared/ipc/contract';
 import {
   FAMILY_RULES, GENERIC_DEFAULTS, SCHEDULERS, defaultsFor, randomSeed, validatePreset,
   type ModelFamily, type Preset, type PresetInput,
@@ -10,6 +10,7 @@ import { countOf, creativeUnits } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { useApi, usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
+import { CustomPresetForm } from './CustomPresetForm';
 import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
@@ -26,7 +27,7 @@ interface Props {
   detail: PresetDetail | null;
   /** The family when the model is not in the list (offline); the list wins when it knows the model. */
   fallbackFamily: ModelFamily | null;
-  onSave(preset: Preset): Promise<unknown>;
+  onSave(preset: AnyPreset): Promise<unknown>;
 }
 
 /** The preset form: every field validated as the artist types, with the message under the field. */
@@ -70,6 +71,9 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
     // An emptied box means "use the default", so the field leaves the preset.
     onChange: (event: ChangeEvent<HTMLInputElement>) => set({ [field]: event.target.value === '' ? undefined : Number(event.target.value) }),
   });
+
+  // A model that describes its own inputs takes the form made from them, keeping the name.
+  if (model?.inputs !== undefined) return <CustomPresetForm initial={{ name: draft.name ?? '', modelId: model.id }} detail={detail} onSave={onSave} />;
 
   const rules = family ? FAMILY_RULES[family] : null;
   const defaults = family ? defaultsFor(family) : { ...GENERIC_DEFAULTS, guidance: undefined };
