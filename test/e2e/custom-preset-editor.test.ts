@@ -68,7 +68,7 @@ describe('custom-model preset editor (Chromium)', () => {
     expect(saved).toMatchObject({ name: 'Unified knights', modelId: 'model_bfl-flux-1-dev', family: null, custom: true, modality: 'pose' });
     const detail = await api.presets.get({ id: saved!.id });
     expect(detail.preset).toMatchObject({ prompt: 'a knight in armour', width: 512, controlModality: 'pose', guidance: 6, numOutputs: 4 });
-    expect(typeof detail.preset.inputsVersion).toBe('string');
+    expect(typeof (detail.preset as Record<string, unknown>).inputsVersion).toBe('string');
     await saveScreen(page, 'custom-preset-editor');
     expect(app.pageErrors).toEqual([]);
   }, 90_000);
