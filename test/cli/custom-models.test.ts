@@ -1,7 +1,7 @@
 // A custom-model preset through the real CLI against the simulator: `presets add` checks it
 // against the model's own inputs, `generate` sends it to /generate/custom/{modelId}, `reproduce`
 // sends the same bytes again, and a model without a seed input cannot have its seed varied.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/index';
@@ -57,5 +57,24 @@ describe('custom-model presets from the command line', () => {
     const varied = await runCli(['--home', home, 'reproduce', String(forged?.id), '--vary-seed'], { env });
     expect(varied.code).toBe(2);
     expect(varied.stderr).toContain('has no seed input');
+  });
+
+  it('sets a folder to make a map of each photo first, and refuses a map detection does not make', { timeout: 60_000 }, async () => {
+    const { dir, sim } = rig;
+    const home = path.join(dir, 'map-home');
+    const env = cliEnvFor(sim);
+    const photos = path.join(dir, 'photos');
+    await mkdir(photos, { recursive: true });
+    const preset = path.join(dir, 'gray.json');
+    await writeFile(preset, JSON.stringify({ name: 'Gray', modelId: 'model_bfl-flux-1-dev', prompt: 'a statue', controlModality: 'gray' }));
+    expect((await runCli(['--home', home, 'presets', 'add', preset], { env })).code).toBe(0);
+    const added = await runCli(['--home', home, '--json', 'folders', 'add', photos, '--preset', 'Gray', '--map-first', 'gray'], { env });
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ options: { mapFirst: 'gray' } });
+    const refused = await runCli(['--home', home, 'folders', 'edit', photos, '--map-first', 'tile'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--map-first tile is not a map Scenario's detection makes");
+    const cleared = await runCli(['--home', home, '--json', 'folders', 'edit', photos, '--no-map-first'], { env });
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ options: { mapFirst: null } });
   });
 });

@@ -96,3 +96,25 @@ describe('POST /generate/custom/{modelId}', () => {
     expect((await custom('model_nowhere', { prompt: 'p' }, true)).status).toBe(404);
   });
 });
+
+describe('POST /generate/detect', () => {
+  it('makes a map of the picture as a detection job, checks the modality against the contract, and prices a dry run', async () => {
+    const refused = await api(sim, 'POST', '/generate/detect', { image, modality: 'tile' });
+    expect(refused.status).toBe(400);
+    expect(String(refused.body.error)).toContain('modality');
+    expect((await api(sim, 'POST', '/generate/detect?dryRun=true', { image, modality: 'canny' })).status).toBe(269);
+
+    const answer = await api(sim, 'POST', '/generate/detect', { image, modality: 'grayscale' });
+    expect(answer.status).toBe(200);
+    const job = await waitForJob(sim, String((answer.body.job as { jobId: string }).jobId));
+    expect(job.jobType).toBe('detection');
+    const [assetId] = (job.metadata as { assetIds: string[] }).assetIds;
+    const asset = (await api(sim, 'GET', `/assets/${assetId}`)).body.asset as { url: string };
+    const map = Buffer.from(await (await fetch(asset.url)).arrayBuffer());
+    expect(map.subarray(1, 4).toString()).toBe('PNG');
+    // The same picture gives the same map.
+    const again = await waitForJob(sim, String(((await api(sim, 'POST', '/generate/detect', { image, modality: 'grayscale' })).body.job as { jobId: string }).jobId));
+    const againAsset = (await api(sim, 'GET', `/assets/${(again.metadata as { assetIds: string[] }).assetIds[0]}`)).body.asset as { url: string };
+    expect(Buffer.from(await (await fetch(againAsset.url)).arrayBuffer()).equals(map)).toBe(true);
+  });
+});

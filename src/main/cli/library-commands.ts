@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { MAP_MODALITY_NAMES, isMapModality, type MapModality } from '../../shared/detect';
 import { CUSTOM_FAMILY } from '../../shared/model-inputs/index';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
@@ -177,6 +178,8 @@ interface FolderCommandOptions {
   processed?: string;
   allowDuplicates?: boolean;
   types?: string;
+  /** A modality name, or false for --no-map-first. */
+  mapFirst?: string | false;
 }
 
 /** `--processed leave|move`, for folders and for the Settings' default. */
@@ -202,7 +205,14 @@ function folderOptionsOf(options: FolderCommandOptions): Partial<FolderOptions> 
     ...(processedAction === undefined ? {} : { processedAction }),
     ...(options.allowDuplicates === undefined ? {} : { allowDuplicates: options.allowDuplicates }),
     ...(extensions === undefined ? {} : { extensions }),
+    ...(options.mapFirst === undefined ? {} : { mapFirst: mapModalityOf(options.mapFirst) }),
   };
+}
+
+function mapModalityOf(given: string | false): MapModality | null {
+  if (given === false) return null;
+  if (!isMapModality(given)) throw new CliError(EXIT.usage, `--map-first ${given} is not a map Scenario's detection makes: use ${MAP_MODALITY_NAMES.join(', ')}.`);
+  return given;
 }
 
 /** One folder for `folders list`/`add`/`edit`: the store's fields and its presets' names. */
@@ -214,6 +224,7 @@ function folderView(engine: Library, folder: WatchedFolder): { line: string; dat
     options.recursive ? 'recursive' : '',
     options.processedAction === 'move' ? 'move-processed' : '',
     options.allowDuplicates ? 'duplicates allowed' : '',
+    options.mapFirst ? `${options.mapFirst} map first` : '',
     `types ${options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')).join(',')}`,
   ].filter(Boolean);
   return { line: `${folder.path}  [${flags.join(', ')}]  presets: ${names.join(', ')}`, data: { ...folder, presets: names } };
@@ -224,7 +235,8 @@ function addFolderOptions(command: Command): Command {
     .option('--recursive', 'watch subfolders too')
     .option('--processed <action>', 'what becomes of a processed file: leave, or move (to _done/, failures to _failed/)')
     .option('--allow-duplicates', 'generate again when the same image is dropped again')
-    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp');
+    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp')
+    .option('--map-first <modality>', `make a map of each dropped photo first with Scenario's detection, then generate from it: ${MAP_MODALITY_NAMES.join(', ')}`);
 }
 
 export function registerLibraryCommands(program: Command, globals: Globals): void {
@@ -347,13 +359,14 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     // After their positive forms: commander defaults an option defined by its --no- form alone to true.
     .option('--no-recursive', 'watch the folder itself only')
     .option('--no-allow-duplicates', 'skip an image already generated with the same preset')
+    .option('--no-map-first', 'take dropped images as maps again')
     .action((folderPath: string, options: FolderCommandOptions) =>
     withEngine(globals(), readOnly, async (engine) => {
       const folder = requireFolder(engine, folderPath);
       const presetIds = options.preset?.map((name) => requirePreset(engine, name).id);
       const change = folderOptionsOf(options);
       if (presetIds === undefined && Object.keys(change).length === 0) {
-        throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
+        throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates, --types or --map-first/--no-map-first.');
       }
       const { updateWatchedFolder } = await import('../engine/handlers-folders');
       updateWatchedFolder(engine.store, folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change });

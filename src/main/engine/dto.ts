@@ -155,6 +155,7 @@ export function folderDto(folder: WatchedFolder, watch: FolderWatchState, pendin
       extensions: folder.options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')),
       processedAction: folder.options.processedAction,
       allowDuplicates: folder.options.allowDuplicates,
+      mapFirst: folder.options.mapFirst,
     },
     state: folder.paused ? 'paused' : watch.state,
     message: folder.paused ? null : watch.message,
@@ -269,7 +270,7 @@ export function controlCopyRelPath(input: Input): string | null {
 }
 
 /** `controlCopyPresent`: the handler looked, and the control image's library copy is on disk. */
-export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent }: { controlCopyPresent: boolean }): ContractGenerationDetail {
+export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent, photo = null }: { controlCopyPresent: boolean; photo?: Input | null }): ContractGenerationDetail {
   const { generation, input, presetVersion } = detail;
   const relPath = controlCopyRelPath(input);
   return {
@@ -291,6 +292,7 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
       sha256: input.sha256,
       width: input.width,
       height: input.height,
+      ...(photo === null || input.mapModality === null ? {} : { madeFrom: { modality: input.mapModality, photoName: photo.fileName, photoPath: photo.originalPath, photoSha256: photo.sha256 } }),
     },
     jobId: generation.jobId,
     imageAssetId: generation.imageAssetId,

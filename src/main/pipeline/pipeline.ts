@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MAP_MODALITIES, type MapModality } from '../../shared/detect';
 import type { ModelInput } from '../../shared/model-inputs/index';
+import { canonicalJson } from '../../shared/preset/canonical-json';
 import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
@@ -22,7 +24,7 @@ import { PipelineError } from './errors';
 import { PipelineEmitter } from './events';
 import type { Waiting } from './events';
 import { Holds } from './holds';
-import { readInputFile } from './intake';
+import { readInputFile, storeMapInput, type InputRead } from './intake';
 import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
@@ -284,9 +286,11 @@ export function createPipeline(options: PipelineOptions) {
     if (presets.length === 0) {
       throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
     }
-    const { draft, contents } = await readInputFile(filePath, libraryRoot, maxInputBytes);
-    const sidecars = await readSidecars(filePath, clock, closing.signal);
     const folder = source.kind === 'folder' ? source.folder : null;
+    const read = await readInputFile(filePath, libraryRoot, maxInputBytes);
+    // A folder of photos: the map Scenario's detection makes of each is the input generated from.
+    const { draft, contents } = folder?.options.mapFirst ? await mapFromPhoto(filePath, read, folder.options.mapFirst) : read;
+    const sidecars = await readSidecars(filePath, clock, closing.signal);
     const added: Generation[] = [];
     const refused: Generation[] = [];
     const known: Generation[] = [];
@@ -366,6 +370,34 @@ export function createPipeline(options: PipelineOptions) {
       schedule(generation);
     }
     return added.map((generation) => generation.id);
+  }
+
+  /**
+   * The control map of a photo, made once per (photo, modality) by Scenario's detection and kept
+   * as an input of its own linked to the photo. Not a durable state: if the engine stops meanwhile,
+   * the photo is still in its folder and is taken again (and detected again) at the next start.
+   */
+  async function mapFromPhoto(filePath: string, photo: InputRead, modality: MapModality): Promise<InputRead> {
+    const name = JSON.stringify(filePath);
+    const photoInput = store.inputs.upsertBySha256(photo.draft).input;
+    const made = store.inputs.mapOf(photoInput.id, modality);
+    if (made !== null) return { draft: { ...made, source: { inputId: photoInput.id, modality } }, contents: null };
+    if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
+      throw new PipelineError('invalid-input', `${name} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
+    }
+    const scenario = requireClient();
+    const signal = closing.signal;
+    const bytes = photo.contents ?? (await readFile(absoluteLibraryPath(libraryRoot, photo.draft.libraryRelPath)));
+    const assetId = await scenario.uploadImage({ bytes, fileName: photo.draft.fileName, contentType: `image/${photo.draft.format}` }, { signal });
+    const sent = await scenario.generate({ kind: 'detect' }, canonicalJson({ image: assetId, modality: MAP_MODALITIES[modality] }));
+    const job = await scenario.waitForJob(sent.jobId, { signal, justSubmitted: true });
+    const mapAsset = job.metadata?.assetIds?.[0];
+    if (job.status !== 'success' || mapAsset === undefined) {
+      throw new PipelineError('invalid-input', `Scenario could not make a ${modality} map of ${name}: ${jobFailureReason(job) ?? `the detection ended ${job.status}`}. Drop it again to try again.`);
+    }
+    const map = (await scenario.downloadAssetBytes(mapAsset, { signal })).data;
+    const stem = path.basename(filePath, path.extname(filePath));
+    return storeMapInput(libraryRoot, map, { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } });
   }
 
   function presetOfVersion(versionId: number): number | undefined {

@@ -54,12 +54,13 @@ export interface ListModelsOptions {
 }
 
 /** Where a generate request goes: the ControlNet endpoint, or the unified one of a model that publishes its inputs. */
-export type GenerateEndpoint = { kind: 'controlnet' } | { kind: 'custom'; modelId: string };
+export type GenerateEndpoint = { kind: 'controlnet' } | { kind: 'custom'; modelId: string } | { kind: 'detect' };
 
 export const CONTROLNET_ENDPOINT: GenerateEndpoint = { kind: 'controlnet' };
 
 function endpointPath(endpoint: GenerateEndpoint): string {
-  return endpoint.kind === 'controlnet' ? '/generate/controlnet' : `/generate/custom/${encodeURIComponent(endpoint.modelId)}`;
+  if (endpoint.kind === 'custom') return `/generate/custom/${encodeURIComponent(endpoint.modelId)}`;
+  return endpoint.kind === 'detect' ? '/generate/detect' : '/generate/controlnet';
 }
 
 const BULK_ASSETS_MAX = 200;

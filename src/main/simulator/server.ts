@@ -11,6 +11,7 @@ import { requestSchema, type RequestDefinition } from './contract';
 import { ApiFailure, badRequest, notFound, tooManyRequestsBody } from './errors';
 import { FaultInjector, type FaultSpec } from './faults';
 import { acceptCustomGenerate, type AcceptedCustom } from './custom-generate';
+import { acceptDetect } from './detect';
 import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
 import { readBody, parseJsonObject, sendBytes, sendJson } from './http-io';
 import { inspectImage, mimeTypeOf, renderImage } from './images';
@@ -73,6 +74,8 @@ interface JobPlan {
   input: () => Record<string, unknown>;
   /** Copied into each output asset's metadata. */
   parameters: Record<string, unknown>;
+  /** A detection job's one output, made when the request was accepted (instead of a rendered image). */
+  map?: Buffer;
 }
 
 interface Route {
@@ -139,6 +142,7 @@ export class SimulatorServer {
     this.routes = [
       { method: 'POST', pattern: /^\/v1\/generate\/controlnet$/, auth: true, handle: (c) => this.generate(c) },
       { method: 'POST', pattern: /^\/v1\/generate\/custom\/([^/]+)$/, auth: true, handle: (c) => this.generateCustom(c) },
+      { method: 'POST', pattern: /^\/v1\/generate\/detect$/, auth: true, handle: (c) => this.detect(c) },
       { method: 'GET', pattern: /^\/v1\/jobs$/, auth: true, handle: (c) => this.listJobs(c) },
       { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)$/, auth: true, handle: (c) => this.getJob(c) },
       { method: 'POST', pattern: /^\/v1\/jobs\/([^/]+)\/action$/, auth: true, handle: (c) => this.jobAction(c) },
@@ -316,6 +320,28 @@ export class SimulatorServer {
     await this.answerGenerate(raw, url, response, request, plan, () => ({}));
   }
 
+  private async detect({ request, response, url }: RouteContext): Promise<void> {
+    const raw = await readBody(request);
+    const body = parseJsonObject(raw);
+    const accepted = await acceptDetect(body, this.assets);
+    const plan: JobPlan = {
+      jobType: 'detection',
+      modelId: 'detection',
+      prompt: '',
+      control: accepted.picture,
+      controlSha256: accepted.pictureSha256,
+      width: accepted.width,
+      height: accepted.height,
+      outputs: 1,
+      seed: '0',
+      cost: accepted.cost,
+      input: () => ({ ...body, ...(typeof body.image === 'string' && body.image.startsWith('asset_') ? {} : { image: '(data URL)' }), type: 'detection' }),
+      parameters: { modality: accepted.modality },
+      map: accepted.map,
+    };
+    await this.answerGenerate(raw, url, response, request, plan, () => ({}));
+  }
+
   /** What GET /jobs lists as a custom job's input: its body, files by asset id, the model and the seed used. */
   private customJobInput(accepted: AcceptedCustom): Record<string, unknown> {
     for (const { bytes } of accepted.dataUrls) {
@@ -387,7 +413,7 @@ export class SimulatorServer {
     const assetIds: string[] = [];
     for (let index = 0; index < plan.outputs; index++) {
       const recipe = { control: plan.control, prompt: plan.prompt, modelId: plan.modelId, seed: plan.seed, sampleIndex: index, width: plan.width, height: plan.height };
-      const bytes = await renderImage(recipe);
+      const bytes = plan.map ?? (await renderImage(recipe));
       const id = newId('asset');
       this.remember(id, bytes);
       this.assets.set(id, {
@@ -399,7 +425,7 @@ export class SimulatorServer {
         height: plan.height,
         size: bytes.length,
         type: 'inference-controlnet',
-        content: { recipe },
+        content: plan.map === undefined ? { recipe } : { bytes: plan.map },
         jobId: job.jobId,
         inferenceId: job.inferenceId,
         modelId: plan.modelId,

@@ -481,7 +481,7 @@ const chargesKeptApart: Migration = {
 
 const modelInputVersions: Migration = {
   version: 8,
-  name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars',
+  name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars; inputs made as maps from photos',
   up(db) {
     // A custom-model preset names the version of the model's inputs it was checked against; the
     // inputs themselves are kept here (never deleted, unlike the model list's cache) so the
@@ -497,6 +497,11 @@ const modelInputVersions: Migration = {
       -- a JSON object; NULL when none did. The request body already holds them: this says which
       -- values differ from the preset, and lets the request be built again after a new upload.
       ALTER TABLE generations ADD COLUMN overrides_json TEXT;
+      -- A control map made from a photo by Scenario's detection (a folder's "make a map first"):
+      -- the map is an input of its own, linked to the photo it came from and the modality it shows.
+      ALTER TABLE inputs ADD COLUMN source_input_id INTEGER REFERENCES inputs(id);
+      ALTER TABLE inputs ADD COLUMN map_modality TEXT;
+      CREATE INDEX inputs_maps ON inputs(source_input_id, map_modality) WHERE source_input_id IS NOT NULL;
     `);
   },
 };

@@ -40,6 +40,8 @@ export interface InputRow {
   height: number | null;
   format: string | null;
   created_at: number;
+  source_input_id: number | null;
+  map_modality: string | null;
 }
 
 export function toInput(row: InputRow): Input {
@@ -54,6 +56,8 @@ export function toInput(row: InputRow): Input {
     height: row.height,
     format: row.format,
     createdAt: row.created_at,
+    sourceInputId: row.source_input_id,
+    mapModality: row.map_modality,
   };
 }
 

@@ -182,6 +182,15 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
           <br />
           <code className="ellipsis" title={detail.input.sha256}>{`sha256 ${detail.input.sha256}`}</code>
         </dd>
+        {detail.input.madeFrom && (
+          <>
+            <dt>Made from the photo</dt>
+            <dd>
+              {`A ${detail.input.madeFrom.modality} map Scenario detected in `}
+              <code className="ellipsis" title={detail.input.madeFrom.photoPath}>{detail.input.madeFrom.photoName}</code>
+            </dd>
+          </>
+        )}
         {detail.tags.length > 0 && (
           <>
             <dt>Tags</dt>

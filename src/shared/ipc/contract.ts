@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { GENERATION_KINDS, GENERATION_STATES } from '../generation';
+import { MAP_MODALITY_NAMES } from '../detect';
 import { customPresetSchema, modelInputSchema } from '../model-inputs/index';
 import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
@@ -114,6 +115,8 @@ export const folderOptionsSchema = z.object({
   processedAction: processedActionSchema,
   /** Generate again when a file with the same content lands a second time. */
   allowDuplicates: z.boolean(),
+  /** "Make a <modality> map first": each dropped photo becomes a map through Scenario's detection. */
+  mapFirst: z.enum(MAP_MODALITY_NAMES).nullable().optional(),
 });
 
 export const folderStateSchema = z.enum(['watching', 'paused', 'missing', 'error']);
@@ -246,6 +249,8 @@ export const generationDetailSchema = generationSummarySchema.extend({
     sha256: z.string(),
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
+    /** For a map Scenario's detection made from a photo: the map's modality and the photo (lineage photo → map → generation). */
+    madeFrom: z.object({ modality: z.string(), photoName: z.string(), photoPath: z.string(), photoSha256: z.string() }).nullable().optional(),
   }),
   jobId: z.string().nullable(),
   /** The control image's asset id at Scenario. */
