@@ -11,7 +11,7 @@ import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/index';
 import { ACTIVE_STATES_FOR_STATUS } from './status-states';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
-import type { GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
+import type { DuplicateEvent, GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions, Library } from './context';
 import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
@@ -169,6 +169,11 @@ const MAX_LIMIT = 500;
 function historyLine(item: GalleryItem): string {
   const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
   return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}`;
+}
+
+function duplicateLine(event: DuplicateEvent): string {
+  const when = new Date(event.createdAt).toISOString().replace('T', ' ').slice(0, 19);
+  return `-   ${'duplicate'.padEnd(15)} ${when}  ${event.presetName}  ${event.fileName}  same content as #${event.duplicateOf ?? '?'}, not sent again`;
 }
 
 interface FolderCommandOptions {
@@ -398,9 +403,15 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const limit = parseWholeNumber(options.limit, '--limit', 1, MAX_LIMIT);
         const { limit: _limit, ...selection } = options;
-        const page = engine.store.galleryPage({ ...selectionOf(engine, selection), limit });
-        const lines = page.items.length === 0 ? [nothingFound(engine, selection)] : page.items.map(historyLine);
-        outputFor(globals()).document(lines, page.items);
+        const { filters, search } = selectionOf(engine, selection);
+        const page = engine.store.galleryPage({ filters, ...(search === undefined ? {} : { search }), limit });
+        // Copies not sent again are part of what happened, under their own names.
+        const duplicates = engine.store.inputEvents.listDuplicates({ ...filters, ...(search === undefined ? {} : { search }), limit });
+        const entries = [...page.items.map((item) => ({ type: 'generation' as const, ...item })), ...duplicates.map((event) => ({ type: 'duplicate' as const, ...event }))]
+          .sort((a, b) => b.createdAt - a.createdAt)
+          .slice(0, limit);
+        const lines = entries.length === 0 ? [nothingFound(engine, selection)] : entries.map((entry) => (entry.type === 'generation' ? historyLine(entry) : duplicateLine(entry)));
+        outputFor(globals()).document(lines, entries);
       }),
     );
 

@@ -10,7 +10,8 @@ export type PipelineErrorCode =
   | 'not-retryable'
   | 'no-seed'
   | 'home-in-use'
-  | 'illegal-transition';
+  | 'illegal-transition'
+  | 'canceled';
 
 export class PipelineError extends UserFacingError<PipelineErrorCode> {
   override readonly name = 'PipelineError';

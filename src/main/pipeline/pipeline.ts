@@ -15,8 +15,8 @@ import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
 import { CONTROLNET_ENDPOINT, ScenarioError, jobFailureReason } from '../scenario/index';
 import type { CostEstimate, GenerateEndpoint, ScenarioClient, ScenarioJob } from '../scenario/index';
-import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
-import { TERMINAL_STATES } from '../store/index';
+import type { DuplicateEvent, Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
+import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
@@ -86,6 +86,8 @@ export interface PipelineStatus {
 
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
+/** States whose way on is a submission (the holds of sending apply to them), besides a row answered "no job made". */
+const NOT_YET_SENT_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded'];
 /** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
 const NO_JOB_CREATED = 'no-job-created';
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
@@ -146,6 +148,15 @@ export function createPipeline(options: PipelineOptions) {
         if (error instanceof ScenarioError && isRefusedKey(error) && sentOn === connectionEpoch) holds.credentialsRefused(refusedKeyMessage(error));
       }
     },
+    onChange: () => scheduler.pump(),
+    keyTaken: async (signal) => {
+      try {
+        await requireClient().listJobs({ pageSize: 1 }, { signal });
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 2,
@@ -158,7 +169,7 @@ export function createPipeline(options: PipelineOptions) {
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
-    isFolderPaused: (folderId) => holds.isFolderPaused(folderId),
+    isHeld: (key) => holds.jobHold(key) !== null,
   });
   const thumbnails = createImageThumbnailQueue(store, {
     onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
@@ -294,7 +305,7 @@ export function createPipeline(options: PipelineOptions) {
     const added: Generation[] = [];
     const refused: Generation[] = [];
     const known: Generation[] = [];
-    const duplicates: Generation[] = [];
+    const duplicates: DuplicateEvent[] = [];
     let inputName = draft.fileName;
     let newInputId: number | null = null;
     store.transaction(() => {
@@ -311,6 +322,22 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
+        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
+          // Recorded under the dropped file's own name, pointing at what it duplicates: no generation is made.
+          const original = store.inputs.get(kept.inputId);
+          duplicates.push(
+            store.inputEvents.recordDuplicate({
+              path: filePath,
+              fileName: draft.fileName,
+              folderId: folder.id,
+              inputId: input.id,
+              presetVersionId: version.id,
+              duplicateOf: kept.id,
+              message: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
+            }),
+          );
+          continue;
+        }
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
         const forFile = runForFile(version, run, sidecars, filePath);
         // A model without a seed input has no seed to choose (null), whatever the person asked.
@@ -335,21 +362,11 @@ export function createPipeline(options: PipelineOptions) {
           refused.push(store.generations.transition(generation.id, 'failed', { errorCode: 'invalid-sidecar', errorMessage: forFile.problem }));
           continue;
         }
-        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
-          const original = store.inputs.get(kept.inputId);
-          duplicates.push(
-            store.generations.transition(generation.id, 'canceled', {
-              errorCode: 'duplicate',
-              errorMessage: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
-            }),
-          );
-        } else {
-          added.push(generation);
-        }
+        added.push(generation);
       }
     });
     for (const duplicate of duplicates) {
-      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
+      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.message });
     }
     for (const failed of refused) {
       events.emit('job.state', { generationId: failed.id, state: 'failed', message: failed.errorMessage });
@@ -360,7 +377,7 @@ export function createPipeline(options: PipelineOptions) {
       processedFiles.track(filePath, {
         folderPath: folder.path,
         relPath,
-        generationIds: [...added, ...known, ...duplicates, ...refused].map((generation) => generation.id),
+        generationIds: [...added, ...known, ...refused].map((generation) => generation.id),
         companions: sidecars.files.map((file) => path.relative(folder.path, file)),
       });
     }
@@ -380,8 +397,11 @@ export function createPipeline(options: PipelineOptions) {
   async function mapFromPhoto(filePath: string, photo: InputRead, modality: MapModality): Promise<InputRead> {
     const name = JSON.stringify(filePath);
     const photoInput = store.inputs.upsertBySha256(photo.draft).input;
+    const stem = path.basename(filePath, path.extname(filePath));
+    const origin = { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } };
     const made = store.inputs.mapOf(photoInput.id, modality);
-    if (made !== null) return { draft: { ...made, source: { inputId: photoInput.id, modality } }, contents: null };
+    // Made before: the same map, named after this file (a duplicate is recorded under the dropped file's name).
+    if (made !== null) return { draft: { ...made, ...origin }, contents: null };
     if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
       throw new PipelineError('invalid-input', `${name} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
     }
@@ -396,8 +416,7 @@ export function createPipeline(options: PipelineOptions) {
       throw new PipelineError('invalid-input', `Scenario could not make a ${modality} map of ${name}: ${jobFailureReason(job) ?? `the detection ended ${job.status}`}. Drop it again to try again.`);
     }
     const map = (await scenario.downloadAssetBytes(mapAsset, { signal })).data;
-    const stem = path.basename(filePath, path.extname(filePath));
-    return storeMapInput(libraryRoot, map, { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } });
+    return storeMapInput(libraryRoot, map, origin);
   }
 
   function presetOfVersion(versionId: number): number | undefined {
@@ -410,9 +429,9 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- scheduling
 
-  function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
+  function schedule(generation: Pick<Generation, 'id' | 'folderId' | 'modelId'>): void {
     if (closing.signal.aborted) return;
-    scheduler.schedule(generation.id, generation.folderId);
+    scheduler.schedule(generation.id, { folderId: generation.folderId, modelId: generation.modelId });
   }
 
   /** Picks up every row a previous run left unfinished, and checks the key at once. */
@@ -496,6 +515,9 @@ export function createPipeline(options: PipelineOptions) {
         if ((await steps[effect](generation, signal)) === 'stop') return;
       } catch (error) {
         if (signal.aborted) return;
+        // The row moved under this drive (the person canceled or retried it meanwhile): the drive
+        // asked for by that move reads it afresh; failing it here would undo the person's retry.
+        if (error instanceof StoreError && error.code === 'invalid-transition') return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
         if (current.state === 'downloading') {
@@ -568,7 +590,13 @@ export function createPipeline(options: PipelineOptions) {
     budget.waits(generation.id, cost);
     holds.changed();
     // The budget is checked and the cost reserved in one turn: two jobs cannot both take the last room.
-    await holds.waitUntilClear(generation.id, () => holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost }), signal, () => budget.reserve(generation.id, cost));
+    const facts = { folderId: generation.folderId, modelId: generation.modelId, cost };
+    const clear = await holds.waitUntilClear(generation.id, () => holds.submissionHold(facts), signal, () => budget.reserve(generation.id, cost), () => holds.jobHold(facts) !== null);
+    if (!clear) {
+      // Held alone (its folder paused, its model refused): back in line, its slot to other work.
+      schedule(generation);
+      return 'stop';
+    }
     holds.changed();
     let sent: Generation;
     try {
@@ -855,6 +883,7 @@ export function createPipeline(options: PipelineOptions) {
     // Refused (it throws) before it leaves the queue: a row that cannot be canceled keeps its turn.
     const canceled = fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     scheduler.unschedule(canceled.id);
+    holds.abandon(canceled.id);
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 
@@ -868,6 +897,10 @@ export function createPipeline(options: PipelineOptions) {
       const input = store.inputs.get(generation.inputId);
       const waiting =
         holds.waitingOf(generation.id) ??
+        // In line and not started: what would hold it if it started now.
+        (!scheduler.isActive(generation.id) && (NOT_YET_SENT_STATES.includes(generation.state) || generation.errorCode === NO_JOB_CREATED)
+          ? holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost: null })
+          : null) ??
         (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
           ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
           : null);

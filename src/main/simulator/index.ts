@@ -22,6 +22,8 @@ export interface RunningSimulator {
   setFaults(spec: FaultSpec | string): void;
   setLatency(ms: number): void;
   setUrlTtl(ms: number): void;
+  /** Refuses the key (401) until called again with false: a key disabled in Scenario, then enabled again. */
+  setKeyRefused(refused: boolean): void;
   /** Requests received so far, and those not yet answered. */
   readonly traffic: { readonly received: number; readonly open: number };
   /** Stops listening and drops connections, keeping every job, asset and upload. */
@@ -42,6 +44,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setFaults: (spec) => server.setFaults(spec),
     setLatency: (ms) => server.setLatency(ms),
     setUrlTtl: (ms) => server.setUrlTtl(ms),
+    setKeyRefused: (refused) => server.setKeyRefused(refused),
     traffic: server.traffic,
     suspend: () => server.stopListening(),
     resume: () => server.listen(),

@@ -118,6 +118,7 @@ export class SimulatorServer {
   private readonly clock: Clock;
   private readonly credentials: Buffer;
   private latencyMs: number;
+  private keyRefused = false;
   private port: number;
   private readonly routes: Route[];
 
@@ -208,6 +209,10 @@ export class SimulatorServer {
     this.signer.setTtl(ms);
   }
 
+  setKeyRefused(refused: boolean): void {
+    this.keyRefused = refused;
+  }
+
   private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const url = new URL(request.url ?? '/', this.origin);
@@ -246,6 +251,7 @@ export class SimulatorServer {
   }
 
   private authorized(request: IncomingMessage): boolean {
+    if (this.keyRefused) return false;
     const given = Buffer.from(request.headers.authorization ?? '');
     return given.length === this.credentials.length && timingSafeEqual(given, this.credentials);
   }

@@ -7,6 +7,7 @@ import { createBudgetRepository } from './repositories/budget';
 import { createFoldersRepository } from './repositories/folders';
 import { createGenerationsRepository } from './repositories/generations';
 import { createImagesRepository } from './repositories/images';
+import { createInputEventsRepository } from './repositories/input-events';
 import { createInputsRepository } from './repositories/inputs';
 import { createModelInputsRepository } from './repositories/model-inputs';
 import { createModelsCacheRepository } from './repositories/models';
@@ -45,6 +46,7 @@ export function openStore(options: StoreOptions) {
     presets: createPresetsRepository(context),
     folders: createFoldersRepository(context),
     inputs: createInputsRepository(context),
+    inputEvents: createInputEventsRepository(context),
     generations: createGenerationsRepository(context),
     images: createImagesRepository(context),
     organise: createOrganiseRepository(context),
@@ -78,6 +80,7 @@ export function openStore(options: StoreOptions) {
 export type Store = ReturnType<typeof openStore>;
 
 export { StoreError } from './errors';
+export type { DuplicateEvent } from './repositories/input-events';
 export type { StoreErrorCode } from './errors';
 export { PRESETS_EXPORT_FORMAT } from './repositories/presets';
 export { listBackups, restoreBackup, defaultBackupDir } from './backups';

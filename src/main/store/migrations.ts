@@ -479,8 +479,52 @@ const chargesKeptApart: Migration = {
   },
 };
 
-const modelInputVersions: Migration = {
+const duplicatesUnderTheirOwnName: Migration = {
   version: 8,
+  name: 'duplicates: a dropped copy is an input event under its own name, not a canceled generation',
+  up(db) {
+    // A file whose bytes were already generated with a preset (in a folder that allows no
+    // duplicates) made a canceled generation under the first file's name: the gallery showed
+    // tiles for nothing, and a search for the copy's own name found nothing. It is now an event of
+    // the dropped file, pointing at the generation it duplicates. Rows made the old way stay.
+    db.exec(`
+      CREATE TABLE input_events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('duplicate')),
+        path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        folder_id INTEGER REFERENCES watched_folders(id) ON DELETE SET NULL,
+        input_id INTEGER NOT NULL REFERENCES inputs(id),
+        preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id),
+        duplicate_of INTEGER REFERENCES generations(id) ON DELETE SET NULL,
+        message TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX input_events_by_time ON input_events(created_at, id);
+    `);
+  },
+};
+
+const unknownOutcomesStaySpent: Migration = {
+  version: 9,
+  name: 'charges: a lost submission the person cancels or sends again counts as spent',
+  up(db) {
+    // A submission whose answer was lost counts against the budget until it is settled. When the
+    // person cancels it or sends it again, Scenario may still have run it and charged it: its
+    // estimate stays spent, so the budget cannot let later jobs through over a charge it could not
+    // see (found by the seeded simulation, seed 1718). A job found in Scenario's list is charged
+    // on entering 'submitted'; a submission answered "no job made" was never charged.
+    db.exec(`
+      CREATE TRIGGER charges_on_unsettled_outcome AFTER UPDATE OF state ON generations
+      WHEN old.state = 'outcome-unknown' AND new.state NOT IN ('outcome-unknown', 'submitted') AND old.cost_cu IS NOT NULL AND coalesce(old.error_code, '') <> 'no-job-created' BEGIN
+        INSERT INTO charges (generation_id, cost_cu, charged_at, simulated) VALUES (new.id, old.cost_cu, old.state_changed_at, new.simulated);
+      END;
+    `);
+  },
+};
+
+const modelInputVersions: Migration = {
+  version: 10,
   name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars; inputs made as maps from photos',
   up(db) {
     // A custom-model preset names the version of the model's inputs it was checked against; the
@@ -506,6 +550,6 @@ const modelInputVersions: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, modelInputVersions];
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));
