@@ -23,6 +23,7 @@ export const REQUEST_DEFINITIONS = [
   'PostUploadsRequest',
   'PostUploadsActionRequest',
   'PostJobActionByJobIdRequest',
+  'PostDetectInferencesRequest',
 ] as const;
 
 /** Responses are kept too so tests can check that what the simulator answers fits the contract. */

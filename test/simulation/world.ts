@@ -15,10 +15,12 @@ import { ConnectionError } from '../../src/main/engine/connection';
 import { createEngine } from '../../src/main/engine/engine';
 import type { Engine, EngineConfig, ScenarioConnection } from '../../src/main/engine/engine';
 import { exchangesInFlight } from '../../src/main/scenario/transport';
+import { CUSTOM_FAMILY, publishedInputs, validateCustomPreset } from '../../src/shared/model-inputs/index';
+import { CUSTOM_MODELS } from '../../src/main/simulator/custom-models';
 import { seededRandom } from '../../src/main/simulator/faults';
 import { startSimulator } from '../../src/main/simulator/index';
 import { ALLOWED_TRANSITIONS, TERMINAL_STATES } from '../../src/main/store/index';
-import type { GenerationState } from '../../src/main/store/index';
+import type { GenerationState, PresetDraft, Store } from '../../src/main/store/index';
 import { VirtualClock } from './virtual-clock';
 
 export interface SeedOutcome {
@@ -368,10 +370,13 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     }],
     [2, 'new preset', async () => {
       const name = `Preset ${presetIds.length + 1}`;
-      const created = live().store.presets.create({ name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples: 1 + Math.floor(random() * 3) } });
+      const numSamples = 1 + Math.floor(random() * 3);
+      // Every other new preset is for a model that publishes its inputs (/generate/custom): no extra draw, so schedules stay the same.
+      const custom = presetIds.length % 2 === 1;
+      const created = live().store.presets.create(custom ? customPreset(live().store, name, numSamples) : { name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples } });
       presetIds.push(created.id);
       live().store.folders.setPresets(folderId, presetIds);
-      return `new preset ${created.id} bound to the folder`;
+      return `new ${custom ? 'custom-model ' : ''}preset ${created.id} bound to the folder`;
     }],
     [5, 'budget', async () => {
       const spent = live().status().budget.spentToday;
@@ -538,6 +543,17 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await sim.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A preset for the simulator's Flux dev model with the control block (its inputs kept as the engine keeps them), with the seed fixed like PRESET's. */
+function customPreset(store: Store, name: string, numOutputs: number): PresetDraft {
+  const model = CUSTOM_MODELS.find((candidate) => candidate.id === 'model_bfl-flux-1-dev');
+  const inputs = publishedInputs(JSON.parse(JSON.stringify(model)));
+  if (inputs === undefined) throw new Error('the simulator model publishes no inputs');
+  store.modelInputs.remember('model_bfl-flux-1-dev', inputs);
+  const checked = validateCustomPreset({ name, modelId: 'model_bfl-flux-1-dev', prompt: PRESET.prompt, controlModality: 'canny', width: 256, height: 256, numOutputs, seed: 7 }, inputs);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+  return { name, family: CUSTOM_FAMILY, preset: checked.preset };
 }
 
 /**

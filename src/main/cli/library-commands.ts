@@ -1,10 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { MAP_MODALITY_NAMES, isMapModality, type MapModality } from '../../shared/detect';
+import { CUSTOM_FAMILY } from '../../shared/model-inputs/index';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
 import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
+import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/index';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { DuplicateEvent, GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
@@ -52,6 +55,10 @@ async function readJsonFile(given: string): Promise<unknown> {
   }
 }
 
+function asRecordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
 function isPresetsExport(document: unknown): boolean {
   return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === PRESETS_EXPORT_FORMAT;
 }
@@ -77,7 +84,7 @@ async function familyOfModel(engine: Engine, file: string, givenFamily: unknown,
   }
   try {
     const family = await engine.resolveFamily(modelId);
-    if (asFamily(family) === undefined) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
+    if (asFamily(family) === undefined && family !== CUSTOM_FAMILY) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
     return family;
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
@@ -101,7 +108,8 @@ async function presetFromFile(engine: Engine, file: string, out: Output): Promis
   const { family: givenFamily, ...document } = raw as Record<string, unknown>;
   const family = await familyOfModel(engine, file, givenFamily, document.modelId, out);
   const known = asFamily(family);
-  const validation = validatePreset(document, known === undefined ? {} : { family: known });
+  // A model that publishes its inputs is checked against them (and goes through the custom endpoint).
+  const validation = family === CUSTOM_FAMILY ? checkCustomPreset(engine.store, document) : validatePreset(document, known === undefined ? {} : { family: known });
   if (!validation.ok) {
     throw new CliError(
       EXIT.usage,
@@ -172,6 +180,8 @@ interface FolderCommandOptions {
   processed?: string;
   allowDuplicates?: boolean;
   types?: string;
+  /** A modality name, or false for --no-map-first. */
+  mapFirst?: string | false;
 }
 
 /** `--processed leave|move`, for folders and for the Settings' default. */
@@ -197,7 +207,14 @@ function folderOptionsOf(options: FolderCommandOptions): Partial<FolderOptions> 
     ...(processedAction === undefined ? {} : { processedAction }),
     ...(options.allowDuplicates === undefined ? {} : { allowDuplicates: options.allowDuplicates }),
     ...(extensions === undefined ? {} : { extensions }),
+    ...(options.mapFirst === undefined ? {} : { mapFirst: mapModalityOf(options.mapFirst) }),
   };
+}
+
+function mapModalityOf(given: string | false): MapModality | null {
+  if (given === false) return null;
+  if (!isMapModality(given)) throw new CliError(EXIT.usage, `--map-first ${given} is not a map Scenario's detection makes: use ${MAP_MODALITY_NAMES.join(', ')}.`);
+  return given;
 }
 
 /** One folder for `folders list`/`add`/`edit`: the store's fields and its presets' names. */
@@ -209,6 +226,7 @@ function folderView(engine: Library, folder: WatchedFolder): { line: string; dat
     options.recursive ? 'recursive' : '',
     options.processedAction === 'move' ? 'move-processed' : '',
     options.allowDuplicates ? 'duplicates allowed' : '',
+    options.mapFirst ? `${options.mapFirst} map first` : '',
     `types ${options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')).join(',')}`,
   ].filter(Boolean);
   return { line: `${folder.path}  [${flags.join(', ')}]  presets: ${names.join(', ')}`, data: { ...folder, presets: names } };
@@ -219,7 +237,8 @@ function addFolderOptions(command: Command): Command {
     .option('--recursive', 'watch subfolders too')
     .option('--processed <action>', 'what becomes of a processed file: leave, or move (to _done/, failures to _failed/)')
     .option('--allow-duplicates', 'generate again when the same image is dropped again')
-    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp');
+    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp')
+    .option('--map-first <modality>', `make a map of each dropped photo first with Scenario's detection, then generate from it: ${MAP_MODALITY_NAMES.join(', ')}`);
 }
 
 export function registerLibraryCommands(program: Command, globals: Globals): void {
@@ -247,6 +266,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const preset = requirePreset(engine, name);
         process.stdout.write(`${JSON.stringify({ family: preset.currentVersion.family, ...(preset.currentVersion.preset as object) }, null, 2)}\n`);
+        if (preset.currentVersion.family === CUSTOM_FAMILY) {
+          const changes = inputsChangesOf(engine.store, preset.currentVersion.preset as object);
+          if (changes.length > 0) outputFor(globals()).warn(`The model's inputs changed since this preset was checked: ${changes.join(' ')} Check the preset and save it again with \`presets edit\`.`);
+        }
       }),
     );
   presets
@@ -345,13 +368,14 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     // After their positive forms: commander defaults an option defined by its --no- form alone to true.
     .option('--no-recursive', 'watch the folder itself only')
     .option('--no-allow-duplicates', 'skip an image already generated with the same preset')
+    .option('--no-map-first', 'take dropped images as maps again')
     .action((folderPath: string, options: FolderCommandOptions) =>
       withFolderTarget(globals(), async (target) => {
         const folder = requireFolder(target.library, folderPath);
         const presetIds = options.preset?.map((name) => requirePreset(target.library, name).id);
         const change = folderOptionsOf(options);
         if (presetIds === undefined && Object.keys(change).length === 0) {
-          throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
+          throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates, --types or --map-first/--no-map-first.');
         }
         const view = folderView(target.library, await target.update(folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change }));
         const when = target.runningPid === null ? '(a watcher applies it at its next start)' : `(the running engine, process ${target.runningPid}, applies it now)`;
@@ -408,6 +432,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `  preset    ${presetVersion.name} v${presetVersion.version} (${generation.family})`,
           `  model     ${generation.modelId}   seed ${generation.seed ?? '-'}`,
           `  prompt    ${generation.prompt}`,
+          ...Object.entries(generation.overrides ?? {}).map(([field, used]) => `  sidecar   ${field}: ${JSON.stringify(asRecordOf(presetVersion.preset)[field] ?? null)} → ${JSON.stringify(used)}`),
           `  job       ${generation.jobId ?? '-'}   cost ${generation.costCu ?? '-'} CU`,
           ...(generation.errorMessage ? [`  reason    ${generation.errorMessage}`] : []),
           `  request   ${generation.requestJson}`,

@@ -38,7 +38,7 @@ export function buildProgram(): Command {
 /** Typed errors' codes that mean the person named something wrong or gave invalid input (exit 2). */
 const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   ...(['name-taken', 'not-found', 'invalid-import', 'invalid-argument', 'invalid-cursor', 'invalid-transition'] satisfies StoreErrorCode[]),
-  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'illegal-transition'] satisfies PipelineErrorCode[]),
+  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'no-seed', 'illegal-transition'] satisfies PipelineErrorCode[]),
   // The engine's contract handlers'
   'folder.not-found', 'export.empty', 'settings.library-location', 'invalid-seed',
 ]);

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily } from '../../shared/preset/index';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
+import { presetRunOf } from '../pipeline/preset-runs';
 import type { Generation, GenerationState } from '../store/index';
 import type { GlobalOptions, Library, OpenOptions } from './context';
 import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
@@ -146,10 +145,6 @@ export function untilSignal(): Promise<string> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-}
-
-function asFamily(family: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
 }
 
 export function registerRunCommands(program: Command, globals: Globals): void {
@@ -310,9 +305,9 @@ async function existingFiles(given: readonly string[]): Promise<string[]> {
 
 async function dryRun(engine: Engine, images: string[], options: { preset: string; seed?: string }, out: Output): Promise<void> {
   const preset = requirePreset(engine, options.preset);
-  const family = asFamily(preset.currentVersion.family);
-  const validation = validatePreset(preset.currentVersion.preset, family === undefined ? {} : { family });
-  if (!validation.ok) throw new CliError(EXIT.usage, `Preset "${preset.name}" has errors:`, validation.issues.map((issue) => `${issue.field}: ${issue.message}`));
+  const checked = presetRunOf(preset.currentVersion, (inputsVersion) => engine.store.modelInputs.get(inputsVersion));
+  if (!checked.ok) throw new CliError(EXIT.usage, `Preset "${preset.name}" has errors:`, checked.issues.map((issue) => `${issue.field}: ${issue.message}`));
+  const { run } = checked;
   let total = 0;
   for (const image of images) {
     const bytes = await readFile(image).catch(() => {
@@ -320,8 +315,9 @@ async function dryRun(engine: Engine, images: string[], options: { preset: strin
     });
     const { default: sharp } = await import('sharp');
     const format = (await sharp(bytes).metadata().catch(() => undefined))?.format ?? 'png';
-    const request = buildControlNetRequest(validation.preset, { image: `data:image/${format};base64,${bytes.toString('base64')}`, seed: options.seed ?? seedForRun(validation.preset), family });
-    const estimate = await (engine.client as NonNullable<Engine['client']>).dryRunControlNet(request.json);
+    const seed = run.seedForRun() === null ? null : (options.seed ?? run.seedForRun());
+    const requestJson = run.requestJson(`data:image/${format};base64,${bytes.toString('base64')}`, seed);
+    const estimate = await (engine.client as NonNullable<Engine['client']>).dryRun(run.endpoint, requestJson);
     total += estimate.creativeUnitsCost;
     out.line(`${image}: ${estimate.creativeUnitsCost} creative units`, { image, creativeUnitsCost: estimate.creativeUnitsCost });
   }

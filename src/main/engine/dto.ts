@@ -17,7 +17,9 @@ import type {
   PresetVersionDetail,
   RelatedGeneration,
 } from '../../shared/ipc/contract';
-import { MODEL_FAMILIES, presetSchema, type ModelFamily } from '../../shared/preset/index';
+import { anyPresetSchema } from '../../shared/ipc/contract';
+import { isCustomPresetDocument } from '../../shared/model-inputs/index';
+import { MODEL_FAMILIES, type ModelFamily } from '../../shared/preset/index';
 import type {
   FacetCount,
   FacetCounts,
@@ -71,18 +73,26 @@ export const UNKNOWN_FAMILY = 'unknown';
 
 export function presetSummary(preset: Preset, counts: { folderCount: number; generationCount: number }): PresetSummary {
   const { currentVersion } = preset;
-  const document = presetSchema.parse(currentVersion.preset);
+  const document = anyPresetSchema.parse(currentVersion.preset);
+  const custom = isCustomPresetDocument(document);
   return {
     id: String(preset.id),
     name: preset.name,
     modelId: document.modelId,
     family: asModelFamily(currentVersion.family),
-    modality: document.modality,
+    custom,
+    modality: modalityOf(document),
     version: currentVersion.version,
     updatedAt: iso(currentVersion.createdAt),
     folderCount: counts.folderCount,
     generationCount: counts.generationCount,
   };
+}
+
+/** A ControlNet preset's modality, or a custom model's control modality when it has one. */
+function modalityOf(document: Record<string, unknown>): string {
+  const value = document.modality ?? document.controlModality;
+  return typeof value === 'string' ? value : '';
 }
 
 /** `useCounts`: live generations per version row id (versions without any are left out). */
@@ -91,13 +101,15 @@ export function presetDetail(
   versions: readonly PresetVersion[],
   folders: readonly WatchedFolder[],
   useCounts: ReadonlyMap<number, number>,
+  inputsChanges: readonly string[] = [],
 ): PresetDetail {
   return {
     id: String(preset.id),
     version: preset.currentVersion.version,
     createdAt: iso(preset.createdAt),
     updatedAt: iso(preset.currentVersion.createdAt),
-    preset: presetSchema.parse(preset.currentVersion.preset),
+    preset: anyPresetSchema.parse(preset.currentVersion.preset),
+    ...(inputsChanges.length === 0 ? {} : { inputsChanges: [...inputsChanges] }),
     versions: versions.map((version) => ({ version: version.version, createdAt: iso(version.createdAt), generationCount: useCounts.get(version.id) ?? 0 })),
     folders: folders.filter((folder) => folder.presetIds.includes(preset.id)).map((folder) => ({ id: String(folder.id), path: folder.path })),
   };
@@ -145,6 +157,7 @@ export function folderDto(folder: WatchedFolder, watch: FolderWatchState, pendin
       extensions: folder.options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')),
       processedAction: folder.options.processedAction,
       allowDuplicates: folder.options.allowDuplicates,
+      mapFirst: folder.options.mapFirst,
     },
     state: folder.paused ? 'paused' : watch.state,
     message: folder.paused ? null : watch.message,
@@ -283,7 +296,7 @@ export function controlCopyRelPath(input: Input): string | null {
 }
 
 /** `controlCopyPresent`: the handler looked, and the control image's library copy is on disk. */
-export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent }: { controlCopyPresent: boolean }): ContractGenerationDetail {
+export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent, photo = null }: { controlCopyPresent: boolean; photo?: Input | null }): ContractGenerationDetail {
   const { generation, input, presetVersion } = detail;
   const relPath = controlCopyRelPath(input);
   return {
@@ -293,6 +306,9 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
     request: parsedObject(generation.requestJson),
     seed: generation.seed,
     negativePrompt: generation.negativePrompt,
+    ...(generation.overrides === null
+      ? {}
+      : { overrides: Object.entries(generation.overrides).map(([field, used]) => ({ field, preset: asRecord(presetVersion.preset)[field] ?? null, used })) }),
     images: detail.images.map(storedImage),
     input: {
       relPath,
@@ -302,6 +318,7 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
       sha256: input.sha256,
       width: input.width,
       height: input.height,
+      ...(photo === null || input.mapModality === null ? {} : { madeFrom: { modality: input.mapModality, photoName: photo.fileName, photoPath: photo.originalPath, photoSha256: photo.sha256 } }),
     },
     jobId: generation.jobId,
     imageAssetId: generation.imageAssetId,

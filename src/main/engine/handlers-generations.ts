@@ -52,7 +52,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       const detail = store.generationDetail(rowId(id, 'generation'));
       const control = controlCopyRelPath(detail.input);
       const controlCopyPresent = control !== null && (await pathExists(absoluteLibraryPath(libraryRoot, control)));
-      return generationDetailDto(detail, { controlCopyPresent });
+      const photo = detail.input.sourceInputId === null ? null : store.inputs.get(detail.input.sourceInputId);
+      return generationDetailDto(detail, { controlCopyPresent, photo });
     },
 
     'generations.reproduce': async ({ id }) => ({ generationId: String(pipeline.reproduce(runnableParent(id))) }),

@@ -8,6 +8,7 @@ export type PipelineErrorCode =
   | 'no-credentials'
   | 'not-found'
   | 'not-retryable'
+  | 'no-seed'
   | 'home-in-use'
   | 'illegal-transition'
   | 'canceled';

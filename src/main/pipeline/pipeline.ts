@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
+import { MAP_MODALITIES, type MapModality } from '../../shared/detect';
+import type { ModelInput } from '../../shared/model-inputs/index';
+import { canonicalJson } from '../../shared/preset/canonical-json';
+import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
 import { GENERATION_MACHINE, nextState } from '../../shared/generation-machine';
@@ -11,8 +13,8 @@ import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
-import { ScenarioError, jobFailureReason } from '../scenario/index';
-import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
+import { CONTROLNET_ENDPOINT, ScenarioError, jobFailureReason } from '../scenario/index';
+import type { CostEstimate, GenerateEndpoint, ScenarioClient, ScenarioJob } from '../scenario/index';
 import type { DuplicateEvent, Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
 import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
@@ -23,10 +25,12 @@ import { NO_JOB_CREATED, queueStatusOf, type PipelineStatus } from './queue-stat
 import { PipelineEmitter } from './events';
 import type { Waiting } from './events';
 import { Holds } from './holds';
-import { readInputFile } from './intake';
+import { readInputFile, storeMapInput, type InputRead } from './intake';
 import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
+import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob } from './reconcile';
+import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -170,7 +174,7 @@ export function createPipeline(options: PipelineOptions) {
   const finishedJobs = new Map<number, ScenarioJob>();
   /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
   const justSubmitted = new Set<number>();
-  const validatedVersions = new Map<number, PresetValidation>();
+  const validatedVersions = new Map<number, PresetRunCheck>();
   const takenIn = new TakenInInputs();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
@@ -188,18 +192,37 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- intake
 
+  function inputsOf(inputsVersion: string): ModelInput[] | null {
+    return store.modelInputs.get(inputsVersion);
+  }
+
+  /**
+   * The run for one file: the preset's, or the preset with the file's sidecar overrides (and its
+   * prompt tokens) when they change anything. A problem names the sidecar and the field.
+   */
+  function runForFile(version: PresetVersion, run: PresetRun, sidecars: SidecarRead, filePath: string): { run: PresetRun; overrides: Record<string, unknown> | null; problem: string | null } {
+    if (sidecars.problem !== null) return { run, overrides: null, problem: sidecars.problem };
+    const { document, changed } = applyOverrides(version.preset as Record<string, unknown>, sidecars.overrides, filePath);
+    if (changed === null) return { run, overrides: null, problem: null };
+    const check = presetRunOf({ family: version.family, preset: document }, inputsOf);
+    if (check.ok) return { run: check.run, overrides: changed, problem: null };
+    const issue = check.issues[0];
+    const where = issue === undefined ? 'A sidecar' : (sidecars.origins[issue.field] ?? `The preset "${version.name}" (a {file}, {folder} or {frame} token)`);
+    return { run, overrides: changed, problem: `${where}: ${issue?.field ?? ''}: ${issue?.message ?? 'not valid'} Fix it, then drop the image again.` };
+  }
+
   /** A preset version never changes once saved (an edit makes a new one): each is validated once per run. */
-  function validateVersion(version: PresetVersion): PresetValidation {
+  function validateVersion(version: PresetVersion): PresetRunCheck {
     let validation = validatedVersions.get(version.id);
     if (validation === undefined) {
-      validation = validatePreset(version.preset, familyContext(version.family));
+      validation = presetRunOf(version, inputsOf);
       validatedVersions.set(version.id, validation);
     }
     return validation;
   }
 
-  /** Presets (current versions) with their validated documents; a broken preset is reported, not thrown. */
-  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; document: PresetDocument; presetId: number }[] {
+  /** Presets (current versions) with how to run them; a broken preset is reported, not thrown. */
+  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; run: PresetRun; presetId: number }[] {
     const result = [];
     for (const presetId of presetIds) {
       const preset = store.presets.get(presetId);
@@ -209,7 +232,7 @@ export function createPipeline(options: PipelineOptions) {
         events.emit('warning', { message: `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}). Edit it, then drop the file again.` });
         continue;
       }
-      result.push({ version: preset.currentVersion, document: validation.preset, presetId });
+      result.push({ version: preset.currentVersion, run: validation.run, presetId });
     }
     return result;
   }
@@ -255,9 +278,13 @@ export function createPipeline(options: PipelineOptions) {
     if (presets.length === 0) {
       throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
     }
-    const { draft, contents } = await readInputFile(filePath, libraryRoot, maxInputBytes);
     const folder = source.kind === 'folder' ? source.folder : null;
+    const read = await readInputFile(filePath, libraryRoot, maxInputBytes);
+    // A folder of photos: the map Scenario's detection makes of each is the input generated from.
+    const { draft, contents } = folder?.options.mapFirst ? await mapFromPhoto(filePath, read, folder.options.mapFirst) : read;
+    const sidecars = await readSidecars(filePath, clock, closing.signal);
     const added: Generation[] = [];
+    const refused: Generation[] = [];
     const known: Generation[] = [];
     const duplicates: DuplicateEvent[] = [];
     let inputName = draft.fileName;
@@ -268,7 +295,7 @@ export function createPipeline(options: PipelineOptions) {
       inputName = input.fileName;
       if (created) newInputId = input.id;
       const earlier = created ? [] : store.generations.listForInput(input.id);
-      for (const { version, document, presetId } of presets) {
+      for (const { version, run, presetId } of presets) {
         const sameForPreset = earlier.filter((generation) => presetOfVersion(generation.presetVersionId) === presetId);
         if (source.kind === 'folder' && source.initial && sameForPreset.length > 0) {
           // Catch-up after a restart: this file was taken before; its rows resume on their own.
@@ -293,32 +320,47 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
-        const seed = source.kind === 'manual' && source.seed !== undefined ? source.seed : seedForRun(document);
-        // Until the upload gives an asset id, the body names the control image by its hash.
-        const request = buildControlNetRequest(document, { image: `sha256:${input.sha256}`, seed, family: asFamily(version.family) });
+        const forFile = runForFile(version, run, sidecars, filePath);
+        // A model without a seed input has no seed to choose (null), whatever the person asked.
+        const ownSeed = forFile.run.seedForRun();
+        const seed = ownSeed !== null && source.kind === 'manual' && source.seed !== undefined ? source.seed : ownSeed;
         const generation = store.generations.create({
           inputId: input.id,
           presetVersionId: version.id,
           folderId: folder?.id ?? null,
           kind,
-          requestJson: request.json,
+          // Until the upload gives an asset id, the body names the control image by its hash.
+          requestJson: forFile.run.requestJson(`sha256:${input.sha256}`, seed),
           seed,
-          modelId: document.modelId,
+          modelId: forFile.run.modelId,
           family: version.family,
-          modality: document.modality,
-          prompt: document.prompt,
-          negativePrompt: document.negativePrompt ?? null,
+          ...forFile.run.summary,
+          overrides: forFile.overrides,
           simulated: options.simulated,
         });
+        if (forFile.problem !== null) {
+          // A bad sidecar is the file's problem: it fails, saying which sidecar and field.
+          refused.push(store.generations.transition(generation.id, 'failed', { errorCode: 'invalid-sidecar', errorMessage: forFile.problem }));
+          continue;
+        }
         added.push(generation);
       }
     });
     for (const duplicate of duplicates) {
       events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.message });
     }
+    for (const failed of refused) {
+      events.emit('job.state', { generationId: failed.id, state: 'failed', message: failed.errorMessage });
+      events.emit('job.failed', { generationId: failed.id, code: 'invalid-sidecar', message: failed.errorMessage ?? '' });
+    }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known].map((generation) => generation.id) });
+      processedFiles.track(filePath, {
+        folderPath: folder.path,
+        relPath,
+        generationIds: [...added, ...known, ...refused].map((generation) => generation.id),
+        companions: sidecars.files.map((file) => path.relative(folder.path, file)),
+      });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
@@ -326,6 +368,36 @@ export function createPipeline(options: PipelineOptions) {
       schedule(generation);
     }
     return added.map((generation) => generation.id);
+  }
+
+  /**
+   * The control map of a photo, made once per (photo, modality) by Scenario's detection and kept
+   * as an input of its own linked to the photo. Not a durable state: if the engine stops meanwhile,
+   * the photo is still in its folder and is taken again (and detected again) at the next start.
+   */
+  async function mapFromPhoto(filePath: string, photo: InputRead, modality: MapModality): Promise<InputRead> {
+    const name = JSON.stringify(filePath);
+    const photoInput = store.inputs.upsertBySha256(photo.draft).input;
+    const stem = path.basename(filePath, path.extname(filePath));
+    const origin = { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } };
+    const made = store.inputs.mapOf(photoInput.id, modality);
+    // Made before: the same map, named after this file (a duplicate is recorded under the dropped file's name).
+    if (made !== null) return { draft: { ...made, ...origin }, contents: null };
+    if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
+      throw new PipelineError('invalid-input', `${name} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
+    }
+    const scenario = requireClient();
+    const signal = closing.signal;
+    const bytes = photo.contents ?? (await readFile(absoluteLibraryPath(libraryRoot, photo.draft.libraryRelPath)));
+    const assetId = await scenario.uploadImage({ bytes, fileName: photo.draft.fileName, contentType: `image/${photo.draft.format}` }, { signal });
+    const sent = await scenario.generate({ kind: 'detect' }, canonicalJson({ image: assetId, modality: MAP_MODALITIES[modality] }));
+    const job = await scenario.waitForJob(sent.jobId, { signal, justSubmitted: true });
+    const mapAsset = job.metadata?.assetIds?.[0];
+    if (job.status !== 'success' || mapAsset === undefined) {
+      throw new PipelineError('invalid-input', `Scenario could not make a ${modality} map of ${name}: ${jobFailureReason(job) ?? `the detection ended ${job.status}`}. Drop it again to try again.`);
+    }
+    const map = (await scenario.downloadAssetBytes(mapAsset, { signal })).data;
+    return storeMapInput(libraryRoot, map, origin);
   }
 
   function presetOfVersion(versionId: number): number | undefined {
@@ -473,7 +545,7 @@ export function createPipeline(options: PipelineOptions) {
     const input = store.inputs.get(generation.inputId);
     const version = store.presets.getVersion(generation.presetVersionId);
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
-    const validation = validateVersion(version);
+    const validation = generation.overrides === null ? validateVersion(version) : presetRunOf({ family: version.family, preset: { ...(version.preset as Record<string, unknown>), ...generation.overrides } }, inputsOf);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
     const contents = takenIn.get(input.id);
     const assetId = await uploads.assetFor(
@@ -489,8 +561,7 @@ export function createPipeline(options: PipelineOptions) {
     );
     takenIn.forget(input.id);
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
-    const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
-    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
+    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: validation.run.requestJson(assetId, generation.seed ?? validation.run.seedForRun()) });
     return 'continue';
   }
 
@@ -522,7 +593,7 @@ export function createPipeline(options: PipelineOptions) {
     const sentOn = connectionEpoch;
     try {
       // No signal: once sent, the answer is awaited even while closing (it carries the job id).
-      const result = await scenario.generateControlNet(generation.requestJson);
+      const result = await scenario.generate(endpointOf(generation), generation.requestJson);
       fire(sent, 'accepted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
       justSubmitted.add(generation.id);
       uploads.accepted(generation.id);
@@ -598,6 +669,7 @@ export function createPipeline(options: PipelineOptions) {
     for (;;) {
       const result = await withTransientWaits(generation.id, signal, () => findLostJob(scenario, {
         createdAt: generation.createdAt,
+        modelId: generation.modelId,
         request,
         ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
       }, signal));
@@ -748,7 +820,7 @@ export function createPipeline(options: PipelineOptions) {
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
     let estimate: CostEstimate;
     try {
-      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRun(endpointOf(generation), generation.requestJson, { signal }));
     } catch (error) {
       // Without a budget the estimate only serves the books: a refused dry run must not fail the
       // job (the POST meets the same refusal and handles it: a model hold, a new upload).
@@ -820,7 +892,14 @@ export function createPipeline(options: PipelineOptions) {
     cancel,
     /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
     reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
-      const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
+      const parent = store.generations.get(generationId);
+      if (parent !== null && parent.seed === null && how.varySeed !== undefined && how.varySeed !== false) {
+        throw new PipelineError('no-seed', `The model of generation ${generationId} has no seed input, so its seed cannot be varied: reproduce it exactly instead.`);
+      }
+      const version = parent === null ? null : store.presets.getVersion(parent.presetVersionId);
+      const check = version === null ? null : validateVersion(version);
+      // A new seed in the range the model takes (a custom model may allow fewer than 32 bits).
+      const varySeed = how.varySeed === true ? ((check?.ok === true ? check.run.randomSeed() : null) ?? randomSeed()) : how.varySeed || undefined;
       const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
@@ -878,13 +957,9 @@ export function createPipeline(options: PipelineOptions) {
   };
 }
 
-function asFamily(family: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
-}
-
-function familyContext(family: string): { family?: ModelFamily } {
-  const known = asFamily(family);
-  return known === undefined ? {} : { family: known };
+/** Where a row's request goes: a custom-model preset's to its model's unified endpoint. */
+function endpointOf(generation: Pick<Generation, 'family' | 'modelId'>): GenerateEndpoint {
+  return isCustomFamily(generation.family) ? { kind: 'custom', modelId: generation.modelId } : CONTROLNET_ENDPOINT;
 }
 
 /**

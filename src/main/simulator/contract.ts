@@ -24,7 +24,8 @@ export type RequestDefinition =
   | 'PostAssetGetBulkRequest'
   | 'PostUploadsRequest'
   | 'PostUploadsActionRequest'
-  | 'PostJobActionByJobIdRequest';
+  | 'PostJobActionByJobIdRequest'
+  | 'PostDetectInferencesRequest';
 
 export type ResponseDefinition =
   | 'PostControlnetInferencesResponse'

@@ -30,6 +30,8 @@ export type JobStatus = 'queued' | 'in-progress' | 'finalizing' | 'success' | 'f
 
 export interface StoredJob {
   jobId: string;
+  /** `inference` for /generate/controlnet, `custom` for /generate/custom/{modelId}. */
+  jobType: 'inference' | 'custom' | 'detection';
   inferenceId: string;
   createdAtMs: number;
   /** Time from creation to the end of work, fixed when the job is created. */
@@ -109,7 +111,7 @@ export function jobToApi(job: StoredJob, now: number): Record<string, unknown> {
   if (view.status === 'failure') output.error = job.failReason;
   return {
     jobId: job.jobId,
-    jobType: 'inference',
+    jobType: job.jobType,
     status: view.status,
     progress: view.progress,
     statusHistory: view.statusHistory,

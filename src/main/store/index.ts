@@ -9,6 +9,7 @@ import { createGenerationsRepository } from './repositories/generations';
 import { createImagesRepository } from './repositories/images';
 import { createInputEventsRepository } from './repositories/input-events';
 import { createInputsRepository } from './repositories/inputs';
+import { createModelInputsRepository } from './repositories/model-inputs';
 import { createModelsCacheRepository } from './repositories/models';
 import { createOrganiseRepository } from './repositories/organise';
 import { createPresetsRepository } from './repositories/presets';
@@ -53,6 +54,7 @@ export function openStore(options: StoreOptions) {
     budget: createBudgetRepository(context),
     settings: createSettingsRepository(context),
     models: createModelsCacheRepository(context),
+    modelInputs: createModelInputsRepository(context),
     galleryPage: gallery.galleryPage,
     facetCounts: gallery.facetCounts,
     generationDetail: gallery.generationDetail,

@@ -523,6 +523,33 @@ const unknownOutcomesStaySpent: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent];
+const modelInputVersions: Migration = {
+  version: 10,
+  name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars; inputs made as maps from photos',
+  up(db) {
+    // A custom-model preset names the version of the model's inputs it was checked against; the
+    // inputs themselves are kept here (never deleted, unlike the model list's cache) so the
+    // preset runs offline and can say what changed once the model changes them.
+    db.exec(`
+      CREATE TABLE model_inputs (
+        version TEXT PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        inputs_json TEXT NOT NULL,
+        seen_at INTEGER NOT NULL
+      ) STRICT;
+      -- The preset fields a file's sidecars (shot_010.txt, shot_010.json) changed for that file, as
+      -- a JSON object; NULL when none did. The request body already holds them: this says which
+      -- values differ from the preset, and lets the request be built again after a new upload.
+      ALTER TABLE generations ADD COLUMN overrides_json TEXT;
+      -- A control map made from a photo by Scenario's detection (a folder's "make a map first"):
+      -- the map is an input of its own, linked to the photo it came from and the modality it shows.
+      ALTER TABLE inputs ADD COLUMN source_input_id INTEGER REFERENCES inputs(id);
+      ALTER TABLE inputs ADD COLUMN map_modality TEXT;
+      CREATE INDEX inputs_maps ON inputs(source_input_id, map_modality) WHERE source_input_id IS NOT NULL;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

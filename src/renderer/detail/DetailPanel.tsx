@@ -123,6 +123,31 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
           {detail.presetName}
           <button type="button" className="link-button" onClick={() => void showPresetVersion(detail.presetId, detail.presetVersion)}>{`version ${detail.presetVersion}`}</button>
         </dd>
+        {detail.overrides && detail.overrides.length > 0 && (
+          <>
+            <dt>This file's sidecars</dt>
+            <dd>
+              <ul className="overrides" aria-label="Differences from the preset">
+                {detail.overrides.map((override) => (
+                  <li key={override.field}>
+                    <code>{override.field}</code>{' '}
+                    <span className="muted">{`${JSON.stringify(override.preset ?? null)} →`}</span>{' '}
+                    <code>{JSON.stringify(override.used)}</code>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+        {detail.input.madeFrom && (
+          <>
+            <dt>Made from the photo</dt>
+            <dd>
+              {`A ${detail.input.madeFrom.modality} map Scenario detected in `}
+              <code className="ellipsis" title={detail.input.madeFrom.photoPath}>{detail.input.madeFrom.photoName}</code>
+            </dd>
+          </>
+        )}
         <dt>State</dt>
         <dd>{`${stateLabel(detail.state)} · ${creativeUnits(detail.creativeUnitsCost)}`}</dd>
         {detail.error && (
@@ -142,9 +167,12 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
         <button type="button" className="button primary" onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
           Reproduce exactly
         </button>
-        <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
-          Vary seed
-        </button>
+        {/* A model without a seed input (some custom models) has nothing to vary. */}
+        {detail.seed !== null && (
+          <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
+            Vary seed
+          </button>
+        )}
         <button type="button" className="button" onClick={() => startNewPreset({ ...draftFromParameters(detail.preset, `${detail.presetName} (from history)`), ...(detail.seed ? { seed: detail.seed } : {}) })}>
           Use as preset
         </button>

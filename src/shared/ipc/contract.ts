@@ -12,6 +12,8 @@
  */
 import { z } from 'zod';
 import { GENERATION_KINDS, GENERATION_STATES } from '../generation';
+import { MAP_MODALITY_NAMES } from '../detect';
+import { customPresetSchema, modelInputSchema } from '../model-inputs/index';
 import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
 
@@ -36,6 +38,12 @@ const absolutePath = pathText;
 const byId = z.object({ id });
 
 export const modelFamilySchema = z.enum(MODEL_FAMILIES as readonly [ModelFamily, ...ModelFamily[]]);
+
+/**
+ * A preset of either kind: a ControlNet preset (its family's rules), or a custom-model preset
+ * (flat values of the model's own inputs). The engine checks either against its model.
+ */
+export const anyPresetSchema = z.union([presetSchema, customPresetSchema]);
 
 /** One problem in a preset draft, tied to the form field that has it. */
 export const fieldIssueSchema = z.object({
@@ -67,6 +75,8 @@ export const presetSummarySchema = z.object({
   name: z.string(),
   modelId: z.string(),
   family: modelFamilySchema.nullable(),
+  /** Sent through /generate/custom/{modelId}: its model describes its own inputs. */
+  custom: z.boolean().optional(),
   modality: z.string(),
   version: z.number().int().positive(),
   updatedAt: isoTime,
@@ -86,8 +96,10 @@ export const presetDetailSchema = z.object({
   version: z.number().int().positive(),
   createdAt: isoTime,
   updatedAt: isoTime,
-  preset: presetSchema,
+  preset: anyPresetSchema,
   versions: z.array(presetVersionSchema),
+  /** For a custom-model preset: what changed in the model's inputs since it was checked (one sentence each). */
+  inputsChanges: z.array(z.string()).optional(),
   folders: z.array(z.object({ id, path: z.string() })),
 });
 
@@ -107,6 +119,8 @@ export const folderOptionsSchema = z.object({
   processedAction: processedActionSchema,
   /** Generate again when a file with the same content lands a second time. */
   allowDuplicates: z.boolean(),
+  /** "Make a <modality> map first": each dropped photo becomes a map through Scenario's detection. */
+  mapFirst: z.enum(MAP_MODALITY_NAMES).nullable().optional(),
 });
 
 export const folderStateSchema = z.enum(['watching', 'paused', 'missing', 'error']);
@@ -236,8 +250,11 @@ export const generationDetailSchema = generationSummarySchema.extend({
   preset: z.record(z.string(), z.unknown()),
   /** The exact canonical request body sent to Scenario (never any credential). */
   request: z.record(z.string(), z.unknown()),
+  /** Null when the model has no seed input (then it cannot be varied). */
   seed: z.string().nullable(),
   negativePrompt: z.string().nullable(),
+  /** Preset fields this file's sidecars changed: the preset's value and the one used. */
+  overrides: z.array(z.object({ field: z.string(), preset: z.unknown(), used: z.unknown() })).optional(),
   images: z.array(generationImageSchema),
   input: z.object({
     /** Null when the file was refused before it was copied into the library (e.g. over 50 MB). */
@@ -249,6 +266,8 @@ export const generationDetailSchema = generationSummarySchema.extend({
     sha256: z.string(),
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
+    /** For a map Scenario's detection made from a photo: the map's modality and the photo (lineage photo → map → generation). */
+    madeFrom: z.object({ modality: z.string(), photoName: z.string(), photoPath: z.string(), photoSha256: z.string() }).nullable().optional(),
   }),
   jobId: z.string().nullable(),
   /** The control image's asset id at Scenario. */
@@ -413,8 +432,11 @@ export const connectionTestSchema = z.object({
 export const modelSchema = z.object({
   id: z.string(),
   name: z.string(),
-  family: modelFamilySchema,
+  /** Null for a model that publishes its own inputs (it goes through /generate/custom/{modelId}). */
+  family: modelFamilySchema.nullable(),
   type: z.string(),
+  /** The inputs the model publishes, which a custom-model preset's form is made from. */
+  inputs: z.array(modelInputSchema).optional(),
   /** The model's thumbnail cached in the library (the window loads nothing remote); null shows its initials. */
   thumbnailRelPath: relPathSchema.nullable(),
 });
@@ -444,14 +466,14 @@ export const contract = {
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
-    'presets.create': channel(z.object({ preset: presetSchema }), presetDetailSchema),
+    'presets.create': channel(z.object({ preset: anyPresetSchema }), presetDetailSchema),
     /** Saves a new version; generations keep pointing at the version they used. */
-    'presets.update': channel(z.object({ id, preset: presetSchema }), presetDetailSchema),
+    'presets.update': channel(z.object({ id, preset: anyPresetSchema }), presetDetailSchema),
     'presets.duplicate': channel(z.object({ id, name: z.string().min(1).max(200).optional() }), presetDetailSchema),
     'presets.delete': channel(byId, nothing),
     /** Takes any draft (even one the schema rejects) and explains every problem by field. */
     'presets.validate': channel(z.object({ preset: z.unknown() }), z.object({ issues: z.array(fieldIssueSchema) })),
-    'presets.dryRunCost': channel(z.object({ preset: presetSchema }), costEstimateSchema),
+    'presets.dryRunCost': channel(z.object({ preset: anyPresetSchema }), costEstimateSchema),
     'presets.import': channel(z.object({ json: z.string().min(1).max(1_000_000) }), presetDetailSchema),
     'presets.export': channel(byId, z.object({ json: z.string(), fileName: z.string() })),
     /** One past (or the current) version, read-only. */
@@ -597,6 +619,7 @@ export function isEventName(value: string): value is EventName {
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 export type PresetDetail = z.infer<typeof presetDetailSchema>;
+export type AnyPreset = z.output<typeof anyPresetSchema>;
 export type PresetVersionDetail = z.infer<typeof presetVersionDetailSchema>;
 export type CostEstimate = z.infer<typeof costEstimateSchema>;
 export type ProcessedAction = z.infer<typeof processedActionSchema>;
