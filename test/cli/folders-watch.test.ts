@@ -75,14 +75,14 @@ describe('scenario-hotfolder folders and paths', () => {
       await cli(['settings', 'set', '--processed', 'leave']);
     }
     const options = () => storedFolders().find((item) => item.path === folder)?.options;
-    expect(options()).toEqual({ recursive: false, processedAction: 'move', allowDuplicates: false, acceptedExtensions: ['.png', '.jpg', '.jpeg', '.webp'] });
+    expect(options()).toEqual({ recursive: false, processedAction: 'move', allowDuplicates: false, acceptedExtensions: ['.png', '.jpg', '.jpeg', '.webp'], mapFirst: null });
 
     const edited = await cli(['--json', 'folders', 'edit', folder, '--recursive', '--allow-duplicates', '--processed', 'leave', '--types', 'png,WEBP']);
     expect(edited.code).toBe(0);
     expect(JSON.parse(edited.stdout)).toMatchObject({ path: folder, presets: [TEST_PRESET.name] });
-    expect(options()).toEqual({ recursive: true, processedAction: 'leave', allowDuplicates: true, acceptedExtensions: ['.png', '.webp'] });
+    expect(options()).toEqual({ recursive: true, processedAction: 'leave', allowDuplicates: true, acceptedExtensions: ['.png', '.webp'], mapFirst: null });
     expect((await cli(['folders', 'edit', folder, '--no-recursive', '--no-allow-duplicates'])).code).toBe(0);
-    expect(options()).toEqual({ recursive: false, processedAction: 'leave', allowDuplicates: false, acceptedExtensions: ['.png', '.webp'] });
+    expect(options()).toEqual({ recursive: false, processedAction: 'leave', allowDuplicates: false, acceptedExtensions: ['.png', '.webp'], mapFirst: null });
 
     const nothing = await cli(['folders', 'edit', folder]);
     expect(nothing.code).toBe(2);
