@@ -226,13 +226,15 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
 
   /** An input file is never deleted: each one the world left in place is still in the folder, in `_done/` or in `_failed/`. */
   async function checkInputsKept(): Promise<void> {
-    // Every generation has ended, but the last inputs may still be on their way to _done/.
-    await quiet();
-    const found = new Map<string, number>();
-    for (const entry of await readdir(inbox, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || entry.name.endsWith('.error.txt')) continue;
-      const hash = sha256(await readFile(path.join(entry.parentPath, entry.name)));
-      found.set(hash, (found.get(hash) ?? 0) + 1);
+    // Every generation has ended, but the last inputs may still be on their way to _done/: a file
+    // that moves while the folder is read is read again with the folder, once the moves settle.
+    let found: Map<string, number> | undefined;
+    for (let attempt = 0; found === undefined; attempt += 1) {
+      await quiet();
+      found = await inputsByContent().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT' || attempt >= 10) throw error;
+        return undefined;
+      });
     }
     for (const [file, bytes] of kept) {
       const hash = sha256(bytes);
@@ -240,6 +242,16 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (left === 0) throw new InvariantBroken(`the input ${path.relative(inbox, file)} is gone from its folder, _done/ and _failed/`);
       found.set(hash, left - 1);
     }
+  }
+
+  async function inputsByContent(): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const entry of await readdir(inbox, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.endsWith('.error.txt') || entry.name.endsWith('.part')) continue;
+      const hash = sha256(await readFile(path.join(entry.parentPath, entry.name)));
+      found.set(hash, (found.get(hash) ?? 0) + 1);
+    }
+    return found;
   }
 
   function countsOf(): Record<string, number> {
