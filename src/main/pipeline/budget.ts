@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/index';
 import type { Waiting } from './events';
+import type { WaitKey } from './holds';
 
 export const BUDGET_SETTING_KEYS = { daily: 'dailyBudget', monthly: 'monthlyBudget' } as const;
 
@@ -20,9 +21,9 @@ export class BudgetLedger {
   readonly #clock: Clock;
   readonly #simulated: () => boolean;
   /** Generation → creative units it will cost once sent; between the decision and the row recording it. */
-  readonly #reserved = new Map<number, number>();
+  readonly #reserved = new Map<WaitKey, number>();
   /** Generation → creative units of a submission that waits for its turn. */
-  readonly #waiting = new Map<number, number>();
+  readonly #waiting = new Map<WaitKey, number>();
 
   constructor(store: Store, clock: Clock, simulated: () => boolean) {
     this.#store = store;
@@ -73,19 +74,19 @@ export class BudgetLedger {
   }
 
   /** This generation waits to be sent for `cost` (null: no budget applies). */
-  waits(generationId: number, cost: number | null): void {
+  waits(generationId: WaitKey, cost: number | null): void {
     if (cost === null) this.#waiting.delete(generationId);
     else this.#waiting.set(generationId, cost);
   }
 
   /** It is being sent: its cost counts as spent until the row records it. */
-  reserve(generationId: number, cost: number | null): void {
+  reserve(generationId: WaitKey, cost: number | null): void {
     this.#waiting.delete(generationId);
     if (cost !== null) this.#reserved.set(generationId, cost);
   }
 
   /** It stopped waiting, or its cost is now on its row (or it was never charged). */
-  release(generationId: number): void {
+  release(generationId: WaitKey): void {
     this.#waiting.delete(generationId);
     this.#reserved.delete(generationId);
   }

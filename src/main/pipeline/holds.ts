@@ -26,6 +26,9 @@ export interface SubmissionFacts {
   cost: number | null;
 }
 
+/** Who waits: a generation by its id, or a map being made from a photo (`detection <id>`). */
+export type WaitKey = number | `detection ${number}`;
+
 /** Held waits are looked at again this often even when nothing changes (a day rolls over). */
 const RECHECK_MS = 60_000;
 /** The longest pause between two checks of a refused key. */
@@ -51,9 +54,9 @@ export class Holds {
   readonly #models = new Map<string, string>();
   #outcomeUnknown = 0;
   /** Each generation that waits now, and for what (the queue's status lists it). */
-  readonly #waiting = new Map<number, Waiting>();
+  readonly #waiting = new Map<WaitKey, Waiting>();
   /** Waiting generations the person canceled: their waits end at once and give up their slots. */
-  readonly #abandoned = new Set<number>();
+  readonly #abandoned = new Set<WaitKey>();
   /** Bumped by each refusal of a key and each new key: a recheck of an older one stops. */
   #keyRecheck = 0;
   readonly #wakers = new Set<() => void>();
@@ -243,11 +246,11 @@ export class Holds {
    * is this generation's wait in the queue's status. Returns false, without waiting, as soon as
    * `yieldWhen` says the wait should give its slot to other work.
    */
-  async waitUntilClear(generationId: number, hold: () => Waiting | null, signal: AbortSignal, claim?: () => void, yieldWhen?: () => boolean): Promise<boolean> {
+  async waitUntilClear(generationId: WaitKey, hold: () => Waiting | null, signal: AbortSignal, claim?: () => void, yieldWhen?: () => boolean): Promise<boolean> {
     try {
       for (;;) {
         signal.throwIfAborted();
-        if (this.#abandoned.delete(generationId)) throw new PipelineError('canceled', `Generation ${generationId} was canceled while it waited.`);
+        if (this.#abandoned.delete(generationId)) throw new PipelineError('canceled', `Generation ${String(generationId)} was canceled while it waited.`);
         const waiting = hold();
         if (waiting === null) {
           this.#waiting.delete(generationId);

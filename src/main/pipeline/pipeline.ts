@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MAP_MODALITIES, type MapModality } from '../../shared/detect';
 import type { ModelInput } from '../../shared/model-inputs/index';
-import { canonicalJson } from '../../shared/preset/canonical-json';
 import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
@@ -20,16 +18,17 @@ import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
-import { PipelineError } from './errors';
+import { PipelineError, isModelError, isRefusedKey } from './errors';
 import { NO_JOB_CREATED, queueStatusOf, type PipelineStatus } from './queue-status';
 import { PipelineEmitter } from './events';
 import type { Waiting } from './events';
-import { Holds } from './holds';
-import { readInputFile, storeMapInput, type InputRead } from './intake';
+import { Holds, type WaitKey } from './holds';
+import { readInputFile, type InputRead } from './intake';
+import { PhotoMaps } from './photo-maps';
 import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
-import { findLostJob } from './reconcile';
+import { findLostJob, lookUntil } from './reconcile';
 import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
@@ -168,6 +167,19 @@ export function createPipeline(options: PipelineOptions) {
     onMoveFailed: (filePath, error) => events.emit('warning', { message: `Could not move ${JSON.stringify(filePath)} after processing: ${userMessageOf(error)}` }),
   });
 
+  const photoMaps = new PhotoMaps({
+    store,
+    libraryRoot,
+    clock,
+    holds,
+    budget,
+    reconcileWindowMs,
+    client: requireClient,
+    simulated: () => options.simulated,
+    withTransientWaits: (key, signal, action) => withTransientWaits(key, signal, action),
+    processProblem: (error) => processProblem(error),
+  });
+
   // Per-run facts of the generations being driven (none of them durable).
   const progress = new Map<number, number>();
   /** A job's final state as the poll just read it: the download step needs not ask again. */
@@ -238,13 +250,26 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   /**
-   * Takes one file: hashes it, keeps a copy in the library and records one generation per preset,
-   * in one transaction (a crash leaves either all of it or nothing). Returns the new generation ids.
+   * Takes one file: hashes it, keeps a copy in the library (and, in a folder that makes maps
+   * first, its map) and records one generation per preset, in one transaction (a crash leaves
+   * either all of it or nothing). Returns the new generation ids.
    */
   async function enqueueFile(filePath: string, source: IntakeSource): Promise<number[]> {
     const ended = scheduler.beginOtherWork();
     try {
-      return await fileTurns.run(() => intakeWhenHandlesAreFree(filePath, source));
+      const presetIds = source.kind === 'folder' ? source.folder.presetIds : source.presetIds;
+      const presets = presetsFor(presetIds);
+      if (presets.length === 0) {
+        throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
+      }
+      const read = await fileTurns.run(() => whenHandlesAreFree(() => readInputFile(filePath, libraryRoot, maxInputBytes)));
+      const folder = source.kind === 'folder' ? source.folder : null;
+      // A folder of photos: the map Scenario's detection makes of each is the input generated from.
+      // Made outside the file turns: it may wait for a hold (the network, the budget) as long as a generation.
+      const taken = folder?.options.mapFirst
+        ? await photoMaps.mapOf({ filePath, photo: read, modality: folder.options.mapFirst, folderId: folder.id, retake: !(source.kind === 'folder' && source.initial) }, closing.signal)
+        : read;
+      return await fileTurns.run(() => whenHandlesAreFree(() => record(filePath, source, presets, taken)));
     } catch (error) {
       // Closing: the file is still there, and the next start's catch-up takes it.
       if (closing.signal.aborted) return [];
@@ -261,10 +286,10 @@ export function createPipeline(options: PipelineOptions) {
    * to skip the file: it is taken once handles are free again. Retrying is safe because nothing
    * is recorded before the file is read and copied.
    */
-  async function intakeWhenHandlesAreFree(filePath: string, source: IntakeSource): Promise<number[]> {
+  async function whenHandlesAreFree<T>(work: () => Promise<T>): Promise<T> {
     for (let pauseMs = OUT_OF_HANDLES_PAUSE_MS.min; ; pauseMs = Math.min(OUT_OF_HANDLES_PAUSE_MS.max, pauseMs * 2)) {
       try {
-        return await intake(filePath, source);
+        return await work();
       } catch (error) {
         if (!isOutOfFileHandles(error)) throw error;
         await clock.sleep(pauseMs, closing.signal);
@@ -272,16 +297,9 @@ export function createPipeline(options: PipelineOptions) {
     }
   }
 
-  async function intake(filePath: string, source: IntakeSource): Promise<number[]> {
-    const presetIds = source.kind === 'folder' ? source.folder.presetIds : source.presetIds;
-    const presets = presetsFor(presetIds);
-    if (presets.length === 0) {
-      throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
-    }
+  /** Records the file taken (its sidecars read): one generation per preset, or a duplicate event. */
+  async function record(filePath: string, source: IntakeSource, presets: ReturnType<typeof presetsFor>, { draft, contents }: InputRead): Promise<number[]> {
     const folder = source.kind === 'folder' ? source.folder : null;
-    const read = await readInputFile(filePath, libraryRoot, maxInputBytes);
-    // A folder of photos: the map Scenario's detection makes of each is the input generated from.
-    const { draft, contents } = folder?.options.mapFirst ? await mapFromPhoto(filePath, read, folder.options.mapFirst) : read;
     const sidecars = await readSidecars(filePath, clock, closing.signal);
     const added: Generation[] = [];
     const refused: Generation[] = [];
@@ -368,36 +386,6 @@ export function createPipeline(options: PipelineOptions) {
       schedule(generation);
     }
     return added.map((generation) => generation.id);
-  }
-
-  /**
-   * The control map of a photo, made once per (photo, modality) by Scenario's detection and kept
-   * as an input of its own linked to the photo. Not a durable state: if the engine stops meanwhile,
-   * the photo is still in its folder and is taken again (and detected again) at the next start.
-   */
-  async function mapFromPhoto(filePath: string, photo: InputRead, modality: MapModality): Promise<InputRead> {
-    const name = JSON.stringify(filePath);
-    const photoInput = store.inputs.upsertBySha256(photo.draft).input;
-    const stem = path.basename(filePath, path.extname(filePath));
-    const origin = { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } };
-    const made = store.inputs.mapOf(photoInput.id, modality);
-    // Made before: the same map, named after this file (a duplicate is recorded under the dropped file's name).
-    if (made !== null) return { draft: { ...made, ...origin }, contents: null };
-    if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
-      throw new PipelineError('invalid-input', `${name} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
-    }
-    const scenario = requireClient();
-    const signal = closing.signal;
-    const bytes = photo.contents ?? (await readFile(absoluteLibraryPath(libraryRoot, photo.draft.libraryRelPath)));
-    const assetId = await scenario.uploadImage({ bytes, fileName: photo.draft.fileName, contentType: `image/${photo.draft.format}` }, { signal });
-    const sent = await scenario.generate({ kind: 'detect' }, canonicalJson({ image: assetId, modality: MAP_MODALITIES[modality] }));
-    const job = await scenario.waitForJob(sent.jobId, { signal, justSubmitted: true });
-    const mapAsset = job.metadata?.assetIds?.[0];
-    if (job.status !== 'success' || mapAsset === undefined) {
-      throw new PipelineError('invalid-input', `Scenario could not make a ${modality} map of ${name}: ${jobFailureReason(job) ?? `the detection ended ${job.status}`}. Drop it again to try again.`);
-    }
-    const map = (await scenario.downloadAssetBytes(mapAsset, { signal })).data;
-    return storeMapInput(libraryRoot, map, origin);
   }
 
   function presetOfVersion(versionId: number): number | undefined {
@@ -664,29 +652,25 @@ export function createPipeline(options: PipelineOptions) {
   /** Searches Scenario's job list (repeatedly until `windowMs` after the submission) and adopts a match. */
   async function lookForJob(generation: Generation, signal: AbortSignal, windowMs: number): Promise<StepResult | 'absent'> {
     const scenario = requireClient();
-    const deadline = generation.stateChangedAt + windowMs;
     const request = JSON.parse(generation.requestJson) as Record<string, unknown>;
-    for (;;) {
-      const result = await withTransientWaits(generation.id, signal, () => findLostJob(scenario, {
-        createdAt: generation.createdAt,
-        modelId: generation.modelId,
-        request,
-        ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
-      }, signal));
-      if (result.kind === 'found') {
-        // Its cost was recorded when it was sent (the estimate): the budget keeps counting it.
-        fire(generation, 'job-found', { jobId: result.jobId });
-        return 'continue';
-      }
-      if (result.kind === 'ambiguous') {
-        const message = `The answer to the generation request was lost and Scenario lists ${result.jobIds.length} jobs that match it (${result.jobIds.join(', ')}), so the app cannot tell which is this one. Check them in Scenario's web app, then retry or cancel this generation.`;
-        if (generation.state === 'submitting') fire(generation, 'answer-lost', { errorCode: 'outcome-unknown', errorMessage: message });
-        return 'stop';
-      }
-      const left = deadline - clock.now();
-      if (left <= 0) return 'absent';
-      await clock.sleep(Math.min(left, Math.max(200, windowMs / 5)), signal);
+    const lost = {
+      createdAt: generation.createdAt,
+      identifiedBy: { modelId: generation.modelId, prompt: request.prompt },
+      request,
+      ownedElsewhere: (jobId: string) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
+    };
+    const result = await lookUntil(() => withTransientWaits(generation.id, signal, () => findLostJob(scenario, lost, signal)), { deadline: generation.stateChangedAt + windowMs, windowMs, clock }, signal);
+    if (result.kind === 'found') {
+      // Its cost was recorded when it was sent (the estimate): the budget keeps counting it.
+      fire(generation, 'job-found', { jobId: result.jobId });
+      return 'continue';
     }
+    if (result.kind === 'ambiguous') {
+      const message = `The answer to the generation request was lost and Scenario lists ${result.jobIds.length} jobs that match it (${result.jobIds.join(', ')}), so the app cannot tell which is this one. Check them in Scenario's web app, then retry or cancel this generation.`;
+      if (generation.state === 'submitting') fire(generation, 'answer-lost', { errorCode: 'outcome-unknown', errorMessage: message });
+      return 'stop';
+    }
+    return 'absent';
   }
 
   async function pollStep(generation: Generation, signal: AbortSignal): Promise<StepResult> {
@@ -781,7 +765,7 @@ export function createPipeline(options: PipelineOptions) {
    * for the hold to clear), a rate limit (wait the time Scenario gave), a few server errors.
    * Anything else is the caller's to handle.
    */
-  async function withTransientWaits<T>(generationId: number, signal: AbortSignal, action: () => Promise<T>): Promise<T> {
+  async function withTransientWaits<T>(generationId: WaitKey, signal: AbortSignal, action: () => Promise<T>): Promise<T> {
     let serverErrors = 0;
     for (;;) {
       await holds.waitUntilClear(generationId, () => holds.requestHold(), signal);
@@ -960,20 +944,6 @@ export function createPipeline(options: PipelineOptions) {
 /** Where a row's request goes: a custom-model preset's to its model's unified endpoint. */
 function endpointOf(generation: Pick<Generation, 'family' | 'modelId'>): GenerateEndpoint {
   return isCustomFamily(generation.family) ? { kind: 'custom', modelId: generation.modelId } : CONTROLNET_ENDPOINT;
-}
-
-/**
- * 401: the key itself is refused. A 403 is not the key's: a model above the plan (see
- * isModelError), or a signed download link that expired (fetched again).
- */
-function isRefusedKey(error: ScenarioError): boolean {
-  return error.code === 'auth';
-}
-
-/** Scenario's answer names the model: it is not found, or not on this key's plan. */
-function isModelError(error: ScenarioError): boolean {
-  if (error.code !== 'not-found' && error.code !== 'forbidden') return false;
-  return /\bmodel\b/i.test(error.serverMessage ?? '');
 }
 
 function refusedKeyMessage(error: ScenarioError): string {

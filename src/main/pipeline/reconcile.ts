@@ -1,3 +1,4 @@
+import type { Clock } from '../../shared/clock';
 import type { ScenarioClient, ScenarioJob } from '../scenario/index';
 
 export type ReconcileResult = { kind: 'found'; jobId: string } | { kind: 'absent' } | { kind: 'ambiguous'; jobIds: string[] };
@@ -5,8 +6,12 @@ export type ReconcileResult = { kind: 'found'; jobId: string } | { kind: 'absent
 export interface LostSubmission {
   /** The generation row's creation: its job cannot be older (less the clock slack). */
   createdAt: number;
-  /** The model it was sent to (in the body for ControlNet, in the path for a custom model). */
-  modelId: string;
+  /**
+   * Fields without which a job cannot be recognised as this one, as Scenario lists them in its
+   * `metadata.input`: a generation's model (in the body for ControlNet, in the path for a custom
+   * model) and prompt (a custom model's body may have none); a detection's photo asset.
+   */
+  identifiedBy: Record<string, unknown>;
   /** The exact body that was POSTed. */
   request: Record<string, unknown>;
   /**
@@ -40,7 +45,7 @@ export async function findLostJob(client: ScenarioClient, lost: LostSubmission, 
         pastWindow = true;
         continue;
       }
-      if (!lost.ownedElsewhere(job.jobId) && sameRequest(job, lost.modelId, lost.request)) matches.push(job.jobId);
+      if (!lost.ownedElsewhere(job.jobId) && sameRequest(job, lost.identifiedBy, lost.request)) matches.push(job.jobId);
     }
     // Scenario lists newest first: once a page reaches past the window, older pages cannot match.
     if (pastWindow) break;
@@ -50,12 +55,11 @@ export async function findLostJob(client: ScenarioClient, lost: LostSubmission, 
   return { kind: 'found', jobId: matches[0] as string };
 }
 
-function sameRequest(job: ScenarioJob, modelId: string, request: Record<string, unknown>): boolean {
+function sameRequest(job: ScenarioJob, identifiedBy: Record<string, unknown>, request: Record<string, unknown>): boolean {
   const input = job.metadata?.input;
   if (typeof input !== 'object' || input === null) return false;
   const listed = input as Record<string, unknown>;
-  // Without these a job cannot be recognised at all (a custom model's body may have no prompt).
-  if (listed.modelId !== modelId || listed.prompt !== request.prompt) return false;
+  if (Object.entries(identifiedBy).some(([field, value]) => listed[field] !== value)) return false;
   for (const [field, value] of Object.entries(request)) {
     if (!(field in listed) || isStructured(value) || isStructured(listed[field])) continue;
     // Seeds travel as strings but a server may echo them as numbers.
@@ -66,4 +70,18 @@ function sameRequest(job: ScenarioJob, modelId: string, request: Record<string, 
 
 function isStructured(value: unknown): boolean {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Looks for a lost submission's job until one is found, several are, or `deadline` passes
+ * (Scenario may list a new job a little late), pausing between looks. `look` runs one search.
+ */
+export async function lookUntil(look: () => Promise<ReconcileResult>, timing: { deadline: number; windowMs: number; clock: Clock }, signal: AbortSignal): Promise<ReconcileResult> {
+  for (;;) {
+    const result = await look();
+    if (result.kind !== 'absent') return result;
+    const left = timing.deadline - timing.clock.now();
+    if (left <= 0) return result;
+    await timing.clock.sleep(Math.min(left, Math.max(200, timing.windowMs / 5)), signal);
+  }
 }

@@ -4,6 +4,7 @@ import { closeDatabase, openDatabase } from './database';
 import { createGallery } from './gallery';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations';
 import { createBudgetRepository } from './repositories/budget';
+import { createDetectionsRepository } from './repositories/detections';
 import { createFoldersRepository } from './repositories/folders';
 import { createGenerationsRepository } from './repositories/generations';
 import { createImagesRepository } from './repositories/images';
@@ -47,6 +48,7 @@ export function openStore(options: StoreOptions) {
     folders: createFoldersRepository(context),
     inputs: createInputsRepository(context),
     inputEvents: createInputEventsRepository(context),
+    detections: createDetectionsRepository(context),
     generations: createGenerationsRepository(context),
     images: createImagesRepository(context),
     organise: createOrganiseRepository(context),
@@ -91,6 +93,7 @@ export { toMatchExpression } from './search';
 export { DEFAULT_FOLDER_OPTIONS } from './repositories/folders';
 export type { PresetDraft, PresetExport, PresetImportResult, PresetImportOutcome } from './repositories/presets';
 export type { InputDraft } from './repositories/inputs';
+export type { Detection, DetectionPatch } from './repositories/detections';
 export type { GenerationDraft, TransitionPatch } from './repositories/generations';
 export type { ImageDraft, ImageFileRecord } from './repositories/images';
 export type { TrashBatch, TrashCounts, PurgeResult } from './repositories/trash';

@@ -550,6 +550,63 @@ const modelInputVersions: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions];
+// Number 11 is another branch's (the team's history, issue 19): this stand-in keeps the numbers
+// contiguous on this branch only, and is replaced by that migration when both are merged.
+const standInFor11: Migration = {
+  version: 11,
+  name: "stand-in for the team's history (issue 19)",
+  up() {},
+};
+
+const durableDetections: Migration = {
+  version: 12,
+  name: 'detections: each map made from a photo is a durable row, committed before the detect POST',
+  up(db) {
+    // "Make a map first" sent the photo to POST /generate/detect during intake, with nothing
+    // recorded: a stop meanwhile detected (and paid) again at the next start. One row per (photo,
+    // modality) now moves through src/shared/detection-machine.ts; it is committed in 'sending'
+    // before the POST leaves, so a restart looks for the job in Scenario's job list instead.
+    db.exec(`
+      CREATE TABLE detections (
+        id INTEGER PRIMARY KEY,
+        photo_input_id INTEGER NOT NULL REFERENCES inputs(id),
+        -- The map's name as generators use it (gray, not detection's grayscale).
+        modality TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'unsent', 'outcome-unknown', 'done', 'failed')),
+        -- The exact body POSTed (the photo by its uploaded asset id), to recognise its job.
+        request_json TEXT NOT NULL,
+        image_asset_id TEXT,
+        job_id TEXT,
+        -- The estimate from 'sending' on, then what Scenario charged; charged_at once it accepted.
+        cost_cu REAL,
+        charged_at INTEGER,
+        map_input_id INTEGER REFERENCES inputs(id),
+        error_code TEXT,
+        error_message TEXT,
+        simulated INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        state_changed_at INTEGER NOT NULL,
+        UNIQUE (photo_input_id, modality)
+      ) STRICT;
+      CREATE UNIQUE INDEX detections_by_job ON detections(job_id) WHERE job_id IS NOT NULL;
+      CREATE INDEX detections_spending ON detections(charged_at) WHERE cost_cu IS NOT NULL;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [
+  coreSchema,
+  fullTextSearch,
+  queueLookups,
+  trashBatchIdsNeverReused,
+  imagesInTheTrash,
+  keptFacetCounts,
+  chargesKeptApart,
+  duplicatesUnderTheirOwnName,
+  unknownOutcomesStaySpent,
+  modelInputVersions,
+  standInFor11,
+  durableDetections,
+];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

@@ -5,19 +5,23 @@ import type { StoreContext } from '../context';
  * and every submission on its way or whose answer was lost (submitting, outcome-unknown: its
  * estimated cost is on the row) from when it was sent: it may have been charged, so the budget
  * counts it until Scenario's answer or the job list settles it. The person's cancel or resend of
- * a lost submission does not: its estimate becomes a charge (it may have run).
+ * a lost submission does not: its estimate becomes a charge (it may have run). A map made from a
+ * photo (detections) counts the same way.
  */
 export function createBudgetRepository({ db, now }: StoreContext) {
-  const spent = db.prepare<[number, number, number, number], { total: number }>(`
+  const spent = db.prepare<{ since: number; simulated: number }, { total: number }>(`
     SELECT
-      (SELECT coalesce(sum(cost_cu), 0) FROM charges WHERE charged_at >= ? AND (simulated = 0 OR ? = 1))
+      (SELECT coalesce(sum(cost_cu), 0) FROM charges WHERE charged_at >= @since AND (simulated = 0 OR @simulated = 1))
       + (SELECT coalesce(sum(cost_cu), 0) FROM generations
         WHERE state IN ('submitting', 'outcome-unknown') AND cost_cu IS NOT NULL AND coalesce(error_code, '') <> 'no-job-created'
-          AND state_changed_at >= ? AND (simulated = 0 OR ? = 1)) AS total`);
+          AND state_changed_at >= @since AND (simulated = 0 OR @simulated = 1))
+      -- Maps made from photos: charged once Scenario accepted them, counted from their POST on until then.
+      + (SELECT coalesce(sum(cost_cu), 0) FROM detections
+        WHERE cost_cu IS NOT NULL AND (simulated = 0 OR @simulated = 1)
+          AND (charged_at >= @since OR (charged_at IS NULL AND state IN ('sending', 'outcome-unknown') AND state_changed_at >= @since))) AS total`);
 
   function spentSince(since: number, options: { includeSimulated?: boolean } = {}): number {
-    const simulated = options.includeSimulated ? 1 : 0;
-    return (spent.get(since, simulated, since, simulated) as { total: number }).total;
+    return (spent.get({ since, simulated: options.includeSimulated ? 1 : 0 }) as { total: number }).total;
   }
 
   return {
