@@ -71,4 +71,47 @@ describe('sidecars beside a dropped image', () => {
     expect(messages[0]).toMatch(/^shot_030\.json is not valid JSON/);
     expect(messages[1]).toMatch(/^shot_031\.json: modelId cannot be changed per file/);
   });
+
+  it('written after their image, within the settle window, are still used (an exporter that writes the image first)', async () => {
+    // A window longer than the default, so a loaded machine's pause between the two writes stays inside it.
+    const pipeline = { reconcileWindowMs: 300, probeBackoff: { minMs: 50, maxMs: 200 }, recheckMs: 300, sidecarSettleMs: 3000 };
+    rig = await startRig({ folder: { processedAction: 'move' }, preset: { prompt: 'plain preset prompt' }, engine: { pipeline } });
+    const skipped: string[] = [];
+    rig.engine.events.on('input.skipped', ({ reason }) => skipped.push(reason));
+    await writeFile(path.join(rig.inbox, 'shot_040.png'), await controlPng(35));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writeFile(path.join(rig.inbox, 'shot_040.txt'), 'a knight at the gate, frame {frame}');
+    await waitForStates(rig.engine, 1);
+    await settledFolder(rig.inbox);
+
+    const [generation] = rig.engine.store.generations.listByStates(['done']);
+    expect(generation?.overrides).toEqual({ prompt: 'a knight at the gate, frame 040' });
+    expect((await readdir(path.join(rig.inbox, '_done'))).sort()).toEqual(['shot_040.png', 'shot_040.txt']);
+    // The watcher saw the sidecar too: read as it is, it is not reported as late.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(skipped).toEqual([]);
+  });
+
+  it('arriving after their image was taken are reported, naming the sidecar and the image, and change nothing', async () => {
+    rig = await startRig({ preset: { prompt: 'plain preset prompt' } });
+    const skipped: { path: string; reason: string; message: string }[] = [];
+    rig.engine.events.on('input.skipped', ({ path: skippedPath, reason, message }) => skipped.push({ path: skippedPath, reason, message }));
+    await writeFile(path.join(rig.inbox, 'shot_050.png'), await controlPng(36));
+    await waitForStates(rig.engine, 1);
+    const late = path.join(rig.inbox, 'shot_050.txt');
+    await writeFile(late, 'too late for this one');
+    const deadline = Date.now() + 10_000;
+    while (skipped.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const [generation] = rig.engine.store.generations.listByStates(['done']);
+    expect(skipped).toEqual([
+      {
+        path: late,
+        reason: 'sidecar-late',
+        message: expect.stringMatching(new RegExp(`^shot_050\\.txt arrived after shot_050\\.png was taken \\(generation ${generation?.id}\\), so it was not used\\. Write a sidecar before its image`)) as unknown as string,
+      },
+    ]);
+    expect(generation?.prompt).toBe('plain preset prompt');
+    expect(generation?.overrides).toBeNull();
+  });
 });

@@ -73,7 +73,9 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     watchFolders: false,
     concurrency: 1 + Math.floor(random() * 3),
     client: { pollIntervalMs: { min: 1500, max: 1500 }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, requestTimeoutMs: 3000, clock },
-    pipeline: { clock, reconcileWindowMs: 3000, probeBackoff: { minMs: 1000, maxMs: 4000 }, recheckMs: 5000 },
+    // No sidecar settle window: it is measured from a file's (real) write time, and the world's clock
+    // is virtual, so its length would depend on how fast the machine ran the seed.
+    pipeline: { clock, reconcileWindowMs: 3000, probeBackoff: { minMs: 1000, maxMs: 4000 }, recheckMs: 5000, sidecarSettleMs: 0 },
   });
 
   const steps: string[] = [];

@@ -39,7 +39,7 @@ export interface EngineConfig {
   watchOnly?: readonly string[];
   /** Client tuning (tests and benchmarks poll faster). */
   client?: ClientTuning;
-  pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts' | 'recheckMs' | 'clock'>;
+  pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts' | 'recheckMs' | 'clock' | 'sidecarSettleMs'>;
   /** The hot-folder stability fallback. */
   stableMs?: number;
 }

@@ -2,6 +2,7 @@ import { watchFolder } from '../hotfolder/index';
 import type { FolderWatch } from '../hotfolder/index';
 import type { Store, WatchedFolder } from '../store/index';
 import type { Pipeline } from './pipeline';
+import { SIDECAR_EXTENSIONS, isSidecarPath } from './sidecars';
 
 export interface FolderManagerOptions {
   store: Store;
@@ -25,7 +26,8 @@ export function createFolderManager(options: FolderManagerOptions) {
       {
         path: folder.path,
         recursive: folder.options.recursive,
-        extensions: folder.options.acceptedExtensions,
+        // Sidecars too: one that arrives after its image was taken is reported.
+        extensions: [...folder.options.acceptedExtensions, ...SIDECAR_EXTENSIONS],
         ...(options.stableMs === undefined ? {} : { stableMs: options.stableMs }),
       },
       {
@@ -33,6 +35,11 @@ export function createFolderManager(options: FolderManagerOptions) {
           // Read the folder again: its presets or options may have changed since the watch started.
           const current = store.folders.get(folder.id);
           if (current === null || current.paused) return;
+          if (isSidecarPath(file.path)) {
+            // Sidecars are read with their image; one already there at start was read then, or has no image.
+            if (!file.initial) pipeline.sidecarArrived(file.path, file.mtimeMs, current.path);
+            return;
+          }
           void pipeline.enqueueFile(file.path, { kind: 'folder', folder: current, initial: file.initial });
         },
         onError: (error) => pipeline.events.emit('warning', { message: error.userMessage }),

@@ -31,6 +31,8 @@ const DETECT_ENDPOINT = { kind: 'detect' } as const;
 /** Photos sent to detection at once (each an upload, a POST, polls and a download). */
 const DETECTIONS_AT_ONCE = 2;
 const SERVER_RETRY_PAUSE_MS = 2000;
+/** Server errors answering one drop's detect POST before the photo is left for a later try. */
+const MAX_SERVER_ERRORS = 3;
 const NO_JOB_CREATED = 'no-job-created';
 
 export interface PhotoMapsOptions {
@@ -106,6 +108,7 @@ export class PhotoMaps {
     // A failed or lost detection is sent again at most once per drop (the drop is the person's ask).
     let mayResend = drop.retake;
     let assetRefused = false;
+    let serverErrors = 0;
     for (;;) {
       signal.throwIfAborted();
       const detection = store.detections.find(photoInput.id, drop.modality);
@@ -135,16 +138,21 @@ export class PhotoMaps {
           break;
       }
       mayResend = false;
-      if ((await this.#send(drop, photoInput, detection, assetRefused, waitKey, signal)) === 'asset-unknown') assetRefused = true;
+      const sent = await this.#send(drop, photoInput, detection, assetRefused, waitKey, signal);
+      if (sent === 'asset-unknown') assetRefused = true;
+      if (sent instanceof ScenarioError && (serverErrors += 1) >= MAX_SERVER_ERRORS) {
+        // Scenario keeps failing: the photo stays in its folder (its row unsent) for a later save or start.
+        throw sent;
+      }
     }
   }
 
   /**
    * Commits `sending` and POSTs. An answer with an error leaves the row `unsent` (no job made),
-   * having set the hold it met; a refusal of the photo ends it `failed` (thrown); a lost answer
-   * leaves it `sending`, to be looked for.
+   * having set the hold it met (a server error is returned, to be counted); a refusal of the photo
+   * ends it `failed`; a lost answer leaves it `sending`, to be looked for.
    */
-  async #send(drop: PhotoDrop, photoInput: Input, earlier: Detection | null, assetRefused: boolean, waitKey: WaitKey, signal: AbortSignal): Promise<'sent' | 'held' | 'asset-unknown' | 'refused' | 'lost'> {
+  async #send(drop: PhotoDrop, photoInput: Input, earlier: Detection | null, assetRefused: boolean, waitKey: WaitKey, signal: AbortSignal): Promise<'sent' | 'held' | 'asset-unknown' | 'refused' | 'lost' | ScenarioError> {
     const { store, holds, budget, clock } = this.#options;
     const scenario = this.#options.client();
     const reuse = earlier?.state === 'unsent' && earlier.imageAssetId !== null;
@@ -183,7 +191,7 @@ export class PhotoMaps {
         if ((await this.#reconcile(sending, waitKey, signal, 0, false)) === 'found') return 'sent';
         this.#fire(sending, 'not-sent', { errorCode: NO_JOB_CREATED, errorMessage: error.userMessage, costCu: null });
         await clock.sleep(SERVER_RETRY_PAUSE_MS, signal);
-        return 'held';
+        return error;
       }
       if (error.code === 'not-found' && !isModelError(error) && !assetRefused) {
         // The uploaded photo is not known to this connection (a restarted simulator): uploaded again, once.

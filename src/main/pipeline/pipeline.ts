@@ -29,7 +29,7 @@ import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob, lookUntil } from './reconcile';
-import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
+import { SIDECAR_SETTLE_MS, TakenImages, applyOverrides, readSidecars, settleForSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -59,6 +59,8 @@ export interface PipelineOptions {
   appVersion?: string;
   /** Every wait and timestamp of the pipeline (the seeded simulation gives a virtual one). */
   clock?: Clock;
+  /** How long after an image's last write its sidecars may still arrive. Default 1 s (SIDECAR_SETTLE_MS). */
+  sidecarSettleMs?: number;
 }
 
 /** Where a file came from: a watched folder (its presets, duplicate rule, processed action) or a person's explicit run. */
@@ -109,6 +111,7 @@ export function createPipeline(options: PipelineOptions) {
   const reconcileWindowMs = options.reconcileWindowMs ?? 30_000;
   const maxSubmitAttempts = options.maxSubmitAttempts ?? 3;
   const appVersion = options.appVersion ?? '0.1.0';
+  const sidecarSettleMs = options.sidecarSettleMs ?? SIDECAR_SETTLE_MS;
 
   const closing = new AbortController();
   const budget = new BudgetLedger(store, clock, () => options.simulated);
@@ -188,6 +191,7 @@ export function createPipeline(options: PipelineOptions) {
   const justSubmitted = new Set<number>();
   const validatedVersions = new Map<number, PresetRunCheck>();
   const takenIn = new TakenInInputs();
+  const takenImages = new TakenImages();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
   /** The pause before a paid job's images are fetched again, growing with each failure. */
@@ -263,6 +267,8 @@ export function createPipeline(options: PipelineOptions) {
         throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
       }
       const read = await fileTurns.run(() => whenHandlesAreFree(() => readInputFile(filePath, libraryRoot, maxInputBytes)));
+      // An exporter may write the image first: its sidecars may still come.
+      await settleForSidecars(filePath, sidecarSettleMs, clock, closing.signal);
       const folder = source.kind === 'folder' ? source.folder : null;
       // A folder of photos: the map Scenario's detection makes of each is the input generated from.
       // Made outside the file turns: it may wait for a hold (the network, the budget) as long as a generation.
@@ -380,6 +386,7 @@ export function createPipeline(options: PipelineOptions) {
         companions: sidecars.files.map((file) => path.relative(folder.path, file)),
       });
     }
+    if (folder !== null) takenImages.taken(filePath, sidecars, [...added, ...known, ...refused].map((generation) => generation.id));
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
       events.emit('job.added', { generationId: generation.id, inputName, presetName: presetNameOf(generation) });
@@ -868,9 +875,16 @@ export function createPipeline(options: PipelineOptions) {
     });
   }
 
+  /** A sidecar appeared or changed in a watched folder: too late if its image was already taken. */
+  function sidecarArrived(sidecarPath: string, mtimeMs: number, folderPath: string): void {
+    const problem = takenImages.lateSidecarProblem(sidecarPath, mtimeMs);
+    if (problem !== null) events.emit('input.skipped', { path: sidecarPath, folder: folderPath, reason: 'sidecar-late', message: problem });
+  }
+
   return {
     events,
     enqueueFile,
+    sidecarArrived,
     resume,
     retry,
     cancel,

@@ -4,11 +4,21 @@
  * prompt may use `{file}` (the file's name without extension), `{folder}` (its folder's name) and
  * `{frame}` (the trailing digits of its name). A sidecar is read once it stops changing; a bad one
  * fails its file, naming the sidecar and the field.
+ *
+ * Exporters may write the image first: an image just written is taken once `SIDECAR_SETTLE_MS`
+ * passed since its last write, so a sidecar that follows it within that window is used. A sidecar
+ * that arrives (or changes) after its image was taken cannot change what was sent: it is reported.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../shared/clock';
 
+/** The extensions of a sidecar (without the dot); an image's sidecars share its stem. */
+export const SIDECAR_EXTENSIONS = ['txt', 'json'] as const;
+/** How long after an image's last write a sidecar of its stem may still arrive and be used. */
+export const SIDECAR_SETTLE_MS = 1000;
+/** Images taken that late sidecars are reported against (the latest ones, while the engine runs). */
+const TAKEN_IMAGES_KEPT = 1000;
 /** A sidecar is taken once its size and time stay the same across this pause (a writer may still be at it). */
 const STABLE_MS = 150;
 const STABLE_CHECKS = 20;
@@ -20,6 +30,8 @@ const PROMPT_FIELDS = ['prompt', 'negativePrompt'];
 export interface SidecarRead {
   /** The sidecars found beside the file (absolute paths), to move with it. */
   files: string[];
+  /** Each sidecar's last write (mtimeMs) as read: a later write is a change that was not used. */
+  writtenAt: Record<string, number>;
   /** Preset fields they set: the .txt's prompt, then the .json's fields (which win). */
   overrides: Record<string, unknown>;
   /** Why they cannot be used (names the sidecar and the field), or null. */
@@ -28,14 +40,68 @@ export interface SidecarRead {
   origins: Record<string, string>;
 }
 
+export function isSidecarPath(filePath: string): boolean {
+  return (SIDECAR_EXTENSIONS as readonly string[]).includes(path.extname(filePath).slice(1).toLowerCase());
+}
+
+function stemOf(filePath: string): string {
+  return filePath.slice(0, filePath.length - path.extname(filePath).length);
+}
+
+/**
+ * Waits, when no sidecar of the image is there yet, until `settleMs` passed since the image was
+ * last written (a file's times are the wall clock's): an exporter that writes the image first has
+ * written its sidecars by then. An image written earlier (the start's catch-up) does not wait.
+ */
+export async function settleForSidecars(imagePath: string, settleMs: number, clock: Clock, signal: AbortSignal): Promise<void> {
+  if (settleMs <= 0) return;
+  const stem = stemOf(imagePath);
+  const found = await Promise.all(SIDECAR_EXTENSIONS.map((extension) => stat(`${stem}.${extension}`).then(() => true, () => false)));
+  if (found.includes(true)) return;
+  const written = await stat(imagePath).catch(() => null);
+  const left = written === null ? 0 : settleMs - (Date.now() - written.mtimeMs);
+  if (left > 0) await clock.sleep(Math.min(left, settleMs), signal);
+}
+
+/**
+ * The images taken lately, by stem, with the sidecars they used: a sidecar that arrives (or
+ * changes) afterwards for one of them was not used, and the person is told how to use it.
+ */
+export class TakenImages {
+  readonly #byStem = new Map<string, { imagePath: string; used: Record<string, number>; generationIds: number[] }>();
+
+  taken(imagePath: string, sidecars: SidecarRead, generationIds: number[]): void {
+    const stem = stemOf(imagePath);
+    this.#byStem.delete(stem);
+    this.#byStem.set(stem, { imagePath, used: sidecars.writtenAt, generationIds });
+    if (this.#byStem.size > TAKEN_IMAGES_KEPT) this.#byStem.delete(this.#byStem.keys().next().value as string);
+  }
+
+  /**
+   * Why this sidecar, as last written at `mtimeMs`, was not used: it arrived or changed after its
+   * image was taken. Null when it was used as it is, or no image of its stem was taken lately.
+   */
+  lateSidecarProblem(sidecarPath: string, mtimeMs: number): string | null {
+    const image = this.#byStem.get(stemOf(sidecarPath));
+    if (image === undefined) return null;
+    const usedAt = image.used[sidecarPath];
+    if (usedAt === mtimeMs) return null;
+    const what = usedAt === undefined ? 'arrived after' : 'changed after';
+    const generations = image.generationIds.length === 0 ? '' : ` (generation ${image.generationIds.join(', ')})`;
+    return `${path.basename(sidecarPath)} ${what} ${path.basename(image.imagePath)} was taken${generations}, so it was not used. Write a sidecar before its image (or within ${SIDECAR_SETTLE_MS / 1000} s after it); to use this one, keep it beside the image and run \`scenario-hotfolder generate IMAGE --preset NAME\`.`;
+  }
+}
+
 export async function readSidecars(imagePath: string, clock: Clock, signal: AbortSignal): Promise<SidecarRead> {
-  const stem = imagePath.slice(0, imagePath.length - path.extname(imagePath).length);
+  const stem = stemOf(imagePath);
   const text = await readWhenComplete(`${stem}.txt`, clock, signal);
   const json = await readWhenComplete(`${stem}.json`, clock, signal);
-  const files = [text, json].filter((found) => found !== null).map((found) => found.file);
+  const found = [text, json].filter((sidecar) => sidecar !== null);
+  const files = found.map((sidecar) => sidecar.file);
+  const writtenAt = Object.fromEntries(found.map((sidecar) => [sidecar.file, sidecar.mtimeMs]));
   const overrides: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
-  const failed = (problem: string): SidecarRead => ({ files, overrides, problem, origins });
+  const failed = (problem: string): SidecarRead => ({ files, writtenAt, overrides, problem, origins });
   if (text !== null) {
     const prompt = text.content.trim();
     if (prompt === '') return failed(`${path.basename(text.file)} is empty: write the prompt in it, or remove it.`);
@@ -58,7 +124,7 @@ export async function readSidecars(imagePath: string, clock: Clock, signal: Abor
     Object.assign(overrides, parsed);
     for (const key of Object.keys(parsed)) origins[key] = name;
   }
-  return { files, overrides, problem: null, origins };
+  return { files, writtenAt, overrides, problem: null, origins };
 }
 
 /** The preset with the file's overrides, its prompt tokens replaced; and the fields that differ from the preset. */
@@ -78,7 +144,7 @@ function tokensOf(imagePath: string): { file: string; folder: string; frame: str
   return { file, folder: path.basename(path.dirname(imagePath)), frame: /(\d+)$/.exec(file)?.[1] ?? '' };
 }
 
-async function readWhenComplete(file: string, clock: Clock, signal: AbortSignal): Promise<{ file: string; content: string } | null> {
+async function readWhenComplete(file: string, clock: Clock, signal: AbortSignal): Promise<{ file: string; content: string; mtimeMs: number } | null> {
   for (let check = 0; ; check += 1) {
     const before = await stat(file).catch(() => null);
     if (before === null) return null;
@@ -87,6 +153,6 @@ async function readWhenComplete(file: string, clock: Clock, signal: AbortSignal)
     const after = await stat(file).catch(() => null);
     if (content === null || after === null) return null;
     const settled = before.size === after.size && before.mtimeMs === after.mtimeMs && Buffer.byteLength(content) === after.size;
-    if (settled || check >= STABLE_CHECKS) return { file, content };
+    if (settled || check >= STABLE_CHECKS) return { file, content, mtimeMs: after.mtimeMs };
   }
 }
