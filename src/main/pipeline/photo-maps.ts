@@ -38,6 +38,8 @@ const NO_JOB_CREATED = 'no-job-created';
 export interface PhotoMapsOptions {
   store: Store;
   libraryRoot: string;
+  /** Larger photos are not read whole (the intake refuses them). */
+  maxInputBytes: number;
   clock: Clock;
   holds: Holds;
   budget: BudgetLedger;
@@ -88,7 +90,7 @@ export class PhotoMaps {
     const made = store.inputs.mapOf(photoInput.id, modality);
     if (made !== null) return { draft: { ...made, ...origin }, contents: null };
     if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
-      throw new PipelineError('invalid-input', `${JSON.stringify(filePath)} is not a photo that can be read (PNG, JPEG or WebP), so no ${modality} map can be made of it. Save it again, then drop it again.`);
+      throw new PipelineError('invalid-input', `${JSON.stringify(filePath)} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(this.#options.maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
     }
     const key = `${photoInput.id} ${modality}`;
     let detecting = this.#inFlight.get(key);

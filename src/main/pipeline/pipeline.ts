@@ -173,6 +173,7 @@ export function createPipeline(options: PipelineOptions) {
   const photoMaps = new PhotoMaps({
     store,
     libraryRoot,
+    maxInputBytes,
     clock,
     holds,
     budget,
