@@ -58,6 +58,22 @@ describe("a photo's detection", () => {
     expect(detectionOf(rig, photo)).toMatchObject({ state: 'done', jobId: detectPosts(rig)[0]?.jobId });
   });
 
+  it('waits for the network while its job is polled, then fetches the map without sending it again', async () => {
+    rig = await startRig({ sim: { latencyMs: 1500 }, folder: { mapFirst: 'depth' }, preset: { modality: 'depth' } });
+    const seen = pauses(rig);
+    const photo = await controlPng(55, 96);
+    await writeFile(path.join(rig.inbox, 'breakwater.png'), photo);
+    await until(() => detectionOf(rig as Rig, photo)?.state === 'sent');
+    await rig.sim.suspend();
+    await until(() => seen.includes('network'));
+    expect(detectionOf(rig, photo)?.state).toBe('sent');
+
+    await rig.sim.resume();
+    await waitForStates(rig.engine, 1, ['done']);
+    expect(detectPosts(rig)).toHaveLength(1);
+    expect(detectionOf(rig, photo)).toMatchObject({ state: 'done', jobId: detectPosts(rig)[0]?.jobId });
+  });
+
   it('holds while the budget is reached, counts its cost once sent, and goes on when the budget is raised', async () => {
     rig = await startRig({ folder: { mapFirst: 'depth' }, preset: { modality: 'depth' } });
     rig.engine.store.settings.set('dailyBudget', 0);
