@@ -3,7 +3,8 @@
  * the network down, the budget reached, a lost answer adopted from Scenario's job list; only the
  * photo's own problem (its detection failed) fails it, and dropping it again sends it again.
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WaitingReason } from '../../src/main/pipeline/index';
@@ -107,8 +108,8 @@ describe("a photo's detection", () => {
     expect(detectionOf(rig, photo)).toMatchObject({ state: 'done', jobId: detectPosts(rig)[0]?.jobId });
   });
 
-  it("fails only the photo whose detection failed, and sends it again when the person saves it again", async () => {
-    rig = await startRig({ folder: { mapFirst: 'depth' }, preset: { modality: 'depth' } });
+  it("fails only the photo whose detection failed (to _failed, with its reason), and sends it again when the person drops it again", async () => {
+    rig = await startRig({ folder: { mapFirst: 'depth', processedAction: 'move' }, preset: { modality: 'depth' } });
     rig.sim.setFaults({ fail: 1 });
     const skipped: { reason: string; message: string }[] = [];
     rig.engine.events.on('input.skipped', ({ reason, message }) => skipped.push({ reason, message }));
@@ -121,6 +122,10 @@ describe("a photo's detection", () => {
     expect(detectionOf(rig, photo)?.state).toBe('failed');
     expect(rig.engine.status().waiting).toBeNull();
     expect(rig.engine.store.generations.listByStates(['detected', 'done', 'failed'])).toEqual([]);
+
+    const failedCopy = path.join(rig.inbox, '_failed', 'jetty.png');
+    await until(() => existsSync(`${failedCopy}.error.txt`) && existsSync(failedCopy));
+    expect(await readFile(`${failedCopy}.error.txt`, 'utf8')).toContain('Scenario could not make a depth map of');
 
     rig.sim.setFaults({});
     await writeFile(file, photo);

@@ -29,7 +29,7 @@ import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob, lookUntil } from './reconcile';
-import { SIDECAR_SETTLE_MS, TakenImages, applyOverrides, readSidecars, settleForSidecars, type SidecarRead } from './sidecars';
+import { SIDECAR_SETTLE_MS, TakenImages, applyOverrides, readSidecars, settleForSidecars, sidecarPathsOf, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -282,6 +282,12 @@ export function createPipeline(options: PipelineOptions) {
       if (closing.signal.aborted) return [];
       const reason = error instanceof PipelineError ? error.code : 'intake-failed';
       events.emit('input.skipped', { path: filePath, folder: source.kind === 'folder' ? source.folder.path : null, reason, message: userMessageOf(error) });
+      if (reason === 'invalid-input' && source.kind === 'folder' && source.folder.options.processedAction === 'move') {
+        // The file's own problem (a photo Scenario could not make a map of) fails it, as a failed generation would.
+        const { path: folderPath } = source.folder;
+        const companions = sidecarPathsOf(filePath).map((sidecar) => path.relative(folderPath, sidecar));
+        await processedFiles.failNow(filePath, { folderPath, relPath: path.relative(folderPath, filePath), companions }, userMessageOf(error));
+      }
       return [];
     } finally {
       ended();

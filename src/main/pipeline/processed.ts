@@ -89,6 +89,16 @@ export class ProcessedFiles {
     void this.#settle(filePath);
   }
 
+  /** A file refused before any generation was made for it (a photo whose map could not be made): to `_failed/` now. */
+  async failNow(filePath: string, file: Omit<TrackedFile, 'generationIds'>, reason: string): Promise<void> {
+    try {
+      const movedTo = await this.#options.inTurn(() => moveProcessedInput(file.folderPath, file.relPath, { failed: true, reasons: [reason] }, file.companions));
+      if (movedTo !== null) this.#options.onMoved(filePath, movedTo);
+    } catch (error) {
+      this.#options.onMoveFailed(filePath, error);
+    }
+  }
+
   /** A generation ended: its file may be ready to move. */
   generationEnded(generationId: number): void {
     const filePath = this.#fileOf.get(generationId);

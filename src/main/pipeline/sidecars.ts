@@ -48,6 +48,12 @@ function stemOf(filePath: string): string {
   return filePath.slice(0, filePath.length - path.extname(filePath).length);
 }
 
+/** Where an image's sidecars would be (they may not exist): `.txt`, then `.json`. */
+export function sidecarPathsOf(imagePath: string): string[] {
+  const stem = stemOf(imagePath);
+  return SIDECAR_EXTENSIONS.map((extension) => `${stem}.${extension}`);
+}
+
 /**
  * Waits, when no sidecar of the image is there yet, until `settleMs` passed since the image was
  * last written (a file's times are the wall clock's): an exporter that writes the image first has
@@ -55,8 +61,7 @@ function stemOf(filePath: string): string {
  */
 export async function settleForSidecars(imagePath: string, settleMs: number, clock: Clock, signal: AbortSignal): Promise<void> {
   if (settleMs <= 0) return;
-  const stem = stemOf(imagePath);
-  const found = await Promise.all(SIDECAR_EXTENSIONS.map((extension) => stat(`${stem}.${extension}`).then(() => true, () => false)));
+  const found = await Promise.all(sidecarPathsOf(imagePath).map((sidecar) => stat(sidecar).then(() => true, () => false)));
   if (found.includes(true)) return;
   const written = await stat(imagePath).catch(() => null);
   const left = written === null ? 0 : settleMs - (Date.now() - written.mtimeMs);
@@ -93,9 +98,9 @@ export class TakenImages {
 }
 
 export async function readSidecars(imagePath: string, clock: Clock, signal: AbortSignal): Promise<SidecarRead> {
-  const stem = stemOf(imagePath);
-  const text = await readWhenComplete(`${stem}.txt`, clock, signal);
-  const json = await readWhenComplete(`${stem}.json`, clock, signal);
+  const [textPath, jsonPath] = sidecarPathsOf(imagePath) as [string, string];
+  const text = await readWhenComplete(textPath, clock, signal);
+  const json = await readWhenComplete(jsonPath, clock, signal);
   const found = [text, json].filter((sidecar) => sidecar !== null);
   const files = found.map((sidecar) => sidecar.file);
   const writtenAt = Object.fromEntries(found.map((sidecar) => [sidecar.file, sidecar.mtimeMs]));
