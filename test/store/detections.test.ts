@@ -52,4 +52,17 @@ describe('detections', () => {
     expect(store.budget.spentToday({ includeSimulated: true })).toBe(3 + 2);
     expect(store.budget.spentToday()).toBe(0);
   });
+
+  it('go with their map when the trash is emptied of the last generation made from it', () => {
+    const { store, send, clock, preset } = setup();
+    const map = store.inputs.upsertBySha256({ sha256: 'd'.repeat(64), originalPath: '/watch/IMG_0042.png', fileName: 'IMG_0042.depth-map.png', libraryRelPath: 'inputs/dd/dddd.png', bytes: 10, source: { inputId: send.photoInputId, modality: 'depth' } }).input;
+    const sent = store.detections.move(store.detections.sending(send, null), 'sent', { jobId: 'job_1', chargedAt: clock.now() });
+    store.detections.move(sent, 'done', { mapInputId: map.id });
+    const generation = store.generations.create({ inputId: map.id, presetVersionId: preset.currentVersion.id, kind: 'hotfolder', requestJson: '{}', modelId: 'model_abc', family: 'sd-xl', modality: 'depth', prompt: 'a castle' });
+    store.trash.softDelete([generation.id]);
+    clock.advance(40 * 24 * 60 * 60 * 1000);
+    expect(store.trash.purge(30).generations).toBe(1);
+    expect(store.inputs.get(map.id)).toBeNull();
+    expect(store.detections.find(send.photoInputId, 'depth')).toBeNull();
+  });
 });

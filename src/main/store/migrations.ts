@@ -580,7 +580,9 @@ const durableDetections: Migration = {
         -- The estimate from 'sending' on, then what Scenario charged; charged_at once it accepted.
         cost_cu REAL,
         charged_at INTEGER,
-        map_input_id INTEGER REFERENCES inputs(id),
+        -- The map goes for good with the last generation made from it (emptying the trash), and its
+        -- detection with it: a later drop of the photo makes the map again.
+        map_input_id INTEGER REFERENCES inputs(id) ON DELETE CASCADE,
         error_code TEXT,
         error_message TEXT,
         simulated INTEGER NOT NULL,
