@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readInputFile } from '../../src/main/pipeline/intake';
 import type { WaitingReason } from '../../src/main/pipeline/index';
 import type { Rig } from './helpers';
 import { controlPng, sha256, startRig, waitForStates } from './helpers';
@@ -132,5 +133,32 @@ describe("a photo's detection", () => {
     await waitForStates(rig.engine, 1, ['done']);
     expect(detectPosts(rig)).toHaveLength(2);
     expect(detectionOf(rig, photo)).toMatchObject({ state: 'done', jobId: detectPosts(rig)[1]?.jobId });
+  });
+
+  it('never sends again by itself a detection committed before a stop whose job Scenario does not list: the person does, by dropping the photo again', async () => {
+    rig = await startRig({ folder: { mapFirst: 'depth' }, preset: { modality: 'depth' } });
+    const photo = await controlPng(56, 96);
+    const file = path.join(rig.inbox, 'lantern.png');
+    // The state a stop leaves between committing `sending` and the POST leaving: Scenario never saw it.
+    const staging = path.join(rig.home, 'lantern.png');
+    await writeFile(staging, photo);
+    const read = await readInputFile(staging, rig.engine.libraryRoot, 50 * 1024 * 1024);
+    const photoInput = rig.engine.store.inputs.upsertBySha256(read.draft).input;
+    rig.engine.store.detections.sending({ photoInputId: photoInput.id, modality: 'depth', requestJson: '{"image":"asset_never-sent","modality":"depth"}', imageAssetId: 'asset_never-sent', costCu: 1, simulated: true }, null);
+    await rig.engine.close();
+    await writeFile(file, photo);
+
+    const engine = await rig.restart();
+    // The engine keeps its notices from its start: the catch-up may report before a listener could attach.
+    const skipped = () => engine.notices.list().filter((notice) => notice.kind === 'skipped');
+    await until(() => skipped().length > 0);
+    expect(skipped()[0]).toMatchObject({ reason: 'outcome-unknown', path: file, message: expect.stringContaining('save or drop the photo again to detect it again') as unknown as string });
+    expect(detectionOf(rig, photo)?.state).toBe('outcome-unknown');
+    expect(detectPosts(rig)).toHaveLength(0);
+
+    await writeFile(file, photo);
+    await waitForStates(engine, 1, ['done']);
+    expect(detectPosts(rig)).toHaveLength(1);
+    expect(detectionOf(rig, photo)).toMatchObject({ state: 'done', jobId: detectPosts(rig)[0]?.jobId });
   });
 });
