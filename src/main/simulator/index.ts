@@ -5,12 +5,14 @@
  */
 import type { FaultSpec } from './faults';
 import { SimulatorServer, type GenerateLogEntry, type SimulatorOptions } from './server';
+import type { TeamHistorySpec } from './team';
 
 export { parseFaultSpec, FaultSpecError, type FaultSpec } from './faults';
 export { creativeUnitsCost, type CostInputs } from './cost';
 export { SEEDED_MODELS, DEFAULT_MODEL_ID, type SimulatedModel } from './models';
 export { FAMILY_RULES, familyOfType, type Family } from './families';
 export type { GenerateLogEntry, SimulatorOptions } from './server';
+export { PRIMARY_AUTHOR_ID, DEFAULT_OTHER_AUTHORS, type TeamHistorySpec, type TeamMember } from './team';
 
 export interface RunningSimulator {
   /** `http://127.0.0.1:PORT/v1` */
@@ -22,6 +24,8 @@ export interface RunningSimulator {
   setFaults(spec: FaultSpec | string): void;
   setLatency(ms: number): void;
   setUrlTtl(ms: number): void;
+  /** Finished generations by other members of the team (also `POST /_simulator/team/history`). */
+  seedTeamHistory(spec: TeamHistorySpec): Promise<{ jobIds: string[]; controlAssetIds: string[] }>;
   /** Requests received so far, and those not yet answered. */
   readonly traffic: { readonly received: number; readonly open: number };
   /** Stops listening and drops connections, keeping every job, asset and upload. */
@@ -42,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setFaults: (spec) => server.setFaults(spec),
     setLatency: (ms) => server.setLatency(ms),
     setUrlTtl: (ms) => server.setUrlTtl(ms),
+    seedTeamHistory: (spec) => server.seedTeamHistory(spec),
     traffic: server.traffic,
     suspend: () => server.stopListening(),
     resume: () => server.listen(),
