@@ -201,6 +201,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     tags: item.tags,
     creativeUnitsCost: item.costCu,
     simulated: item.simulated,
+    origin: item.origin,
+    author: item.authorId,
     createdAt: iso(item.createdAt),
   };
 }
@@ -247,6 +249,8 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     tags: detail.tags,
     creativeUnitsCost: generation.costCu,
     simulated: generation.simulated,
+    origin: generation.origin,
+    author: generation.authorId,
     createdAt: iso(generation.createdAt),
   };
 }
@@ -287,6 +291,7 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
         : { code: generation.errorCode ?? 'generation.failed', userMessage: generation.errorMessage ?? 'This generation failed. Retry it from the queue.' },
     parent: detail.parent === null ? null : related(detail.parent),
     children: detail.children.map(related),
+    notReproducible: generation.notReproducible,
   };
 }
 

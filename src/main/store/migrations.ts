@@ -479,6 +479,96 @@ const chargesKeptApart: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart];
+/**
+ * Number 8 belongs to issue 18's branch (models-18), merged separately: this stand-in keeps the
+ * numbering whole on this branch and is replaced by that migration when both are merged.
+ */
+const reservedForIssue18: Migration = {
+  version: 8,
+  name: 'reserved for issue 18 (replaced at merge)',
+  up() {},
+};
+
+const teamHistory: Migration = {
+  version: 9,
+  name: "the team's history: imported generations (origin, author, lineage), sync marks, tag changes both ways, collections",
+  up(db) {
+    // Scenario keeps every job and asset of the project for every member; the library becomes
+    // its offline copy (issue 19). Imported generations are ordinary rows (they search, filter,
+    // compare and reproduce like our own) marked by where they came from.
+    db.exec(`
+      -- NULL: made by this library. Else 'another-machine' (a complete body, as this app sends)
+      -- or 'web-app-or-plugin' (Scenario's API does not tell those two apart).
+      ALTER TABLE generations ADD COLUMN origin TEXT;
+      ALTER TABLE generations ADD COLUMN author_id TEXT;
+      -- Why an imported job cannot be sent again through our endpoints; NULL when it can.
+      ALTER TABLE generations ADD COLUMN not_reproducible TEXT;
+      -- Lineage as Scenario lists it (asset ids): parent_id follows once the parent is here too.
+      ALTER TABLE generations ADD COLUMN parent_asset_id TEXT;
+      ALTER TABLE generations ADD COLUMN root_asset_id TEXT;
+      -- A job is imported once, whatever crashes or repeats a sync.
+      CREATE UNIQUE INDEX generations_imported_job ON generations(job_id) WHERE origin IS NOT NULL;
+      CREATE INDEX generations_by_parent_asset ON generations(parent_asset_id) WHERE parent_asset_id IS NOT NULL AND parent_id IS NULL;
+      -- Tags and lineage arrive by asset id.
+      CREATE INDEX images_by_asset ON images(asset_id) WHERE asset_id IS NOT NULL;
+
+      -- Where each listing stopped: a crashed or interrupted sync resumes from here.
+      CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Control images brought in from Scenario, by asset id: each is downloaded once.
+      CREATE TABLE remote_inputs (
+        asset_id TEXT PRIMARY KEY,
+        input_id INTEGER NOT NULL REFERENCES inputs(id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The preset version an imported parameter set became, by the hash of its document.
+      CREATE TABLE imported_presets (
+        content_sha256 TEXT PRIMARY KEY,
+        preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Every tag change, ours and Scenario's, kept as history. Ours are sent in id order
+      -- (sent_at NULL until Scenario took it): the queue survives a crash. The last writer wins per tag.
+      CREATE TABLE tag_changes (
+        id INTEGER PRIMARY KEY,
+        generation_id INTEGER NOT NULL,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        change TEXT NOT NULL CHECK (change IN ('add', 'delete')),
+        source TEXT NOT NULL CHECK (source IN ('local', 'remote')),
+        at INTEGER NOT NULL,
+        sent_at INTEGER,
+        author_id TEXT
+      ) STRICT;
+      CREATE INDEX tag_changes_unsent ON tag_changes(id) WHERE source = 'local' AND sent_at IS NULL;
+      CREATE INDEX tag_changes_by_generation ON tag_changes(generation_id, tag);
+      -- Tags this library had before it synced are ours to send.
+      INSERT INTO tag_changes (generation_id, tag, change, source, at)
+        SELECT gt.generation_id, t.name, 'add', 'local', 0 FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id
+        JOIN generations g ON g.id = gt.generation_id WHERE g.job_id IS NOT NULL ORDER BY gt.generation_id;
+      INSERT INTO tag_changes (generation_id, tag, change, source, at)
+        SELECT id, 'favourite', 'add', 'local', 0 FROM generations WHERE favourite = 1 AND job_id IS NOT NULL;
+
+      CREATE TABLE collections (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE collection_assets (
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        asset_id TEXT NOT NULL,
+        PRIMARY KEY (collection_id, asset_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [
+  coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, reservedForIssue18, teamHistory,
+];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));
