@@ -14,6 +14,7 @@ import { registerExportCommand } from './export-command';
 import { registerRepairCommand } from './repair-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerRunCommands } from './run-commands';
+import { registerSyncCommand } from './sync-command';
 
 export function buildProgram(): Command {
   const program = new Command('scenario-hotfolder')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerExportCommand(program, globals);
   registerRepairCommand(program, globals);
   registerCredentialsCommands(program, globals);
+  registerSyncCommand(program, globals);
   return program;
 }
 

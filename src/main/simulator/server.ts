@@ -646,7 +646,7 @@ export class SimulatorServer {
       made.push(job);
     }
     // Newest first, and older than anything made meanwhile; one concat, not 100,000 unshifts.
-    const merged = [...this.jobOrder, ...made.reverse()].sort((a, b) => b.createdAtMs - a.createdAtMs);
+    const merged = [...this.jobOrder, ...[...made].reverse()].sort((a, b) => b.createdAtMs - a.createdAtMs);
     this.jobOrder.length = 0;
     for (const job of merged) this.jobOrder.push(job);
     return { jobIds: made.map((job) => job.jobId), controlAssetIds: controls.map((control) => control.id) };

@@ -12,6 +12,7 @@ import { createModelsCacheRepository } from './repositories/models';
 import { createOrganiseRepository } from './repositories/organise';
 import { createPresetsRepository } from './repositories/presets';
 import { createSettingsRepository } from './repositories/settings';
+import { createSyncRepository } from './repositories/sync';
 import { createTrashRepository } from './repositories/trash';
 
 export interface StoreOptions {
@@ -51,6 +52,7 @@ export function openStore(options: StoreOptions) {
     budget: createBudgetRepository(context),
     settings: createSettingsRepository(context),
     models: createModelsCacheRepository(context),
+    sync: createSyncRepository(context),
     galleryPage: gallery.galleryPage,
     facetCounts: gallery.facetCounts,
     generationDetail: gallery.generationDetail,
@@ -90,4 +92,6 @@ export type { GenerationDraft, TransitionPatch } from './repositories/generation
 export type { ImageDraft, ImageFileRecord } from './repositories/images';
 export type { TrashBatch, TrashCounts, PurgeResult } from './repositories/trash';
 export type { CachedModel } from './repositories/models';
+export { FAVOURITE_TAG, IMPORTED_PRESET_NAME } from './repositories/sync';
+export type { ImportedGenerationDraft, ImportedImage, StagedJob, SyncRepository, TagChange } from './repositories/sync';
 export * from './types';

@@ -506,6 +506,8 @@ const teamHistory: Migration = {
       -- Lineage as Scenario lists it (asset ids): parent_id follows once the parent is here too.
       ALTER TABLE generations ADD COLUMN parent_asset_id TEXT;
       ALTER TABLE generations ADD COLUMN root_asset_id TEXT;
+      -- When Scenario made it (created_at is when it arrived here: ids and created_at keep one order).
+      ALTER TABLE generations ADD COLUMN remote_created_at INTEGER;
       -- A job is imported once, whatever crashes or repeats a sync.
       CREATE UNIQUE INDEX generations_imported_job ON generations(job_id) WHERE origin IS NOT NULL;
       CREATE INDEX generations_by_parent_asset ON generations(parent_asset_id) WHERE parent_asset_id IS NOT NULL AND parent_id IS NULL;
@@ -545,6 +547,20 @@ const teamHistory: Migration = {
       ) STRICT;
       CREATE INDEX tag_changes_unsent ON tag_changes(id) WHERE source = 'local' AND sent_at IS NULL;
       CREATE INDEX tag_changes_by_generation ON tag_changes(generation_id, tag);
+      -- Scenario's tags on each asset as last seen: a generation's remote tags are its images' union.
+      CREATE TABLE asset_tags (
+        asset_id TEXT NOT NULL,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (asset_id, tag)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Jobs listed but not yet imported (oldest imported first, so ids keep Scenario's order).
+      CREATE TABLE sync_staged_jobs (
+        job_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        job_json TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sync_staged_jobs_by_time ON sync_staged_jobs(created_at, job_id);
       -- Tags this library had before it synced are ours to send.
       INSERT INTO tag_changes (generation_id, tag, change, source, at)
         SELECT gt.generation_id, t.name, 'add', 'local', 0 FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id

@@ -91,6 +91,7 @@ export interface GenerationRow {
   origin: GenerationOrigin | null;
   author_id: string | null;
   not_reproducible: string | null;
+  remote_created_at: number | null;
 }
 
 export function toGeneration(row: GenerationRow): Generation {
@@ -128,6 +129,7 @@ export function toGeneration(row: GenerationRow): Generation {
     origin: row.origin,
     authorId: row.author_id,
     notReproducible: row.not_reproducible,
+    remoteCreatedAt: row.remote_created_at,
   };
 }
 

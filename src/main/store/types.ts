@@ -98,6 +98,8 @@ export interface Generation {
   authorId: string | null;
   /** Why an imported job cannot be sent again through this app's endpoints; null when it can. */
   notReproducible: string | null;
+  /** When Scenario made an imported job (createdAt is when it arrived here). */
+  remoteCreatedAt: number | null;
 }
 
 /** Where an imported generation was made: a complete body as this app sends, or Scenario's web app or a plugin (the API does not tell them apart). */
