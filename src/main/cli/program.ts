@@ -14,7 +14,7 @@ import { registerExportCommand } from './export-command';
 import { registerRepairCommand } from './repair-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerRunCommands } from './run-commands';
-import { registerSyncCommand } from './sync-command';
+import { registerCollectionsCommands, registerSyncCommand } from './sync-command';
 
 export function buildProgram(): Command {
   const program = new Command('scenario-hotfolder')
@@ -32,13 +32,14 @@ export function buildProgram(): Command {
   registerRepairCommand(program, globals);
   registerCredentialsCommands(program, globals);
   registerSyncCommand(program, globals);
+  registerCollectionsCommands(program, globals);
   return program;
 }
 
 /** Typed errors' codes that mean the person named something wrong or gave invalid input (exit 2). */
 const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   ...(['name-taken', 'not-found', 'invalid-import', 'invalid-argument', 'invalid-cursor', 'invalid-transition'] satisfies StoreErrorCode[]),
-  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'illegal-transition'] satisfies PipelineErrorCode[]),
+  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'not-reproducible', 'illegal-transition'] satisfies PipelineErrorCode[]),
   // The engine's contract handlers'
   'folder.not-found', 'export.empty', 'settings.library-location', 'invalid-seed',
 ]);

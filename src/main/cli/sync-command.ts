@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { GlobalOptions } from './context';
-import { outputFor, withEngine } from './context';
+import { outputFor, parseId, withEngine, withStore } from './context';
 import { CliError, EXIT } from './errors';
 import { parseDuration, untilSignal } from './run-commands';
 
@@ -83,4 +83,37 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         }
       });
     });
+}
+
+export function registerCollectionsCommands(program: Command, globals: Globals): void {
+  const collections = program.command('collections').description("the team's Scenario collections: list them, send generations to one");
+  collections
+    .command('list')
+    .description('the collections known here (from `sync`), with how many generations of this library each holds')
+    .action(() =>
+      withStore(globals(), async (library) => {
+        const known = library.store.sync.collections();
+        const lines = known.length === 0 ? ['No collections known: run `sync` to learn the team\'s.'] : known.map((collection) => `${collection.name}  (${collection.count} generation(s))  ${collection.id}`);
+        outputFor(globals()).document(lines, known);
+      }),
+    );
+  collections
+    .command('add <name> <generationId...>')
+    .description("puts the generations' images in the team's collection of that name (made when there is none)")
+    .action((name: string, idTexts: string[]) =>
+      withEngine(globals(), { run: false, lock: true, needsCredentials: true }, async (engine) => {
+        const client = engine.client;
+        if (client === null) throw new CliError(EXIT.config, 'No Scenario connection: set SCENARIO_API_KEY and SCENARIO_API_SECRET.');
+        const ids = idTexts.map((text) => parseId(text));
+        for (const id of ids) if (engine.store.generations.get(id) === null) throw new CliError(EXIT.usage, `There is no generation ${id} in ${engine.home}: see \`history\` for the ids.`);
+        const assetIds = ids.flatMap((id) => engine.store.sync.assetIdsOf(id));
+        if (assetIds.length === 0) throw new CliError(EXIT.usage, 'None of these generations has images at Scenario yet: nothing to put in a collection.');
+        const existing = (await client.listCollections()).find((collection) => collection.name.toLowerCase() === name.toLowerCase());
+        const collection = existing ?? (await client.createCollection(name));
+        await client.addToCollection(collection.id, assetIds);
+        engine.store.sync.rememberCollection(collection);
+        engine.store.sync.addToCollection(collection.id, assetIds);
+        outputFor(globals()).document([`Added ${assetIds.length} image(s) of ${ids.length} generation(s) to "${collection.name}".`], { collectionId: collection.id, name: collection.name, generations: ids.length, assets: assetIds.length, created: existing === undefined });
+      }),
+    );
 }

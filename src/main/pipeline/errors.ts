@@ -8,6 +8,7 @@ export type PipelineErrorCode =
   | 'no-credentials'
   | 'not-found'
   | 'not-retryable'
+  | 'not-reproducible'
   | 'home-in-use'
   | 'illegal-transition';
 

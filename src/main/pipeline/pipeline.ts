@@ -831,6 +831,11 @@ export function createPipeline(options: PipelineOptions) {
     cancel,
     /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
     reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
+      const parent = store.generations.get(generationId);
+      if (parent?.notReproducible) {
+        // An imported job whose request this app cannot send again: said, not pretended.
+        throw new PipelineError('not-reproducible', `Generation ${generationId} was imported from Scenario and cannot be made again here: ${parent.notReproducible} Open it in Scenario's web app to run it again.`);
+      }
       const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
       const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
       const input = store.inputs.get(child.inputId);
