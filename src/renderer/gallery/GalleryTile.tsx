@@ -1,5 +1,6 @@
 import { memo, type MouseEvent } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
+import { OriginBadge } from '../common/OriginBadge';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { stateLabel } from '../common/format';
 import { useGallery } from '../stores';
@@ -53,6 +54,7 @@ export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item:
       <LibraryImage relPath={item.thumbRelPath} missing={item.imageMissing} alt={label} className="tile-image" eager priority={onScreen ? 'high' : 'low'} />
       <div className="tile-badges">
         <SimulatedBadge simulated={item.simulated} />
+        <OriginBadge origin={item.origin} author={item.author} />
         {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}
         {item.imageCount > 1 && <span className="badge">{item.imageCount}</span>}
       </div>

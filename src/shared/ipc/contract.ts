@@ -138,6 +138,7 @@ export const generationImageSchema = z.object({
 
 /** Where an imported generation was made: another machine (a complete body, as this app sends), or Scenario's web app or a plugin. */
 export const generationOriginSchema = z.enum(['another-machine', 'web-app-or-plugin']);
+export type GenerationOrigin = z.infer<typeof generationOriginSchema>;
 
 export const generationSummarySchema = z.object({
   id,
