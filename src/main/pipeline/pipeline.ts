@@ -29,6 +29,7 @@ import { findLostJob } from './reconcile';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
+import { importedPresetOf } from '../sync/parameters';
 
 export { BUDGET_SETTING_KEYS } from './budget';
 
@@ -837,7 +838,12 @@ export function createPipeline(options: PipelineOptions) {
         throw new PipelineError('not-reproducible', `Generation ${generationId} was imported from Scenario and cannot be made again here: ${parent.notReproducible} Open it in Scenario's web app to run it again.`);
       }
       const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
-      const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
+      // An imported generation runs the preset version that builds its request again, made now.
+      const importedVersion = parent?.origin ? (() => {
+        const preset = importedPresetOf(parent.requestJson, parent.family);
+        return store.sync.presetVersionFor(preset.contentSha256, preset.family, preset.document);
+      })() : undefined;
+      const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }), ...(importedVersion === undefined ? {} : { presetVersionId: importedVersion }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
       schedule(child);

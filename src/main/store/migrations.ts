@@ -526,12 +526,15 @@ const teamHistory: Migration = {
         asset_id TEXT PRIMARY KEY,
         input_id INTEGER NOT NULL REFERENCES inputs(id)
       ) STRICT, WITHOUT ROWID;
+      CREATE INDEX remote_inputs_by_input ON remote_inputs(input_id);
 
       -- The preset version an imported parameter set became, by the hash of its document.
       CREATE TABLE imported_presets (
         content_sha256 TEXT PRIMARY KEY,
         preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id)
       ) STRICT, WITHOUT ROWID;
+      -- Every new preset version checks its referencing rows: without this, a scan of them all.
+      CREATE INDEX imported_presets_by_version ON imported_presets(preset_version_id);
 
       -- Every tag change, ours and Scenario's, kept as history. Ours are sent in id order
       -- (sent_at NULL until Scenario took it): the queue survives a crash. The last writer wins per tag.

@@ -1,4 +1,4 @@
 /** One history for a whole team: import from Scenario's shared jobs and assets, tags and collections both ways. */
 export { syncTeamHistory, type SyncOptions, type SyncPhase, type SyncProgress, type SyncReport } from './sync';
-export { readImportedParameters, type ImportedParameters } from './parameters';
+export { importedPresetOf, readImportedParameters, type ImportedParameters } from './parameters';
 export { SyncError, type SyncErrorCode } from './errors';

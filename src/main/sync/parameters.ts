@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildControlNetRequest, canonicalJson, validatePreset, type ModelFamily } from '../../shared/preset';
-import { IMPORTED_PRESET_NAME, type GenerationOrigin } from '../store';
+import { IMPORTED_PRESET_NAME, type GenerationOrigin, type ImportedPreset } from '../store';
 
 export interface ImportedParameters {
   /** Canonical JSON of the request as Scenario lists it (minus its `type`). */
@@ -17,9 +17,6 @@ export interface ImportedParameters {
   seed: string | null;
   /** The control map's asset id, when it is an asset. */
   controlAssetId: string | null;
-  /** A preset document that builds this very body, and its hash (one preset version per distinct document). */
-  preset: Record<string, unknown>;
-  presetSha256: string;
   origin: GenerationOrigin;
   notReproducible: string | null;
 }
@@ -37,10 +34,8 @@ export function readImportedParameters(job: { jobType?: string | undefined; meta
   const control = text(input.image) ?? text(input.controlImage);
   const controlAssetId = control?.startsWith('asset_') ? control : null;
   const seed = input.seed === undefined || input.seed === null ? null : String(input.seed);
-  const { image: _image, controlImage: _controlImage, seed: _seed, ...presetFields } = request;
-  const preset = { name: IMPORTED_PRESET_NAME, ...presetFields };
+  const preset = presetOfRequest(request);
   const notReproducible = reproductionProblem(job, input, request, preset, controlAssetId, seed, family);
-  const presetJson = canonicalJson(preset);
   return {
     requestJson: canonicalJson(request),
     modelId: text(input.modelId) ?? 'unknown',
@@ -49,13 +44,26 @@ export function readImportedParameters(job: { jobType?: string | undefined; meta
     modality: text(input.modality) ?? text(input.controlModality) ?? 'unknown',
     seed,
     controlAssetId,
-    preset,
-    presetSha256: createHash('sha256').update(`${family ?? 'unknown'}\n${presetJson}`).digest('hex'),
     // A body this app could have sent itself came from a machine like this one; anything else
     // from Scenario's web app or a plugin (the API does not tell those two apart).
     origin: notReproducible === null ? 'another-machine' : 'web-app-or-plugin',
     notReproducible,
   };
+}
+
+/** The preset document whose run builds `request` again: the request without its control image and seed, named for where it came from. */
+function presetOfRequest(request: Record<string, unknown>): Record<string, unknown> {
+  const { image: _image, controlImage: _controlImage, seed: _seed, ...fields } = request;
+  return { name: IMPORTED_PRESET_NAME, ...fields };
+}
+
+/**
+ * The preset version an imported generation is reproduced with, made when someone reproduces it
+ * (one per distinct document and family): its run sends the generation's request again.
+ */
+export function importedPresetOf(requestJson: string, family: string): ImportedPreset {
+  const document = presetOfRequest(JSON.parse(requestJson) as Record<string, unknown>);
+  return { contentSha256: createHash('sha256').update(`${family}\n${canonicalJson(document)}`).digest('hex'), family, document };
 }
 
 function reproductionProblem(

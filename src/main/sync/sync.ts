@@ -24,7 +24,7 @@ import type { GenerationParameters } from '../library';
 import { ScenarioError } from '../scenario';
 import type { ScenarioClient, ScenarioJob, TeamAsset } from '../scenario';
 import { IMPORTED_PRESET_NAME } from '../store';
-import type { Store } from '../store';
+import type { ImportedGenerationDraft, Store } from '../store';
 import { readImportedParameters } from './parameters';
 import { SyncError } from './errors';
 
@@ -242,29 +242,53 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
   async function importStaged(): Promise<void> {
     const total = store.sync.stagedCount();
     progress('importing', 0, total);
-    for (;;) {
-      const unsettled = store.sync.unsettledSince();
-      const batch = store.sync.oldestStaged(IMPORT_BATCH).filter((job) => unsettled === null || job.createdAt < unsettled - UNSETTLED_MARGIN_MS);
-      if (batch.length === 0) break;
-      const jobs = batch.map((staged) => JSON.parse(staged.json) as ScenarioJob);
+    // A job listed this close to a submission of ours still waiting for its answer may be that
+    // submission: it stays staged until the pipeline claims it (or not).
+    const unsettled = store.sync.unsettledSince();
+    const before = unsettled === null ? Number.MAX_SAFE_INTEGER : unsettled - UNSETTLED_MARGIN_MS;
+    /** The next batch after `after`, its outputs' assets asked for at once: they arrive while the previous batch is written. */
+    const fetchBatch = (after: { createdAt: number; jobId: string } | null) => {
+      const staged = store.sync.stagedAfter(after, before, IMPORT_BATCH);
+      const jobs = staged.map((entry) => JSON.parse(entry.json) as ScenarioJob);
       const outputIds = jobs.flatMap((job) => job.metadata?.assetIds ?? []);
-      const assets = new Map((await reach(() => client.getTeamAssets(outputIds, { signal }))).map((asset) => [asset.id, asset]));
+      const assets = outputIds.length === 0 ? Promise.resolve([]) : reach(() => client.getTeamAssets(outputIds, { signal }));
+      // Read when the batch's turn comes; a failure then is that batch's.
+      assets.catch(() => undefined);
+      return { staged, jobs, assets };
+    };
+    let next = fetchBatch(null);
+    for (;;) {
+      const { staged: batch, jobs } = next;
+      if (batch.length === 0) break;
+      const assets = new Map((await next.assets).map((asset) => [asset.id, asset]));
+      const last = batch.at(-1) as { createdAt: number; jobId: string };
+      next = fetchBatch({ createdAt: last.createdAt, jobId: last.jobId });
+      const drafts: ImportedGenerationDraft[] = [];
       for (const [index, job] of jobs.entries()) {
-        if (options.stopAfterImports !== undefined && report.imported >= options.stopAfterImports) {
-          throw new SyncError('interrupted', `The sync stopped after ${report.imported} imports, as asked; the next sync goes on from there.`);
-        }
-        await importJob(job, (batch[index] as { createdAt: number }).createdAt, assets);
-        progress('importing', report.imported, total);
+        const stop = options.stopAfterImports !== undefined && report.imported + drafts.length >= options.stopAfterImports;
+        if (stop) break;
+        const draft = await draftOf(job, (batch[index] as { createdAt: number }).createdAt, assets);
+        if (draft === null) store.sync.unstage(job.jobId);
+        else drafts.push(draft);
+      }
+      // One transaction per batch: each job is still imported at most once (its id is checked inside).
+      const imported = store.transaction(() => drafts.map((draft) => store.sync.importGeneration(draft)));
+      for (const generation of imported) {
+        if (generation === null) continue;
+        report.imported += 1;
+        if (generation.notReproducible !== null) report.notReproducible += 1;
+      }
+      progress('importing', report.imported, total);
+      if (options.stopAfterImports !== undefined && report.imported >= options.stopAfterImports) {
+        throw new SyncError('interrupted', `The sync stopped after ${report.imported} imports, as asked; the next sync goes on from there.`);
       }
     }
     store.sync.linkParents();
   }
 
-  async function importJob(job: ScenarioJob, createdAt: number, assets: ReadonlyMap<string, TeamAsset>): Promise<void> {
-    if (store.sync.holdsJob(job.jobId)) {
-      store.sync.unstage(job.jobId);
-      return;
-    }
+  /** What one staged job becomes here; null when a generation here already owns it. */
+  async function draftOf(job: ScenarioJob, createdAt: number, assets: ReadonlyMap<string, TeamAsset>): Promise<ImportedGenerationDraft | null> {
+    if (store.sync.holdsJob(job.jobId)) return null;
     const input = (job.metadata as { input?: Record<string, unknown> } | undefined)?.input ?? {};
     const family = typeof input.modelId === 'string' ? await familyOf(input.modelId) : undefined;
     const parameters = readImportedParameters(job as { jobType?: string; metadata?: { input?: unknown } }, family);
@@ -277,10 +301,9 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     const outputs = (job.metadata?.assetIds ?? []).map((assetId, idx) => ({ assetId, idx, asset: assets.get(assetId) }));
     const first = outputs.find((output) => output.asset !== undefined)?.asset;
     const jobAuthor = (job as { authorId?: unknown }).authorId;
-    const imported = store.sync.importGeneration({
+    return {
       jobId: job.jobId,
       inputId: inputId ?? store.sync.noControlInput(),
-      presetVersionId: store.sync.presetVersionFor(parameters.presetSha256, family ?? 'unknown', parameters.preset),
       requestJson: parameters.requestJson,
       seed: parameters.seed,
       modelId: parameters.modelId,
@@ -306,10 +329,7 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
           tags: asset?.tags ?? [],
           collectionIds: asset?.collectionIds ?? [],
         })),
-    });
-    if (imported === null) return;
-    report.imported += 1;
-    if (imported.notReproducible !== null) report.notReproducible += 1;
+    };
   }
 
   /** The control map of an imported job, copied into the library once per asset; null when Scenario no longer has it. */

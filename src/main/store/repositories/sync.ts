@@ -33,10 +33,16 @@ export interface ImportedImage {
   collectionIds: string[];
 }
 
+/** An imported parameter set: it becomes (or finds) a version of the imported preset inside the import's transaction. */
+export interface ImportedPreset {
+  contentSha256: string;
+  family: string;
+  document: unknown;
+}
+
 export interface ImportedGenerationDraft {
   jobId: string;
   inputId: number;
-  presetVersionId: number;
   requestJson: string;
   seed: string | null;
   modelId: string;
@@ -66,6 +72,9 @@ export interface TagChange {
 
 export const FAVOURITE_TAG = 'favourite';
 
+/** The preset version imported generations point at until one is reproduced: it names where they came from, nothing more. */
+const IMPORTED_STAND_IN: ImportedPreset = { contentSha256: 'imported-stand-in', family: 'unknown', document: { name: IMPORTED_PRESET_NAME } };
+
 export function createSyncRepository({ db, now }: StoreContext) {
   const readState = db.prepare<[string], { value_json: string }>('SELECT value_json FROM sync_state WHERE key = ?');
   const writeState = db.prepare<[string, string, number], never>(
@@ -73,7 +82,9 @@ export function createSyncRepository({ db, now }: StoreContext) {
   );
   const heldJob = db.prepare<[string], { id: number }>('SELECT id FROM generations WHERE job_id = ?');
   const stage = db.prepare<[string, number, string], never>('INSERT INTO sync_staged_jobs (job_id, created_at, job_json) VALUES (?, ?, ?) ON CONFLICT (job_id) DO NOTHING');
-  const oldestStaged = db.prepare<[number], { job_id: string; created_at: number; job_json: string }>('SELECT * FROM sync_staged_jobs ORDER BY created_at, job_id LIMIT ?');
+  const stagedAfter = db.prepare<[number, string, number, number], { job_id: string; created_at: number; job_json: string }>(
+    'SELECT * FROM sync_staged_jobs WHERE (created_at, job_id) > (?, ?) AND created_at < ? ORDER BY created_at, job_id LIMIT ?',
+  );
   const stagedCount = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM sync_staged_jobs');
   const unstage = db.prepare<[string], never>('DELETE FROM sync_staged_jobs WHERE job_id = ?');
   const unsettled = db.prepare<[], { since: number | null }>(
@@ -84,7 +95,8 @@ export function createSyncRepository({ db, now }: StoreContext) {
   const importedPreset = db.prepare<[string], { preset_version_id: number }>('SELECT preset_version_id FROM imported_presets WHERE content_sha256 = ?');
   const insertVersion = db.prepare<[number, number, string, string, string, number], { id: number }>(`
     INSERT INTO preset_versions (preset_id, version, name, family, preset_json, created_at)
-    VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM preset_versions WHERE preset_id = ?), ?, ?, ?, ?) RETURNING id`);
+    -- The newest version by a descending walk of (preset_id, version): coalesce(max(...)) would read them all.
+    VALUES (?, coalesce((SELECT version FROM preset_versions WHERE preset_id = ? ORDER BY version DESC LIMIT 1), 0) + 1, ?, ?, ?, ?) RETURNING id`);
   const rememberPreset = db.prepare<[string, number], never>('INSERT INTO imported_presets (content_sha256, preset_version_id) VALUES (?, ?)');
   const remoteInput = db.prepare<[string], { input_id: number }>('SELECT input_id FROM remote_inputs WHERE asset_id = ?');
   const rememberInput = db.prepare<[string, number], never>('INSERT INTO remote_inputs (asset_id, input_id) VALUES (?, ?) ON CONFLICT (asset_id) DO NOTHING');
@@ -196,11 +208,22 @@ export function createSyncRepository({ db, now }: StoreContext) {
     }
   }
 
+  function presetVersionFor(contentSha256: string, family: string, preset: unknown): number {
+    const known = importedPreset.get(contentSha256);
+    if (known) return known.preset_version_id;
+    const presetId = importPresetId();
+    const version = insertVersion.get(presetId, presetId, IMPORTED_PRESET_NAME, family, JSON.stringify(preset), now()) as { id: number };
+    rememberPreset.run(contentSha256, version.id);
+    return version.id;
+  }
+
+  let importedPresetId: number | undefined;
   function importPresetId(): number {
-    const found = presetByName.get(IMPORTED_PRESET_NAME);
-    if (found) return found.id;
-    const at = now();
-    return (insertPreset.get(IMPORTED_PRESET_NAME, at, at) as { id: number }).id;
+    if (importedPresetId === undefined) {
+      const at = now();
+      importedPresetId = presetByName.get(IMPORTED_PRESET_NAME)?.id ?? (insertPreset.get(IMPORTED_PRESET_NAME, at, at) as { id: number }).id;
+    }
+    return importedPresetId;
   }
 
   return {
@@ -225,8 +248,9 @@ export function createSyncRepository({ db, now }: StoreContext) {
       writeState.run(stateKey, JSON.stringify(listing), now());
       return staged;
     }),
-    oldestStaged(limit: number): StagedJob[] {
-      return oldestStaged.all(limit).map((row) => ({ jobId: row.job_id, createdAt: row.created_at, json: row.job_json }));
+    /** Staged jobs oldest first, after the job (createdAt, jobId) and created before `before`. */
+    stagedAfter(after: { createdAt: number; jobId: string } | null, before: number, limit: number): StagedJob[] {
+      return stagedAfter.all(after?.createdAt ?? -Infinity, after?.jobId ?? '', before, limit).map((row) => ({ jobId: row.job_id, createdAt: row.created_at, json: row.job_json }));
     },
     stagedCount(): number {
       return stagedCount.get()?.count ?? 0;
@@ -239,15 +263,8 @@ export function createSyncRepository({ db, now }: StoreContext) {
     unsettledSince(): number | null {
       return unsettled.get()?.since ?? null;
     },
-    /** The preset version an imported parameter set becomes (one per distinct document). */
-    presetVersionFor: db.transaction((contentSha256: string, family: string, preset: unknown): number => {
-      const known = importedPreset.get(contentSha256);
-      if (known) return known.preset_version_id;
-      const presetId = importPresetId();
-      const version = insertVersion.get(presetId, presetId, IMPORTED_PRESET_NAME, family, JSON.stringify(preset), now()) as { id: number };
-      rememberPreset.run(contentSha256, version.id);
-      return version.id;
-    }),
+    /** The preset version an imported parameter set becomes (one per distinct document), made when one is reproduced. */
+    presetVersionFor: db.transaction(presetVersionFor),
     remoteInput(assetId: string): number | null {
       return remoteInput.get(assetId)?.input_id ?? null;
     },
@@ -262,14 +279,26 @@ export function createSyncRepository({ db, now }: StoreContext) {
       unstage.run(draft.jobId);
       if (heldJob.get(draft.jobId) !== undefined) return null;
       const { images, ...columns } = draft;
-      const row = insertGeneration.get({ ...columns, simulated: draft.simulated ? 1 : 0, now: now() }) as GenerationRow;
+      // Every import shares one stand-in version: the version that reproduces a job is made when
+      // someone reproduces it (presetVersionFor), not 100,000 times ahead (each one a facet row).
+      const presetVersionId = presetVersionFor(IMPORTED_STAND_IN.contentSha256, IMPORTED_STAND_IN.family, IMPORTED_STAND_IN.document);
+      const row = insertGeneration.get({ ...columns, presetVersionId, simulated: draft.simulated ? 1 : 0, now: now() }) as GenerationRow;
       const at = now();
+      const remoteTags = new Set<string>();
       for (const image of images(row.id)) {
         insertImage.run(row.id, image.assetId, image.idx, image.relPath, image.width, image.height, at);
         for (const collectionId of image.collectionIds) inCollection.run(collectionId, image.assetId);
-        applyRemoteTags(row.id, image.assetId, image.tags, draft.remoteCreatedAt, draft.authorId);
+        for (const tag of image.tags) {
+          setAssetTag.run(image.assetId, tag);
+          remoteTags.add(tag.toLowerCase());
+        }
       }
-      return toGeneration(row);
+      // A new row has no tags of its own yet: Scenario's are simply its tags (no conflict to settle).
+      for (const tag of remoteTags) {
+        setLocalTag(row.id, tag, true);
+        recordChange.run(row.id, tag, 'add', 'remote', draft.remoteCreatedAt, null, draft.authorId);
+      }
+      return toGeneration(row.favourite === 0 && remoteTags.has(FAVOURITE_TAG) ? { ...row, favourite: 1 } : row);
     }),
     /** Lineage: imported generations whose parent asset is now here point at its generation. */
     linkParents(): void {
