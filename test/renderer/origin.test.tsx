@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SyncLine } from '../../src/renderer/common/SyncLine';
 import { DetailPanel } from '../../src/renderer/detail/DetailPanel';
 import { GalleryTile } from '../../src/renderer/gallery/GalleryTile';
 import { toGalleryItem } from '../../src/renderer/stores/galleryItem';
@@ -47,5 +48,15 @@ describe('generations imported from the team history', () => {
     expect((await screen.findByTestId('not-reproducible')).textContent).toMatch(/numInferenceSteps/);
     expect((screen.getByRole('button', { name: 'Reproduce exactly' }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('button', { name: 'Vary seed' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a progress line says how the team history import goes while it runs, and goes away after', () => {
+    const engine = createFakeEngine({});
+    renderWithEngine(engine, <SyncLine />);
+    expect(screen.queryByTestId('sync-line')).toBeNull();
+    act(() => engine.emit({ name: 'sync.progress', payload: { phase: 'importing', done: 1200, total: 100000 } }));
+    expect(screen.getByTestId('sync-line').textContent).toMatch(/Team history: importing 1,200 \/ 100,000/);
+    act(() => engine.emit({ name: 'sync.progress', payload: null }));
+    expect(screen.queryByTestId('sync-line')).toBeNull();
   });
 });

@@ -67,6 +67,8 @@ async function start(): Promise<void> {
   // stay in Electron's own userData folder.
   const engine = await startEngineService({
     scenario: desktopConnection(await credentials.load()),
+    // On a real Scenario the team's history comes in by itself (never from the simulator).
+    teamSync: true,
     host: {
       credentials,
       connectionFor: desktopConnection,

@@ -2,3 +2,4 @@
 export { syncTeamHistory, type SyncOptions, type SyncPhase, type SyncProgress, type SyncReport } from './sync';
 export { importedPresetOf, readImportedParameters, type ImportedParameters } from './parameters';
 export { SyncError, type SyncErrorCode } from './errors';
+export { startBackgroundSync, type BackgroundSyncOptions } from './background';

@@ -504,6 +504,8 @@ export const contract = {
     'queue.paused': event(z.object({ waiting: waitingSchema })),
     'queue.resumed': event(z.object({})),
     'engine.notice': event(engineNoticeSchema),
+    /** The team's history coming in from Scenario (the window's progress line); null once it ended. */
+    'sync.progress': event(z.object({ phase: z.string(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).nullable()),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
   },
