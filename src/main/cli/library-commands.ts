@@ -164,7 +164,7 @@ function originText(origin: GenerationOrigin | null, authorId: string | null): s
 /** What an empty listing means: an empty library, or nothing matching what was asked. */
 function nothingFound(engine: Library, options: SelectionOptions): string {
   const selective = Object.values(options).some((value) => value !== undefined);
-  if (selective && engine.store.galleryPage({ limit: 1 }).items.length > 0) return 'No generations match: change or drop --search, --preset, --since, --before or --collection.';
+  if (selective && engine.store.galleryPage({ limit: 1 }).items.length > 0) return 'No generations match: change or drop --search, --preset, --since or --before.';
   return 'No generations yet.';
 }
 
