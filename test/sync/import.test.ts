@@ -7,7 +7,8 @@ import { createEngine, type Engine } from '../../src/main/engine/engine';
 import { absoluteLibraryPath } from '../../src/main/library';
 import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
 import { SyncError, syncTeamHistory, type SyncOptions } from '../../src/main/sync';
-import { FAST_CLIENT, tempDir } from '../pipeline/helpers';
+import { FAST_CLIENT, TEST_PRESET, controlPng, tempDir } from '../pipeline/helpers';
+import { api, dataUrl, waitForJob } from '../simulator/helpers';
 
 let sim: RunningSimulator;
 let folder: { dir: string; cleanup: () => Promise<void> };
@@ -31,7 +32,7 @@ function optionsFor(engine: Engine, extra: Partial<SyncOptions> = {}): SyncOptio
 }
 
 describe('sync imports the team history', () => {
-  it('brings in every finished job once, oldest first, with author, origin, lineage and reproducibility; an interrupted sync resumes without duplicates', async () => {
+  it('brings in every finished job once, oldest first, with author, origin, lineage and reproducibility; an interrupted sync resumes without duplicates', { timeout: 120_000 }, async () => {
     const made = await sim.seedTeamHistory({ jobs: 30, samplesPerJob: 2, tags: ['hero', 'favourite'], tagEvery: 7 });
     const engine = await openLibrary('interrupted');
     try {
@@ -72,6 +73,35 @@ describe('sync imports the team history', () => {
       const whole = engine.store.generationDetail(second!.id);
       expect(whole?.images.every((image) => !image.missing && image.thumbRelPath !== null)).toBe(true);
       for (const image of whole!.images) expect(existsSync(absoluteLibraryPath(engine.libraryRoot, image.relPath))).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('leaves a job that may be a lost answer of ours to the pipeline, and never imports it once ours', { timeout: 30_000 }, async () => {
+    const engine = await openLibrary('lost-answer');
+    try {
+      // Ours, as a kill between the POST and its answer leaves it: outcome-unknown, no job id.
+      const { store } = engine;
+      const preset = store.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
+      const { input } = store.inputs.upsertBySha256({ sha256: 'ab'.repeat(32), originalPath: '/in/pose.png', fileName: 'pose.png', libraryRelPath: 'controls/ab/pose.png', bytes: 10 });
+      const ours = store.generations.create({ inputId: input.id, presetVersionId: preset.currentVersion.id, kind: 'manual', requestJson: '{}', modelId: TEST_PRESET.modelId, family: 'sd-1_5', modality: 'canny', prompt: TEST_PRESET.prompt });
+      for (const state of ['validated', 'uploaded', 'submitting'] as const) store.generations.transition(ours.id, state);
+      store.generations.transition(ours.id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: 'lost' });
+      const created = await api(sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(3)), seed: '5' });
+      const jobId = (created.body.job as { jobId: string }).jobId;
+      await waitForJob(sim, jobId);
+
+      const first = await syncTeamHistory(optionsFor(engine));
+      expect(store.sync.holdsJob(jobId)).toBe(false);
+      expect(first.leftStaged).toBeGreaterThanOrEqual(1);
+      expect(store.generations.listByStates(['done']).some((generation) => generation.jobId === jobId)).toBe(false);
+
+      // The pipeline finds it as ours: the next sync has nothing left to import.
+      store.generations.transition(ours.id, 'submitted', { jobId });
+      const second = await syncTeamHistory(optionsFor(engine));
+      expect(second.leftStaged).toBe(0);
+      expect(store.galleryPage({ limit: 500, filters: { imported: true } }).items.every((item) => store.generations.get(item.id)?.jobId !== jobId)).toBe(true);
     } finally {
       await engine.close();
     }

@@ -88,7 +88,9 @@ export function createSyncRepository({ db, now }: StoreContext) {
   const stagedCount = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM sync_staged_jobs');
   const unstage = db.prepare<[string], never>('DELETE FROM sync_staged_jobs WHERE job_id = ?');
   const unsettled = db.prepare<[], { since: number | null }>(
-    "SELECT min(state_changed_at) AS since FROM generations WHERE state IN ('submitting', 'outcome-unknown')",
+    // created_at, not the time of its last move: an answer lost after long retries became
+    // outcome-unknown well after the job was made.
+    "SELECT min(created_at) AS since FROM generations WHERE state IN ('submitting', 'outcome-unknown')",
   );
   const presetByName = db.prepare<[string], { id: number }>('SELECT id FROM presets WHERE name = ? AND archived_at IS NOT NULL ORDER BY id LIMIT 1');
   const insertPreset = db.prepare<[string, number, number], { id: number }>('INSERT INTO presets (name, created_at, archived_at) VALUES (?, ?, ?) RETURNING id');
