@@ -18,7 +18,7 @@
 import type { Clock } from '../../shared/clock';
 import { systemClock } from '../../shared/clock';
 import type { ModelFamily } from '../../shared/preset';
-import { MODEL_FAMILIES } from '../../shared/preset';
+import { asModelFamily } from '../../shared/preset';
 import { absoluteLibraryPath, makeThumbnail, outputImageRelPath, storeControlImageBytes, storeOutputImage, thumbnailRelPath } from '../library';
 import type { GenerationParameters } from '../library';
 import { ScenarioError } from '../scenario';
@@ -93,10 +93,6 @@ interface Listing {
 
 const STATE = { listing: 'jobs.listing', jobsMark: 'jobs.mark', assetsMark: 'assets.mark' } as const;
 
-function asFamily(value: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(value) ? (value as ModelFamily) : undefined;
-}
-
 function timeOf(iso: string | undefined, fallback: number): number {
   const ms = iso === undefined ? Number.NaN : Date.parse(iso);
   return Number.isFinite(ms) ? ms : fallback;
@@ -137,7 +133,7 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     if (!families.has(modelId)) {
       let family: ModelFamily | undefined;
       try {
-        family = asFamily(await reach(() => options.resolveFamily(modelId)));
+        family = asModelFamily(await reach(() => options.resolveFamily(modelId)));
       } catch (error) {
         // A model this key cannot see: the job is still imported, and says it cannot be reproduced.
         if (!(error instanceof ScenarioError && (error.code === 'not-found' || error.code === 'forbidden'))) throw error;
