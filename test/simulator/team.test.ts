@@ -64,6 +64,7 @@ describe('the simulator plays a team', () => {
 
   it('lists assets with the contract filters: author, time windows with their sortBy, parent, sort direction', async () => {
     const all = (await listAll('/assets?pageSize=100', 'assets')) as unknown as Asset[];
+    expect(all.some((asset) => asset.id.startsWith('asset_thumb-'))).toBe(false);
     const page = await api(sim, 'GET', '/assets?pageSize=5');
     expect(validateAgainst(responseSchema('GetAssetsResponse'), page.body, { skipEnumAt: ['assets[0].metadata.modality', 'assets[1].metadata.modality', 'assets[2].metadata.modality', 'assets[3].metadata.modality', 'assets[4].metadata.modality'] })).toBeUndefined();
     const ben = (await listAll('/assets?authorId=user_team-ben&pageSize=100', 'assets')) as unknown as Asset[];

@@ -95,6 +95,7 @@ export class SimulatorServer {
   private readonly signer: UrlSigner;
   private readonly faults: FaultInjector;
   private readonly models = new Map<string, SimulatedModel>(SEEDED_MODELS.map((model) => [model.id, model]));
+  private readonly modelThumbnailIds = new Set(SEEDED_MODELS.map(thumbnailAssetId));
   private readonly assets = new Map<string, StoredAsset>();
   private readonly jobs = new Map<string, StoredJob>();
   /** Newest first, as GET /jobs lists them. */
@@ -496,8 +497,9 @@ export class SimulatorServer {
     sendJson(response, 200, { assets: page.map((asset) => assetToApi(asset, this.assetUrl(asset))), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
   }
 
+  /** A model's thumbnail is Scenario's, not the team's: listings leave it out. */
   private isModelThumbnail(asset: StoredAsset): boolean {
-    return asset.id.startsWith('asset_thumbnail-');
+    return this.modelThumbnailIds.has(asset.id);
   }
 
   private touch(asset: StoredAsset): void {
