@@ -31,11 +31,11 @@ describe('generations imported from the team history', () => {
     const { stores } = renderWithEngine(engine, <DetailPanel />);
     await act(() => stores.app.getState().load());
     act(() => stores.gallery.getState().openDetail('g1'));
-    const badge = await screen.findByTestId('origin-badge');
+    const badge = await screen.findByTestId('origin-badge', {}, { timeout: 10_000 });
     expect(badge.textContent).toBe('Web app / plugin · user_ben');
     expect(badge.getAttribute('title')).toMatch(/web app or a plugin by user_ben/);
     fireEvent.click(screen.getByRole('button', { name: 'Reproduce exactly' }));
-    await waitFor(() => expect(engine.calls.some((call) => call.channel === 'generations.reproduce' && (call.input as { id: string }).id === 'g1')).toBe(true));
+    await waitFor(() => expect(engine.calls.some((call) => call.channel === 'generations.reproduce' && (call.input as { id: string }).id === 'g1')).toBe(true), { timeout: 10_000 });
   });
 
   it('an imported generation that cannot be sent again says why, and offers no reproduction', async () => {
@@ -45,7 +45,7 @@ describe('generations imported from the team history', () => {
     const { stores } = renderWithEngine(engine, <DetailPanel />);
     await act(() => stores.app.getState().load());
     act(() => stores.gallery.getState().openDetail('g1'));
-    expect((await screen.findByTestId('not-reproducible')).textContent).toMatch(/numInferenceSteps/);
+    expect((await screen.findByTestId('not-reproducible', {}, { timeout: 10_000 })).textContent).toMatch(/numInferenceSteps/);
     expect((screen.getByRole('button', { name: 'Reproduce exactly' }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('button', { name: 'Vary seed' }) as HTMLButtonElement).disabled).toBe(true);
   });
