@@ -28,6 +28,7 @@ export const REQUEST_DEFINITIONS = [
   'PutCollectionsByCollectionIdRequest',
   'PutAssetsByCollectionIdRequest',
   'DeleteAssetsByCollectionIdRequest',
+  'PostDetectInferencesRequest',
 ] as const;
 
 /** Responses are kept too so tests can check that what the simulator answers fits the contract. */

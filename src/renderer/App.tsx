@@ -13,12 +13,14 @@ import type { Screen } from './stores/appStore';
 // screen neither waits for their code nor shares the connections with it while thumbnails load.
 const PresetsScreen = lazy(() => import('./presets/PresetsScreen').then((module) => ({ default: module.PresetsScreen })));
 const QueueScreen = lazy(() => import('./queue/QueueScreen').then((module) => ({ default: module.QueueScreen })));
+const TrashScreen = lazy(() => import('./trash/TrashScreen').then((module) => ({ default: module.TrashScreen })));
 const SettingsScreen = lazy(() => import('./settings/SettingsScreen').then((module) => ({ default: module.SettingsScreen })));
 
 const SCREENS: { screen: Screen; label: string }[] = [
   { screen: 'gallery', label: 'Gallery' },
   { screen: 'presets', label: 'Presets' },
   { screen: 'queue', label: 'Queue' },
+  { screen: 'trash', label: 'Trash' },
   { screen: 'settings', label: 'Settings' },
 ];
 
@@ -61,11 +63,17 @@ export function App() {
         </div>
       </nav>
       <main className="screen">
+        {info?.attachedTo && (
+          <div className="banner attached-banner" role="status" data-testid="attached-banner">
+            {info.attachedTo}
+          </div>
+        )}
         <HoldBanner />
         <Suspense fallback={null}>
           {screen === 'gallery' && <GalleryScreen />}
           {screen === 'presets' && <PresetsScreen />}
           {screen === 'queue' && <QueueScreen />}
+          {screen === 'trash' && <TrashScreen />}
           {screen === 'settings' && <SettingsScreen />}
         </Suspense>
       </main>

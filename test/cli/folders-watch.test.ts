@@ -75,14 +75,14 @@ describe('scenario-hotfolder folders and paths', () => {
       await cli(['settings', 'set', '--processed', 'leave']);
     }
     const options = () => storedFolders().find((item) => item.path === folder)?.options;
-    expect(options()).toEqual({ recursive: false, processedAction: 'move', allowDuplicates: false, acceptedExtensions: ['.png', '.jpg', '.jpeg', '.webp'] });
+    expect(options()).toEqual({ recursive: false, processedAction: 'move', allowDuplicates: false, acceptedExtensions: ['.png', '.jpg', '.jpeg', '.webp'], mapFirst: null });
 
     const edited = await cli(['--json', 'folders', 'edit', folder, '--recursive', '--allow-duplicates', '--processed', 'leave', '--types', 'png,WEBP']);
     expect(edited.code).toBe(0);
     expect(JSON.parse(edited.stdout)).toMatchObject({ path: folder, presets: [TEST_PRESET.name] });
-    expect(options()).toEqual({ recursive: true, processedAction: 'leave', allowDuplicates: true, acceptedExtensions: ['.png', '.webp'] });
+    expect(options()).toEqual({ recursive: true, processedAction: 'leave', allowDuplicates: true, acceptedExtensions: ['.png', '.webp'], mapFirst: null });
     expect((await cli(['folders', 'edit', folder, '--no-recursive', '--no-allow-duplicates'])).code).toBe(0);
-    expect(options()).toEqual({ recursive: false, processedAction: 'leave', allowDuplicates: false, acceptedExtensions: ['.png', '.webp'] });
+    expect(options()).toEqual({ recursive: false, processedAction: 'leave', allowDuplicates: false, acceptedExtensions: ['.png', '.webp'], mapFirst: null });
 
     const nothing = await cli(['folders', 'edit', folder]);
     expect(nothing.code).toBe(2);
@@ -130,8 +130,18 @@ describe('scenario-hotfolder folders and paths', () => {
     try {
       const names = store.generations.listByStates(['done', 'failed', 'detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'outcome-unknown']).map((row) => store.inputs.get(row.inputId)?.fileName);
       expect(names).not.toContain('b.png');
+      // The copy made no generation, not even a canceled one.
+      expect(store.generations.listByStates(['canceled'])).toEqual([]);
     } finally {
       store.close();
     }
+
+    // The copy is in the history under its own name, pointing at the generation it duplicates.
+    const original = (JSON.parse((await cli(['--json', 'history', '--search', 'a.png'])).stdout) as { type: string; id: number }[]).find((entry) => entry.type === 'generation');
+    const found = await cli(['history', '--search', 'again']);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(new RegExp(`^- +duplicate .* ${TEST_PRESET.name} {2}a-again\\.png {2}same content as #${original?.id}, not sent again\n$`));
+    const json = JSON.parse((await cli(['--json', 'history', '--search', 'again'])).stdout) as unknown;
+    expect(json).toEqual([expect.objectContaining({ type: 'duplicate', fileName: 'a-again.png', path: path.join(chosen, 'a-again.png'), duplicateOf: original?.id, presetName: TEST_PRESET.name })]);
   });
 });

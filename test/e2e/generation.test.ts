@@ -166,7 +166,7 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     // Two chips in alphabetical order, the third counted; the tile's label names all three.
     await eventually('the tile to show its tags', async () => ((await chips().allTextContents()).join(' ') === 'hero keep +1' ? true : undefined));
     expect(await chips().last().getAttribute('title')).toBe('portfolio');
-    expect(await tile().getAttribute('aria-label')).toMatch(/tagged hero, keep, portfolio$/);
+    expect(await tile().getByRole('img').getAttribute('alt')).toMatch(/tagged hero, keep, portfolio$/);
 
     // A fresh window reads them from the engine's page, not from what the store added.
     await page.reload();

@@ -10,7 +10,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationDetail } from '../../src/shared/ipc/contract';
-import { apiKeyHint, type ApiCredentials, type CredentialsAdapter } from '../../src/main/engine/handlers-context';
+import { apiKeyHint, type ApiCredentials } from '../../src/main/engine/api-credentials';
+import type { CredentialsAdapter } from '../../src/main/engine/handlers-context';
 import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
 import { CONTROL_IMAGES, eventually, startEngine, type EngineUnderTest } from './fixtures';
 

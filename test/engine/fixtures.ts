@@ -54,6 +54,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineUn
     openFile: async (file) => void shellRequests.push(file),
     revealFile: async (file) => void shellRequests.push(file),
     startDrag: async (file) => void shellRequests.push(file),
+    // The picker "chooses" the home folder, as a person would pick one.
+    pickFolder: async () => home,
   };
   const handlers = createHandlers(engine, {
     credentials: envCredentials({}),

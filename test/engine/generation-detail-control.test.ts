@@ -41,6 +41,10 @@ describe('generation detail: the control image', () => {
     });
     expect(done.input).toMatchObject({ relPath: expect.stringMatching(/^controls\//), missing: false, name: 'canny-house-768x512.png' });
 
+    // The gallery's summary carries the same copy and its size: a running or failed tile shows it.
+    const { items } = await t.call('generations.page', { limit: 10, search: 'canny-house-768x512' });
+    expect(items.find((item) => item.id === id)).toMatchObject({ control: { relPath: done.input.relPath, width: 768, height: 512 }, error: null });
+
     await rm(path.join(t.engine.libraryRoot, done.input.relPath!));
     expect((await t.call('generations.detail', { id })).input).toMatchObject({ relPath: done.input.relPath, missing: true });
   });
@@ -57,5 +61,21 @@ describe('generation detail: the control image', () => {
     expect(failed.error?.userMessage).toMatch(/MB/);
     // The contract's detail is valid (t.call parses it) with no library path to show.
     expect(failed.input).toMatchObject({ relPath: null, missing: true, name: 'huge-scan.png' });
+    // The gallery's summary says why it failed, with no control image to show.
+    const { items } = await t.call('generations.page', { limit: 10, filters: { states: ['failed'] } });
+    expect(items.find((item) => item.id === id)).toMatchObject({ control: null, error: { userMessage: failed.error?.userMessage } });
+  });
+
+  it('is the thumbnail of the queue row while the job waits', async () => {
+    await t.call('queue.pauseAll', undefined);
+    try {
+      const id = await generateFrom(path.join(CONTROL_IMAGES, 'depth-sphere-512.png'));
+      const { jobs } = await t.call('queue.status', undefined);
+      const detail = await t.call('generations.detail', { id });
+      expect(jobs.find((job) => job.generationId === id)?.controlRelPath).toBe(detail.input.relPath);
+      expect(detail.input.relPath).toMatch(/^controls\//);
+    } finally {
+      await t.call('queue.resumeAll', undefined);
+    }
   });
 });

@@ -62,7 +62,9 @@ describe('contract handlers on a real engine', () => {
 
   it('answers app, settings and credential channels', async () => {
     const info = await t.call('app.info');
-    expect(info).toMatchObject({ usingSimulator: true, dataFolder: t.home });
+    expect(info).toMatchObject({ usingSimulator: true, dataFolder: t.home, nativeFolderPicker: true });
+    // The host's picker answers through the contract (this test's host picks the home folder).
+    expect(await t.call('app.pickFolder')).toEqual({ path: t.home });
 
     expect(await t.call('settings.get')).toMatchObject({ concurrency: 2, dailyBudget: null, libraryLocation: t.engine.libraryRoot });
     const updated = await t.call('settings.update', { concurrency: 3, monthlyBudget: 1000, defaultProcessedAction: 'leave' });
@@ -272,6 +274,11 @@ describe('contract handlers on a real engine', () => {
     const imageBatch = await t.call('images.trash', { imageIds: [image.id] });
     expect(imageBatch.count).toBe(1);
     expect(existsSync(path.join(t.engine.libraryRoot, image.relPath))).toBe(false);
+    // The trash view lists the batch; emptying it of batches older than the retention keeps it.
+    const { batches } = await t.call('trash.list');
+    expect(batches).toEqual([expect.objectContaining({ id: imageBatch.batchId, generations: 1, images: 1 })]);
+    expect(await t.call('trash.setRetention', { days: 7 })).toEqual({ retentionDays: 7 });
+    expect(await t.call('trash.empty', {})).toEqual({ generations: 0, images: 0 });
     expect(await t.call('generations.undoTrash', { batchId: imageBatch.batchId })).toMatchObject({ restored: 1 });
     expect((await detail(firstId)).images.map((restored) => restored.relPath)).toEqual([image.relPath]);
   });

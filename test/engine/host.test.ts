@@ -40,7 +40,9 @@ describe('startWebHost', () => {
   it('answers contract calls over the WebSocket and pushes engine events', async () => {
     const api = createApi(transport);
     const info = await api.app.info();
-    expect(info).toMatchObject({ usingSimulator: true, dataFolder: home, libraryUrlBase: `${host.bridge.origin}/library/` });
+    expect(info).toMatchObject({ usingSimulator: true, dataFolder: home, libraryUrlBase: `${host.bridge.origin}/library/`, nativeFolderPicker: false });
+    // No folder dialog in a browser: a typed refusal that says to type the path.
+    await expect(api.app.pickFolder()).rejects.toMatchObject({ code: 'shell.unavailable', userMessage: expect.stringMatching(/Type the folder path/) });
 
     const events: ContractEvent['name'][] = [];
     const stops = [

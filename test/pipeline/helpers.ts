@@ -11,6 +11,7 @@ import type { Engine, EngineConfig } from '../../src/main/engine/engine';
 import { startSimulator } from '../../src/main/simulator/index';
 import type { RunningSimulator, SimulatorOptions } from '../../src/main/simulator/index';
 import type { GenerationState } from '../../src/main/store/index';
+import type { MapModality } from '../../src/shared/detect';
 
 export const TEST_PRESET = { name: 'Test house', modelId: 'model_sd15-realistic', prompt: 'a small house', modality: 'canny', numSamples: 1, width: 512, height: 512 };
 
@@ -93,7 +94,7 @@ export interface Rig {
 
 /** A simulator, an engine on a temp home, one preset and one watched inbox folder. */
 export async function startRig(
-  options: { sim?: SimulatorOptions; engine?: Partial<EngineConfig>; folder?: { processedAction?: 'leave' | 'move'; allowDuplicates?: boolean; recursive?: boolean }; preset?: Record<string, unknown> } = {},
+  options: { sim?: SimulatorOptions; engine?: Partial<EngineConfig>; folder?: { processedAction?: 'leave' | 'move'; allowDuplicates?: boolean; recursive?: boolean; mapFirst?: MapModality }; preset?: Record<string, unknown> } = {},
 ): Promise<Rig> {
   const { dir, cleanup } = await tempDir();
   const sim = await startSimulator({ latencyMs: 30, ...options.sim });

@@ -56,12 +56,15 @@ describe('pipeline against the simulator', () => {
     await writeFile(path.join(rig.inbox, 'first.png'), bytes);
     await waitForStates(rig.engine, 1, ['done']);
     await writeFile(path.join(rig.inbox, 'again.png'), bytes);
-    await waitForStates(rig.engine, 1, ['canceled']);
+    const deadline = Date.now() + 10_000;
+    while (rig.engine.store.inputEvents.listDuplicates({ limit: 5 }).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 
-    const [duplicate] = rig.engine.store.generations.listByStates(['canceled']);
-    expect(duplicate?.errorCode).toBe('duplicate');
-    expect(duplicate?.errorMessage).toContain('again.png');
-    expect(duplicate?.errorMessage).toContain('first.png');
+    // Recorded under the copy's own name, pointing at the generation it duplicates; no generation is made for it.
+    const [duplicate] = rig.engine.store.inputEvents.listDuplicates({ search: 'again', limit: 5 });
+    const [original] = rig.engine.store.generations.listByStates(['done']);
+    expect(duplicate).toMatchObject({ fileName: 'again.png', duplicateOf: original?.id, presetName: 'Test house' });
+    expect(duplicate?.message).toContain('first.png');
+    expect(rig.engine.store.generations.listByStates(['canceled', 'detected', 'validated', 'uploaded'])).toEqual([]);
     expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
   });
 

@@ -91,8 +91,10 @@ describe('a budget below every waiting job', () => {
     const inbox = path.join(dir, 'inbox');
     await mkdir(inbox, { recursive: true });
     const setup = await createEngine({ home, scenario: null, run: false });
-    const cheap = setup.store.presets.create({ name: 'Eight', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Eight', numSamples: 8 } });
-    const dear = setup.store.presets.create({ name: 'Sixteen', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Sixteen', numSamples: 16 } });
+    // 256 px: still 1 CU an image, and 24 images that a loaded machine renders in time.
+    const small = { ...TEST_PRESET, width: 256, height: 256 };
+    const cheap = setup.store.presets.create({ name: 'Eight', family: 'sd-1_5', preset: { ...small, name: 'Eight', numSamples: 8 } });
+    const dear = setup.store.presets.create({ name: 'Sixteen', family: 'sd-1_5', preset: { ...small, name: 'Sixteen', numSamples: 16 } });
     setup.store.folders.add({ path: inbox, presetIds: [cheap.id, dear.id], options: {} });
     setup.store.settings.set('dailyBudget', 1);
     await setup.close();
@@ -143,6 +145,51 @@ describe('a refused key', () => {
     const engine = await rig.restart({ scenario: { baseUrl: rig.sim.baseUrl, apiKey: rig.sim.apiKey, apiSecret: 'not-the-secret-7c1e' } });
     await waitFor(() => engine.status().waiting?.reason === 'credentials');
     expect(engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'failed'])).toEqual([]);
+  });
+});
+
+describe('a key Scenario refuses for a while', () => {
+  it('holds the queue, then lets it go by itself once Scenario takes the key again, without a new key or a restart', async () => {
+    rig = await startRig();
+    rig.sim.setKeyRefused(true);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'a.png'), await controlPng(80));
+    await waitFor(() => engine.status().waiting?.reason === 'credentials' && engine.store.generations.listByStates(['detected', 'validated']).length === 1);
+    rig.sim.setKeyRefused(false);
+    await waitForStates(engine, 1, ['done']);
+    expect(engine.status().waiting).toBeNull();
+    expect(engine.store.generations.listByStates(['failed'])).toEqual([]);
+  });
+});
+
+describe('a job held alone', () => {
+  it('gives its slot to other work: a model Scenario does not offer holds its own jobs while the others are generated', async () => {
+    rig = await startRig({ engine: { concurrency: 1 } });
+    const setup = rig.engine;
+    const missing = setup.store.presets.create({ name: 'Missing model', family: 'sd-1_5', preset: { ...TEST_PRESET, name: 'Missing model', modelId: 'model_not-on-this-plan' } });
+    // The preset of the missing model first: its generation is the oldest and takes the only slot.
+    setup.store.folders.setPresets(rig.folderId, [missing.id, rig.presetId]);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'both.png'), await controlPng(81));
+    await waitForStates(engine, 1, ['done']);
+    // Looked at again every recheckMs, so it may be on its way to being refused again right now.
+    const held = engine.store.generations.listByStates(['detected', 'validated', 'uploaded', 'submitting', 'outcome-unknown']);
+    expect(held).toHaveLength(1);
+    expect(engine.store.presets.getVersion(held[0]!.presetVersionId)?.presetId).toBe(missing.id);
+    await waitFor(() => engine.status().jobs.find((job) => job.generationId === held[0]!.id)?.waiting?.reason === 'model');
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
+  });
+
+  it('ends its wait when it is canceled, and its slot goes to the next job', async () => {
+    rig = await startRig({ engine: { concurrency: 1 } });
+    rig.engine.store.settings.set('dailyBudget', 0);
+    const engine = await rig.restart();
+    await writeFile(path.join(rig.inbox, 'first.png'), await controlPng(82));
+    await waitFor(() => engine.status().jobs.some((job) => job.waiting?.reason === 'budget' && engine.pipeline.status().counts.active === 1));
+    const waiting = engine.status().jobs.find((job) => job.waiting?.reason === 'budget')!;
+    engine.pipeline.cancel(waiting.generationId);
+    await waitFor(() => engine.status().counts.active === 0);
+    expect(engine.store.generations.get(waiting.generationId)?.state).toBe('canceled');
   });
 });
 

@@ -20,7 +20,8 @@ describe('generations imported from the team history', () => {
     ));
     const badges = screen.getAllByTestId('origin-badge');
     expect(badges).toHaveLength(1);
-    expect(badges[0]?.textContent).toBe('Another machine · user_ana');
+    expect(badges[0]?.textContent).toBe('user_ana');
+    expect(badges[0]?.getAttribute('title')).toBe('Imported from Scenario: made on another machine by user_ana');
   });
 
   it('the detail shows origin and author, and "Reproduce exactly" asks the engine to reproduce the imported generation', async () => {

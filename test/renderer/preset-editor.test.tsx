@@ -59,7 +59,7 @@ describe('preset form', () => {
         fetchedAt: null,
         fromCache: false,
       }),
-      'presets.dryRunCost': async ({ preset }) => ({ creativeUnitsCost: (preset.numSamples ?? 4) * 2, creativeUnitsDiscount: null }),
+      'presets.dryRunCost': async ({ preset }) => ({ creativeUnitsCost: Number(preset.numSamples ?? 4) * 2, creativeUnitsDiscount: null }),
     });
     const saved: unknown[] = [];
     const rendered = renderWithEngine(
@@ -112,6 +112,27 @@ describe('preset form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create preset' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({ name: 'Hero poses', prompt: 'a knight, ink', numSamples: 3, modality: 'pose' });
+  });
+});
+
+describe('Scenario\'s own detection on a ControlNet preset', () => {
+  it('is offered as "Detect the <modality> in the image" and saved as disableModalityDetection false', async () => {
+    const engine = createFakeEngine({
+      'models.list': async () => ({ models: [{ id: 'model_sdxl', name: 'Armour XL', family: 'sd-xl', type: 'sd-xl', thumbnailRelPath: null }], fetchedAt: null, fromCache: false }),
+      'presets.dryRunCost': async () => ({ creativeUnitsCost: 2, creativeUnitsDiscount: null }),
+    });
+    const saved: unknown[] = [];
+    const { stores } = renderWithEngine(
+      engine,
+      <PresetForm initial={{ name: 'Photos', modelId: 'model_sdxl', prompt: 'a knight', modality: 'depth:0.5,pose' }} detail={null} fallbackFamily={null} onSave={async (preset) => void saved.push(preset)} />,
+    );
+    await act(() => stores.presets.getState().loadModels());
+    const detect = screen.getByLabelText('Detect the depth and pose in the image') as HTMLInputElement;
+    expect(detect.checked).toBe(false);
+    fireEvent.click(detect);
+    fireEvent.click(screen.getByRole('button', { name: 'Create preset' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ disableModalityDetection: false });
   });
 });
 

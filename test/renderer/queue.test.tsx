@@ -40,8 +40,9 @@ describe('queue screen', () => {
     });
     renderWithEngine(engine, <QueueScreen />);
 
+    // The running job first (Active), then the ones that wait (Waiting), each with its reason.
     const rows = await screen.findAllByTestId('queue-row');
-    expect(rows).toHaveLength(4);
+    expect(rows.map((row) => row.dataset.generationId)).toEqual(['g-run', 'g-net', 'g-budget', 'g-unknown']);
     const reasons = screen.getAllByTestId('waiting-reason');
     expect(reasons.map((reason) => reason.dataset.reason)).toEqual(['network', 'budget', 'outcome-unknown']);
     expect(reasons[0]?.textContent).toBe('No connection to api.cloud.scenario.com.');
@@ -49,8 +50,8 @@ describe('queue screen', () => {
     expect(reasons[2]?.textContent).toBe('The answer was lost.');
     // Each waiting row's badge names its reason instead of its pipeline state.
     const badges = rows.map((row) => within(row).getByTestId('queue-state').textContent);
-    expect(badges).toEqual(['Waiting for the network', 'Waiting for budget', 'Checking with Scenario', 'Generating']);
-    expect(within(rows[3] as HTMLElement).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('40');
+    expect(badges).toEqual(['Generating', 'Waiting for the network', 'Waiting for budget', 'Checking with Scenario']);
+    expect(within(rows[0] as HTMLElement).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('40');
   });
 
   it('updates a row from job.progress events, cancels and retries', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioJob } from '../../src/main/scenario/index.js';
-import { INLINE_UPLOAD_MAX_BYTES, ScenarioError, isControlNetModel } from '../../src/main/scenario/index.js';
+import { INLINE_UPLOAD_MAX_BYTES, ScenarioError, isControlNetModel, isHotFolderModel } from '../../src/main/scenario/index.js';
 import type { RunningSimulator } from '../../src/main/simulator/index.js';
 import { clientFor, controlImageBytes, generateBody, makeTempDir, startTestSimulator } from './helpers.js';
 
@@ -184,13 +184,14 @@ describe('assets and uploads', () => {
 });
 
 describe('models', () => {
-  it('lists models, and only trained controlnet ones when asked', async () => {
+  it('lists models, and only those a hot folder can feed when asked (trained, controlnet or publishing an image input)', async () => {
     const client = clientFor(simulator);
     const all = await client.listModels();
     expect(all.map((model) => model.id)).toContain('model_gpt-image');
-    const usable = await client.listModels({ controlnetOnly: true });
+    const usable = await client.listModels({ hotFolderOnly: true });
     expect(usable.length).toBeGreaterThan(0);
-    expect(usable.every(isControlNetModel)).toBe(true);
+    expect(usable.every(isHotFolderModel)).toBe(true);
+    expect(usable.filter((model) => !isControlNetModel(model)).map((model) => model.id).sort()).toEqual(['model_reference-painter', 'model_texture-forge']);
     expect(usable.map((model) => model.id)).not.toContain('model_gpt-image');
     expect(usable.map((model) => model.id)).not.toContain('model_sdxl-in-training');
     const publicOnes = await client.listModels({ privacy: 'public' });

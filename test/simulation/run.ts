@@ -28,44 +28,66 @@ export async function runSeeds(options: RunOptions, print: (line: string) => voi
     print(`[${outcomes.length}/${options.seeds}] ${failed} failed, ${elapsed.toFixed(0)} s, ${(outcomes.length / Math.max(elapsed, 0.001)).toFixed(2)} seeds/s`);
   };
   async function lane(): Promise<void> {
-    for (;;) {
-      const seed = queue.shift();
-      if (seed === undefined) return;
-      const outcome = await inWorker(seed, options.steps);
-      outcomes.push(outcome);
-      if (!outcome.ok) print(describeFailure(await shrink(outcome), options.steps));
-      else if (options.verbose) print(`seed ${seed}: ok (${outcome.steps.length} steps, digest ${outcome.digest}, ${JSON.stringify(outcome.counts)})`);
-      if (!options.verbose && (outcomes.length % 25 === 0 || outcomes.length === options.seeds)) progress();
+    const worker = new SeedWorker();
+    try {
+      for (;;) {
+        const seed = queue.shift();
+        if (seed === undefined) return;
+        const outcome = await worker.run(seed, options.steps);
+        outcomes.push(outcome);
+        if (!outcome.ok) print(describeFailure(await shrink(worker, outcome), options.steps));
+        else if (options.verbose) print(`seed ${seed}: ok (${outcome.steps.length} steps, digest ${outcome.digest}, ${JSON.stringify(outcome.counts)})`);
+        if (!options.verbose && (outcomes.length % 25 === 0 || outcomes.length === options.seeds)) progress();
+      }
+    } finally {
+      worker.close();
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.workers) }, () => lane()));
   return outcomes.sort((a, b) => a.seed - b.seed);
 }
 
-/** One seed in its own worker thread, so a locked event loop fails the seed instead of the run. */
-function inWorker(seed: number, steps: number | undefined): Promise<SeedOutcome> {
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-    let timer = setTimeout(silent, SILENCE_MS);
-    function silent(): void {
-      void worker.terminate();
-      resolve({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s)`, steps: [], digest: '', counts: {} });
-    }
-    worker.on('message', (message: { beat?: number; outcome?: SeedOutcome }) => {
-      clearTimeout(timer);
-      if (message.outcome !== undefined) {
-        void worker.terminate();
-        resolve(message.outcome);
-        return;
-      }
-      timer = setTimeout(silent, SILENCE_MS);
+/**
+ * A worker thread that runs seeds one after another, so a locked event loop fails the seed
+ * instead of the run. Starting a thread (loading TypeScript, sharp, SQLite) costs more than most
+ * seeds, so one thread serves a lane until a seed kills or locks it; then the next seed gets a
+ * fresh one. A seed builds its whole world (folders, simulator, engine), so the seeds before it
+ * in the same thread do not change its run.
+ */
+class SeedWorker {
+  private worker: Worker | undefined;
+
+  run(seed: number, steps: number | undefined): Promise<SeedOutcome> {
+    const worker = (this.worker ??= new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }));
+    return new Promise((resolve) => {
+      const finish = (outcome: SeedOutcome, discard: boolean) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        if (discard) this.discard(worker);
+        resolve(outcome);
+      };
+      const silent = () => finish({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s)`, steps: [], digest: '', counts: {} }, true);
+      const timer = setTimeout(silent, SILENCE_MS);
+      const onMessage = (message: { beat?: number; outcome?: SeedOutcome }) => {
+        if (message.outcome !== undefined) finish(message.outcome, false);
+        else timer.refresh();
+      };
+      const onError = (error: Error) => finish({ seed, ok: false, failure: `the worker crashed: ${error.stack ?? error.message}`, steps: [], digest: '', counts: {} }, true);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.postMessage({ seed, ...(steps === undefined ? {} : { steps }) });
     });
-    worker.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ seed, ok: false, failure: `the worker crashed: ${error.stack ?? error.message}`, steps: [], digest: '', counts: {} });
-    });
-    worker.postMessage({ seed, ...(steps === undefined ? {} : { steps }) });
-  });
+  }
+
+  close(): void {
+    if (this.worker) this.discard(this.worker);
+  }
+
+  private discard(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+    void worker.terminate();
+  }
 }
 
 /**
@@ -73,14 +95,16 @@ function inWorker(seed: number, steps: number | undefined): Promise<SeedOutcome>
  * numbers whatever came before, so a prefix is the same schedule cut short): a binary search over
  * the number of steps, each run followed by the usual heal and checks.
  */
-async function shrink(failed: SeedOutcome): Promise<SeedOutcome & { shrunkTo?: number }> {
+async function shrink(worker: SeedWorker, failed: SeedOutcome): Promise<SeedOutcome & { shrunkTo?: number }> {
   const scheduled = failed.steps.filter((step) => /^\d+\./.test(step)).length;
+  // A step is listed once it ended: one that failed is the next after those listed (unless the heal had begun).
+  const failedInHeal = failed.steps.some((step) => step.startsWith('heal'));
   let low = 1;
-  let high = scheduled;
+  let high = failedInHeal ? scheduled : scheduled + 1;
   let shortest: SeedOutcome | undefined;
   while (low < high) {
     const middle = Math.floor((low + high) / 2);
-    const attempt = await inWorker(failed.seed, middle);
+    const attempt = await worker.run(failed.seed, middle);
     if (attempt.ok) low = middle + 1;
     else {
       high = middle;

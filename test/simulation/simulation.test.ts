@@ -9,7 +9,7 @@ import { runSeed } from './world';
 
 const RUNNER = path.resolve(import.meta.dirname, 'run.ts');
 /** Chosen so this file stays well under 4 minutes on CI's two shared cores. */
-const CI_SEEDS = 40;
+const CI_SEEDS = 80;
 
 describe('the seeded simulation of the engine', () => {
   it(`runs ${CI_SEEDS} seeds with every invariant holding`, () => {

@@ -1,13 +1,13 @@
 /**
  * One seed's run of the whole engine (store, library, pipeline, the real HTTP client) against the
  * simulator, sharing a virtual clock. The seed draws a schedule of operations (files, presets,
- * budgets, pauses, cancels and retries, faults, a refused key, expired URLs, restarts); after
+ * budgets, pauses, cancels and retries, faults, a refused key, a key Scenario refuses for a while, expired URLs, restarts); after
  * every step the invariants are checked. The practice of FoundationDB's simulator and
  * TigerBeetle's VOPR: the only input is the seed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -15,10 +15,12 @@ import { ConnectionError } from '../../src/main/engine/connection';
 import { createEngine } from '../../src/main/engine/engine';
 import type { Engine, EngineConfig, ScenarioConnection } from '../../src/main/engine/engine';
 import { exchangesInFlight } from '../../src/main/scenario/transport';
+import { CUSTOM_FAMILY, publishedInputs, validateCustomPreset } from '../../src/shared/model-inputs/index';
+import { CUSTOM_MODELS } from '../../src/main/simulator/custom-models';
 import { seededRandom } from '../../src/main/simulator/faults';
 import { startSimulator } from '../../src/main/simulator/index';
 import { ALLOWED_TRANSITIONS, TERMINAL_STATES } from '../../src/main/store/index';
-import type { GenerationState } from '../../src/main/store/index';
+import type { GenerationState, PresetDraft, Store } from '../../src/main/store/index';
 import { VirtualClock } from './virtual-clock';
 
 export interface SeedOutcome {
@@ -222,6 +224,36 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     }
   }
 
+  /** An input file is never deleted: each one the world left in place is still in the folder, in `_done/` or in `_failed/`. */
+  async function checkInputsKept(): Promise<void> {
+    // Every generation has ended, but the last inputs may still be on their way to _done/: a file
+    // that moves while the folder is read is read again with the folder, once the moves settle.
+    let found: Map<string, number> | undefined;
+    for (let attempt = 0; found === undefined; attempt += 1) {
+      await quiet();
+      found = await inputsByContent().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT' || attempt >= 10) throw error;
+        return undefined;
+      });
+    }
+    for (const [file, bytes] of kept) {
+      const hash = sha256(bytes);
+      const left = found.get(hash) ?? 0;
+      if (left === 0) throw new InvariantBroken(`the input ${path.relative(inbox, file)} is gone from its folder, _done/ and _failed/`);
+      found.set(hash, left - 1);
+    }
+  }
+
+  async function inputsByContent(): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const entry of await readdir(inbox, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.endsWith('.error.txt') || entry.name.endsWith('.part')) continue;
+      const hash = sha256(await readFile(path.join(entry.parentPath, entry.name)));
+      found.set(hash, (found.get(hash) ?? 0) + 1);
+    }
+    return found;
+  }
+
   function countsOf(): Record<string, number> {
     const counts: Record<string, number> = {};
     if (engine === undefined || stopping !== null) return counts;
@@ -239,24 +271,78 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   // ------------------------------------------------------------------ the schedule
 
   let fileNumber = 0;
+  /** A key disabled in Scenario, then enabled again: no new key, the hold must end by itself. */
+  let keyRefusedByScenario = false;
   const written: Buffer[] = [];
   let folderId = 0;
   const presetIds: number[] = [];
 
-  async function dropFile(kind: 'valid' | 'damaged' | 'duplicate' | 'vanished'): Promise<void> {
+  /**
+   * Files an exporter is still writing. The watcher waits for a file's format to prove it
+   * complete, so a partial file reaches the pipeline only through the watcher's fallback for a
+   * file that stopped changing; the writer may finish it later, or delete it.
+   */
+  const slowWrites: { file: string; bytes: Buffer }[] = [];
+  /** What each input file the world wrote and did not delete holds now: none may be lost. */
+  const kept = new Map<string, Buffer>();
+
+  async function enqueue(file: string): Promise<void> {
+    // The engine may have stopped itself while the file was written.
+    await reopenIfStopped();
+    const folder = live().store.folders.get(folderId);
+    if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
+  }
+
+  async function finishWrite(write: { file: string; bytes: Buffer }): Promise<void> {
+    await mkdir(path.dirname(write.file), { recursive: true });
+    await writeFile(write.file, write.bytes);
+    kept.set(write.file, write.bytes);
+    written.push(write.bytes);
+    await enqueue(write.file);
+  }
+
+  /** Each step, every file still being written is finished, taken as it is by the fallback, deleted, or left growing. */
+  async function advanceSlowWrites(): Promise<string[]> {
+    const happened: string[] = [];
+    for (const write of [...slowWrites]) {
+      const name = path.basename(write.file);
+      const draw = random();
+      if (draw < 0.4) {
+        slowWrites.splice(slowWrites.indexOf(write), 1);
+        await finishWrite(write);
+        happened.push(`${name} written to its end`);
+      } else if (draw < 0.55) {
+        if (existsSync(write.file)) await enqueue(write.file);
+        happened.push(`${name} taken unfinished (it stopped changing)`);
+      } else if (draw < 0.7) {
+        slowWrites.splice(slowWrites.indexOf(write), 1);
+        await rm(write.file, { force: true });
+        kept.delete(write.file);
+        happened.push(`${name} deleted while written`);
+      }
+    }
+    return happened;
+  }
+
+  async function dropFile(kind: 'valid' | 'damaged' | 'duplicate' | 'vanished' | 'slow'): Promise<void> {
     const name = `shot_${String((fileNumber += 1)).padStart(3, '0')}.png`;
     const file = path.join(inbox, name);
     let bytes: Buffer;
     if (kind === 'duplicate' && written.length > 0) bytes = pick(written);
     else if (kind === 'damaged') bytes = Buffer.concat([(await controlImage(seed * 1000 + fileNumber)).subarray(0, 40), Buffer.from('not the rest of a png')]);
     else bytes = await controlImage(seed * 1000 + fileNumber);
+    if (kind === 'slow') {
+      const partial = bytes.subarray(0, Math.floor(bytes.length / 2));
+      await writeFile(file, partial);
+      kept.set(file, partial);
+      slowWrites.push({ file, bytes });
+      return;
+    }
     if (kind === 'valid') written.push(bytes);
     await writeFile(file, bytes);
     if (kind === 'vanished') await unlink(file);
-    // The engine may have stopped itself while the file was written.
-    await reopenIfStopped();
-    const folder = live().store.folders.get(folderId);
-    if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
+    else kept.set(file, bytes);
+    await enqueue(file);
   }
 
   async function reopen(): Promise<void> {
@@ -284,7 +370,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
 
   const operations: [weight: number, name: string, act: () => Promise<string>][] = [
     [24, 'file', async () => {
-      const kind = pick(['valid', 'valid', 'valid', 'damaged', 'duplicate', 'vanished'] as const);
+      const kind = pick(['valid', 'valid', 'valid', 'damaged', 'duplicate', 'vanished', 'slow'] as const);
       await dropFile(kind);
       return `${kind} file #${fileNumber}`;
     }],
@@ -296,10 +382,13 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     }],
     [2, 'new preset', async () => {
       const name = `Preset ${presetIds.length + 1}`;
-      const created = live().store.presets.create({ name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples: 1 + Math.floor(random() * 3) } });
+      const numSamples = 1 + Math.floor(random() * 3);
+      // Every other new preset is for a model that publishes its inputs (/generate/custom): no extra draw, so schedules stay the same.
+      const custom = presetIds.length % 2 === 1;
+      const created = live().store.presets.create(custom ? customPreset(live().store, name, numSamples) : { name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples } });
       presetIds.push(created.id);
       live().store.folders.setPresets(folderId, presetIds);
-      return `new preset ${created.id} bound to the folder`;
+      return `new ${custom ? 'custom-model ' : ''}preset ${created.id} bound to the folder`;
     }],
     [5, 'budget', async () => {
       const spent = live().status().budget.spentToday;
@@ -347,6 +436,11 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       }
       await sim.resume().catch(() => undefined);
       return 'network back';
+    }],
+    [1, 'key refused by Scenario', async () => {
+      keyRefusedByScenario = !keyRefusedByScenario;
+      sim.setKeyRefused(keyRefusedByScenario);
+      return keyRefusedByScenario ? 'Scenario refuses the key for a while' : 'Scenario takes the key again';
     }],
     [2, 'key', async () => {
       const next = connection === good ? refused : good;
@@ -402,7 +496,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       drawn = 0;
       await reopenIfStopped();
       const [, , act] = drawOperation();
-      steps.push(`${step + 1}. ${await act()}`);
+      const writes = await advanceSlowWrites();
+      steps.push(`${step + 1}. ${[...writes, await act()].join('; ')}`);
       await run(Math.floor(random() * STEP_MS), MAX_WAKEUPS_PER_STEP);
       await reopenIfStopped();
       checkStep();
@@ -411,10 +506,12 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     // The schedule clears what it set: the network back, the key fixed, no faults, no budget, nothing
     // paused; the person retries what waits for them. Then every input must end.
     stepDraws = [];
-    steps.push('heal: network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
+    steps.push('heal: files finished, network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
     stopAfterMoves = null;
     await reopenIfStopped();
+    for (const write of slowWrites.splice(0)) await finishWrite(write);
     await sim.resume().catch(() => undefined);
+    sim.setKeyRefused(false);
     sim.setFaults({});
     sim.setUrlTtl(24 * 3600_000);
     // The person saves the good key once the queue says it waits for one.
@@ -449,6 +546,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (!row.errorMessage) throw new InvariantBroken(`generation ${row.id} failed without a reason`);
     }
     await checkLibrary();
+    await checkInputsKept();
     return outcome(true);
   } catch (error) {
     return outcome(false, `${error instanceof InvariantBroken ? '' : 'unexpected: '}${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -459,8 +557,23 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   }
 }
 
-/** A fixed seed in the presets: random seeds would make request bodies, and so the faults drawn from them, differ between runs. */
-const PRESET = { name: 'Preset', modelId: 'model_sd15-realistic', prompt: 'a knight in a courtyard', modality: 'canny', numSamples: 1, width: 512, height: 512 };
+/** A preset for the simulator's Flux dev model with the control block (its inputs kept as the engine keeps them), with the seed fixed like PRESET's. */
+function customPreset(store: Store, name: string, numOutputs: number): PresetDraft {
+  const model = CUSTOM_MODELS.find((candidate) => candidate.id === 'model_bfl-flux-1-dev');
+  const inputs = publishedInputs(JSON.parse(JSON.stringify(model)));
+  if (inputs === undefined) throw new Error('the simulator model publishes no inputs');
+  store.modelInputs.remember('model_bfl-flux-1-dev', inputs);
+  const checked = validateCustomPreset({ name, modelId: 'model_bfl-flux-1-dev', prompt: PRESET.prompt, controlModality: 'canny', width: 256, height: 256, numOutputs, seed: 7 }, inputs);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+  return { name, family: CUSTOM_FAMILY, preset: checked.preset };
+}
+
+/**
+ * A fixed seed in the presets: random seeds would make request bodies, and so the faults drawn
+ * from them, differ between runs. 256 px: rendering the simulator's images is most of a seed's
+ * time, and the cost per image is 1 CU at any size up to 512 px anyway.
+ */
+const PRESET = { name: 'Preset', modelId: 'model_sd15-realistic', prompt: 'a knight in a courtyard', modality: 'canny', numSamples: 1, width: 256, height: 256 };
 
 async function controlImage(n: number): Promise<Buffer> {
   return sharp({ create: { width: 64, height: 64, channels: 3, background: { r: n % 256, g: Math.floor(n / 256) % 256, b: Math.floor(n / 65536) % 256 } } })
@@ -468,6 +581,6 @@ async function controlImage(n: number): Promise<Buffer> {
     .toBuffer();
 }
 
-function sha256(text: string): string {
+function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }

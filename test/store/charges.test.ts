@@ -48,6 +48,38 @@ describe('spending', () => {
     expect(store.budget.spentToday({ includeSimulated: true })).toBe(4);
   });
 
+  it('keeps counting a lost submission the person canceled: Scenario may have charged it', () => {
+    // Found by the seeded simulation (seed 1718): the canceled row's estimate left the budget,
+    // and later jobs went through over a charge the engine could not see.
+    const basics = storeWithBasics();
+    cleanups.push(() => basics.store.close());
+    const { store } = basics;
+    const lost = basics.generate();
+    const refused = basics.generate();
+    for (const { id } of [lost, refused]) {
+      for (const state of ['validated', 'uploaded'] as const) store.generations.transition(id, state);
+      store.generations.transition(id, 'submitting', { costCu: 3 });
+    }
+    store.generations.transition(lost.id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: 'lost' });
+    store.generations.transition(refused.id, 'outcome-unknown', { errorCode: 'no-job-created', errorMessage: 'answered 503' });
+    for (const { id } of [lost, refused]) store.generations.transition(id, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
+    expect(store.budget.spentToday({ includeSimulated: true })).toBe(3);
+  });
+
+  it('counts a lost submission the person sends again twice: the lost one may have been charged too', () => {
+    const basics = storeWithBasics();
+    cleanups.push(() => basics.store.close());
+    const { store } = basics;
+    const { id } = basics.generate();
+    for (const state of ['validated', 'uploaded'] as const) store.generations.transition(id, state);
+    store.generations.transition(id, 'submitting', { costCu: 3 });
+    store.generations.transition(id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: 'lost' });
+    store.generations.transition(id, 'submitting', { errorCode: null, errorMessage: null });
+    expect(store.budget.spentToday({ includeSimulated: true })).toBe(6);
+    store.generations.transition(id, 'submitted', { jobId: 'job_resent', costCu: 3 });
+    expect(store.budget.spentToday({ includeSimulated: true })).toBe(6);
+  });
+
   it('keeps what an existing library spent when it upgrades', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

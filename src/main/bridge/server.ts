@@ -8,21 +8,14 @@
  * it; the socket takes the token in its URL. The Host header must name the loopback address, so
  * a foreign web page cannot reach the bridge through DNS rebinding.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContractEvent, ContractHandlers } from '../../shared/ipc/contract';
-import { IPC_ERROR_CODES } from '../../shared/ipc/errors';
-import { createDispatcher } from '../../shared/ipc/server';
-import {
-  BRIDGE_SOCKET_PATH,
-  BRIDGE_TOKEN_PARAM,
-  bridgeClientMessageSchema,
-  type BridgeServerMessage,
-} from '../../shared/ipc/websocket-transport';
+import { BRIDGE_TOKEN_PARAM } from '../../shared/ipc/websocket-transport';
 import { LIBRARY_IMAGE_TYPES, RENDERER_FILE_TYPES, contentSecurityPolicy } from '../electron/policy';
+import { sameToken, serveContractSocket } from './contract-socket';
 import { resolveServableFile } from './files';
 
 export interface BridgeOptions {
@@ -50,8 +43,6 @@ const COOKIE_NAME = 'scenario_bridge_token';
 export const LIBRARY_URL_PATH = '/library/';
 /** Where the renderer build puts its content-hashed scripts and styles. */
 const RENDERER_ASSETS_PATH = '/assets/';
-/** recallFromPng may carry a whole PNG as base64. */
-const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
 /**
  * What the browser may keep. The build names its assets by content hash, so a name never changes
@@ -66,13 +57,6 @@ function cachePolicy(rawPath: string): string {
   return 'no-store';
 }
 
-function sameToken(candidate: string | null | undefined, token: string): boolean {
-  if (typeof candidate !== 'string') return false;
-  const a = Buffer.from(candidate);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function cookieToken(request: IncomingMessage): string | null {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
@@ -83,7 +67,6 @@ function cookieToken(request: IncomingMessage): string | null {
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = randomBytes(32).toString('base64url');
-  const sockets = new Set<WebSocket>();
   let origin = '';
 
   const isAllowedHost = (request: IncomingMessage) => {
@@ -96,11 +79,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...options.handlers,
     'app.info': async (input) => ({ ...(await options.handlers['app.info'](input)), libraryUrlBase: `${origin}${LIBRARY_URL_PATH}` }),
   };
-  const dispatch = createDispatcher<WebSocket>(handlers, {
-    isTrustedSender: (socket) => sockets.has(socket),
-    onFailure: options.onFailure,
-  });
-
   const server = createServer((request, response) => {
     serveHttp(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500);
@@ -153,63 +131,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     createReadStream(file.path).on('error', () => response.destroy()).pipe(response);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
-    const requestOrigin = request.headers.origin;
-    const allowed =
-      url.pathname === BRIDGE_SOCKET_PATH &&
-      isAllowedHost(request) &&
-      // Browsers always send Origin: only our own pages may connect. Node clients send none.
-      (requestOrigin === undefined || requestOrigin === origin || requestOrigin === `http://${request.headers.host}`) &&
-      sameToken(url.searchParams.get(BRIDGE_TOKEN_PARAM), token);
-    if (!allowed) {
-      // Destroy once written: a half-open socket leaves some clients waiting for the close.
-      socket.once('finish', () => socket.destroy());
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return;
-        // Requests sent together arrive in one read, and each handler's query runs synchronously
-        // up to its first await: answered in the same turn, the window's first page would wait for
-        // every slower call sent with it (facets, model list). One turn per request lets each
-        // reply leave as soon as its own work is done, in the order the window asked.
-        setImmediate(() => void answer(ws, data.toString()));
-      });
-    });
-  });
-
-  async function answer(ws: WebSocket, text: string) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return;
-    }
-    const message = bridgeClientMessageSchema.safeParse(json);
-    if (!message.success) {
-      // Answer a malformed message if it says who is waiting; without an id nobody is.
-      const id = (json as { id?: unknown } | null)?.id;
-      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
-        send(ws, { type: 'reply', id, reply: { ok: false, error: { code: IPC_ERROR_CODES.invalidInput, userMessage: 'The window sent a request the bridge cannot read.' } } });
-      }
-      return;
-    }
-    const reply = await dispatch(message.data.channel, message.data.payload, ws);
-    send(ws, { type: 'reply', id: message.data.id, reply });
-  }
-
-  function send(ws: WebSocket, message: BridgeServerMessage) {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  }
-
-  const stopEvents = options.onEvent((event) => {
-    for (const ws of sockets) send(ws, { type: 'event', name: event.name, payload: event.payload });
+  const contractSocket = serveContractSocket(server, {
+    handlers,
+    onEvent: options.onEvent,
+    ...(options.onFailure === undefined ? {} : { onFailure: options.onFailure }),
+    admits: (request, url) => {
+      const requestOrigin = request.headers.origin;
+      return (
+        isAllowedHost(request) &&
+        // Browsers always send Origin: only our own pages may connect. Node clients send none.
+        (requestOrigin === undefined || requestOrigin === origin || requestOrigin === `http://${request.headers.host}`) &&
+        sameToken(url.searchParams.get(BRIDGE_TOKEN_PARAM), token)
+      );
+    },
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -227,9 +161,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     origin,
     token,
     async close() {
-      stopEvents();
-      for (const ws of sockets) ws.terminate();
-      wss.close();
+      contractSocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -93,6 +93,8 @@ export async function openEngine(globals: GlobalOptions, options: OpenOptions): 
       ...(client === undefined ? {} : { client }),
     });
   } catch (error) {
+    // Kept as it is (exit 3 all the same): a command that can attach to the holder does so.
+    if (error instanceof Error && 'code' in error && error.code === 'home-in-use') throw error;
     if (error instanceof Error && 'userMessage' in error && typeof error.userMessage === 'string') throw new CliError(EXIT.config, error.userMessage);
     throw error;
   }

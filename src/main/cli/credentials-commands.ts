@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { API_KEY_ENV, API_SECRET_ENV, apiKeyHint, type ApiCredentials } from '../engine/handlers-context';
+import { API_KEY_ENV, API_SECRET_ENV, apiKeyHint, type ApiCredentials } from '../engine/api-credentials';
 import type { GlobalOptions } from './context';
 import { homeOf, outputFor } from './context';
 import {

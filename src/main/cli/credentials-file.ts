@@ -9,8 +9,9 @@
 import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { envCredentials, type ApiCredentials } from '../engine/handlers-context';
-import { writeFileAtomic } from '../library/atomic';
+import type { ApiCredentials } from '../engine/api-credentials';
+import { envCredentials } from '../engine/handlers-context';
+import { OWNER_ONLY, writeFileAtomic } from '../library/atomic';
 import { CliError, EXIT } from './errors';
 
 export const CREDENTIALS_FILE_NAME = 'credentials.json';
@@ -65,19 +66,15 @@ export async function readCredentialsFile(home: string): Promise<ApiCredentials 
 
 /**
  * Replaces the file atomically (a crash leaves the old file or the new one, never half a
- * secret). The umask is narrowed for the write so the temporary file is created 0600: a chmod
- * after writing would leave the secret readable by others for a moment.
+ * secret), created 0600.
  */
 export async function writeCredentialsFile(home: string, credentials: ApiCredentials): Promise<string> {
   const file = credentialsFilePath(home);
   await mkdir(home, { recursive: true });
-  const previousUmask = process.umask(0o077);
   try {
-    await writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(credentials)}\n`));
+    await writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify(credentials)}\n`), { mode: OWNER_ONLY });
   } catch (error) {
     throw new CliError(EXIT.config, error instanceof Error && 'userMessage' in error && typeof error.userMessage === 'string' ? error.userMessage : `Could not write ${file}.`);
-  } finally {
-    process.umask(previousUmask);
   }
   return file;
 }

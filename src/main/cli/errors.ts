@@ -20,7 +20,9 @@ Exit codes:
   2  usage error or invalid input (bad arguments, a preset with errors, a name that exists,
      unknown names or ids, a model Scenario does not have, a path that is not there)
   3  configuration or credentials missing or refused (SCENARIO_API_KEY / SCENARIO_API_SECRET),
-     the home in use by another running copy (the app or a watcher), or a Node older than 22.12
+     the home held by another running copy that takes no commands (\`watch\` and \`repair\` need
+     it alone; the others attach to the app or a watcher), an engine socket or token that is not
+     safe to use, or a Node older than 22.12
   4  waiting for you: the budget is reached, a submission's outcome is unknown, or Scenario
      could not be reached for longer than \`generate --wait\`
 

@@ -1,18 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { MAP_MODALITY_NAMES, isMapModality, type MapModality } from '../../shared/detect';
+import { CUSTOM_FAMILY } from '../../shared/model-inputs/index';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
 import type { ModelFamily } from '../../shared/preset/index';
 import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
+import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/index';
-import { ACTIVE_STATES_FOR_STATUS } from './status-states';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
-import type { GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
+import type { DuplicateEvent, GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions, Library } from './context';
 import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
 import { CliError, EXIT } from './errors';
+import { withFolderTarget } from './folder-target';
 import type { Output } from './output';
 
 type Globals = () => GlobalOptions;
@@ -52,6 +55,10 @@ async function readJsonFile(given: string): Promise<unknown> {
   }
 }
 
+function asRecordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
 function isPresetsExport(document: unknown): boolean {
   return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === PRESETS_EXPORT_FORMAT;
 }
@@ -77,7 +84,7 @@ async function familyOfModel(engine: Engine, file: string, givenFamily: unknown,
   }
   try {
     const family = await engine.resolveFamily(modelId);
-    if (asFamily(family) === undefined) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
+    if (asFamily(family) === undefined && family !== CUSTOM_FAMILY) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
     return family;
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
@@ -101,7 +108,8 @@ async function presetFromFile(engine: Engine, file: string, out: Output): Promis
   const { family: givenFamily, ...document } = raw as Record<string, unknown>;
   const family = await familyOfModel(engine, file, givenFamily, document.modelId, out);
   const known = asFamily(family);
-  const validation = validatePreset(document, known === undefined ? {} : { family: known });
+  // A model that publishes its inputs is checked against them (and goes through the custom endpoint).
+  const validation = family === CUSTOM_FAMILY ? checkCustomPreset(engine.store, document) : validatePreset(document, known === undefined ? {} : { family: known });
   if (!validation.ok) {
     throw new CliError(
       EXIT.usage,
@@ -168,15 +176,17 @@ function nothingFound(engine: Library, options: SelectionOptions): string {
   return 'No generations yet.';
 }
 
-/** Unfinished generations `status` lists in plain text; --json lists them all. */
-const STATUS_LISTED = 50;
-
 /** The most `history` lists at once (the gallery's page size). */
 const MAX_LIMIT = 500;
 
 function historyLine(item: GalleryItem): string {
   const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
   return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}${originText(item.origin, item.authorId)}`;
+}
+
+function duplicateLine(event: DuplicateEvent): string {
+  const when = new Date(event.createdAt).toISOString().replace('T', ' ').slice(0, 19);
+  return `-   ${'duplicate'.padEnd(15)} ${when}  ${event.presetName}  ${event.fileName}  same content as #${event.duplicateOf ?? '?'}, not sent again`;
 }
 
 interface FolderCommandOptions {
@@ -186,6 +196,8 @@ interface FolderCommandOptions {
   processed?: string;
   allowDuplicates?: boolean;
   types?: string;
+  /** A modality name, or false for --no-map-first. */
+  mapFirst?: string | false;
 }
 
 /** `--processed leave|move`, for folders and for the Settings' default. */
@@ -211,7 +223,14 @@ function folderOptionsOf(options: FolderCommandOptions): Partial<FolderOptions> 
     ...(processedAction === undefined ? {} : { processedAction }),
     ...(options.allowDuplicates === undefined ? {} : { allowDuplicates: options.allowDuplicates }),
     ...(extensions === undefined ? {} : { extensions }),
+    ...(options.mapFirst === undefined ? {} : { mapFirst: mapModalityOf(options.mapFirst) }),
   };
+}
+
+function mapModalityOf(given: string | false): MapModality | null {
+  if (given === false) return null;
+  if (!isMapModality(given)) throw new CliError(EXIT.usage, `--map-first ${given} is not a map Scenario's detection makes: use ${MAP_MODALITY_NAMES.join(', ')}.`);
+  return given;
 }
 
 /** One folder for `folders list`/`add`/`edit`: the store's fields and its presets' names. */
@@ -223,6 +242,7 @@ function folderView(engine: Library, folder: WatchedFolder): { line: string; dat
     options.recursive ? 'recursive' : '',
     options.processedAction === 'move' ? 'move-processed' : '',
     options.allowDuplicates ? 'duplicates allowed' : '',
+    options.mapFirst ? `${options.mapFirst} map first` : '',
     `types ${options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')).join(',')}`,
   ].filter(Boolean);
   return { line: `${folder.path}  [${flags.join(', ')}]  presets: ${names.join(', ')}`, data: { ...folder, presets: names } };
@@ -233,7 +253,8 @@ function addFolderOptions(command: Command): Command {
     .option('--recursive', 'watch subfolders too')
     .option('--processed <action>', 'what becomes of a processed file: leave, or move (to _done/, failures to _failed/)')
     .option('--allow-duplicates', 'generate again when the same image is dropped again')
-    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp');
+    .option('--types <extensions>', 'the file types to take, e.g. png,jpg,webp')
+    .option('--map-first <modality>', `make a map of each dropped photo first with Scenario's detection, then generate from it: ${MAP_MODALITY_NAMES.join(', ')}`);
 }
 
 export function registerLibraryCommands(program: Command, globals: Globals): void {
@@ -261,6 +282,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const preset = requirePreset(engine, name);
         process.stdout.write(`${JSON.stringify({ family: preset.currentVersion.family, ...(preset.currentVersion.preset as object) }, null, 2)}\n`);
+        if (preset.currentVersion.family === CUSTOM_FAMILY) {
+          const changes = inputsChangesOf(engine.store, preset.currentVersion.preset as object);
+          if (changes.length > 0) outputFor(globals()).warn(`The model's inputs changed since this preset was checked: ${changes.join(' ')} Check the preset and save it again with \`presets edit\`.`);
+        }
       }),
     );
   presets
@@ -338,9 +363,16 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       .requiredOption('--preset <name>', 'preset to apply (repeat for several)', repeatable)
       .option('--move-processed', 'the same as --processed move'),
   ).action((folderPath: string, options: FolderCommandOptions & { preset: string[] }) =>
-    withEngine(globals(), readOnly, async (engine) => {
-      const folder = await addFolder(engine, folderPath, options);
-      outputFor(globals()).line(`Watching ${folder.path} (run \`watch\` to start; a running watcher picks it up at its next start).`, { ...folderView(engine, folder).data });
+    withFolderTarget(globals(), async (target) => {
+      const presetIds = options.preset.map((name) => requirePreset(target.library, name).id);
+      const { folder, watchedNow } = await target.add({ path: userPath(folderPath), presetIds, options: folderOptionsOf(options) });
+      const when =
+        target.runningPid === null
+          ? '(run `watch` to start; `watch` and the app watch it from their next start)'
+          : watchedNow
+            ? `(the running engine, process ${target.runningPid}, watches it now)`
+            : `(the running engine, process ${target.runningPid}, watches only the folders it was started with: \`watch ${folder.path}\` watches it)`;
+      outputFor(globals()).line(`Watching ${folder.path} ${when}.`, { ...folderView(target.library, folder).data });
     }),
   );
   addFolderOptions(
@@ -352,20 +384,20 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
     // After their positive forms: commander defaults an option defined by its --no- form alone to true.
     .option('--no-recursive', 'watch the folder itself only')
     .option('--no-allow-duplicates', 'skip an image already generated with the same preset')
+    .option('--no-map-first', 'take dropped images as maps again')
     .action((folderPath: string, options: FolderCommandOptions) =>
-    withEngine(globals(), readOnly, async (engine) => {
-      const folder = requireFolder(engine, folderPath);
-      const presetIds = options.preset?.map((name) => requirePreset(engine, name).id);
-      const change = folderOptionsOf(options);
-      if (presetIds === undefined && Object.keys(change).length === 0) {
-        throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates or --types.');
-      }
-      const { updateWatchedFolder } = await import('../engine/handlers-folders');
-      updateWatchedFolder(engine.store, folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change });
-      const view = folderView(engine, engine.store.folders.get(folder.id) ?? folder);
-      outputFor(globals()).line(`Changed ${view.line} (a running watcher applies it at its next start).`, { ...view.data });
-    }),
-  );
+      withFolderTarget(globals(), async (target) => {
+        const folder = requireFolder(target.library, folderPath);
+        const presetIds = options.preset?.map((name) => requirePreset(target.library, name).id);
+        const change = folderOptionsOf(options);
+        if (presetIds === undefined && Object.keys(change).length === 0) {
+          throw new CliError(EXIT.usage, 'Nothing to change: give --preset, --recursive/--no-recursive, --processed, --allow-duplicates/--no-allow-duplicates, --types or --map-first/--no-map-first.');
+        }
+        const view = folderView(target.library, await target.update(folder.id, { ...(presetIds === undefined ? {} : { presetIds }), options: change }));
+        const when = target.runningPid === null ? '(a watcher applies it at its next start)' : `(the running engine, process ${target.runningPid}, applies it now)`;
+        outputFor(globals()).line(`Changed ${view.line} ${when}.`, { ...view.data });
+      }),
+    );
   for (const [name, description] of [
     ['remove', 'stop watching a folder (its generations stay)'],
     ['pause', 'pause a folder'],
@@ -375,10 +407,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       .command(`${name} <path>`)
       .description(description)
       .action((folderPath: string) =>
-        withEngine(globals(), readOnly, async (engine) => {
-          const folder = requireFolder(engine, folderPath);
-          if (name === 'remove') engine.store.folders.remove(folder.id);
-          else engine.store.folders.setPaused(folder.id, name === 'pause');
+        withFolderTarget(globals(), async (target) => {
+          const folder = requireFolder(target.library, folderPath);
+          if (name === 'remove') await target.remove(folder.id);
+          else await target.setPaused(folder.id, name === 'pause');
           outputFor(globals()).line(`${name === 'remove' ? 'Removed' : name === 'pause' ? 'Paused' : 'Resumed'} ${folder.path}.`);
         }),
       );
@@ -390,9 +422,15 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const limit = parseWholeNumber(options.limit, '--limit', 1, MAX_LIMIT);
         const { limit: _limit, ...selection } = options;
-        const page = engine.store.galleryPage({ ...selectionOf(engine, selection), limit });
-        const lines = page.items.length === 0 ? [nothingFound(engine, selection)] : page.items.map(historyLine);
-        outputFor(globals()).document(lines, page.items);
+        const { filters, search } = selectionOf(engine, selection);
+        const page = engine.store.galleryPage({ filters, ...(search === undefined ? {} : { search }), limit });
+        // Copies not sent again are part of what happened, under their own names.
+        const duplicates = engine.store.inputEvents.listDuplicates({ ...filters, ...(search === undefined ? {} : { search }), limit });
+        const entries = [...page.items.map((item) => ({ type: 'generation' as const, ...item })), ...duplicates.map((event) => ({ type: 'duplicate' as const, ...event }))]
+          .sort((a, b) => b.createdAt - a.createdAt)
+          .slice(0, limit);
+        const lines = entries.length === 0 ? [nothingFound(engine, selection)] : entries.map((entry) => (entry.type === 'generation' ? historyLine(entry) : duplicateLine(entry)));
+        outputFor(globals()).document(lines, entries);
       }),
     );
 
@@ -411,33 +449,13 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `  preset    ${presetVersion.name} v${presetVersion.version} (${generation.family})`,
           `  model     ${generation.modelId}   seed ${generation.seed ?? '-'}`,
           `  prompt    ${generation.prompt}`,
+          ...Object.entries(generation.overrides ?? {}).map(([field, used]) => `  sidecar   ${field}: ${JSON.stringify(asRecordOf(presetVersion.preset)[field] ?? null)} → ${JSON.stringify(used)}`),
           `  job       ${generation.jobId ?? '-'}   cost ${generation.costCu ?? '-'} CU`,
           ...(generation.errorMessage ? [`  reason    ${generation.errorMessage}`] : []),
           `  request   ${generation.requestJson}`,
           ...imagePaths.map((imagePath) => `  image     ${imagePath}`),
         ];
         outputFor(globals()).document(lines, { ...detail, imagePaths });
-      }),
-    );
-
-  program
-    .command('status')
-    .description('what is queued, in flight or waiting, and the budget')
-    .action(() =>
-      withEngine(globals(), readOnly, async (engine) => {
-        const status = engine.status();
-        const unfinished = engine.store.generations.listByStates(ACTIVE_STATES_FOR_STATUS);
-        // This process runs no queue: every unfinished row waits (for a watcher, the next run, or the person).
-        const counts = { ...status.counts, waiting: unfinished.length, active: 0 };
-        const { budget } = status;
-        const lines = [
-          `Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`,
-          `Today: ${counts.doneToday} done, ${counts.failedToday} failed.`,
-          ...(unfinished.length === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinished.length}.`]),
-          ...unfinished.slice(0, STATUS_LISTED).map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
-          ...(unfinished.length > STATUS_LISTED ? [`… and ${unfinished.length - STATUS_LISTED} more (\`status --json\` lists them all).`] : []),
-        ];
-        outputFor(globals()).document(lines, { ...status, counts, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) });
       }),
     );
 }

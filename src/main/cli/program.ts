@@ -15,18 +15,20 @@ import { registerRepairCommand } from './repair-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerRunCommands } from './run-commands';
 import { registerCollectionsCommands, registerSyncCommand } from './sync-command';
+import { registerStatusCommand } from './status-command';
 
 export function buildProgram(): Command {
   const program = new Command('scenario-hotfolder')
     .description('Watch folders of control images and generate with Scenario\'s ControlNet API; keep a searchable, reproducible history.')
     .option('--home <dir>', 'where the history and the library live (default: SCENARIO_HOTFOLDER_HOME or the app-data folder)')
-    .option('--json', 'JSON for scripts: one document (an array or an object) for a listing or a show, JSON Lines for a command that streams (watch, generate, reproduce, retry, demo)')
+    .option('--json', 'JSON for scripts: one document (an array or an object) for a listing or a show, JSON Lines for a command that streams (watch, generate, reproduce, retry, demo, status --follow)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   registerLibraryCommands(program, globals);
   registerRunCommands(program, globals);
+  registerStatusCommand(program, globals);
   registerSettingsCommand(program, globals);
   registerExportCommand(program, globals);
   registerRepairCommand(program, globals);
@@ -39,7 +41,7 @@ export function buildProgram(): Command {
 /** Typed errors' codes that mean the person named something wrong or gave invalid input (exit 2). */
 const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   ...(['name-taken', 'not-found', 'invalid-import', 'invalid-argument', 'invalid-cursor', 'invalid-transition'] satisfies StoreErrorCode[]),
-  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'not-reproducible', 'illegal-transition'] satisfies PipelineErrorCode[]),
+  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'not-reproducible', 'no-seed', 'illegal-transition'] satisfies PipelineErrorCode[]),
   // The engine's contract handlers'
   'folder.not-found', 'export.empty', 'settings.library-location', 'invalid-seed',
 ]);

@@ -3,24 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { MODEL_FAMILIES, buildControlNetRequest, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily } from '../../shared/preset/index';
 import type { Engine } from '../engine/engine';
 import { absoluteLibraryPath } from '../library/paths';
-import { ScenarioError } from '../scenario/index';
+import { presetRunOf } from '../pipeline/preset-runs';
 import type { Generation, GenerationState } from '../store/index';
-import type { GlobalOptions } from './context';
+import type { GlobalOptions, Library, OpenOptions } from './context';
 import { homeOf, openEngine, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine } from './context';
 import type { ExitCode } from './errors';
 import { CliError, EXIT } from './errors';
 import { addFolder, repeatable, requirePreset } from './library-commands';
 import type { Output } from './output';
+import { REFUSED_KEY_CODES, localSession, serveCliEngine, withQueue, type Followed, type QueueSession } from './session';
 
 type Globals = () => GlobalOptions;
 
 const SETTLED: readonly GenerationState[] = ['done', 'failed', 'canceled', 'outcome-unknown'];
-/** Error codes of a generation that failed because Scenario refused the key: a configuration problem (exit 3). */
-const REFUSED_KEY_CODES: readonly string[] = ['auth', 'forbidden'];
 
 export interface SettleOptions {
   /** Give up (exit 4) after this long whatever happens (the demo). Default: never. */
@@ -36,32 +33,16 @@ export interface SettleOptions {
 
 /**
  * Waits until every generation in `ids` has ended or waits for the person; the exit code says how
- * it went. Call it in the same turn as the action that will move them, so no change can pass unseen.
+ * it went, or 'lost' when the engine attached to stopped first (see `settleAnywhere`). Call it in
+ * the same turn as the action that will move them, so no change can pass unseen.
  */
-export async function settle(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode> {
+export async function settle(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions = {}): Promise<ExitCode | 'lost'> {
   const notMovedYet = new Set(options.unmoved);
   const stopListening = engine.events.on('job.state', ({ generationId }) => notMovedYet.delete(generationId));
   try {
     return await settleLoop(engine, ids, out, options, notMovedYet);
   } finally {
     stopListening();
-  }
-}
-
-/** How long the key check before sending waits for Scenario; unreachable, the pipeline's own waits (and --wait) take over. */
-const KEY_CHECK_TIMEOUT_MS = 5000;
-
-/**
- * Asks Scenario once (one job from its list) before anything is queued: a refused key is a
- * configuration problem (exit 3), not a generation's failure. The pipeline would otherwise hold
- * the refusal as an unknown outcome when it meets it on the POST.
- */
-async function refuseBadKey(engine: Engine): Promise<void> {
-  if (engine.client === null) return;
-  try {
-    await engine.client.listJobs({ pageSize: 1 }, { signal: AbortSignal.timeout(KEY_CHECK_TIMEOUT_MS) });
-  } catch (error) {
-    if (error instanceof ScenarioError && REFUSED_KEY_CODES.includes(error.code)) throw error;
   }
 }
 
@@ -72,7 +53,7 @@ function formatDuration(ms: number): string {
 }
 
 /** Says which of `ids` are left unfinished (they resume at the next start) and returns exit 4. */
-function leftWaiting(engine: Engine, ids: readonly number[], out: Output, why: string): ExitCode {
+function leftWaiting(engine: Library, ids: readonly number[], out: Output, why: string): ExitCode {
   const left = ids
     .map((id) => engine.store.generations.get(id))
     .filter((row): row is Generation => row !== null && !SETTLED.includes(row.state))
@@ -82,19 +63,21 @@ function leftWaiting(engine: Engine, ids: readonly number[], out: Output, why: s
   return EXIT.waiting;
 }
 
-async function settleLoop(engine: Engine, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode> {
+async function settleLoop(engine: Followed, ids: readonly number[], out: Output, options: SettleOptions, notMovedYet: ReadonlySet<number>): Promise<ExitCode | 'lost'> {
   const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
   let unreachableSince: number | undefined;
   for (;;) {
     const rows = ids.map((id) => engine.store.generations.get(id)).filter((row) => row !== null);
     if (rows.every((row) => SETTLED.includes(row.state) && !notMovedYet.has(row.id))) {
+      await engine.caughtUp();
       const failed = rows.filter((row) => row.state === 'failed');
       if (failed.some((row) => REFUSED_KEY_CODES.includes(row.errorCode ?? ''))) return EXIT.config;
       if (failed.length > 0) return EXIT.failures;
       if (rows.some((row) => row.state === 'outcome-unknown')) return EXIT.waiting;
       return EXIT.ok;
     }
-    const waiting = engine.pipeline.waiting();
+    if (engine.lost()) return 'lost';
+    const waiting = engine.waiting();
     if (waiting?.reason === 'budget' || waiting?.reason === 'paused') return leftWaiting(engine, ids, out, waiting.message);
     if (waiting?.reason === 'credentials' || waiting?.reason === 'model') {
       // The key or the model is refused: configuration (exit 3); the generations wait for the fix.
@@ -111,6 +94,47 @@ async function settleLoop(engine: Engine, ids: readonly number[], out: Output, o
   }
 }
 
+/**
+ * Starts work (`start`: on the engine of this process or the one attached to) and follows it to
+ * its end. When the engine attached to stops first (its parked rows resume at the next start),
+ * the command takes them up where they are: on the next engine that holds the library, or on one
+ * of its own, so two `generate`s started together both end with their results.
+ */
+async function startAndSettle(
+  globals: GlobalOptions,
+  open: OpenOptions,
+  out: Output,
+  /** Calls `listen` once its checks are done, just before it adds work (a hold found so far is said then, once). */
+  start: (session: QueueSession, listen: () => void) => Promise<{ ids: number[]; settle?: SettleOptions; exitCode?: (code: ExitCode) => ExitCode }>,
+): Promise<ExitCode> {
+  let started: Awaited<ReturnType<typeof start>> | undefined;
+  for (;;) {
+    const code = await withQueue(globals, { ...open, out }, async (session) => {
+      const taken = started !== undefined;
+      let stopFollowing = () => undefined as void;
+      const listen = () => {
+        stopFollowing = out.follow(session.events, session.waiting());
+      };
+      try {
+        if (started === undefined) started = await start(session, listen);
+        else {
+          session.follow(started.ids);
+          listen();
+        }
+        // A row retried again here is no longer waiting for its first move.
+        return await settle(session, started.ids, out, taken ? { ...started.settle, unmoved: [] } : started.settle);
+      } finally {
+        stopFollowing();
+      }
+    });
+    if (code === 'lost') {
+      out.warn('The engine this command was attached to stopped; following its generations on the next one.');
+      continue;
+    }
+    return started?.exitCode?.(code) ?? code;
+  }
+}
+
 export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
@@ -121,10 +145,6 @@ export function untilSignal(): Promise<string> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-}
-
-function asFamily(family: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
 }
 
 export function registerRunCommands(program: Command, globals: Globals): void {
@@ -143,6 +163,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         ...(chosen.length === 0 ? {} : { watchOnly: chosen }),
         ...concurrencyOf(options.concurrency),
       });
+      const service = await serveCliEngine(engine, out);
       try {
         for (const folder of chosen) {
           if (engine.store.folders.list().some((item) => item.path === folder)) continue;
@@ -161,6 +182,7 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         out.line(`stopping (${signal}): unfinished jobs are parked and resume on the next start`, { event: 'stopping', signal });
         stopFollowing();
       } finally {
+        await service?.close();
         await engine.close();
       }
     });
@@ -181,18 +203,14 @@ export function registerRunCommands(program: Command, globals: Globals): void {
         await withEngine(globals(), { run: false, needsCredentials: true }, async (engine) => dryRun(engine, await existingFiles(given), options, out));
         return;
       }
-      await withEngine(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, async (engine) => {
-        const preset = requirePreset(engine, options.preset);
+      process.exitCode = await startAndSettle(globals(), { run: true, needsCredentials: true, ...concurrencyOf(options.concurrency) }, out, async (session, listen) => {
+        if (session.attachedTo !== null && options.concurrency !== undefined) out.warn(`--concurrency is the running engine's (process ${session.attachedTo}): this command only adds to its queue.`);
+        const preset = requirePreset(session, options.preset);
         const images = await existingFiles(given);
-        await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
-        const ids: number[] = [];
-        for (const image of images) {
-          ids.push(...(await engine.pipeline.enqueueFile(image, { kind: 'manual', presetIds: [preset.id], ...(options.seed === undefined ? {} : { seed: options.seed }) })));
-        }
-        const code = await settle(engine, ids, out, { unreachableMs });
-        process.exitCode = ids.length < images.length && code === EXIT.ok ? EXIT.failures : code;
-        stopFollowing();
+        await session.refuseBadKey();
+        listen();
+        const ids = await session.enqueueFiles(images, preset.id, options.seed);
+        return { ids, settle: { unreachableMs }, exitCode: (code) => (ids.length < images.length && code === EXIT.ok ? EXIT.failures : code) };
       });
     });
 
@@ -204,17 +222,29 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     if (name === 'reproduce') command.option('--vary-seed', 'use a new random seed');
     command.action(async (idText: string, options: { varySeed?: boolean }) => {
       const out = outputFor(globals());
-      await withEngine(globals(), { run: true, needsCredentials: true }, async (engine) => {
-        const { id, state } = requireGeneration(engine, idText);
-        await refuseBadKey(engine);
-        const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
+      process.exitCode = await startAndSettle(globals(), { run: true, needsCredentials: true }, out, async (session, listen) => {
+        const { id, state } = requireGeneration(session, idText);
+        await session.refuseBadKey();
+        listen();
         const waitsForItsMove = name === 'retry' && state === 'outcome-unknown';
-        const target = name === 'reproduce' ? engine.pipeline.reproduce(id, { varySeed: options.varySeed === true }) : (engine.pipeline.retry(id), id);
-        process.exitCode = await settle(engine, [target], out, waitsForItsMove ? { unmoved: [id] } : {});
-        stopFollowing();
+        const target = name === 'reproduce' ? await session.reproduce(id, options.varySeed === true) : (await session.retry(id), id);
+        return { ids: [target], settle: waitsForItsMove ? { unmoved: [id] } : {} };
       });
     });
   }
+
+  program
+    .command('cancel <generationId>')
+    .description('cancel a generation that is queued, waiting or running at Scenario (one being sent or downloaded cannot be)')
+    .action(async (idText: string) => {
+      const out = outputFor(globals());
+      // Its own engine only takes the lock: canceling one row must not start the rest of the queue.
+      await withQueue(globals(), { run: false, lock: true, out }, async (session) => {
+        const { id } = requireGeneration(session, idText);
+        await session.cancel(id);
+        out.line(`canceled  #${id}`, { event: 'canceled', generationId: id });
+      });
+    });
 
   program
     .command('simulator')
@@ -284,9 +314,9 @@ async function existingFiles(given: readonly string[]): Promise<string[]> {
 
 async function dryRun(engine: Engine, images: string[], options: { preset: string; seed?: string }, out: Output): Promise<void> {
   const preset = requirePreset(engine, options.preset);
-  const family = asFamily(preset.currentVersion.family);
-  const validation = validatePreset(preset.currentVersion.preset, family === undefined ? {} : { family });
-  if (!validation.ok) throw new CliError(EXIT.usage, `Preset "${preset.name}" has errors:`, validation.issues.map((issue) => `${issue.field}: ${issue.message}`));
+  const checked = presetRunOf(preset.currentVersion, (inputsVersion) => engine.store.modelInputs.get(inputsVersion));
+  if (!checked.ok) throw new CliError(EXIT.usage, `Preset "${preset.name}" has errors:`, checked.issues.map((issue) => `${issue.field}: ${issue.message}`));
+  const { run } = checked;
   let total = 0;
   for (const image of images) {
     const bytes = await readFile(image).catch(() => {
@@ -294,8 +324,9 @@ async function dryRun(engine: Engine, images: string[], options: { preset: strin
     });
     const { default: sharp } = await import('sharp');
     const format = (await sharp(bytes).metadata().catch(() => undefined))?.format ?? 'png';
-    const request = buildControlNetRequest(validation.preset, { image: `data:image/${format};base64,${bytes.toString('base64')}`, seed: options.seed ?? seedForRun(validation.preset), family });
-    const estimate = await (engine.client as NonNullable<Engine['client']>).dryRunControlNet(request.json);
+    const seed = run.seedForRun() === null ? null : (options.seed ?? run.seedForRun());
+    const requestJson = run.requestJson(`data:image/${format};base64,${bytes.toString('base64')}`, seed);
+    const estimate = await (engine.client as NonNullable<Engine['client']>).dryRun(run.endpoint, requestJson);
     total += estimate.creativeUnitsCost;
     out.line(`${image}: ${estimate.creativeUnitsCost} creative units`, { image, creativeUnitsCost: estimate.creativeUnitsCost });
   }
@@ -318,6 +349,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
   const home = globals.home === undefined ? await mkdtemp(path.join(os.tmpdir(), 'scenario-hotfolder-demo-')) : homeOf(globals);
   const { createEngine } = await import('../engine/engine');
   const engine = await createEngine({ home, scenario: { simulator: true, latencyMs: 400 }, watchFolders: false });
+  const service = await serveCliEngine(engine, out);
   const stopFollowing = out.follow(engine.events, engine.pipeline.waiting());
   try {
     out.line(`Demo home: ${home} (simulated Scenario at ${engine.simulator?.baseUrl ?? '?'})`, { event: 'demo', home });
@@ -350,7 +382,8 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       if (ids.length >= dropped && ids.every((id) => SETTLED.includes(engine.store.generations.get(id)?.state ?? 'detected'))) break;
       await sleep(100);
     }
-    const code = ids.length >= dropped ? await settle(engine, ids, out, { timeoutMs: 1000 }) : EXIT.failures;
+    // Its own engine: never lost.
+    const code = ids.length >= dropped ? ((await settle(localSession(engine), ids, out, { timeoutMs: 1000 })) as ExitCode) : EXIT.failures;
     await engine.pipeline.idle();
     stopFollowing();
     out.line('');
@@ -365,6 +398,7 @@ async function demo(globals: GlobalOptions, out: Output): Promise<ExitCode> {
     return code;
   } finally {
     stopFollowing();
+    await service?.close();
     await engine.close();
   }
 }

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
 import { connectionFor, type ScenarioConnection } from '../engine/connection';
-import { startEngineService } from '../engine/service';
-import type { ApiCredentials } from '../engine/handlers-context';
+import { openWindowEngine } from '../engine/window-engine';
+import type { ApiCredentials } from '../engine/api-credentials';
 import type { ContractEvent } from '../../shared/ipc/contract';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
@@ -63,9 +63,10 @@ async function start(): Promise<void> {
   const credentials = createSafeStorageCredentials(join(dataFolder, 'credentials.bin'));
   // The history and library live where the CLI keeps them (SCENARIO_HOTFOLDER_HOME, else the
   // OS app-data folder), so the app and `scenario-hotfolder` share one library; the engine's home
-  // lock keeps them from running two pipelines on it at once. Window bounds and the encrypted key
-  // stay in Electron's own userData folder.
-  const engine = await startEngineService({
+  // lock keeps them from running two pipelines on it at once: while a headless watcher holds it,
+  // the window works on that watcher's engine instead (it says so). Window bounds and the
+  // encrypted key stay in Electron's own userData folder.
+  const engine = await openWindowEngine({
     scenario: desktopConnection(await credentials.load()),
     // On a real Scenario the team's history comes in by itself (never from the simulator).
     teamSync: true,
@@ -77,6 +78,11 @@ async function start(): Promise<void> {
     },
   });
   const { handlers } = engine;
+  // The watcher it was attached to stopped: started again, the app takes the library itself.
+  engine.onLost(() => {
+    app.relaunch();
+    app.exit(0);
+  });
 
   handleAppProtocols({
     rendererDir: RENDERER_DIR,

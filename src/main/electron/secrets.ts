@@ -7,7 +7,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { safeStorage } from 'electron';
 import { z } from 'zod';
 import type { CredentialsStatus } from '../../shared/ipc/contract';
-import { HandlerError, apiKeyHint, type ApiCredentials, type CredentialsAdapter } from '../engine/handlers-context';
+import { apiKeyHint, type ApiCredentials } from '../engine/api-credentials';
+import { HandlerError, type CredentialsAdapter } from '../engine/handlers-context';
 import { writeFileAtomic } from '../library/atomic';
 import { secretBackendVerdict } from './policy';
 

@@ -1,9 +1,9 @@
 /**
- * The desktop's shell adapter: opening a library image with the OS, showing it in its folder, and
- * dragging it out of the window into other apps. Paths arrive already resolved inside the library
+ * The desktop's shell adapter: opening a library image with the OS, showing it in its folder,
+ * dragging it out of the window into other apps, and the OS folder picker for watched folders. Paths arrive already resolved inside the library
  * (handlers-app); what may be opened or dragged is decided in policy.ts.
  */
-import { nativeImage, shell, type BrowserWindow, type NativeImage } from 'electron';
+import { dialog, nativeImage, shell, type BrowserWindow, type NativeImage } from 'electron';
 import { HandlerError, type ShellAdapter } from '../engine/handlers-context';
 import { DRAG_ICON_WIDTH, fileDragDecision, isOpenableLibraryFile } from './policy';
 
@@ -39,6 +39,12 @@ export function createDesktopShell({ window, appIconPath }: DesktopShellOptions)
       const current = window();
       if (current === null || current.isDestroyed()) return;
       current.webContents.startDrag({ file: absolutePath, icon: dragIcon(absolutePath, decision.icon) });
+    },
+    async pickFolder() {
+      const current = window();
+      const options = { title: 'Choose a folder to watch', properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const picked = current === null || current.isDestroyed() ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(current, options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
     },
   };
 }

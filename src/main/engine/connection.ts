@@ -10,7 +10,7 @@ import { PipelineError } from '../pipeline/errors';
 import { ScenarioClient } from '../scenario/index';
 import type { PollInterval, RetryPolicy } from '../scenario/index';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
-import { API_KEY_ENV, API_SECRET_ENV, type ApiCredentials } from './handlers-context';
+import { API_KEY_ENV, API_SECRET_ENV, type ApiCredentials } from './api-credentials';
 
 export type ScenarioConnection = { baseUrl: string; apiKey: string; apiSecret: string } | { simulator: true; latencyMs?: number; faults?: string };
 

@@ -4,6 +4,7 @@
  * times so it stays the same over structured clone and JSON. Every conversion lives here.
  */
 import type {
+  ControlImage,
   Folder,
   FolderOptions as ContractFolderOptions,
   GenerationDetail as ContractGenerationDetail,
@@ -16,7 +17,9 @@ import type {
   PresetVersionDetail,
   RelatedGeneration,
 } from '../../shared/ipc/contract';
-import { MODEL_FAMILIES, presetSchema, type ModelFamily } from '../../shared/preset/index';
+import { anyPresetSchema } from '../../shared/ipc/contract';
+import { isCustomPresetDocument } from '../../shared/model-inputs/index';
+import { MODEL_FAMILIES, type ModelFamily } from '../../shared/preset/index';
 import type {
   FacetCount,
   FacetCounts,
@@ -33,6 +36,7 @@ import type {
   WatchedFolder,
 } from '../store/index';
 import type { PresetVersionUse } from '../store/repositories/presets';
+import type { IpcErrorData } from '../../shared/ipc/errors';
 import { HandlerError } from './handlers-context';
 
 const ROW_ID = /^[1-9][0-9]{0,15}$/;
@@ -69,18 +73,26 @@ export const UNKNOWN_FAMILY = 'unknown';
 
 export function presetSummary(preset: Preset, counts: { folderCount: number; generationCount: number }): PresetSummary {
   const { currentVersion } = preset;
-  const document = presetSchema.parse(currentVersion.preset);
+  const document = anyPresetSchema.parse(currentVersion.preset);
+  const custom = isCustomPresetDocument(document);
   return {
     id: String(preset.id),
     name: preset.name,
     modelId: document.modelId,
     family: asModelFamily(currentVersion.family),
-    modality: document.modality,
+    custom,
+    modality: modalityOf(document),
     version: currentVersion.version,
     updatedAt: iso(currentVersion.createdAt),
     folderCount: counts.folderCount,
     generationCount: counts.generationCount,
   };
+}
+
+/** A ControlNet preset's modality, or a custom model's control modality when it has one. */
+function modalityOf(document: Record<string, unknown>): string {
+  const value = document.modality ?? document.controlModality;
+  return typeof value === 'string' ? value : '';
 }
 
 /** `useCounts`: live generations per version row id (versions without any are left out). */
@@ -89,13 +101,15 @@ export function presetDetail(
   versions: readonly PresetVersion[],
   folders: readonly WatchedFolder[],
   useCounts: ReadonlyMap<number, number>,
+  inputsChanges: readonly string[] = [],
 ): PresetDetail {
   return {
     id: String(preset.id),
     version: preset.currentVersion.version,
     createdAt: iso(preset.createdAt),
     updatedAt: iso(preset.currentVersion.createdAt),
-    preset: presetSchema.parse(preset.currentVersion.preset),
+    preset: anyPresetSchema.parse(preset.currentVersion.preset),
+    ...(inputsChanges.length === 0 ? {} : { inputsChanges: [...inputsChanges] }),
     versions: versions.map((version) => ({ version: version.version, createdAt: iso(version.createdAt), generationCount: useCounts.get(version.id) ?? 0 })),
     folders: folders.filter((folder) => folder.presetIds.includes(preset.id)).map((folder) => ({ id: String(folder.id), path: folder.path })),
   };
@@ -143,6 +157,7 @@ export function folderDto(folder: WatchedFolder, watch: FolderWatchState, pendin
       extensions: folder.options.acceptedExtensions.map((extension) => extension.replace(/^\./, '')),
       processedAction: folder.options.processedAction,
       allowDuplicates: folder.options.allowDuplicates,
+      mapFirst: folder.options.mapFirst,
     },
     state: folder.paused ? 'paused' : watch.state,
     message: folder.paused ? null : watch.message,
@@ -195,6 +210,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     family: item.family,
     modality: item.modality,
     cover: item.firstImage === null ? null : galleryImage(item.firstImage),
+    control: controlImage(item.control),
+    error: generationError(item),
     imageCount: item.imageCount,
     favourite: item.favourite,
     rating: item.rating,
@@ -208,7 +225,14 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
 }
 
 function related(summary: GenerationSummary): RelatedGeneration {
-  return { id: String(summary.id), kind: summary.kind, state: summary.state, seed: summary.seed, createdAt: iso(summary.createdAt) };
+  return {
+    id: String(summary.id),
+    kind: summary.kind,
+    state: summary.state,
+    seed: summary.seed,
+    createdAt: iso(summary.createdAt),
+    cover: summary.firstImage === null ? null : galleryImage(summary.firstImage),
+  };
 }
 
 function parsedObject(json: string): Record<string, unknown> {
@@ -243,6 +267,8 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     family: generation.family,
     modality: generation.modality,
     cover: cover === undefined ? null : storedImage(cover),
+    control: controlImage({ relPath: input.libraryRelPath, width: input.width, height: input.height }),
+    error: generationError(generation),
     imageCount: images.length,
     favourite: generation.favourite,
     rating: generation.rating,
@@ -255,13 +281,26 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
   };
 }
 
+/** Why a generation failed or was canceled, or null when nothing went wrong. */
+function generationError({ errorCode, errorMessage }: { errorCode: string | null; errorMessage: string | null }): IpcErrorData | null {
+  if (errorCode === null && errorMessage === null) return null;
+  return { code: errorCode ?? 'generation.failed', userMessage: errorMessage ?? 'This generation failed. Retry it from the queue.' };
+}
+
+/** A control image's library copy with its size, or null when the file was refused before it was copied (stored as ''). */
+function controlImage(control: { relPath: string; width: number | null; height: number | null }): ControlImage | null {
+  return control.relPath === '' ? null : { relPath: control.relPath, width: positiveOrNull(control.width), height: positiveOrNull(control.height) };
+}
+
+const positiveOrNull = (value: number | null) => (value !== null && value > 0 ? value : null);
+
 /** The library copy of a control image, or null when the file was refused before it was copied (stored as ''). */
 export function controlCopyRelPath(input: Input): string | null {
   return input.libraryRelPath === '' ? null : input.libraryRelPath;
 }
 
 /** `controlCopyPresent`: the handler looked, and the control image's library copy is on disk. */
-export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent }: { controlCopyPresent: boolean }): ContractGenerationDetail {
+export function generationDetailDto(detail: GenerationDetail, { controlCopyPresent, photo = null }: { controlCopyPresent: boolean; photo?: Input | null }): ContractGenerationDetail {
   const { generation, input, presetVersion } = detail;
   const relPath = controlCopyRelPath(input);
   return {
@@ -271,6 +310,9 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
     request: parsedObject(generation.requestJson),
     seed: generation.seed,
     negativePrompt: generation.negativePrompt,
+    ...(generation.overrides === null
+      ? {}
+      : { overrides: Object.entries(generation.overrides).map(([field, used]) => ({ field, preset: asRecord(presetVersion.preset)[field] ?? null, used })) }),
     images: detail.images.map(storedImage),
     input: {
       relPath,
@@ -280,15 +322,13 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
       sha256: input.sha256,
       width: input.width,
       height: input.height,
+      ...(photo === null || input.mapModality === null ? {} : { madeFrom: { modality: input.mapModality, photoName: photo.fileName, photoPath: photo.originalPath, photoSha256: photo.sha256 } }),
     },
     jobId: generation.jobId,
     imageAssetId: generation.imageAssetId,
     submittedAt: isoOrNull(generation.submittedAt),
     finishedAt: isoOrNull(generation.finishedAt),
-    error:
-      generation.errorCode === null && generation.errorMessage === null
-        ? null
-        : { code: generation.errorCode ?? 'generation.failed', userMessage: generation.errorMessage ?? 'This generation failed. Retry it from the queue.' },
+    error: generationError(generation),
     parent: detail.parent === null ? null : related(detail.parent),
     children: detail.children.map(related),
     notReproducible: generation.notReproducible,

@@ -2,16 +2,16 @@ import sharp from 'sharp';
 import path from 'node:path';
 import { systemClock } from '../../shared/clock';
 import { userMessageOf } from '../../shared/errors';
-import { familyOfModel } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
 import { startThumbnailBackfill, type ThumbnailBackfill } from '../library/thumbnail-backfill';
 import { createImageThumbnailQueue, thumbnailFailureMessage, type ImageThumbnailJob, type ThumbnailQueue } from '../library/thumbnails';
 import { createFolderManager, createPipeline, PipelineEmitter } from '../pipeline/index';
 import type { FolderManager, Pipeline, PipelineOptions, PipelineStatus } from '../pipeline/index';
-import type { ScenarioClient, ScenarioModel } from '../scenario/index';
+import type { ScenarioClient } from '../scenario/index';
 import type { RunningSimulator } from '../simulator/index';
 import { openStore, RESUMABLE_STATES } from '../store/index';
 import type { Store } from '../store/index';
+import { resolveModelFamily } from './model-inputs';
 import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
 import { defaultHome, historyFileOf, libraryRootOf, lockHome } from './home';
 import { createNoticeLog, type NoticeLog } from './notices';
@@ -158,14 +158,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const openedFolders = folders;
     let closed: Promise<void> | undefined;
     async function resolveFamily(modelId: string): Promise<string> {
-      const cached = openedStore.models.get(modelId)?.model as ScenarioModel | undefined;
-      let model = cached;
-      const client = live.client;
-      if (model === undefined && client !== null) {
-        model = await client.getModel(modelId);
-        openedStore.models.put(modelId, model);
-      }
-      return (model?.type === undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId })) ?? 'unknown';
+      return (await resolveModelFamily(openedStore, live.client, modelId)) ?? 'unknown';
     }
     const teamSync = run && config.teamSync !== undefined && config.teamSync !== false
       ? startBackgroundSync({

@@ -6,12 +6,13 @@ import type { ModelInfo, ModelList } from '../../shared/ipc/contract';
 import { familyOfModel } from '../../shared/preset/index';
 import { cacheModelThumbnails, cachedModelThumbnails, modelThumbnailSource, type ModelThumbnailSource } from '../library/model-thumbnails';
 import { resolveInsideLibrary } from '../library/paths';
-import { ScenarioError, isControlNetModel, type ScenarioModel } from '../scenario/index';
+import { ScenarioError, isHotFolderModel, type ScenarioModel } from '../scenario/index';
+import { isImageFileInput, publishedInputs, type ModelInput } from '../../shared/model-inputs/index';
 import { modelSchema } from '../scenario/schemas';
 import type { Engine } from './engine';
 import { iso } from './dto';
 import { appInfo, connectionHandlers } from './handlers-connection';
-import type { HandlersFor, HostAdapters } from './handlers-context';
+import { HandlerError, type HandlersFor, type HostAdapters } from './handlers-context';
 
 /** A connection test answers within this or reports the wait as a failure. */
 const CONNECTION_TEST_TIMEOUT_MS = 15_000;
@@ -19,13 +20,19 @@ const CONNECTION_TEST_TIMEOUT_MS = 15_000;
 /** Failures that mean "Scenario cannot be reached now" rather than "Scenario said no". */
 const OFFLINE_CODES: readonly string[] = ['network', 'timeout', 'server', 'rate-limited'];
 
-/** The models the picker offers: ControlNet-capable, of a family we know. */
+/** The models the picker offers: ControlNet-capable of a family we know, or publishing inputs that take an image. */
 function pickable(models: readonly ScenarioModel[]): ScenarioModel[] {
-  return models.filter((model) => isControlNetModel(model) && familyOf(model) !== undefined);
+  return models.filter((model) => isHotFolderModel(model) && (familyOf(model) !== undefined || imageInputsOf(model) !== undefined));
 }
 
 function familyOf(model: ScenarioModel) {
-  return model.type === undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId: model.id });
+  return model.type === undefined || publishedInputs(model) !== undefined ? undefined : familyOfModel({ type: model.type, name: model.name, modelId: model.id });
+}
+
+/** The inputs of a model that publishes them and takes an image in one of them. */
+function imageInputsOf(model: ScenarioModel): ModelInput[] | undefined {
+  const inputs = publishedInputs(model);
+  return inputs?.some(isImageFileInput) === true ? inputs : undefined;
 }
 
 function thumbnailSources(models: readonly ScenarioModel[]): ModelThumbnailSource[] {
@@ -37,8 +44,9 @@ function modelInfos(models: readonly ScenarioModel[], thumbnails: ReadonlyMap<st
   return models
     .flatMap((model) => {
       const family = familyOf(model);
-      if (family === undefined || model.type === undefined) return [];
-      return [{ id: model.id, name: model.name ?? model.id, family, type: model.type, thumbnailRelPath: thumbnails.get(model.id) ?? null }];
+      const inputs = imageInputsOf(model);
+      if ((family === undefined && inputs === undefined) || model.type === undefined) return [];
+      return [{ id: model.id, name: model.name ?? model.id, family: family ?? null, type: model.type, ...(inputs === undefined ? {} : { inputs }), thumbnailRelPath: thumbnails.get(model.id) ?? null }];
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -67,7 +75,7 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
     if (client === null) {
       throw new ScenarioError('auth', 'No Scenario API key is set, so the model list cannot be fetched. Add the key in Settings, then try again.');
     }
-    const models = await client.listModels({ controlnetOnly: true });
+    const models = await client.listModels({ hotFolderOnly: true });
     store.models.replaceAll(models.map((model) => ({ modelId: model.id, model })));
     // A thumbnail that cannot be had now leaves its model with initials; the next refresh tries again.
     const thumbnails = await cacheModelThumbnails(engine.libraryRoot, thumbnailSources(pickable(models)), client);
@@ -77,6 +85,12 @@ export function appHandlers(engine: Engine, host: HostAdapters): HandlersFor<'ap
 
   return {
     'app.info': async () => appInfo(engine, host),
+    'app.pickFolder': async () => {
+      if (host.shell.pickFolder === undefined) {
+        throw new HandlerError('shell.unavailable', 'Choosing a folder from a dialog needs the desktop app. Type the folder path instead.');
+      }
+      return { path: await host.shell.pickFolder() };
+    },
     ...connectionHandlers(engine, host),
 
     'credentials.status': () => host.credentials.status(),

@@ -10,7 +10,7 @@ import { HandlerError, type HandlersFor, type HostAdapters } from './handlers-co
 
 /** What app.info answers: the host's facts and the engine's current connection. */
 export function appInfo(engine: Engine, host: HostAdapters): AppInfo {
-  return { ...host.info, usingSimulator: engine.simulated, dataFolder: engine.home };
+  return { ...host.info, usingSimulator: engine.simulated, dataFolder: engine.home, nativeFolderPicker: host.shell.pickFolder !== undefined };
 }
 
 export function connectionHandlers(engine: Engine, host: HostAdapters): Pick<HandlersFor<'app' | 'credentials'>, 'app.useSimulator' | 'credentials.save' | 'credentials.clear'> {

@@ -4,6 +4,7 @@
  */
 import { UserFacingError } from '../../shared/errors';
 import type { ChannelName, ContractHandlers, CredentialsStatus } from '../../shared/ipc/contract';
+import { API_KEY_ENV, API_SECRET_ENV, apiKeyHint, type ApiCredentials } from './api-credentials';
 import type { ScenarioConnection } from './connection';
 
 /**
@@ -12,11 +13,6 @@ import type { ScenarioConnection } from './connection';
  */
 export class HandlerError extends UserFacingError {
   override readonly name = 'HandlerError';
-}
-
-export interface ApiCredentials {
-  apiKey: string;
-  apiSecret: string;
 }
 
 /** Where the API key and secret live: the OS keychain in Electron, environment variables elsewhere. */
@@ -34,6 +30,8 @@ export interface ShellAdapter {
   revealFile(absolutePath: string): Promise<void>;
   /** Drags the file out of the window into other apps (the OS drag the window asked for at dragstart). */
   startDrag(absolutePath: string): Promise<void>;
+  /** The OS folder picker over the window; null when cancelled. Absent: the host has none (a browser). */
+  pickFolder?(): Promise<string | null>;
 }
 
 export interface HostInfo {
@@ -57,14 +55,6 @@ export interface HostAdapters {
    * credentials, or no connection.
    */
   connectionFor?: (credentials: ApiCredentials | null) => ScenarioConnection | null;
-}
-
-export const API_KEY_ENV = 'SCENARIO_API_KEY';
-export const API_SECRET_ENV = 'SCENARIO_API_SECRET';
-
-/** The last four characters of a key: enough to tell keys apart, too few to be worth stealing. */
-export function apiKeyHint(apiKey: string): string {
-  return apiKey.length <= 4 ? '…' : `…${apiKey.slice(-4)}`;
 }
 
 /**

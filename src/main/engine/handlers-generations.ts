@@ -52,7 +52,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       const detail = store.generationDetail(rowId(id, 'generation'));
       const control = controlCopyRelPath(detail.input);
       const controlCopyPresent = control !== null && (await pathExists(absoluteLibraryPath(libraryRoot, control)));
-      return generationDetailDto(detail, { controlCopyPresent });
+      const photo = detail.input.sourceInputId === null ? null : store.inputs.get(detail.input.sourceInputId);
+      return generationDetailDto(detail, { controlCopyPresent, photo });
     },
 
     'generations.reproduce': async ({ id }) => ({ generationId: String(pipeline.reproduce(runnableParent(id))) }),
@@ -113,7 +114,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       return { parameters, generationId: found === null ? null : String(found) };
     },
 
-    'generations.generateFromFiles': async ({ paths, presetId }) => {
+    'generations.generateFromFiles': async ({ paths, presetId, seed }) => {
+      if (seed !== undefined && !isValidSeed(seed)) throw new HandlerError('invalid-seed', `Seed "${seed}" is not a whole number: use digits only, such as 42.`);
       const preset = store.presets.get(rowId(presetId, 'preset'));
       if (preset === null || preset.archivedAt !== null) throw new HandlerError('not-found', 'This preset was deleted. Choose another preset.');
       const skipped: { path: string; reason: string }[] = [];
@@ -126,7 +128,7 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       try {
         const generationIds: string[] = [];
         for (const filePath of paths) {
-          const created = await pipeline.enqueueFile(filePath, { kind: 'manual', presetIds: [preset.id] });
+          const created = await pipeline.enqueueFile(filePath, { kind: 'manual', presetIds: [preset.id], ...(seed === undefined ? {} : { seed }) });
           generationIds.push(...created.map(String));
         }
         return { generationIds, skipped };

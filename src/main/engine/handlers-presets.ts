@@ -4,8 +4,8 @@
  */
 import sharp from 'sharp';
 import type { PresetDetail } from '../../shared/ipc/contract';
+import { CUSTOM_FAMILY, type CustomPreset } from '../../shared/model-inputs/index';
 import {
-  buildControlNetRequest,
   canonicalJson,
   familyOfModel,
   isFluxLora,
@@ -15,11 +15,16 @@ import {
   type PresetContext,
 } from '../../shared/preset/index';
 import { presetSlug } from '../library/paths';
+import { presetRunOf } from '../pipeline/preset-runs';
 import { modelSchema } from '../scenario/schemas';
+import { checkCustomPreset, familyOfModelDocument, inputsChangesOf } from './model-inputs';
 import type { Preset, PresetVersion } from '../store/index';
 import type { Engine } from './engine';
 import { UNKNOWN_FAMILY, presetDetail, presetSummary, presetVersionDetail, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
+
+/** What a draft is checked with: its family's rules, or (custom) the model's own inputs. */
+type DraftContext = PresetContext & { custom?: true };
 
 /** Asking Scenario for a model's family must not hold a form: past this, the family counts as unknown. */
 const FAMILY_LOOKUP_TIMEOUT_MS = 4000;
@@ -53,7 +58,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
    * The model's family and LoRA facts, from the models cache or Scenario. Offline (or slow) gives
    * an empty context: the draft is then checked by the contract's rules only.
    */
-  async function contextFor(modelId: unknown): Promise<PresetContext> {
+  async function contextFor(modelId: unknown): Promise<DraftContext> {
     if (typeof modelId !== 'string' || modelId.trim() === '') return {};
     const lookup = engine.resolveFamily(modelId.trim()).catch(() => UNKNOWN_FAMILY);
     let timer: NodeJS.Timeout | undefined;
@@ -61,6 +66,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       timer = setTimeout(() => resolve(UNKNOWN_FAMILY), FAMILY_LOOKUP_TIMEOUT_MS);
     });
     await Promise.race([lookup, timeout]).finally(() => clearTimeout(timer));
+    if (familyOfModelDocument(store.models.get(modelId.trim())?.model, modelId.trim()) === CUSTOM_FAMILY) return { custom: true };
     const cached = modelSchema.safeParse(store.models.get(modelId.trim())?.model);
     if (!cached.success || cached.data.type === undefined) return {};
     const model = cached.data;
@@ -73,16 +79,22 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
     };
   }
 
+  /** A draft checked by its model's rules: its family's, or the model's own inputs for a custom model. */
+  function validateDraft(draft: unknown, context: DraftContext): { ok: true; preset: PresetDocument | CustomPreset } | { ok: false; issues: FieldIssue[] } {
+    return context.custom === true ? checkCustomPreset(store, draft) : validatePreset(draft, context);
+  }
+
   /** A valid draft and the family the store records for it ('unknown' when the model's is not known). */
-  async function checked(draft: unknown): Promise<{ document: PresetDocument; context: PresetContext; family: string }> {
+  async function checked(draft: unknown): Promise<{ document: PresetDocument | CustomPreset; context: DraftContext; family: string }> {
     const context = await contextFor((draft as { modelId?: unknown } | null)?.modelId);
-    const validation = validatePreset(draft, context);
+    const validation = validateDraft(draft, context);
     if (!validation.ok) throw invalidPreset(validation.issues);
-    return { document: validation.preset, context, family: context.family ?? UNKNOWN_FAMILY };
+    return { document: validation.preset, context, family: context.custom === true ? CUSTOM_FAMILY : (context.family ?? UNKNOWN_FAMILY) };
   }
 
   function detail(preset: Preset): PresetDetail {
-    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list(), store.presets.useCounts(preset.id));
+    const changes = preset.currentVersion.family === CUSTOM_FAMILY ? inputsChangesOf(store, preset.currentVersion.preset as Partial<CustomPreset>) : [];
+    return presetDetail(preset, store.presets.versions(preset.id), store.folders.list(), store.presets.useCounts(preset.id), changes);
   }
 
   function versionOf(preset: Preset, version: number): PresetVersion {
@@ -148,7 +160,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
     },
 
     'presets.validate': async ({ preset }) => {
-      const validation = validatePreset(preset, await contextFor((preset as { modelId?: unknown } | null)?.modelId));
+      const validation = validateDraft(preset, await contextFor((preset as { modelId?: unknown } | null)?.modelId));
       return { issues: validation.ok ? [] : validation.issues };
     },
 
@@ -161,12 +173,11 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       if (engine.client === null) {
         throw new HandlerError('credentials.missing', 'No Scenario API key is set, so the cost cannot be asked. Add the key in Settings, then try again.');
       }
-      const request = buildControlNetRequest(document, {
-        image: await placeholderDataUrl(),
-        seed: document.seed ?? PLACEHOLDER_SEED,
-        family: context.family,
-      });
-      const estimate = await engine.client.dryRunControlNet(request.json);
+      const check = presetRunOf({ family: context.custom === true ? CUSTOM_FAMILY : (context.family ?? UNKNOWN_FAMILY), preset: document }, (version) => store.modelInputs.get(version));
+      if (!check.ok) throw invalidPreset(check.issues);
+      // The preset's own seed when it has one; the price does not depend on it.
+      const seed = check.run.seedForRun() === null ? null : String((document as { seed?: unknown }).seed ?? PLACEHOLDER_SEED);
+      const estimate = await engine.client.dryRun(check.run.endpoint, check.run.requestJson(await placeholderDataUrl(), seed));
       if (isSaved) store.presets.setDryRunCost(saved.id, estimate.creativeUnitsCost);
       return { creativeUnitsCost: estimate.creativeUnitsCost, creativeUnitsDiscount: estimate.creativeUnitsDiscount ?? null };
     },
@@ -186,7 +197,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       for (const [index, entry] of entries.entries()) {
         const fields = (typeof entry === 'object' && entry !== null ? entry : {}) as { name?: unknown; preset?: unknown };
         const label = typeof fields.name === 'string' ? `"${fields.name}"` : `number ${index + 1}`;
-        const validation = validatePreset(fields.preset, await contextFor((fields.preset as { modelId?: unknown } | null)?.modelId));
+        const validation = validateDraft(fields.preset, await contextFor((fields.preset as { modelId?: unknown } | null)?.modelId));
         if (!validation.ok) {
           const issue = validation.issues[0];
           throw new HandlerError('preset.invalid-import', `Preset ${label} in this file is not valid${issue ? ` (${issue.field}: ${issue.message})` : ''}. Nothing was imported.`);

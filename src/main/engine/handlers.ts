@@ -13,9 +13,10 @@ import { generationHandlers } from './handlers-generations';
 import { presetHandlers } from './handlers-presets';
 import { queueHandlers, queueStatusDto } from './handlers-queue';
 import { settingsHandlers } from './handlers-settings';
+import { trashHandlers } from './handlers-trash';
 
 export { HandlerError, browserShell, envCredentials } from './handlers-context';
-export type { ApiCredentials, CredentialsAdapter, HostAdapters, HostInfo, ShellAdapter } from './handlers-context';
+export type { CredentialsAdapter, HostAdapters, HostInfo, ShellAdapter } from './handlers-context';
 
 export function createHandlers(engine: Engine, host: HostAdapters): ContractHandlers {
   return {
@@ -25,6 +26,7 @@ export function createHandlers(engine: Engine, host: HostAdapters): ContractHand
     ...generationHandlers(engine),
     ...queueHandlers(engine),
     ...settingsHandlers(engine),
+    ...trashHandlers(engine),
   };
 }
 

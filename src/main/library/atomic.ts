@@ -52,15 +52,18 @@ export async function fsyncDirectory(directory: string): Promise<void> {
  * exist for nearly every write, and a recursive mkdir before each one cost two more system
  * calls per file.
  */
-async function openInNewOrExistingFolder(filePath: string, flags: string): Promise<FileHandle> {
+async function openInNewOrExistingFolder(filePath: string, flags: string, mode?: number): Promise<FileHandle> {
   try {
-    return await open(filePath, flags);
+    return await open(filePath, flags, mode);
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
     await mkdir(path.dirname(filePath), { recursive: true });
-    return open(filePath, flags);
+    return open(filePath, flags, mode);
   }
 }
+
+/** Read and written by the owner only: a secret's mode (credentials, the engine's access token). */
+export const OWNER_ONLY = 0o600;
 
 export type FileContents = Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -68,14 +71,15 @@ export type FileContents = Uint8Array | AsyncIterable<Uint8Array>;
  * Writes `contents` (bytes, or chunks for large streamed files) to `finalPath` atomically, replacing
  * any file there: readers see the old file or the whole new one, never a part. `durable: false`
  * skips the fsyncs, for files that can be made again (thumbnails): still atomic, but a power
- * loss may lose the file, which a repair pass remakes.
+ * loss may lose the file, which a repair pass remakes. `mode` is the new file's from its creation
+ * (0o600 for a secret: a chmod after writing would leave it readable by others for a moment).
  */
-export async function writeFileAtomic(finalPath: string, contents: FileContents, options: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(finalPath: string, contents: FileContents, options: { durable?: boolean; mode?: number } = {}): Promise<void> {
   const durable = options.durable ?? true;
   const partPath = partPathFor(finalPath);
   let handle: FileHandle | undefined;
   try {
-    handle = await openInNewOrExistingFolder(partPath, 'wx');
+    handle = await openInNewOrExistingFolder(partPath, 'wx', options.mode);
     if (contents instanceof Uint8Array) {
       await handle.writeFile(contents);
     } else {

@@ -9,8 +9,10 @@ export type PipelineErrorCode =
   | 'not-found'
   | 'not-retryable'
   | 'not-reproducible'
+  | 'no-seed'
   | 'home-in-use'
-  | 'illegal-transition';
+  | 'illegal-transition'
+  | 'canceled';
 
 export class PipelineError extends UserFacingError<PipelineErrorCode> {
   override readonly name = 'PipelineError';

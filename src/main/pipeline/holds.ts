@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import type { BudgetLedger } from './budget';
+import { PipelineError } from './errors';
 import type { PipelineEmitter, Waiting } from './events';
 
 export interface HoldsOptions {
@@ -8,9 +9,13 @@ export interface HoldsOptions {
   budget: BudgetLedger;
   /** One cheap request to Scenario; resolves when it answered. */
   probe: (signal: AbortSignal) => Promise<void>;
+  /** Any fact changed: jobs held alone (a paused folder, a model) may be startable again. */
+  onChange?: () => void;
+  /** Asks Scenario whether it takes the current key now: true only when it answered yes. */
+  keyTaken: (signal: AbortSignal) => Promise<boolean>;
   /** First and longest pause between two probes while offline. */
   probeBackoff: { minMs: number; maxMs: number };
-  /** How long a full disk or an unavailable model holds before it is tried again (neither sends an event when it ends). */
+  /** How long a full disk or an unavailable model holds before it is tried again (neither sends an event when it ends); the first pause before a refused key is asked about again. */
   recheckMs: number;
 }
 
@@ -23,6 +28,8 @@ export interface SubmissionFacts {
 
 /** Held waits are looked at again this often even when nothing changes (a day rolls over). */
 const RECHECK_MS = 60_000;
+/** The longest pause between two checks of a refused key. */
+const KEY_RECHECK_MAX_MS = 10 * 60_000;
 
 /**
  * Everything that holds work, in one place: the person's pauses and the problems of the process
@@ -45,6 +52,10 @@ export class Holds {
   #outcomeUnknown = 0;
   /** Each generation that waits now, and for what (the queue's status lists it). */
   readonly #waiting = new Map<number, Waiting>();
+  /** Waiting generations the person canceled: their waits end at once and give up their slots. */
+  readonly #abandoned = new Set<number>();
+  /** Bumped by each refusal of a key and each new key: a recheck of an older one stops. */
+  #keyRecheck = 0;
   readonly #wakers = new Set<() => void>();
   #published: Waiting | null = null;
 
@@ -76,12 +87,15 @@ export class Holds {
   /** Scenario refused the key (401/403 on a request that needs no particular model). */
   credentialsRefused(message: string): void {
     if (this.#credentials === message) return;
+    const wasRefused = this.#credentials !== null;
     this.#credentials = message;
     this.changed();
+    if (!wasRefused) void this.#recheckKeyUntilTaken((this.#keyRecheck += 1));
   }
 
   /** A new key (or connection) is in place: everything held by the old one tries again. */
   connectionChanged(): void {
+    this.#keyRecheck += 1;
     this.#credentials = null;
     this.#models.clear();
     this.changed();
@@ -144,6 +158,7 @@ export class Holds {
       else if (previous !== null) this.#options.emitter.emit('queue.resumed', { after: previous.reason });
     }
     for (const wake of [...this.#wakers]) wake();
+    this.#options.onChange?.();
   }
 
   // ------------------------------------------------------------- computed holds (pure)
@@ -163,8 +178,16 @@ export class Holds {
   /** What holds sending this generation now, most pressing first. */
   submissionHold(facts: SubmissionFacts): Waiting | null {
     if (this.#pausedAll) return { reason: 'paused', message: 'The queue is paused. Resume it to continue.', retryAt: null };
+    return this.jobHold(facts) ?? this.requestHold() ?? this.rateLimitHold() ?? this.#diskHold() ?? this.#options.budget.blockFor(facts.cost);
+  }
+
+  /**
+   * What holds this job but not the queue: its folder's pause, or its model. Such a job gives its
+   * slot to other work while it waits (the scheduler skips it until the hold ends).
+   */
+  jobHold(facts: Pick<SubmissionFacts, 'folderId' | 'modelId'>): Waiting | null {
     if (this.isFolderPaused(facts.folderId)) return { reason: 'paused', message: 'This folder is paused. Resume it to continue.', retryAt: null };
-    return this.requestHold() ?? this.rateLimitHold() ?? this.#diskHold() ?? this.#modelHold(facts.modelId) ?? this.#options.budget.blockFor(facts.cost);
+    return this.#modelHold(facts.modelId);
   }
 
   /** Why the queue as a whole waits now, most pressing first, or null. */
@@ -217,25 +240,36 @@ export class Holds {
   /**
    * Waits until `hold()` is null, then runs `claim` in the same turn (nothing can slip in between:
    * a budget check and its reservation are one step). `hold` must only read. Meanwhile the reason
-   * is this generation's wait in the queue's status.
+   * is this generation's wait in the queue's status. Returns false, without waiting, as soon as
+   * `yieldWhen` says the wait should give its slot to other work.
    */
-  async waitUntilClear(generationId: number, hold: () => Waiting | null, signal: AbortSignal, claim?: () => void): Promise<void> {
+  async waitUntilClear(generationId: number, hold: () => Waiting | null, signal: AbortSignal, claim?: () => void, yieldWhen?: () => boolean): Promise<boolean> {
     try {
       for (;;) {
         signal.throwIfAborted();
+        if (this.#abandoned.delete(generationId)) throw new PipelineError('canceled', `Generation ${generationId} was canceled while it waited.`);
         const waiting = hold();
         if (waiting === null) {
           this.#waiting.delete(generationId);
           claim?.();
-          return;
+          return true;
         }
+        if (yieldWhen?.() === true) return false;
         this.#waiting.set(generationId, waiting);
         const retryIn = waiting.retryAt === null ? RECHECK_MS : Math.max(5, Date.parse(waiting.retryAt) - this.#options.clock.now());
         await this.#nextChange(Math.min(retryIn, RECHECK_MS), signal);
       }
     } finally {
       this.#waiting.delete(generationId);
+      this.#abandoned.delete(generationId);
     }
+  }
+
+  /** The person canceled this generation: if it waits, its wait ends now instead of at the hold's end. */
+  abandon(generationId: number): void {
+    if (!this.#waiting.has(generationId)) return;
+    this.#abandoned.add(generationId);
+    for (const wake of [...this.#wakers]) wake();
   }
 
   /** Resolves at the next change of any fact, after `ms` at the latest, or when `signal` fires. */
@@ -261,6 +295,32 @@ export class Holds {
 
   #later(ms: number, action: () => void): void {
     this.#options.clock.sleep(ms, this.#closing.signal).then(action, () => undefined);
+  }
+
+  /**
+   * While the key is refused, Scenario is asked again now and then (a refusal may pass: a key
+   * re-enabled, a hiccup of Scenario's), so the hold also ends without the person; a new key ends
+   * it at once (connectionChanged).
+   */
+  async #recheckKeyUntilTaken(recheck: number): Promise<void> {
+    let delay = this.#options.recheckMs;
+    const signal = this.#closing.signal;
+    while (recheck === this.#keyRecheck && !signal.aborted) {
+      try {
+        await this.#options.clock.sleep(delay, signal);
+      } catch {
+        return;
+      }
+      if (recheck !== this.#keyRecheck) return;
+      const taken = await this.#options.keyTaken(signal);
+      if (recheck !== this.#keyRecheck) return;
+      if (taken) {
+        this.#credentials = null;
+        this.changed();
+        return;
+      }
+      delay = Math.min(KEY_RECHECK_MAX_MS, delay * 2);
+    }
   }
 
   async #probeUntilBack(): Promise<void> {

@@ -51,6 +51,17 @@ export async function readInputFile(filePath: string, libraryRoot: string, maxBy
   return { draft: { ...base, sha256, libraryRelPath: relPath, bytes: bytes.length, width: header?.width ?? null, height: header?.height ?? null, format }, contents: bytes };
 }
 
+/** A control map Scenario made (from a photo): kept in the library under its hash like a dropped file. */
+export async function storeMapInput(libraryRoot: string, bytes: Buffer, origin: Pick<InputDraft, 'originalPath' | 'fileName' | 'source'>): Promise<InputRead> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const header = await sharp(bytes).metadata().catch(() => undefined);
+  const format = header?.format ?? 'png';
+  const relPath = controlImageRelPath(sha256, EXTENSION_BY_FORMAT[format] ?? format);
+  const destination = absoluteLibraryPath(libraryRoot, relPath);
+  if ((await stat(destination).catch(() => undefined))?.size !== bytes.length) await writeFileAtomic(destination, bytes);
+  return { draft: { ...origin, sha256, libraryRelPath: relPath, bytes: bytes.length, width: header?.width ?? null, height: header?.height ?? null, format }, contents: bytes };
+}
+
 async function hashFile(filePath: string): Promise<string> {
   const hash = createHash('sha256');
   try {

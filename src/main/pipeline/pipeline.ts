@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FAMILIES, buildControlNetRequest, randomSeed, seedForRun, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily, Preset as PresetDocument, PresetValidation } from '../../shared/preset/index';
+import { MAP_MODALITIES, type MapModality } from '../../shared/detect';
+import type { ModelInput } from '../../shared/model-inputs/index';
+import { canonicalJson } from '../../shared/preset/canonical-json';
+import { randomSeed } from '../../shared/preset/index';
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
 import { GENERATION_MACHINE, nextState } from '../../shared/generation-machine';
@@ -11,21 +13,24 @@ import { storeOutputImage } from '../library/outputs';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GenerationParameters } from '../library/pngmeta';
 import { createImageThumbnailQueue, imageThumbnailJob, thumbnailFailureMessage } from '../library/thumbnails';
-import { ScenarioError, jobFailureReason } from '../scenario/index';
-import type { CostEstimate, ScenarioClient, ScenarioJob } from '../scenario/index';
-import type { Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
-import { TERMINAL_STATES } from '../store/index';
+import { CONTROLNET_ENDPOINT, ScenarioError, jobFailureReason } from '../scenario/index';
+import type { CostEstimate, GenerateEndpoint, ScenarioClient, ScenarioJob } from '../scenario/index';
+import type { DuplicateEvent, Generation, GenerationKind, GenerationState, PresetVersion, Store, TransitionPatch, WatchedFolder } from '../store/index';
+import { StoreError, TERMINAL_STATES } from '../store/index';
 import { ConcurrencyLimit } from '../../shared/concurrency';
 import { userMessageOf } from '../../shared/errors';
 import { BudgetLedger } from './budget';
 import { PipelineError } from './errors';
+import { NO_JOB_CREATED, queueStatusOf, type PipelineStatus } from './queue-status';
 import { PipelineEmitter } from './events';
 import type { Waiting } from './events';
 import { Holds } from './holds';
-import { readInputFile } from './intake';
+import { readInputFile, storeMapInput, type InputRead } from './intake';
 import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
+import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob } from './reconcile';
+import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -63,33 +68,15 @@ export type IntakeSource =
   | { kind: 'folder'; folder: WatchedFolder; initial: boolean }
   | { kind: 'manual'; presetIds: number[]; seed?: string };
 
-export interface QueueJobStatus {
-  generationId: number;
-  presetName: string;
-  inputName: string;
-  state: GenerationState;
-  progress: number | null;
-  waiting: Waiting | null;
-  updatedAt: string;
-}
-
-export interface PipelineStatus {
-  paused: boolean;
-  waiting: Waiting | null;
-  jobs: QueueJobStatus[];
-  counts: { waiting: number; active: number; doneToday: number; failedToday: number };
-  budget: { dailyLimit: number | null; monthlyLimit: number | null; spentToday: number; spentThisMonth: number };
-}
+export type { PipelineStatus, QueueJobStatus } from './queue-status';
 
 /** Rows in these states are worked on (or waited on) by the pipeline. */
 const ACTIVE_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading'];
-/** The error code of an outcome-unknown row whose POST was answered with an error: no job exists, it may be sent again. */
-const NO_JOB_CREATED = 'no-job-created';
+/** States whose way on is a submission (the holds of sending apply to them), besides a row answered "no job made". */
+const NOT_YET_SENT_STATES: readonly GenerationState[] = ['detected', 'validated', 'uploaded'];
 /** The error code earlier versions gave a paid job whose images could not be written (now a hold): such rows download again on retry. */
 const DOWNLOAD_FAILED = 'download-failed';
 const SERVER_RETRY_PAUSE_MS = 2000;
-/** Parked (outcome-unknown) generations the queue's status lists one by one; all are counted. */
-const PARKED_LISTED = 200;
 const SERVER_RETRIES_PER_STEP = 3;
 /** A paid job whose images could not be fetched is tried again after this pause, doubling. */
 const DOWNLOAD_RETRY_PAUSE_MS = { min: 5_000, max: 5 * 60_000 };
@@ -143,6 +130,15 @@ export function createPipeline(options: PipelineOptions) {
         if (error instanceof ScenarioError && isRefusedKey(error) && sentOn === connectionEpoch) holds.credentialsRefused(refusedKeyMessage(error));
       }
     },
+    onChange: () => scheduler.pump(),
+    keyTaken: async (signal) => {
+      try {
+        await requireClient().listJobs({ pageSize: 1 }, { signal });
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 2,
@@ -155,7 +151,7 @@ export function createPipeline(options: PipelineOptions) {
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
-    isFolderPaused: (folderId) => holds.isFolderPaused(folderId),
+    isHeld: (key) => holds.jobHold(key) !== null,
   });
   const thumbnails = createImageThumbnailQueue(store, {
     onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
@@ -179,7 +175,7 @@ export function createPipeline(options: PipelineOptions) {
   const finishedJobs = new Map<number, ScenarioJob>();
   /** Jobs this run has just submitted: their first poll waits an interval (they cannot be done yet). */
   const justSubmitted = new Set<number>();
-  const validatedVersions = new Map<number, PresetValidation>();
+  const validatedVersions = new Map<number, PresetRunCheck>();
   const takenIn = new TakenInInputs();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
@@ -197,18 +193,37 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- intake
 
+  function inputsOf(inputsVersion: string): ModelInput[] | null {
+    return store.modelInputs.get(inputsVersion);
+  }
+
+  /**
+   * The run for one file: the preset's, or the preset with the file's sidecar overrides (and its
+   * prompt tokens) when they change anything. A problem names the sidecar and the field.
+   */
+  function runForFile(version: PresetVersion, run: PresetRun, sidecars: SidecarRead, filePath: string): { run: PresetRun; overrides: Record<string, unknown> | null; problem: string | null } {
+    if (sidecars.problem !== null) return { run, overrides: null, problem: sidecars.problem };
+    const { document, changed } = applyOverrides(version.preset as Record<string, unknown>, sidecars.overrides, filePath);
+    if (changed === null) return { run, overrides: null, problem: null };
+    const check = presetRunOf({ family: version.family, preset: document }, inputsOf);
+    if (check.ok) return { run: check.run, overrides: changed, problem: null };
+    const issue = check.issues[0];
+    const where = issue === undefined ? 'A sidecar' : (sidecars.origins[issue.field] ?? `The preset "${version.name}" (a {file}, {folder} or {frame} token)`);
+    return { run, overrides: changed, problem: `${where}: ${issue?.field ?? ''}: ${issue?.message ?? 'not valid'} Fix it, then drop the image again.` };
+  }
+
   /** A preset version never changes once saved (an edit makes a new one): each is validated once per run. */
-  function validateVersion(version: PresetVersion): PresetValidation {
+  function validateVersion(version: PresetVersion): PresetRunCheck {
     let validation = validatedVersions.get(version.id);
     if (validation === undefined) {
-      validation = validatePreset(version.preset, familyContext(version.family));
+      validation = presetRunOf(version, inputsOf);
       validatedVersions.set(version.id, validation);
     }
     return validation;
   }
 
-  /** Presets (current versions) with their validated documents; a broken preset is reported, not thrown. */
-  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; document: PresetDocument; presetId: number }[] {
+  /** Presets (current versions) with how to run them; a broken preset is reported, not thrown. */
+  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; run: PresetRun; presetId: number }[] {
     const result = [];
     for (const presetId of presetIds) {
       const preset = store.presets.get(presetId);
@@ -218,7 +233,7 @@ export function createPipeline(options: PipelineOptions) {
         events.emit('warning', { message: `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}). Edit it, then drop the file again.` });
         continue;
       }
-      result.push({ version: preset.currentVersion, document: validation.preset, presetId });
+      result.push({ version: preset.currentVersion, run: validation.run, presetId });
     }
     return result;
   }
@@ -264,11 +279,15 @@ export function createPipeline(options: PipelineOptions) {
     if (presets.length === 0) {
       throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
     }
-    const { draft, contents } = await readInputFile(filePath, libraryRoot, maxInputBytes);
     const folder = source.kind === 'folder' ? source.folder : null;
+    const read = await readInputFile(filePath, libraryRoot, maxInputBytes);
+    // A folder of photos: the map Scenario's detection makes of each is the input generated from.
+    const { draft, contents } = folder?.options.mapFirst ? await mapFromPhoto(filePath, read, folder.options.mapFirst) : read;
+    const sidecars = await readSidecars(filePath, clock, closing.signal);
     const added: Generation[] = [];
+    const refused: Generation[] = [];
     const known: Generation[] = [];
-    const duplicates: Generation[] = [];
+    const duplicates: DuplicateEvent[] = [];
     let inputName = draft.fileName;
     let newInputId: number | null = null;
     store.transaction(() => {
@@ -277,7 +296,7 @@ export function createPipeline(options: PipelineOptions) {
       inputName = input.fileName;
       if (created) newInputId = input.id;
       const earlier = created ? [] : store.generations.listForInput(input.id);
-      for (const { version, document, presetId } of presets) {
+      for (const { version, run, presetId } of presets) {
         const sameForPreset = earlier.filter((generation) => presetOfVersion(generation.presetVersionId) === presetId);
         if (source.kind === 'folder' && source.initial && sameForPreset.length > 0) {
           // Catch-up after a restart: this file was taken before; its rows resume on their own.
@@ -285,43 +304,64 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
         const kept = sameForPreset.find((generation) => generation.state !== 'failed' && generation.state !== 'canceled');
+        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
+          // Recorded under the dropped file's own name, pointing at what it duplicates: no generation is made.
+          const original = store.inputs.get(kept.inputId);
+          duplicates.push(
+            store.inputEvents.recordDuplicate({
+              path: filePath,
+              fileName: draft.fileName,
+              folderId: folder.id,
+              inputId: input.id,
+              presetVersionId: version.id,
+              duplicateOf: kept.id,
+              message: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
+            }),
+          );
+          continue;
+        }
         const kind: GenerationKind = source.kind === 'folder' ? 'hotfolder' : 'manual';
-        const seed = source.kind === 'manual' && source.seed !== undefined ? source.seed : seedForRun(document);
-        // Until the upload gives an asset id, the body names the control image by its hash.
-        const request = buildControlNetRequest(document, { image: `sha256:${input.sha256}`, seed, family: asFamily(version.family) });
+        const forFile = runForFile(version, run, sidecars, filePath);
+        // A model without a seed input has no seed to choose (null), whatever the person asked.
+        const ownSeed = forFile.run.seedForRun();
+        const seed = ownSeed !== null && source.kind === 'manual' && source.seed !== undefined ? source.seed : ownSeed;
         const generation = store.generations.create({
           inputId: input.id,
           presetVersionId: version.id,
           folderId: folder?.id ?? null,
           kind,
-          requestJson: request.json,
+          // Until the upload gives an asset id, the body names the control image by its hash.
+          requestJson: forFile.run.requestJson(`sha256:${input.sha256}`, seed),
           seed,
-          modelId: document.modelId,
+          modelId: forFile.run.modelId,
           family: version.family,
-          modality: document.modality,
-          prompt: document.prompt,
-          negativePrompt: document.negativePrompt ?? null,
+          ...forFile.run.summary,
+          overrides: forFile.overrides,
           simulated: options.simulated,
         });
-        if (folder !== null && !folder.options.allowDuplicates && kept !== undefined) {
-          const original = store.inputs.get(kept.inputId);
-          duplicates.push(
-            store.generations.transition(generation.id, 'canceled', {
-              errorCode: 'duplicate',
-              errorMessage: `${JSON.stringify(filePath)} has the same content as ${JSON.stringify(original?.originalPath ?? '')}, already generated with preset "${version.name}" (generation ${kept.id}). This folder does not allow duplicates, so it was not sent again; allow duplicates in the folder's settings to generate it anyway.`,
-            }),
-          );
-        } else {
-          added.push(generation);
+        if (forFile.problem !== null) {
+          // A bad sidecar is the file's problem: it fails, saying which sidecar and field.
+          refused.push(store.generations.transition(generation.id, 'failed', { errorCode: 'invalid-sidecar', errorMessage: forFile.problem }));
+          continue;
         }
+        added.push(generation);
       }
     });
     for (const duplicate of duplicates) {
-      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.errorMessage ?? 'duplicate' });
+      events.emit('input.skipped', { path: filePath, folder: folder?.path ?? null, reason: 'duplicate', message: duplicate.message });
+    }
+    for (const failed of refused) {
+      events.emit('job.state', { generationId: failed.id, state: 'failed', message: failed.errorMessage });
+      events.emit('job.failed', { generationId: failed.id, code: 'invalid-sidecar', message: failed.errorMessage ?? '' });
     }
     if (folder !== null && folder.options.processedAction === 'move') {
       const relPath = path.relative(folder.path, filePath);
-      processedFiles.track(filePath, { folderPath: folder.path, relPath, generationIds: [...added, ...known, ...duplicates].map((generation) => generation.id) });
+      processedFiles.track(filePath, {
+        folderPath: folder.path,
+        relPath,
+        generationIds: [...added, ...known, ...refused].map((generation) => generation.id),
+        companions: sidecars.files.map((file) => path.relative(folder.path, file)),
+      });
     }
     if (newInputId !== null && contents !== null && added.length > 0) takenIn.keep(newInputId, contents);
     for (const generation of added) {
@@ -329,6 +369,36 @@ export function createPipeline(options: PipelineOptions) {
       schedule(generation);
     }
     return added.map((generation) => generation.id);
+  }
+
+  /**
+   * The control map of a photo, made once per (photo, modality) by Scenario's detection and kept
+   * as an input of its own linked to the photo. Not a durable state: if the engine stops meanwhile,
+   * the photo is still in its folder and is taken again (and detected again) at the next start.
+   */
+  async function mapFromPhoto(filePath: string, photo: InputRead, modality: MapModality): Promise<InputRead> {
+    const name = JSON.stringify(filePath);
+    const photoInput = store.inputs.upsertBySha256(photo.draft).input;
+    const stem = path.basename(filePath, path.extname(filePath));
+    const origin = { originalPath: filePath, fileName: `${stem}.${modality}-map.png`, source: { inputId: photoInput.id, modality } };
+    const made = store.inputs.mapOf(photoInput.id, modality);
+    // Made before: the same map, named after this file (a duplicate is recorded under the dropped file's name).
+    if (made !== null) return { draft: { ...made, ...origin }, contents: null };
+    if (photo.draft.format === null || photo.draft.libraryRelPath === '') {
+      throw new PipelineError('invalid-input', `${name} is not a photo that can be read (PNG, JPEG or WebP under ${Math.round(maxInputBytes / 1024 / 1024)} MB), so no ${modality} map can be made of it. Save it again, then drop it again.`);
+    }
+    const scenario = requireClient();
+    const signal = closing.signal;
+    const bytes = photo.contents ?? (await readFile(absoluteLibraryPath(libraryRoot, photo.draft.libraryRelPath)));
+    const assetId = await scenario.uploadImage({ bytes, fileName: photo.draft.fileName, contentType: `image/${photo.draft.format}` }, { signal });
+    const sent = await scenario.generate({ kind: 'detect' }, canonicalJson({ image: assetId, modality: MAP_MODALITIES[modality] }));
+    const job = await scenario.waitForJob(sent.jobId, { signal, justSubmitted: true });
+    const mapAsset = job.metadata?.assetIds?.[0];
+    if (job.status !== 'success' || mapAsset === undefined) {
+      throw new PipelineError('invalid-input', `Scenario could not make a ${modality} map of ${name}: ${jobFailureReason(job) ?? `the detection ended ${job.status}`}. Drop it again to try again.`);
+    }
+    const map = (await scenario.downloadAssetBytes(mapAsset, { signal })).data;
+    return storeMapInput(libraryRoot, map, origin);
   }
 
   function presetOfVersion(versionId: number): number | undefined {
@@ -341,9 +411,9 @@ export function createPipeline(options: PipelineOptions) {
 
   // ---------------------------------------------------------------- scheduling
 
-  function schedule(generation: Pick<Generation, 'id' | 'folderId'>): void {
+  function schedule(generation: Pick<Generation, 'id' | 'folderId' | 'modelId'>): void {
     if (closing.signal.aborted) return;
-    scheduler.schedule(generation.id, generation.folderId);
+    scheduler.schedule(generation.id, { folderId: generation.folderId, modelId: generation.modelId });
   }
 
   /** Picks up every row a previous run left unfinished, and checks the key at once. */
@@ -427,6 +497,9 @@ export function createPipeline(options: PipelineOptions) {
         if ((await steps[effect](generation, signal)) === 'stop') return;
       } catch (error) {
         if (signal.aborted) return;
+        // The row moved under this drive (the person canceled or retried it meanwhile): the drive
+        // asked for by that move reads it afresh; failing it here would undo the person's retry.
+        if (error instanceof StoreError && error.code === 'invalid-transition') return;
         const current = store.generations.get(id);
         if (current === null || TERMINAL_STATES.includes(current.state)) return;
         if (current.state === 'downloading') {
@@ -473,7 +546,7 @@ export function createPipeline(options: PipelineOptions) {
     const input = store.inputs.get(generation.inputId);
     const version = store.presets.getVersion(generation.presetVersionId);
     if (input === null || version === null) throw new PipelineError('not-found', `Generation ${generation.id} lost its input or preset.`);
-    const validation = validateVersion(version);
+    const validation = generation.overrides === null ? validateVersion(version) : presetRunOf({ family: version.family, preset: { ...(version.preset as Record<string, unknown>), ...generation.overrides } }, inputsOf);
     if (!validation.ok) throw new PipelineError('invalid-preset', `Preset "${version.name}" is not valid: ${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
     const contents = takenIn.get(input.id);
     const assetId = await uploads.assetFor(
@@ -489,8 +562,7 @@ export function createPipeline(options: PipelineOptions) {
     );
     takenIn.forget(input.id);
     // The seed was fixed when the row was made: the body differs from the recorded one only by the image.
-    const request = buildControlNetRequest(validation.preset, { image: assetId, seed: generation.seed ?? seedForRun(validation.preset), family: asFamily(version.family) });
-    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: request.json });
+    fire(generation, 'uploaded', { imageAssetId: assetId, requestJson: validation.run.requestJson(assetId, generation.seed ?? validation.run.seedForRun()) });
     return 'continue';
   }
 
@@ -500,7 +572,13 @@ export function createPipeline(options: PipelineOptions) {
     budget.waits(generation.id, cost);
     holds.changed();
     // The budget is checked and the cost reserved in one turn: two jobs cannot both take the last room.
-    await holds.waitUntilClear(generation.id, () => holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost }), signal, () => budget.reserve(generation.id, cost));
+    const facts = { folderId: generation.folderId, modelId: generation.modelId, cost };
+    const clear = await holds.waitUntilClear(generation.id, () => holds.submissionHold(facts), signal, () => budget.reserve(generation.id, cost), () => holds.jobHold(facts) !== null);
+    if (!clear) {
+      // Held alone (its folder paused, its model refused): back in line, its slot to other work.
+      schedule(generation);
+      return 'stop';
+    }
     holds.changed();
     let sent: Generation;
     try {
@@ -516,7 +594,7 @@ export function createPipeline(options: PipelineOptions) {
     const sentOn = connectionEpoch;
     try {
       // No signal: once sent, the answer is awaited even while closing (it carries the job id).
-      const result = await scenario.generateControlNet(generation.requestJson);
+      const result = await scenario.generate(endpointOf(generation), generation.requestJson);
       fire(sent, 'accepted', { jobId: result.jobId, costCu: result.creativeUnitsCost ?? cost ?? null });
       justSubmitted.add(generation.id);
       uploads.accepted(generation.id);
@@ -592,6 +670,7 @@ export function createPipeline(options: PipelineOptions) {
     for (;;) {
       const result = await withTransientWaits(generation.id, signal, () => findLostJob(scenario, {
         createdAt: generation.createdAt,
+        modelId: generation.modelId,
         request,
         ownedElsewhere: (jobId) => (store.generations.idForJob(jobId) ?? generation.id) !== generation.id,
       }, signal));
@@ -742,7 +821,7 @@ export function createPipeline(options: PipelineOptions) {
     if (version.dryRunCost !== null) return version.dryRunCost.costCu;
     let estimate: CostEstimate;
     try {
-      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRunControlNet(generation.requestJson, { signal }));
+      estimate = await withTransientWaits(generation.id, signal, () => requireClient().dryRun(endpointOf(generation), generation.requestJson, { signal }));
     } catch (error) {
       // Without a budget the estimate only serves the books: a refused dry run must not fail the
       // job (the POST meets the same refusal and handles it: a model hold, a new upload).
@@ -786,42 +865,24 @@ export function createPipeline(options: PipelineOptions) {
     // Refused (it throws) before it leaves the queue: a row that cannot be canceled keeps its turn.
     const canceled = fire(generation, 'cancel', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
     scheduler.unschedule(canceled.id);
+    holds.abandon(canceled.id);
     if (generation.jobId !== null && client !== null) void client.cancelJob(generation.jobId).catch(() => false);
   }
 
   function status(): PipelineStatus {
-    const jobs: QueueJobStatus[] = [];
-    const listed = [...scheduler.activeIds, ...scheduler.queuedIds];
-    const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => !listed.includes(generation.id));
-    // Thousands may wait for the person (a long outage): list the oldest few, count them all.
-    for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked.slice(0, PARKED_LISTED)]) {
-      if (generation === null || generation === undefined) continue;
-      const input = store.inputs.get(generation.inputId);
-      const waiting =
-        holds.waitingOf(generation.id) ??
-        (generation.state === 'outcome-unknown' && generation.errorCode !== NO_JOB_CREATED
-          ? { reason: 'outcome-unknown' as const, message: generation.errorMessage ?? '', retryAt: null }
-          : null);
-      jobs.push({
-        generationId: generation.id,
-        presetName: presetNameOf(generation),
-        inputName: input?.fileName ?? '',
-        state: generation.state,
-        progress: progress.get(generation.id) ?? null,
-        waiting,
-        updatedAt: new Date(generation.stateChangedAt).toISOString(),
-      });
-    }
-    const finishedToday = store.generations.finishedCountsSince(budget.startOfToday());
-    const limits = budget.limits();
-    const spent = budget.spent();
-    return {
+    return queueStatusOf(store, budget, {
+      activeIds: scheduler.activeIds,
+      queuedIds: scheduler.queuedIds,
       paused: holds.pausedAll,
-      waiting: holds.queueHold(),
-      jobs,
-      counts: { waiting: scheduler.queuedIds.length + parked.length, active: scheduler.activeIds.length, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
-      budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: spent.today, spentThisMonth: spent.thisMonth },
-    };
+      hold: holds.queueHold(),
+      waitingOf: (generation) =>
+        holds.waitingOf(generation.id) ??
+        // In line and not started: what would hold it if it started now.
+        (!scheduler.isActive(generation.id) && (NOT_YET_SENT_STATES.includes(generation.state) || generation.errorCode === NO_JOB_CREATED)
+          ? holds.submissionHold({ folderId: generation.folderId, modelId: generation.modelId, cost: null })
+          : null),
+      progressOf: (generationId) => progress.get(generationId) ?? null,
+    });
   }
 
   return {
@@ -837,12 +898,18 @@ export function createPipeline(options: PipelineOptions) {
         // An imported job whose request this app cannot send again: said, not pretended.
         throw new PipelineError('not-reproducible', `Generation ${generationId} was imported from Scenario and cannot be made again here: ${parent.notReproducible} Open it in Scenario's web app to run it again.`);
       }
-      const varySeed = how.varySeed === true ? randomSeed() : how.varySeed || undefined;
+      if (parent !== null && parent.seed === null && how.varySeed !== undefined && how.varySeed !== false) {
+        throw new PipelineError('no-seed', `The model of generation ${generationId} has no seed input, so its seed cannot be varied: reproduce it exactly instead.`);
+      }
       // An imported generation runs the preset version that builds its request again, made now.
       const importedVersion = parent?.origin ? (() => {
         const preset = importedPresetOf(parent.requestJson, parent.family);
         return store.sync.presetVersionFor(preset.contentSha256, preset.family, preset.document);
       })() : undefined;
+      const version = parent === null ? null : store.presets.getVersion(importedVersion ?? parent.presetVersionId);
+      const check = version === null ? null : validateVersion(version);
+      // A new seed in the range the model takes (a custom model may allow fewer than 32 bits).
+      const varySeed = how.varySeed === true ? ((check?.ok === true ? check.run.randomSeed() : null) ?? randomSeed()) : how.varySeed || undefined;
       const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }), ...(importedVersion === undefined ? {} : { presetVersionId: importedVersion }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
@@ -900,13 +967,9 @@ export function createPipeline(options: PipelineOptions) {
   };
 }
 
-function asFamily(family: string): ModelFamily | undefined {
-  return (MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : undefined;
-}
-
-function familyContext(family: string): { family?: ModelFamily } {
-  const known = asFamily(family);
-  return known === undefined ? {} : { family: known };
+/** Where a row's request goes: a custom-model preset's to its model's unified endpoint. */
+function endpointOf(generation: Pick<Generation, 'family' | 'modelId'>): GenerateEndpoint {
+  return isCustomFamily(generation.family) ? { kind: 'custom', modelId: generation.modelId } : CONTROLNET_ENDPOINT;
 }
 
 /**

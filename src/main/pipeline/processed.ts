@@ -15,14 +15,21 @@ export async function moveProcessedInput(
   folderPath: string,
   relPath: string,
   outcome: { failed: false } | { failed: true; reasons: string[] },
+  companions: readonly string[] = [],
 ): Promise<string | null> {
   const source = path.join(folderPath, relPath);
   if (!(await exists(source))) return null;
-  const target = await freePath(path.join(folderPath, outcome.failed ? FAILED_FOLDER : DONE_FOLDER, relPath));
+  const into = outcome.failed ? FAILED_FOLDER : DONE_FOLDER;
+  const target = await freePath(path.join(folderPath, into, relPath));
   if (outcome.failed) {
     // Written first: whoever sees the file in _failed/ finds its reason already beside it.
     const text = `${path.basename(relPath)} could not be generated:\n\n${outcome.reasons.map((reason) => `- ${reason}`).join('\n')}\n`;
     await writeFileAtomic(`${target}.error.txt`, Buffer.from(text, 'utf8'));
+  }
+  // Its sidecars go with it (first, so the image never arrives without them).
+  for (const companion of companions) {
+    const from = path.join(folderPath, companion);
+    if (await exists(from)) await moveFileAtomic(from, await freePath(path.join(folderPath, into, companion)));
   }
   await moveFileAtomic(source, target);
   return target;
@@ -49,6 +56,8 @@ interface TrackedFile {
   folderPath: string;
   relPath: string;
   generationIds: number[];
+  /** Files that move with it (its sidecars), relative to the folder. */
+  companions?: string[];
 }
 
 export interface ProcessedFilesOptions {
@@ -95,7 +104,7 @@ export class ProcessedFiles {
     for (const id of file.generationIds) this.#fileOf.delete(id);
     const reasons = outcomes.map((outcome) => outcome.failedReason).filter((reason) => reason !== null);
     try {
-      const movedTo = await this.#options.inTurn(() => moveProcessedInput(file.folderPath, file.relPath, reasons.length === 0 ? { failed: false } : { failed: true, reasons }));
+      const movedTo = await this.#options.inTurn(() => moveProcessedInput(file.folderPath, file.relPath, reasons.length === 0 ? { failed: false } : { failed: true, reasons }, file.companions));
       if (movedTo !== null) this.#options.onMoved(filePath, movedTo);
     } catch (error) {
       this.#options.onMoveFailed(filePath, error);

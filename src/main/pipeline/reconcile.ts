@@ -5,6 +5,8 @@ export type ReconcileResult = { kind: 'found'; jobId: string } | { kind: 'absent
 export interface LostSubmission {
   /** The generation row's creation: its job cannot be older (less the clock slack). */
   createdAt: number;
+  /** The model it was sent to (in the body for ControlNet, in the path for a custom model). */
+  modelId: string;
   /** The exact body that was POSTed. */
   request: Record<string, unknown>;
   /**
@@ -38,7 +40,7 @@ export async function findLostJob(client: ScenarioClient, lost: LostSubmission, 
         pastWindow = true;
         continue;
       }
-      if (!lost.ownedElsewhere(job.jobId) && sameRequest(job, lost.request)) matches.push(job.jobId);
+      if (!lost.ownedElsewhere(job.jobId) && sameRequest(job, lost.modelId, lost.request)) matches.push(job.jobId);
     }
     // Scenario lists newest first: once a page reaches past the window, older pages cannot match.
     if (pastWindow) break;
@@ -48,12 +50,12 @@ export async function findLostJob(client: ScenarioClient, lost: LostSubmission, 
   return { kind: 'found', jobId: matches[0] as string };
 }
 
-function sameRequest(job: ScenarioJob, request: Record<string, unknown>): boolean {
+function sameRequest(job: ScenarioJob, modelId: string, request: Record<string, unknown>): boolean {
   const input = job.metadata?.input;
   if (typeof input !== 'object' || input === null) return false;
   const listed = input as Record<string, unknown>;
-  // Without these a job cannot be recognised at all.
-  if (listed.modelId !== request.modelId || listed.prompt !== request.prompt) return false;
+  // Without these a job cannot be recognised at all (a custom model's body may have no prompt).
+  if (listed.modelId !== modelId || listed.prompt !== request.prompt) return false;
   for (const [field, value] of Object.entries(request)) {
     if (!(field in listed) || isStructured(value) || isStructured(listed[field])) continue;
     // Seeds travel as strings but a server may echo them as numbers.

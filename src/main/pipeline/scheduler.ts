@@ -1,8 +1,16 @@
 /**
  * Which generations run now: a queue in arrival order (ids grow with arrival, resumed rows
- * included), at most `concurrency` drives at once, paused folders skipped. It owns the queue and
- * the running drives; what a drive does is the pipeline's.
+ * included), at most `concurrency` drives at once, jobs held alone (a paused folder, a model
+ * Scenario refuses) skipped. It owns the queue and the running drives; what a drive does is the
+ * pipeline's.
  */
+
+/** What the scheduler knows of a queued generation to tell whether it is held alone. */
+export interface JobKey {
+  folderId: number | null;
+  modelId: string;
+}
+
 export interface SchedulerOptions {
   concurrency: number;
   /** Runs one generation as far as it can go now. */
@@ -12,7 +20,8 @@ export interface SchedulerOptions {
   /** Called after a drive ended (its per-run state can go). */
   onEnded: (generationId: number) => void;
   isPaused: () => boolean;
-  isFolderPaused: (folderId: number | null) => boolean;
+  /** This job is held alone now (not the whole queue): it is left in line and others start. */
+  isHeld: (key: JobKey) => boolean;
 }
 
 export class Scheduler {
@@ -20,7 +29,7 @@ export class Scheduler {
   #concurrency: number;
   /** Runnable generation ids, oldest first. */
   readonly #queue: number[] = [];
-  readonly #folderOf = new Map<number, number | null>();
+  readonly #keyOf = new Map<number, JobKey>();
   readonly #active = new Map<number, Promise<void>>();
   /** Generations asked to run while already running: they run again when the current drive ends. */
   readonly #runAgain = new Set<number>();
@@ -51,9 +60,9 @@ export class Scheduler {
     this.pump();
   }
 
-  schedule(generationId: number, folderId: number | null): void {
+  schedule(generationId: number, key: JobKey): void {
     if (this.#closed) return;
-    this.#folderOf.set(generationId, folderId);
+    this.#keyOf.set(generationId, key);
     if (this.#queue.includes(generationId)) return;
     if (this.#active.has(generationId)) {
       // Asked again while running (a retry during the start-up resume): the running drive may
@@ -72,24 +81,29 @@ export class Scheduler {
     const index = this.#queue.indexOf(generationId);
     if (index >= 0) this.#queue.splice(index, 1);
     this.#runAgain.delete(generationId);
-    if (!this.#active.has(generationId)) this.#folderOf.delete(generationId);
+    if (!this.#active.has(generationId)) this.#keyOf.delete(generationId);
   }
 
   pump(): void {
     if (this.#closed || this.#options.isPaused()) return;
     while (this.#active.size < this.#concurrency) {
-      const index = this.#queue.findIndex((id) => !this.#options.isFolderPaused(this.#folderOf.get(id) ?? null));
+      const index = this.#queue.findIndex((id) => {
+        const key = this.#keyOf.get(id);
+        return key === undefined || !this.#options.isHeld(key);
+      });
       if (index < 0) break;
       const [id] = this.#queue.splice(index, 1) as [number];
-      const run = this.#options
-        .drive(id)
+      // The drive starts in the next microtask, once it counts as active: anything it does at once
+      // (a hold that changes and pumps again) sees the slot taken.
+      const run = Promise.resolve()
+        .then(() => this.#options.drive(id))
         .catch((error: unknown) => this.#options.onUnexpected(id, error))
         .finally(() => {
           this.#active.delete(id);
           this.#options.onEnded(id);
-          const folderId = this.#folderOf.get(id) ?? null;
-          if (this.#runAgain.delete(id)) this.schedule(id, folderId);
-          else this.#folderOf.delete(id);
+          const key = this.#keyOf.get(id);
+          if (this.#runAgain.delete(id) && key !== undefined) this.schedule(id, key);
+          else this.#keyOf.delete(id);
           this.pump();
           this.#settleIdle();
         });

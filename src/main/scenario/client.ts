@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isImageFileInput, publishedInputs } from '../../shared/model-inputs/index';
 import type { Clock } from '../../shared/clock';
 import type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 import { downloadAsset, downloadAssetBytes } from './download.js';
@@ -48,10 +49,20 @@ export interface CostEstimate {
 }
 
 export interface ListModelsOptions {
-  /** Keep only trained models whose capabilities include 'controlnet'. */
-  controlnetOnly?: boolean;
+  /** Keep only the models a hot folder can feed (see isHotFolderModel). */
+  hotFolderOnly?: boolean;
   privacy?: 'private' | 'public';
   signal?: AbortSignal;
+}
+
+/** Where a generate request goes: the ControlNet endpoint, or the unified one of a model that publishes its inputs. */
+export type GenerateEndpoint = { kind: 'controlnet' } | { kind: 'custom'; modelId: string } | { kind: 'detect' };
+
+export const CONTROLNET_ENDPOINT: GenerateEndpoint = { kind: 'controlnet' };
+
+function endpointPath(endpoint: GenerateEndpoint): string {
+  if (endpoint.kind === 'custom') return `/generate/custom/${encodeURIComponent(endpoint.modelId)}`;
+  return endpoint.kind === 'detect' ? '/generate/detect' : '/generate/controlnet';
 }
 
 const BULK_ASSETS_MAX = 200;
@@ -76,16 +87,17 @@ export class ScenarioClient {
 
   /**
    * Starts a generation with `bodyJson` sent byte for byte (the pipeline stores that string to
-   * reproduce the image). Never retried: it spends credits. When the answer is lost the error is
-   * 'outcome-unknown' with `submission` ({ sentAt, bodySha256 }) so the caller can look for the
-   * job in `listJobs` before sending again. An HTTP error status means no job was made.
+   * reproduce the image) to the endpoint: /generate/controlnet, or /generate/custom/{modelId} for a
+   * model that publishes its inputs. Never retried: it spends credits. When the answer is lost the
+   * error is 'outcome-unknown' with `submission` ({ sentAt, bodySha256 }) so the caller can look for
+   * the job in `listJobs` before sending again. An HTTP error status means no job was made.
    */
-  async generateControlNet(bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<GenerateResult> {
+  async generate(endpoint: GenerateEndpoint, bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<GenerateResult> {
     const what = 'the generation request';
     const submission = { sentAt: new Date().toISOString(), bodySha256: createHash('sha256').update(bodyJson).digest('hex') };
     let answeredStatus: number | undefined;
     try {
-      const reply = await this.#http.send({ method: 'POST', path: '/generate/controlnet', body: bodyJson, what, signal: options.signal, submission });
+      const reply = await this.#http.send({ method: 'POST', path: endpointPath(endpoint), body: bodyJson, what, signal: options.signal, submission });
       answeredStatus = reply.status;
       const { job, creativeUnitsCost, creativeUnitsDiscount } = parseReply(generateResponseSchema, reply.body, what);
       return { jobId: job.jobId, creativeUnitsCost, creativeUnitsDiscount };
@@ -99,10 +111,14 @@ export class ScenarioClient {
     }
   }
 
-  /** Asks what `bodyJson` would cost; nothing runs and nothing is charged (HTTP 269). */
-  async dryRunControlNet(bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<CostEstimate> {
+  generateControlNet(bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<GenerateResult> {
+    return this.generate(CONTROLNET_ENDPOINT, bodyJson, options);
+  }
+
+  /** Asks what `bodyJson` would cost at the endpoint; nothing runs and nothing is charged (HTTP 269). */
+  async dryRun(endpoint: GenerateEndpoint, bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<CostEstimate> {
     const what = 'the cost estimate';
-    const reply = await this.#http.send({ method: 'POST', path: '/generate/controlnet', query: { dryRun: 'true' }, body: bodyJson, what, signal: options.signal });
+    const reply = await this.#http.send({ method: 'POST', path: endpointPath(endpoint), query: { dryRun: 'true' }, body: bodyJson, what, signal: options.signal });
     if (reply.status !== 269) {
       throw new ScenarioError('bad-response', `Scenario answered ${what} with HTTP ${reply.status} instead of 269. Update the app, or report this if it persists.`, {
         status: reply.status,
@@ -110,6 +126,10 @@ export class ScenarioClient {
     }
     const { creativeUnitsCost, creativeUnitsDiscount } = parseReply(dryRunResponseSchema, reply.body, what);
     return { creativeUnitsCost, creativeUnitsDiscount };
+  }
+
+  dryRunControlNet(bodyJson: string, options: { signal?: AbortSignal } = {}): Promise<CostEstimate> {
+    return this.dryRun(CONTROLNET_ENDPOINT, bodyJson, options);
   }
 
   getJob(jobId: string, options: { signal?: AbortSignal } = {}): Promise<ScenarioJob> {
@@ -210,7 +230,7 @@ export class ScenarioClient {
     };
     const models: ScenarioModel[] = [];
     for await (const page of paginate(fetchPage, 'models')) models.push(...page.models);
-    return options.controlnetOnly === true ? models.filter(isControlNetModel) : models;
+    return options.hotFolderOnly === true ? models.filter(isHotFolderModel) : models;
   }
 
   async getModel(modelId: string, options: { signal?: AbortSignal } = {}): Promise<ScenarioModel> {
@@ -236,4 +256,9 @@ export class ScenarioClient {
 
 export function isControlNetModel(model: ScenarioModel): boolean {
   return model.status === 'trained' && model.capabilities.includes('controlnet');
+}
+
+/** Trained, and either ControlNet-capable or publishing inputs with an image input (the unified endpoint). */
+export function isHotFolderModel(model: ScenarioModel): boolean {
+  return isControlNetModel(model) || (model.status === 'trained' && publishedInputs(model)?.some(isImageFileInput) === true);
 }

@@ -1,5 +1,5 @@
-export { ScenarioClient, isControlNetModel } from './client.js';
-export type { CostEstimate, GenerateResult, ListModelsOptions, ScenarioClientOptions } from './client.js';
+export { CONTROLNET_ENDPOINT, ScenarioClient, isControlNetModel, isHotFolderModel } from './client.js';
+export type { CostEstimate, GenerateEndpoint, GenerateResult, ListModelsOptions, ScenarioClientOptions } from './client.js';
 export type { DownloadOptions, DownloadResult, DownloadedBytes } from './download.js';
 export { ScenarioError } from './errors.js';
 export type { ScenarioErrorCode, SubmissionTrace } from './errors.js';

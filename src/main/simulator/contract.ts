@@ -29,7 +29,8 @@ export type RequestDefinition =
   | 'PostCollectionRequest'
   | 'PutCollectionsByCollectionIdRequest'
   | 'PutAssetsByCollectionIdRequest'
-  | 'DeleteAssetsByCollectionIdRequest';
+  | 'DeleteAssetsByCollectionIdRequest'
+  | 'PostDetectInferencesRequest';
 
 export type ResponseDefinition =
   | 'PostControlnetInferencesResponse'

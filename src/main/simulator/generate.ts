@@ -44,7 +44,8 @@ export function decodeBase64Image(text: string): Buffer {
   return Buffer.from(base64, 'base64');
 }
 
-async function resolveControlImage(field: 'image' | 'controlImage', value: string, assets: ReadonlyMap<string, StoredAsset>): Promise<Buffer> {
+/** The bytes a file field names: an uploaded asset, or a data URL of a readable image. */
+export async function resolveFileValue(field: string, value: string, assets: ReadonlyMap<string, StoredAsset>): Promise<Buffer> {
   if (value.startsWith('asset_')) {
     const asset = assets.get(value);
     if (!asset) throw notFound(`${field}: asset ${value} was not found`, { field, assetId: value });
@@ -79,7 +80,7 @@ export async function acceptGenerate(body: Record<string, unknown>, models: Read
   const field = request.image !== undefined ? 'image' : 'controlImage';
   const value = request.image ?? request.controlImage;
   if (value === undefined || value === '') throw badRequest('image is required: send the control map as a data URL or an asset id', { field: 'image' });
-  const control = await resolveControlImage(field, value, assets);
+  const control = await resolveFileValue(field, value, assets);
 
   const family = familyOfType(model.type);
   const defaultSize = family ? FAMILY_RULES[family].defaultSize : 1024;

@@ -26,6 +26,8 @@ export interface RunningSimulator {
   setUrlTtl(ms: number): void;
   /** Finished generations by other members of the team (also `POST /_simulator/team/history`). */
   seedTeamHistory(spec: TeamHistorySpec): Promise<{ jobIds: string[]; controlAssetIds: string[] }>;
+  /** Refuses the key (401) until called again with false: a key disabled in Scenario, then enabled again. */
+  setKeyRefused(refused: boolean): void;
   /** Requests received so far, and those not yet answered. */
   readonly traffic: { readonly received: number; readonly open: number };
   /** Stops listening and drops connections, keeping every job, asset and upload. */
@@ -47,6 +49,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setLatency: (ms) => server.setLatency(ms),
     setUrlTtl: (ms) => server.setUrlTtl(ms),
     seedTeamHistory: (spec) => server.seedTeamHistory(spec),
+    setKeyRefused: (refused) => server.setKeyRefused(refused),
     traffic: server.traffic,
     suspend: () => server.stopListening(),
     resume: () => server.listen(),

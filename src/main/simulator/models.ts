@@ -1,3 +1,5 @@
+import { CUSTOM_MODELS, type SimulatedInput } from './custom-models';
+
 /**
  * The models the simulator knows: a few of each family, plus the awkward cases a client must
  * handle (no controlnet capability, not trained, a Flux LoRA with compliantModelIds).
@@ -11,6 +13,10 @@ export interface SimulatedModel {
   privacy: 'private' | 'public' | 'unlisted';
   compliantModelIds: string[];
   createdAt: string;
+  /** Published by models that generate through POST /generate/custom/{modelId}. */
+  inputs?: SimulatedInput[];
+  /** What a custom run costs at its inputs' defaults. */
+  baseCost?: number;
 }
 
 const CONTROLNET_CAPABILITIES = ['txt2img', 'img2img', 'controlnet', 'controlnet_img2img'];
@@ -25,6 +31,7 @@ export const SEEDED_MODELS: readonly SimulatedModel[] = [
   { id: 'model_flux-ink', name: 'Ink illustrations (Flux LoRA)', type: 'flux.1-lora', capabilities: CONTROLNET_CAPABILITIES, status: 'trained', privacy: 'private', compliantModelIds: ['flux.1-dev', 'flux.1-schnell'], createdAt: '2024-09-03T10:00:00.000Z' },
   { id: 'model_gpt-image', name: 'GPT Image', type: 'gpt-image-1', capabilities: ['txt2img', 'img2img'], status: 'trained', privacy: 'public', compliantModelIds: [], createdAt: '2025-04-04T10:00:00.000Z' },
   { id: 'model_sdxl-in-training', name: 'Characters (training)', type: 'sd-xl-lora', capabilities: CONTROLNET_CAPABILITIES, status: 'training', privacy: 'private', compliantModelIds: [], createdAt: '2025-05-05T10:00:00.000Z' },
+  ...CUSTOM_MODELS.map((spec): SimulatedModel => ({ ...spec, status: 'trained', privacy: 'public', compliantModelIds: [] })),
 ];
 
 export const DEFAULT_MODEL_ID = 'model_sd15-realistic';
@@ -54,5 +61,6 @@ export function modelToApi(model: SimulatedModel, thumbnailUrl: string): Record<
     ownerId: 'team_simulator',
     authorId: 'user_simulator',
     thumbnail: { assetId: thumbnailAssetId(model), url: thumbnailUrl },
+    ...(model.inputs === undefined ? {} : { inputs: model.inputs }),
   };
 }

@@ -10,6 +10,8 @@ import type { Socket } from 'node:net';
 import { requestSchema, type RequestDefinition } from './contract';
 import { ApiFailure, badRequest, notFound, tooManyRequestsBody } from './errors';
 import { FaultInjector, type FaultSpec } from './faults';
+import { acceptCustomGenerate, type AcceptedCustom } from './custom-generate';
+import { acceptDetect } from './detect';
 import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
 import { readBody, parseJsonObject, sendBytes, sendJson } from './http-io';
 import { inspectImage, mimeTypeOf, renderImage } from './images';
@@ -50,6 +52,8 @@ interface StoredCollection {
 export interface GenerateLogEntry {
   /** ISO time the request was accepted. */
   time: string;
+  /** The path it was POSTed to, after /v1 (`/generate/controlnet`, `/generate/custom/model_x`). */
+  endpoint: string;
   /** sha256 of the exact raw request body. */
   bodySha256: string;
   /** sha256 of the decoded control image bytes (data URL payload or the uploaded asset's bytes). */
@@ -64,6 +68,28 @@ export interface GenerateLogEntry {
 }
 
 const RENDER_CACHE_SIZE = 64;
+
+/** What one accepted generate request makes, whichever endpoint it came through. */
+interface JobPlan {
+  jobType: StoredJob['jobType'];
+  modelId: string;
+  prompt: string;
+  control: Buffer | undefined;
+  controlSha256: string;
+  width: number;
+  height: number;
+  outputs: number;
+  seed: string;
+  cost: number;
+  /** The job's `metadata.input` (made when the job is, as it may store the given files as assets). */
+  input: () => Record<string, unknown>;
+  /** Copied into each output asset's metadata. */
+  parameters: Record<string, unknown>;
+  /** A detection job's one output, made when the request was accepted (instead of a rendered image). */
+  map?: Buffer;
+  /** The control image's asset id, which the outputs name as their parent (lineage). */
+  controlAssetId?: () => string;
+}
 
 interface Route {
   method: string;
@@ -111,6 +137,7 @@ export class SimulatorServer {
   /** Seeded team jobs so far: their ids are numbered. */
   private teamJobs = 0;
   private latencyMs: number;
+  private keyRefused = false;
   private port: number;
   private readonly routes: Route[];
 
@@ -134,6 +161,8 @@ export class SimulatorServer {
     for (const model of SEEDED_MODELS) this.addThumbnail(model);
     this.routes = [
       { method: 'POST', pattern: /^\/v1\/generate\/controlnet$/, auth: true, handle: (c) => this.generate(c) },
+      { method: 'POST', pattern: /^\/v1\/generate\/custom\/([^/]+)$/, auth: true, handle: (c) => this.generateCustom(c) },
+      { method: 'POST', pattern: /^\/v1\/generate\/detect$/, auth: true, handle: (c) => this.detect(c) },
       { method: 'GET', pattern: /^\/v1\/jobs$/, auth: true, handle: (c) => this.listJobs(c) },
       { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)$/, auth: true, handle: (c) => this.getJob(c) },
       { method: 'POST', pattern: /^\/v1\/jobs\/([^/]+)\/action$/, auth: true, handle: (c) => this.jobAction(c) },
@@ -209,13 +238,18 @@ export class SimulatorServer {
     this.signer.setTtl(ms);
   }
 
+  setKeyRefused(refused: boolean): void {
+    this.keyRefused = refused;
+  }
+
   private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const url = new URL(request.url ?? '/', this.origin);
       const matched = this.routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((entry) => entry.match !== null);
       const found = matched.find((entry) => entry.route.method === request.method);
       const isApi = url.pathname.startsWith('/v1/');
-      const authorId = this.team.authorOf(request.headers.authorization);
+      // A refused key is refused whoever's it is (a key disabled in Scenario, then enabled again).
+      const authorId = this.keyRefused ? undefined : this.team.authorOf(request.headers.authorization);
       if (isApi && authorId === undefined) {
         throw new ApiFailure(401, 'unauthorized', 'Missing or invalid credentials: send Authorization: Basic base64(API_KEY:API_SECRET)');
       }
@@ -280,22 +314,98 @@ export class SimulatorServer {
   private async generate({ authorId, request, response, url }: RouteContext): Promise<void> {
     const raw = await readBody(request);
     const accepted = await acceptGenerate(parseJsonObject(raw), this.models, this.assets);
+    const { body } = accepted;
+    const { image: _image, controlImage: _controlImage, ...input } = body;
+    const plan: JobPlan = {
+      jobType: 'inference',
+      modelId: body.modelId,
+      prompt: body.prompt,
+      control: accepted.control,
+      controlSha256: accepted.controlSha256,
+      width: accepted.width,
+      height: accepted.height,
+      outputs: accepted.numSamples,
+      seed: accepted.seed,
+      cost: accepted.cost,
+      // The control image is listed by asset id (never a data URL), as a job listing stays small.
+      input: () => ({ ...input, image: this.controlAssetId(accepted, authorId), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' }),
+      parameters: { prompt: body.prompt, seed: accepted.seed, ...(body.negativePrompt !== undefined ? { negativePrompt: body.negativePrompt } : {}) },
+      controlAssetId: () => this.controlAssetId(accepted, authorId),
+    };
+    await this.answerGenerate(raw, url, response, request, authorId, plan, (job) => ({ inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted, authorId)) }));
+  }
+
+  private async generateCustom({ authorId, request, response, url, params }: RouteContext): Promise<void> {
+    const raw = await readBody(request);
+    const accepted = await acceptCustomGenerate(params[0] ?? '', parseJsonObject(raw), this.models, this.assets);
+    const prompt = typeof accepted.body.prompt === 'string' ? accepted.body.prompt : '';
+    const plan: JobPlan = {
+      jobType: 'custom',
+      modelId: accepted.model.id,
+      prompt,
+      control: accepted.control,
+      controlSha256: accepted.controlSha256,
+      width: accepted.width,
+      height: accepted.height,
+      outputs: accepted.numOutputs,
+      seed: accepted.seed,
+      cost: accepted.cost,
+      input: () => this.customJobInput(accepted, authorId),
+      parameters: { ...(prompt === '' ? {} : { prompt }), seed: accepted.seed },
+    };
+    await this.answerGenerate(raw, url, response, request, authorId, plan, () => ({}));
+  }
+
+  private async detect({ authorId, request, response, url }: RouteContext): Promise<void> {
+    const raw = await readBody(request);
+    const body = parseJsonObject(raw);
+    const accepted = await acceptDetect(body, this.assets);
+    const plan: JobPlan = {
+      jobType: 'detection',
+      modelId: 'detection',
+      prompt: '',
+      control: accepted.picture,
+      controlSha256: accepted.pictureSha256,
+      width: accepted.width,
+      height: accepted.height,
+      outputs: 1,
+      seed: '0',
+      cost: accepted.cost,
+      input: () => ({ ...body, ...(typeof body.image === 'string' && body.image.startsWith('asset_') ? {} : { image: '(data URL)' }), type: 'detection' }),
+      parameters: { modality: accepted.modality },
+      map: accepted.map,
+    };
+    await this.answerGenerate(raw, url, response, request, authorId, plan, () => ({}));
+  }
+
+  /** What GET /jobs lists as a custom job's input: its body, files by asset id, the model and the seed used. */
+  private customJobInput(accepted: AcceptedCustom, authorId: string): Record<string, unknown> {
+    for (const { bytes } of accepted.dataUrls) {
+      const id = `asset_file-${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}`;
+      if (!this.assets.has(id)) this.storeUploadedAsset(id, 'input file', bytes, 'image/png', accepted.width, accepted.height, authorId);
+    }
+    const seeded = accepted.model.inputs?.some((input) => input.name === 'seed') === true;
+    return { ...accepted.body, ...accepted.listedFiles, modelId: accepted.model.id, ...(seeded ? { seed: Number(accepted.seed) } : {}), type: 'custom' };
+  }
+
+  /** The dry run (269) or the job, for either generate endpoint; a `drop` fault loses the answer of a created job. */
+  private async answerGenerate(raw: Buffer, url: URL, response: ServerResponse, request: IncomingMessage, authorId: string, plan: JobPlan, extra: (job: StoredJob) => Record<string, unknown>): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     if (url.searchParams.get('dryRun') === 'true') {
-      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: accepted.cost });
-      return sendJson(response, 269, { creativeUnitsCost: accepted.cost, creativeUnitsDiscount: 0 });
+      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
+      return sendJson(response, 269, { creativeUnitsCost: plan.cost, creativeUnitsDiscount: 0 });
     }
     const fault = this.faults.forGenerate(bodySha256);
-    const job = this.createJob(accepted, authorId, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
-    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), bodySha256, controlImageSha256: accepted.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: accepted.cost });
+    const job = this.createJob(plan, authorId, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
+    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
     if (fault === 'drop') {
       request.socket.destroy();
       return;
     }
     sendJson(response, 200, {
-      creativeUnitsCost: accepted.cost,
+      creativeUnitsCost: plan.cost,
       creativeUnitsDiscount: 0,
-      inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted, authorId)),
+      ...extra(job),
       job: jobToApi(job, this.clock.now()),
     });
   }
@@ -316,17 +426,15 @@ export class SimulatorServer {
     return asset;
   }
 
-  private createJob(accepted: AcceptedGenerate, authorId: string, failReason: string | undefined): StoredJob {
-    const { body } = accepted;
-    const { image: _image, controlImage: _controlImage, ...input } = body;
+  private createJob(plan: JobPlan, authorId: string, failReason: string | undefined): StoredJob {
     const job: StoredJob = {
       jobId: newId('job'),
+      jobType: plan.jobType,
       authorId,
       inferenceId: newId('inf'),
       createdAtMs: this.clock.now(),
       latencyMs: this.latencyMs,
-      // The control image is listed by asset id (never a data URL), as a job listing stays small.
-      input: { ...input, image: this.controlAssetId(accepted, authorId), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' },
+      input: plan.input(),
       failReason,
       canceledAtMs: undefined,
       finishedAtMs: undefined,
@@ -334,40 +442,39 @@ export class SimulatorServer {
     };
     this.jobs.set(job.jobId, job);
     this.jobOrder.unshift(job);
-    if (failReason === undefined) this.later(this.latencyMs, () => this.finishJob(job, accepted));
+    if (failReason === undefined) this.later(this.latencyMs, () => this.finishJob(job, plan));
     return job;
   }
 
-  private async finishJob(job: StoredJob, accepted: AcceptedGenerate): Promise<void> {
+  private async finishJob(job: StoredJob, plan: JobPlan): Promise<void> {
     if (job.canceledAtMs !== undefined) return;
-    const { body } = accepted;
     const assetIds: string[] = [];
-    for (let index = 0; index < accepted.numSamples; index++) {
-      const recipe = { control: accepted.control, prompt: body.prompt, modelId: body.modelId, seed: accepted.seed, sampleIndex: index, width: accepted.width, height: accepted.height };
-      const bytes = await renderImage(recipe);
+    for (let index = 0; index < plan.outputs; index++) {
+      const recipe = { control: plan.control, prompt: plan.prompt, modelId: plan.modelId, seed: plan.seed, sampleIndex: index, width: plan.width, height: plan.height };
+      const bytes = plan.map ?? (await renderImage(recipe));
       const id = newId('asset');
       this.remember(id, bytes);
       const createdAt = new Date(this.clock.now()).toISOString();
       this.assets.set(id, {
         id,
-        name: `${body.prompt.slice(0, 60)} #${index + 1}`,
+        name: `${(plan.prompt || plan.modelId).slice(0, 60)} #${index + 1}`,
         createdAt,
         updatedAt: createdAt,
         authorId: job.authorId,
         tags: [],
         collectionIds: [],
         mimeType: 'image/png',
-        width: accepted.width,
-        height: accepted.height,
+        width: plan.width,
+        height: plan.height,
         size: bytes.length,
         type: 'inference-controlnet',
-        content: { recipe },
+        content: plan.map === undefined ? { recipe } : { bytes: plan.map },
         jobId: job.jobId,
         inferenceId: job.inferenceId,
-        modelId: body.modelId,
+        modelId: plan.modelId,
         outputIndex: index,
-        parameters: { prompt: body.prompt, seed: accepted.seed, ...(body.negativePrompt !== undefined ? { negativePrompt: body.negativePrompt } : {}) },
-        ...this.lineageFrom(typeof job.input.image === 'string' ? job.input.image : undefined),
+        parameters: plan.parameters,
+        ...this.lineageFrom(plan.controlAssetId?.()),
       });
       assetIds.push(id);
     }
@@ -406,7 +513,7 @@ export class SimulatorServer {
     const matching = !filtered ? this.jobOrder : this.jobOrder.filter((job) => {
       if (authorId !== undefined && job.authorId !== authorId) return false;
       if (statuses && statuses.length > 0 && !statuses.includes(viewJob(job, now).status)) return false;
-      if (types.length > 0 && !types.includes('inference')) return false;
+      if (types.length > 0 && !types.includes(job.jobType)) return false;
       return true;
     });
     const { page, nextPaginationToken } = paginate(matching, (job) => job.jobId, query, pageSize);

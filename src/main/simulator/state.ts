@@ -41,6 +41,8 @@ export interface StoredJob {
   jobId: string;
   /** The team member whose key sent it. */
   authorId: string;
+  /** `inference` for /generate/controlnet, `custom` for /generate/custom/{modelId}. */
+  jobType: 'inference' | 'custom' | 'detection';
   inferenceId: string;
   createdAtMs: number;
   /** Time from creation to the end of work, fixed when the job is created. */
@@ -124,7 +126,7 @@ export function jobToApi(job: StoredJob, now: number): Record<string, unknown> {
   if (view.status === 'failure') output.error = job.failReason;
   return {
     jobId: job.jobId,
-    jobType: 'inference',
+    jobType: job.jobType,
     status: view.status,
     progress: view.progress,
     statusHistory: view.statusHistory,

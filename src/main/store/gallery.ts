@@ -151,6 +151,11 @@ interface GalleryRow extends FirstImageColumns {
   image_count: number;
   origin: GenerationOrigin | null;
   author_id: string | null;
+  control_rel_path: string;
+  control_width: number | null;
+  control_height: number | null;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
@@ -176,6 +181,9 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     firstImage: toFirstImage(row),
     origin: row.origin,
     authorId: row.author_id,
+    control: { relPath: row.control_rel_path, width: row.control_width, height: row.control_height },
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
     tags,
   };
 }
@@ -189,7 +197,8 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
 const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
-         g.origin, g.author_id, (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
+         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message, g.origin, g.author_id,
+         (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
   FROM page
@@ -411,12 +420,20 @@ export function createGallery(context: StoreContext) {
   const inputById = db.prepare<[number], InputRow>('SELECT * FROM inputs WHERE id = ?');
   const versionById = db.prepare<[number], PresetVersionRow>('SELECT * FROM preset_versions WHERE id = ?');
   const imagesOf = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE generation_id = ? ORDER BY idx');
-  const summaryById = db.prepare<[number], GenerationSummary>(
-    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE id = ?',
-  );
-  const childSummaries = db.prepare<[number], GenerationSummary>(
-    'SELECT id, kind, state, seed, created_at AS createdAt FROM generations WHERE parent_id = ? ORDER BY id',
-  );
+  // A related generation with its first output, the lineage's thumbnail.
+  const RELATED = `
+    SELECT g.id, g.kind, g.state, g.seed, g.created_at AS createdAt,
+           fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
+           fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
+    FROM generations g
+    LEFT JOIN images fi ON fi.id = (SELECT id FROM images WHERE generation_id = g.id ORDER BY idx LIMIT 1)`;
+  type RelatedRow = Omit<GenerationSummary, 'firstImage'> & FirstImageColumns;
+  const toRelated = ({ image_id, image_rel_path, image_thumb_rel_path, image_missing, image_width, image_height, ...summary }: RelatedRow): GenerationSummary => ({
+    ...summary,
+    firstImage: toFirstImage({ image_id, image_rel_path, image_thumb_rel_path, image_missing, image_width, image_height }),
+  });
+  const summaryById = db.prepare<[number], RelatedRow>(`${RELATED} WHERE g.id = ?`);
+  const childSummaries = db.prepare<[number], RelatedRow>(`${RELATED} WHERE g.parent_id = ? ORDER BY g.id`);
   const tagNames = db.prepare<[number], { name: string }>(
     'SELECT t.name FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.generation_id = ? ORDER BY t.name',
   );
@@ -434,8 +451,8 @@ export function createGallery(context: StoreContext) {
       input,
       presetVersion,
       images: imagesOf.all(id).map(toImage),
-      parent: generation.parentId === null ? null : (summaryById.get(generation.parentId) ?? null),
-      children: childSummaries.all(id),
+      parent: generation.parentId === null ? null : (summaryById.all(generation.parentId).map(toRelated)[0] ?? null),
+      children: childSummaries.all(id).map(toRelated),
       tags: tagNames.all(id).map((tag) => tag.name),
     };
   });

@@ -7,7 +7,9 @@ import { createBudgetRepository } from './repositories/budget';
 import { createFoldersRepository } from './repositories/folders';
 import { createGenerationsRepository } from './repositories/generations';
 import { createImagesRepository } from './repositories/images';
+import { createInputEventsRepository } from './repositories/input-events';
 import { createInputsRepository } from './repositories/inputs';
+import { createModelInputsRepository } from './repositories/model-inputs';
 import { createModelsCacheRepository } from './repositories/models';
 import { createOrganiseRepository } from './repositories/organise';
 import { createPresetsRepository } from './repositories/presets';
@@ -45,6 +47,7 @@ export function openStore(options: StoreOptions) {
     presets: createPresetsRepository(context),
     folders: createFoldersRepository(context),
     inputs: createInputsRepository(context),
+    inputEvents: createInputEventsRepository(context),
     generations: createGenerationsRepository(context),
     images: createImagesRepository(context),
     organise: createOrganiseRepository(context),
@@ -53,6 +56,7 @@ export function openStore(options: StoreOptions) {
     settings: createSettingsRepository(context),
     models: createModelsCacheRepository(context),
     sync: createSyncRepository(context),
+    modelInputs: createModelInputsRepository(context),
     galleryPage: gallery.galleryPage,
     facetCounts: gallery.facetCounts,
     generationDetail: gallery.generationDetail,
@@ -78,6 +82,7 @@ export function openStore(options: StoreOptions) {
 export type Store = ReturnType<typeof openStore>;
 
 export { StoreError } from './errors';
+export type { DuplicateEvent } from './repositories/input-events';
 export type { StoreErrorCode } from './errors';
 export { PRESETS_EXPORT_FORMAT } from './repositories/presets';
 export { listBackups, restoreBackup, defaultBackupDir } from './backups';

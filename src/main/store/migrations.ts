@@ -479,18 +479,79 @@ const chargesKeptApart: Migration = {
   },
 };
 
-/**
- * Number 8 belongs to issue 18's branch (models-18), merged separately: this stand-in keeps the
- * numbering whole on this branch and is replaced by that migration when both are merged.
- */
-const reservedForIssue18: Migration = {
+const duplicatesUnderTheirOwnName: Migration = {
   version: 8,
-  name: 'reserved for issue 18 (replaced at merge)',
-  up() {},
+  name: 'duplicates: a dropped copy is an input event under its own name, not a canceled generation',
+  up(db) {
+    // A file whose bytes were already generated with a preset (in a folder that allows no
+    // duplicates) made a canceled generation under the first file's name: the gallery showed
+    // tiles for nothing, and a search for the copy's own name found nothing. It is now an event of
+    // the dropped file, pointing at the generation it duplicates. Rows made the old way stay.
+    db.exec(`
+      CREATE TABLE input_events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('duplicate')),
+        path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        folder_id INTEGER REFERENCES watched_folders(id) ON DELETE SET NULL,
+        input_id INTEGER NOT NULL REFERENCES inputs(id),
+        preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id),
+        duplicate_of INTEGER REFERENCES generations(id) ON DELETE SET NULL,
+        message TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX input_events_by_time ON input_events(created_at, id);
+    `);
+  },
+};
+
+const unknownOutcomesStaySpent: Migration = {
+  version: 9,
+  name: 'charges: a lost submission the person cancels or sends again counts as spent',
+  up(db) {
+    // A submission whose answer was lost counts against the budget until it is settled. When the
+    // person cancels it or sends it again, Scenario may still have run it and charged it: its
+    // estimate stays spent, so the budget cannot let later jobs through over a charge it could not
+    // see (found by the seeded simulation, seed 1718). A job found in Scenario's list is charged
+    // on entering 'submitted'; a submission answered "no job made" was never charged.
+    db.exec(`
+      CREATE TRIGGER charges_on_unsettled_outcome AFTER UPDATE OF state ON generations
+      WHEN old.state = 'outcome-unknown' AND new.state NOT IN ('outcome-unknown', 'submitted') AND old.cost_cu IS NOT NULL AND coalesce(old.error_code, '') <> 'no-job-created' BEGIN
+        INSERT INTO charges (generation_id, cost_cu, charged_at, simulated) VALUES (new.id, old.cost_cu, old.state_changed_at, new.simulated);
+      END;
+    `);
+  },
+};
+
+const modelInputVersions: Migration = {
+  version: 10,
+  name: 'model_inputs: every version of a model\'s inputs a preset was checked against; generations.overrides_json: per-file overrides from sidecars; inputs made as maps from photos',
+  up(db) {
+    // A custom-model preset names the version of the model's inputs it was checked against; the
+    // inputs themselves are kept here (never deleted, unlike the model list's cache) so the
+    // preset runs offline and can say what changed once the model changes them.
+    db.exec(`
+      CREATE TABLE model_inputs (
+        version TEXT PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        inputs_json TEXT NOT NULL,
+        seen_at INTEGER NOT NULL
+      ) STRICT;
+      -- The preset fields a file's sidecars (shot_010.txt, shot_010.json) changed for that file, as
+      -- a JSON object; NULL when none did. The request body already holds them: this says which
+      -- values differ from the preset, and lets the request be built again after a new upload.
+      ALTER TABLE generations ADD COLUMN overrides_json TEXT;
+      -- A control map made from a photo by Scenario's detection (a folder's "make a map first"):
+      -- the map is an input of its own, linked to the photo it came from and the modality it shows.
+      ALTER TABLE inputs ADD COLUMN source_input_id INTEGER REFERENCES inputs(id);
+      ALTER TABLE inputs ADD COLUMN map_modality TEXT;
+      CREATE INDEX inputs_maps ON inputs(source_input_id, map_modality) WHERE source_input_id IS NOT NULL;
+    `);
+  },
 };
 
 const teamHistory: Migration = {
-  version: 9,
+  version: 11,
   name: "the team's history: imported generations (origin, author, lineage), sync marks, tag changes both ways, collections",
   up(db) {
     // Scenario keeps every job and asset of the project for every member; the library becomes
@@ -586,8 +647,6 @@ const teamHistory: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [
-  coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, reservedForIssue18, teamHistory,
-];
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions, teamHistory];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

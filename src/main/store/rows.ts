@@ -40,6 +40,8 @@ export interface InputRow {
   height: number | null;
   format: string | null;
   created_at: number;
+  source_input_id: number | null;
+  map_modality: string | null;
 }
 
 export function toInput(row: InputRow): Input {
@@ -54,6 +56,8 @@ export function toInput(row: InputRow): Input {
     height: row.height,
     format: row.format,
     createdAt: row.created_at,
+    sourceInputId: row.source_input_id,
+    mapModality: row.map_modality,
   };
 }
 
@@ -72,6 +76,7 @@ export interface GenerationRow {
   modality: string;
   prompt: string;
   negative_prompt: string | null;
+  overrides_json: string | null;
   state: GenerationState;
   state_changed_at: number;
   created_at: number;
@@ -110,6 +115,7 @@ export function toGeneration(row: GenerationRow): Generation {
     modality: row.modality,
     prompt: row.prompt,
     negativePrompt: row.negative_prompt,
+    overrides: row.overrides_json === null ? null : (JSON.parse(row.overrides_json) as Record<string, unknown>),
     state: row.state,
     stateChangedAt: row.state_changed_at,
     createdAt: row.created_at,

@@ -1,3 +1,4 @@
+import type { MapModality } from '../../shared/detect';
 /** What the store's API returns. Times are milliseconds since the epoch (UTC). */
 import type { GenerationKind, GenerationState } from '../../shared/generation';
 
@@ -36,6 +37,8 @@ export interface FolderOptions {
   acceptedExtensions: string[];
   processedAction: 'leave' | 'move';
   allowDuplicates: boolean;
+  /** "Make a <modality> map first": dropped photos go through Scenario's detection, and the map is generated from. */
+  mapFirst: MapModality | null;
 }
 
 export interface WatchedFolder {
@@ -58,6 +61,9 @@ export interface Input {
   height: number | null;
   format: string | null;
   createdAt: number;
+  /** For a control map made from a photo: the photo's input, and the modality the map shows. */
+  sourceInputId: number | null;
+  mapModality: string | null;
 }
 
 export interface Generation {
@@ -76,6 +82,8 @@ export interface Generation {
   modality: string;
   prompt: string;
   negativePrompt: string | null;
+  /** Preset fields this file's sidecars changed (already in the request), or null. */
+  overrides: Record<string, unknown> | null;
   state: GenerationState;
   stateChangedAt: number;
   createdAt: number;
@@ -188,6 +196,10 @@ export interface GalleryItem {
   firstImage: GalleryImage | null;
   origin: GenerationOrigin | null;
   authorId: string | null;
+  /** The control image's library copy ('' when the file was refused before it was copied) and its size. */
+  control: { relPath: string; width: number | null; height: number | null };
+  errorCode: string | null;
+  errorMessage: string | null;
   /** Alphabetical. */
   tags: string[];
 }
@@ -222,6 +234,8 @@ export interface GenerationSummary {
   state: GenerationState;
   seed: string | null;
   createdAt: number;
+  /** Its first output, null while it has none. */
+  firstImage: GalleryImage | null;
 }
 
 export interface GenerationDetail {

@@ -26,7 +26,12 @@ export function LibraryImage({ relPath, alt, className, eager = false, missing =
   if (!info && !missing) return <div className={`image-pending ${className ?? ''}`} aria-hidden="true" />;
   if (!src || failedSrc === src) {
     return (
-      <div className={`image-missing ${className ?? ''}`} role="img" aria-label={`${alt} (file missing)`} data-testid="image-missing">
+      <div
+        className={`image-missing ${className ?? ''}`}
+        // A decorative image (alt="") stays out of the way when its file is missing too.
+        {...(alt ? { role: 'img', 'aria-label': `${alt} (file missing)` } : { 'aria-hidden': true })}
+        data-testid="image-missing"
+      >
         <span aria-hidden="true">◌</span>
       </div>
     );

@@ -1,6 +1,8 @@
+import { useRef } from 'react';
 import type { PngRecall } from '../../shared/ipc/contract';
 import { useAppStore, useGallery, usePresets } from '../stores';
 import { draftFromParameters } from './presetDraft';
+import { useDialog } from './useDialog';
 
 /**
  * The settings read back from a PNG this app made: open the generation it came from, or turn
@@ -11,10 +13,12 @@ export function RecalledSettings({ fileName, recall, onClose }: { fileName: stri
   const openDetail = useGallery((state) => state.openDetail);
   const show = useAppStore((state) => state.show);
   const { parameters, generationId } = recall;
+  const dialog = useRef<HTMLDivElement>(null);
+  useDialog(dialog, onClose);
 
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="recall-title">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="recall-title" ref={dialog}>
         <h2 id="recall-title">{`Parameters in ${fileName}`}</h2>
         {parameters ? (
           <pre className="json" data-testid="recalled-parameters">{JSON.stringify(parameters, null, 2)}</pre>

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { MAX_FILES_PER_GENERATE_CALL, type PngRecall } from '../../shared/ipc/contract';
 import { useApi, useAppStore, usePresets, useSettings } from '../stores';
 import { isEmptyDrop, readDrop, type DropPlan, type SkippedDrop } from './droppedFiles';
 import { countOf } from './format';
 import { RecalledSettings } from './RecalledSettings';
+import { useDialog } from './useDialog';
 
 type View =
   | { kind: 'plan'; plan: DropPlan; dropNumber: number }
@@ -84,6 +85,8 @@ function DropDialog({ plan, onRecall, onClose }: { plan: DropPlan; onRecall: (fi
   const { png } = plan;
   const recall = useAppPngRecall(png);
   const presetSelectId = useId();
+  const dialog = useRef<HTMLDivElement>(null);
+  useDialog(dialog, onClose);
 
   useEffect(() => {
     void loadPresets();
@@ -137,7 +140,7 @@ function DropDialog({ plan, onRecall, onClose }: { plan: DropPlan; onRecall: (fi
 
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="drop-title">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="drop-title" ref={dialog}>
         <h2 id="drop-title">{notTaken === null ? 'Dropped files' : 'Some files were not taken'}</h2>
         {hasWork && notTaken === null && (
           <>

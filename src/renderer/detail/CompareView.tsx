@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { GenerationDetail } from '../../shared/ipc/contract';
 import { LibraryImage } from '../common/LibraryImage';
 import { countOf } from '../common/format';
+import { useDialog } from '../common/useDialog';
 import { useGallery } from '../stores';
 import { ControlImage, controlImageRelPath } from './ControlImage';
 import { parameterDiff } from './parameterDiff';
@@ -12,10 +13,12 @@ export function CompareView() {
   const { compare, closeCompare } = useGallery((state) => ({ compare: state.compare, closeCompare: state.closeCompare }));
   const left = useGenerationDetail(compare?.leftId ?? null);
   const right = useGenerationDetail(compare?.rightId ?? null);
+  const dialog = useRef<HTMLDivElement>(null);
+  useDialog(dialog, closeCompare);
   if (!compare) return null;
 
   return (
-    <div className="compare" role="dialog" aria-modal="true" aria-label="Compare" onKeyDown={(event) => event.key === 'Escape' && closeCompare()}>
+    <div className="compare" role="dialog" aria-modal="true" aria-label="Compare" ref={dialog}>
       <header className="panel-header">
         <h2>{compare.rightId ? 'Two generations side by side' : 'Control image and output'}</h2>
         <button type="button" className="button" onClick={closeCompare} autoFocus>Close</button>
@@ -28,13 +31,19 @@ export function CompareView() {
   );
 }
 
+/**
+ * The control image over its output, cut by a slider. The stage takes the output's shape and the
+ * control image covers it (cropped to that shape, as the generation used it), so their edges
+ * line up even when the two differ in aspect.
+ */
 function ControlSlider({ detail }: { detail: GenerationDetail }) {
   const [split, setSplit] = useState(50);
   const sliderId = useId();
   const output = detail.images[0];
+  const aspect = output?.width && output.height ? `${output.width} / ${output.height}` : undefined;
   return (
     <div className="compare-slider">
-      <div className="compare-stage">
+      <div className="compare-stage" style={{ aspectRatio: aspect }} data-testid="compare-stage">
         <LibraryImage relPath={output?.relPath ?? null} missing={output?.missing} alt="Output" className="compare-image" eager />
         <div className="compare-overlay" style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }}>
           <ControlImage input={detail.input} className="compare-image" eager />

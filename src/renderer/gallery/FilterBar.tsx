@@ -3,7 +3,7 @@ import type { GenerationFilters, GenerationState } from '../../shared/ipc/contra
 import { countOf, stateLabel } from '../common/format';
 import { localDay } from '../stores/galleryItem';
 import { useGallery } from '../stores';
-import { isUnfiltered } from '../stores/galleryStore';
+import { isUnfiltered, TILE_HEIGHT } from '../stores/galleryStore';
 
 type FacetName = 'presets' | 'models' | 'families' | 'modalities' | 'folders' | 'tags';
 type TextFilter = 'presetId' | 'modelId' | 'family' | 'modality' | 'folderId' | 'tag';
@@ -19,11 +19,13 @@ const FACET_FILTERS: { filter: TextFilter; facet: FacetName; label: string }[] =
 ];
 
 export function FilterBar() {
-  const { query, facets, setQuery, clearFilters } = useGallery((state) => ({
+  const { query, facets, setQuery, clearFilters, tileHeight, setTileHeight } = useGallery((state) => ({
     query: state.query,
     facets: state.facets,
     setQuery: state.setQuery,
     clearFilters: state.clearFilters,
+    tileHeight: state.tileHeight,
+    setTileHeight: state.setTileHeight,
   }));
   const filters = query.filters;
   const setFilter = (patch: Partial<GenerationFilters>) => void setQuery({ filters: { ...filters, ...patch } });
@@ -74,6 +76,16 @@ export function FilterBar() {
           Clear filters
         </button>
       )}
+      <input
+        type="range"
+        className="size-slider"
+        aria-label="Thumbnail size"
+        min={TILE_HEIGHT.min}
+        max={TILE_HEIGHT.max}
+        step={10}
+        value={tileHeight}
+        onChange={(event) => setTileHeight(Number(event.target.value))}
+      />
     </div>
   );
 }

@@ -26,9 +26,11 @@ export function GalleryScreen() {
   return (
     <section className="gallery" aria-label="Gallery">
       <FilterBar />
-      <SelectionBar />
       <div className="gallery-body">
-        <GalleryGrid />
+        <div className="grid-area">
+          <GalleryGrid />
+          <SelectionBar />
+        </div>
         <Suspense fallback={null}>{detailOpen && <DetailPanel />}</Suspense>
       </div>
       <Suspense fallback={null}>

@@ -1,68 +1,119 @@
 import { memo, type MouseEvent } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
 import { OriginBadge } from '../common/OriginBadge';
-import { SimulatedBadge } from '../common/SimulatedBadge';
-import { stateLabel } from '../common/format';
-import { useGallery } from '../stores';
+import { ProgressRing } from '../common/ProgressRing';
+import { useGallery, useQueue } from '../stores';
 import type { GalleryItem } from '../stores/galleryItem';
+import { liveLabel, waitingOf } from '../queue/waitingWords';
+import { Stars } from './Stars';
 
 /** Tag chips a tile has room for; the rest are counted in a "+N" chip. */
 const TILE_TAGS = 2;
 
+interface TileProps {
+  item: GalleryItem;
+  /** The art's size in the justified row. */
+  width: number;
+  height: number;
+  /** The grid's one tab stop (roving focus): arrows move it. */
+  focusable: boolean;
+  onScreen: boolean;
+}
+
 /**
- * One generation in the grid: its first output (or its control image while in flight).
- * `onScreen` tiles fetch their thumbnail ahead of the grid's read-ahead rows.
+ * One generation in the grid: its first output, or its control image with the engine's state
+ * (and progress) while it runs, and its reason once it failed. Nothing covers finished art but a
+ * small mark; the name, stars and tags sit under it.
  */
-export const GalleryTile = memo(function GalleryTile({ item, onScreen }: { item: GalleryItem; onScreen: boolean }) {
-  const { selected, select, openDetail, openLightbox } = useGallery((state) => ({
+export const GalleryTile = memo(function GalleryTile({ item, width, height, focusable, onScreen }: TileProps) {
+  const { selected, select, restoreSelection, openDetail, openLightbox } = useGallery((state) => ({
     selected: state.selectedIds.has(item.id),
     select: state.select,
+    restoreSelection: state.restoreSelection,
     openDetail: state.openDetail,
     openLightbox: state.openLightbox,
   }));
+  // The queue's live view of this generation, while the engine works on it.
+  const { job, queueWaiting, retry } = useQueue((state) => ({ job: state.jobById.get(item.id), queueWaiting: state.status?.waiting ?? null, retry: state.retry }));
+  const state = job?.state ?? item.state;
+  const waiting = job ? waitingOf(job, { waiting: queueWaiting }) : null;
+  const running = state !== 'done' && state !== 'failed' && state !== 'canceled';
+  const ended = state === 'failed' || state === 'canceled';
 
   const onClick = (event: MouseEvent) => {
+    // The second click of a double-click opens the lightbox; it does not select again.
+    if (event.detail > 1) return;
     if (event.shiftKey) return select(item.id, 'range');
     if (event.ctrlKey || event.metaKey) return select(item.id, 'toggle');
     select(item.id, 'only');
     openDetail(item.id);
   };
 
-  const done = item.state === 'done';
   const tagged = item.tags.length > 0 ? `, tagged ${item.tags.join(', ')}` : '';
-  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating}` : ''}${tagged}`;
+  // The image says what the tile is; the cell's name is its content (image, then any live state or failure).
+  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating} of 5` : ''}${tagged}`;
+  // Until an output exists the tile shows what it was made from.
+  const shown = item.thumbRelPath ?? item.controlRelPath;
   return (
     <div
       role="gridcell"
       aria-selected={selected}
-      aria-label={label}
-      tabIndex={0}
-      className={`tile${selected ? ' selected' : ''}${done ? '' : ` state-${item.state}`}`}
+      tabIndex={focusable ? 0 : -1}
+      className={`tile${selected ? ' selected' : ''}${state === 'done' ? '' : ` state-${state}`}`}
+      style={{ width }}
       data-testid="gallery-tile"
       data-generation-id={item.id}
+      data-state={state}
       title={item.promptPreview}
       onClick={onClick}
-      onDoubleClick={() => openLightbox(item.id)}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') openLightbox(item.id);
-        else if (event.key === ' ') {
-          event.preventDefault();
-          select(item.id, event.shiftKey ? 'range' : 'toggle');
-        }
+      onDoubleClick={() => {
+        restoreSelection();
+        openLightbox(item.id);
       }}
     >
-      <LibraryImage relPath={item.thumbRelPath} missing={item.imageMissing} alt={label} className="tile-image" eager priority={onScreen ? 'high' : 'low'} />
-      <div className="tile-badges">
-        <SimulatedBadge simulated={item.simulated} />
-        <OriginBadge origin={item.origin} author={item.author} />
-        {!done && <span className={`badge state-${item.state}`}>{stateLabel(item.state)}</span>}
-        {item.imageCount > 1 && <span className="badge">{item.imageCount}</span>}
+      <div className="tile-art" style={{ height }}>
+        <LibraryImage
+          relPath={shown}
+          missing={item.thumbRelPath ? item.imageMissing : false}
+          alt={label}
+          className={`tile-image${item.thumbRelPath ? '' : ' control'}`}
+          eager
+          priority={onScreen ? 'high' : 'low'}
+        />
+        {running && (
+          <div className="tile-live" data-testid="tile-live" data-reason={waiting?.reason}>
+            <ProgressRing progress={job?.progress ?? null} label={`Progress of ${item.inputName}`} />
+            <span className="tile-live-text">{liveLabel(state, waiting, job?.progress ?? null)}</span>
+          </div>
+        )}
+        {ended && (
+          <div className="tile-failure" data-testid="tile-failure">
+            <strong>{liveLabel(state, null)}</strong>
+            <span className="tile-failure-reason">{item.errorMessage ?? 'No reason was recorded.'}</span>
+            <button
+              type="button"
+              className="button small"
+              aria-label={`Retry ${item.inputName}`}
+              onClick={(event) => {
+                event.stopPropagation();
+                void retry(item.id);
+              }}
+            >
+              Retry
+            </button>
+          </div>
+        )}
+        <div className="tile-marks" aria-hidden="true">
+          {item.simulated && <span className="mark simulated" title="Made by the built-in simulator, not by Scenario">S</span>}
+          {item.imageCount > 1 && <span className="mark" title={`${item.imageCount} images`}>{`×${item.imageCount}`}</span>}
+          <OriginBadge origin={item.origin} author={item.author} compact />
+        </div>
       </div>
-      <TileTags tags={item.tags} />
-      <div className="tile-footer">
-        {item.favourite && <span className="favourite" aria-hidden="true">★</span>}
-        {item.rating > 0 && <span className="rating" aria-hidden="true">{'●'.repeat(item.rating)}</span>}
+      <div className="tile-footer" aria-hidden="true">
+        {item.favourite && <span className="favourite">♥</span>}
+        <Stars rating={item.rating} />
         <span className="tile-name">{item.presetName}</span>
+        <TileTags tags={item.tags} />
       </div>
     </div>
   );
@@ -74,7 +125,7 @@ function TileTags({ tags }: { tags: string[] }) {
   const shown = tags.slice(0, TILE_TAGS);
   const more = tags.slice(TILE_TAGS);
   return (
-    <div className="tile-tags" aria-hidden="true">
+    <span className="tile-tags">
       {shown.map((tag) => (
         <span key={tag} className="tag-chip" title={tag}>
           {tag}
@@ -85,6 +136,6 @@ function TileTags({ tags }: { tags: string[] }) {
           {`+${more.length}`}
         </span>
       )}
-    </div>
+    </span>
   );
 }

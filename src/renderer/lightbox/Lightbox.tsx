@@ -1,14 +1,17 @@
-import { useCallback, useLayoutEffect } from 'react';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
+import { libraryUrl } from '../common/libraryUrl';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { stateLabel } from '../common/format';
+import { useDialog } from '../common/useDialog';
 import { useTrashImage } from '../detail/useTrashImage';
 import { useApi, useAppStore, useGallery } from '../stores';
 import type { GenerationImage } from '../../shared/ipc/contract';
 import type { GalleryItem } from '../stores/galleryItem';
 import { useShownImage, type ShownImage } from './useShownImage';
+import { ZoomStage } from './ZoomStage';
 
-export const LIGHTBOX_KEYS = '←/→ generation · ↑/↓ image · F favourite · 1–5 rate · 0 clear rating · Delete trash image · C compare with control · Esc close';
+export const LIGHTBOX_KEYS = '←/→ generation · ↑/↓ image · wheel zoom, drag to pan · F favourite · 1–5 rate · 0 clear rating · Delete trash image · C compare with control · Esc close';
 
 /**
  * One generation full-size, one image at a time, driven from the keyboard so an artist can sort a
@@ -36,8 +39,11 @@ export function Lightbox() {
 
   const api = useApi();
   const reportError = useAppStore((state) => state.reportError);
+  const info = useAppStore((state) => state.info);
   const trashImage = useTrashImage();
-  const { shown, images, stepImage } = useShownImage(item);
+  const { shown, images, stepImage, showImage } = useShownImage(item);
+  const dialog = useRef<HTMLDivElement>(null);
+  const isTop = useDialog(dialog, closeLightbox);
   const trashShownImage = useCallback(
     async (generation: GalleryItem, image: ShownImage, known: GenerationImage[] | null) => {
       try {
@@ -63,13 +69,14 @@ export function Lightbox() {
       // Typing in a field (a tag box behind the overlay) is not a command.
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      // A dialog opened over the lightbox (compare) takes the keys; Esc is the layers' own.
+      if (!isTop()) return;
       const key = event.key;
       let handled = true;
       if (key === 'ArrowRight') stepLightbox(1);
       else if (key === 'ArrowLeft') stepLightbox(-1);
       else if (key === 'ArrowDown') stepImage(1);
       else if (key === 'ArrowUp') stepImage(-1);
-      else if (key === 'Escape') closeLightbox();
       else if (key === 'f' || key === 'F') void setFavourite([item.id], !item.favourite);
       else if (/^[0-5]$/.test(key)) void setRating([item.id], Number(key));
       else if (key === 'Delete' || key === 'Backspace') void trashShownImage(item, shown, images);
@@ -79,21 +86,35 @@ export function Lightbox() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [item, shown, images, stepLightbox, stepImage, closeLightbox, setFavourite, setRating, trashShownImage, openCompare]);
+  }, [item, shown, images, stepLightbox, stepImage, setFavourite, setRating, trashShownImage, openCompare, isTop]);
 
   if (!item) return null;
   return (
-    <div className="lightbox" role="dialog" aria-modal="true" aria-label="Lightbox">
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label="Lightbox" ref={dialog}>
       <button type="button" className="lightbox-nav previous" aria-label="Previous" onClick={() => stepLightbox(-1)} disabled={position <= 1}>‹</button>
       <figure className="lightbox-figure">
-        <LibraryImage
-          key={shown.id ?? item.id}
-          relPath={shown.relPath}
-          missing={shown.missing}
-          alt={`${item.presetName}: ${item.inputName}`}
-          className="lightbox-image"
-          eager
-        />
+        <ZoomStage key={shown.id ?? item.id} label={`${item.presetName}: ${item.inputName}`}>
+          <LibraryImage relPath={shown.relPath} missing={shown.missing} alt={`${item.presetName}: ${item.inputName}`} className="lightbox-image" eager />
+        </ZoomStage>
+        {images && images.length > 1 && (
+          <ul className="filmstrip" aria-label="Filmstrip">
+            {images.map((image, index) => (
+              <li key={image.id}>
+                {/* A thumbnail as the button's background: the image on screen stays the dialog's only picture. */}
+                <button
+                  type="button"
+                  className="filmstrip-thumb"
+                  aria-label={`Image ${index + 1} of ${images.length}`}
+                  aria-current={image.id === shown.id ? 'true' : undefined}
+                  style={image.missing ? undefined : { backgroundImage: `url("${libraryUrl(info, image.thumbRelPath ?? image.relPath) ?? ''}")` }}
+                  onClick={() => showImage(index)}
+                >
+                  {image.missing && <span aria-hidden="true">◌</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
         <figcaption>
           <span className="lightbox-title">{item.presetName}</span>
           <span className="muted">{item.inputName}</span>

@@ -19,6 +19,8 @@ export interface GenerationImages {
   images: GenerationImage[] | null;
   /** Moves to the previous (-1) or next (+1) image of the same generation; stops at either end. */
   stepImage(delta: number): void;
+  /** Shows the image at this 0-based place (the filmstrip). */
+  showImage(index: number): void;
 }
 
 /** Which image is wanted: by id, and by place for when that image is gone (its successor moves up into it). */
@@ -50,14 +52,14 @@ export function useShownImage(item: GalleryItem | undefined): GenerationImages {
     ? { id: image.id, relPath: image.relPath, missing: image.missing, position: index + 1, count: images.length }
     : { id: null, relPath: item?.imageRelPath ?? null, missing: item?.imageMissing ?? false, position: 1, count: item?.imageCount ?? 0 };
 
-  const stepImage = (delta: number) => {
+  const showImage = (wantedIndex: number) => {
     if (!images || !item || images.length === 0) return;
-    const target = Math.min(Math.max(index + delta, 0), images.length - 1);
+    const target = Math.min(Math.max(wantedIndex, 0), images.length - 1);
     const next = images[target];
     if (next) setWanted({ generationId: item.id, imageId: next.id, index: target });
   };
 
-  return { shown, images, stepImage };
+  return { shown, images, stepImage: (delta: number) => showImage(index + delta), showImage };
 }
 
 function indexOf(images: GenerationImage[], wanted: Wanted): number {

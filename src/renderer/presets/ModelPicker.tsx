@@ -28,14 +28,20 @@ export function ModelPicker({ value, onChange }: { value: string; onChange: (mod
 }
 
 function ModelCard({ model, checked, onPick }: { model: ModelInfo; checked: boolean; onPick: () => void }) {
-  const initials = <span className="model-thumb" aria-hidden="true" data-testid="model-thumb-placeholder">{familyInitials(FAMILY_RULES[model.family].label)}</span>;
+  const label = modelKindLabel(model);
+  const initials = <span className="model-thumb" aria-hidden="true" data-testid="model-thumb-placeholder">{familyInitials(label)}</span>;
   return (
     <button type="button" role="radio" aria-checked={checked} className={`model-card${checked ? ' selected' : ''}`} onClick={onPick} data-testid="model-card">
       {model.thumbnailRelPath ? <ModelThumbnail relPath={model.thumbnailRelPath} fallback={initials} /> : initials}
       <span className="model-name">{model.name}</span>
-      <span className="badge">{FAMILY_RULES[model.family].label}</span>
+      <span className="badge">{label}</span>
     </button>
   );
+}
+
+/** The family's name, or "Custom model" for a model that describes its own inputs. */
+export function modelKindLabel(model: Pick<ModelInfo, 'family'>): string {
+  return model.family === null ? 'Custom model' : FAMILY_RULES[model.family].label;
 }
 
 /**

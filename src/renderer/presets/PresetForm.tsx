@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
-import type { CostEstimate, PresetDetail } from '../../shared/ipc/contract';
+import type { AnyPreset, CostEstimate, PresetDetail } from '../../shared/ipc/contract';
 import {
-  FAMILY_RULES, GENERIC_DEFAULTS, SCHEDULERS, defaultsFor, randomSeed, validatePreset,
+  FAMILY_RULES, GENERIC_DEFAULTS, SCHEDULERS, defaultsFor, modalityNames, parseModality, randomSeed, validatePreset,
   type ModelFamily, type Preset, type PresetInput,
 } from '../../shared/preset';
 import { userMessageOf } from '../common/errors';
@@ -10,6 +10,7 @@ import { countOf, creativeUnits } from '../common/format';
 import { useDebounced } from '../common/useDebounced';
 import { useApi, usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
+import { CustomPresetForm } from './CustomPresetForm';
 import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
@@ -26,7 +27,7 @@ interface Props {
   detail: PresetDetail | null;
   /** The family when the model is not in the list (offline); the list wins when it knows the model. */
   fallbackFamily: ModelFamily | null;
-  onSave(preset: Preset): Promise<unknown>;
+  onSave(preset: AnyPreset): Promise<unknown>;
 }
 
 /** The preset form: every field validated as the artist types, with the message under the field. */
@@ -70,6 +71,9 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
     // An emptied box means "use the default", so the field leaves the preset.
     onChange: (event: ChangeEvent<HTMLInputElement>) => set({ [field]: event.target.value === '' ? undefined : Number(event.target.value) }),
   });
+
+  // A model that describes its own inputs takes the form made from them, keeping the name.
+  if (model?.inputs !== undefined) return <CustomPresetForm initial={{ name: draft.name ?? '', modelId: model.id }} detail={detail} onSave={onSave} />;
 
   const rules = family ? FAMILY_RULES[family] : null;
   const defaults = family ? defaultsFor(family) : { ...GENERIC_DEFAULTS, guidance: undefined };
@@ -155,6 +159,21 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
           </div>
         )}
 
+        {/* Scenario's own detection: the dropped picture is a photo to make the map from. Flux ignores it. */}
+        {(!rules?.negativePromptNeedsStrength || draft.disableModalityDetection === false) && (
+          <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.disableModalityDetection === false}
+                onChange={(event) => set({ disableModalityDetection: event.target.checked ? false : undefined })}
+              />
+              {`Detect the ${detectedWords(draft.modality)} in the image`}
+            </label>
+            <p className="hint">Drop photos: Scenario makes the map from each one instead of taking the picture as the map.</p>
+          </div>
+        )}
+
         <fieldset className="field">
           <legend>{PRESET_FIELD_LABELS.seed}</legend>
           <label className="checkbox">
@@ -198,6 +217,14 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
       </div>
     </form>
   );
+}
+
+/** "pose", "depth and pose", or "modality" while none is chosen. */
+function detectedWords(modality: string | undefined): string {
+  const parsed = parseModality(modality ?? '');
+  const names = parsed.ok ? modalityNames(parsed.value) : [];
+  if (names.length === 0) return 'modality';
+  return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
 }
 
 function CostPerRun({ validated }: { validated: Preset | null }) {

@@ -1,4 +1,6 @@
+import { useRef } from 'react';
 import type { PresetVersionDetail } from '../../shared/ipc/contract';
+import { useDialog } from '../common/useDialog';
 import { LibraryImage } from '../common/LibraryImage';
 import { countOf, dateTime, stateLabel } from '../common/format';
 import { useAppStore, useGallery, usePresets } from '../stores';
@@ -16,6 +18,8 @@ export function PresetVersionView() {
     closeVersion: state.closeVersion,
     restoreVersion: state.restoreVersion,
   }));
+  const dialog = useRef<HTMLDivElement>(null);
+  useDialog(dialog, closeVersion, viewed !== null && current !== null);
   if (!viewed || !current) return null;
   const rows = presetValueRows(viewed.preset, viewed.current ? null : current.preset);
   const changed = rows.filter((row) => row.differs).length;
@@ -27,7 +31,7 @@ export function PresetVersionView() {
         role="dialog"
         aria-modal="true"
         aria-label={`Version ${viewed.version} of ${current.preset.name}`}
-        onKeyDown={(event) => event.key === 'Escape' && closeVersion()}
+        ref={dialog}
       >
         <header className="panel-header">
           <h2>{`Version ${viewed.version} of “${current.preset.name}”`}</h2>

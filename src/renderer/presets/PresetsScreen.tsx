@@ -1,8 +1,11 @@
 import { useEffect, useRef } from 'react';
+import type { AnyPreset } from '../../shared/ipc/contract';
+import { isCustomPresetDocument, type CustomPreset } from '../../shared/model-inputs';
 import { FAMILY_RULES } from '../../shared/preset';
 import { countOf } from '../common/format';
 import { useAppStore, usePresets } from '../stores';
 import type { PresetDraft } from '../common/presetDraft';
+import { CustomPresetForm } from './CustomPresetForm';
 import { PresetForm } from './PresetForm';
 import { PresetVersionView } from './PresetVersionView';
 
@@ -42,7 +45,7 @@ export function PresetsScreen() {
   };
 
   const summary = list.find((preset) => preset.id === selectedId);
-  const editing: { key: string; initial: PresetDraft } | null = detail
+  const editing: { key: string; initial: PresetDraft | AnyPreset } | null = detail
     ? { key: `${detail.id}@${detail.version}`, initial: detail.preset }
     : draftSeed
       ? { key: 'new', initial: draftSeed }
@@ -67,6 +70,9 @@ export function PresetsScreen() {
             }}
           />
         </div>
+        {/* A listbox holds options only: with none, the hint stands alone. */}
+        {list.length === 0 && <p className="muted">No presets yet. Create one, import one, or use a past generation as a preset.</p>}
+        {list.length > 0 && (
         <ul role="listbox" aria-label="Presets">
           {list.map((preset) => (
             <li
@@ -80,13 +86,13 @@ export function PresetsScreen() {
             >
               <span className="preset-name">{preset.name}</span>
               <span className="muted">
-                {`${preset.family ? FAMILY_RULES[preset.family].label : 'Unknown family'} · ${preset.modality} · v${preset.version}`}
+                {`${preset.family ? FAMILY_RULES[preset.family].label : preset.custom ? 'Custom model' : 'Unknown family'}${preset.modality ? ` · ${preset.modality}` : ''} · v${preset.version}`}
               </span>
               <span className="muted">{`${countOf(preset.folderCount, 'folder')} · ${countOf(preset.generationCount, 'generation')}`}</span>
             </li>
           ))}
-          {list.length === 0 && <li className="muted">No presets yet. Create one, import one, or use a past generation as a preset.</li>}
         </ul>
+        )}
       </aside>
       <div className="preset-editor">
         {detail && (
@@ -104,8 +110,10 @@ export function PresetsScreen() {
             </button>
           </div>
         )}
-        {editing ? (
-          <PresetForm key={editing.key} initial={editing.initial} detail={detail} fallbackFamily={summary?.family ?? null} onSave={save} />
+        {editing && isCustomPresetDocument(editing.initial) ? (
+          <CustomPresetForm key={editing.key} initial={editing.initial as Partial<CustomPreset>} detail={detail} onSave={save} />
+        ) : editing ? (
+          <PresetForm key={editing.key} initial={editing.initial as PresetDraft} detail={detail} fallbackFamily={summary?.family ?? null} onSave={save} />
         ) : (
           <p className="muted">Choose a preset on the left, or create a new one.</p>
         )}

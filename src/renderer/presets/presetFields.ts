@@ -16,6 +16,7 @@ export const PRESET_FIELD_LABELS = {
   negativePromptStrength: 'Negative prompt strength',
   controlStart: 'Control start',
   controlEnd: 'Control end',
+  disableModalityDetection: 'Detect the modality in the image',
   seed: 'Seed',
   concepts: 'Concepts (LoRA)',
   baseModelId: 'Base model',

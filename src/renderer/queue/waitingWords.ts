@@ -33,6 +33,26 @@ export function waitingText(waiting: Waiting): string {
   return waiting.message.trim().replace(OWN_TITLE, '') || WAITING_EXPLANATIONS[waiting.reason];
 }
 
+/** What a running job is doing, in the words a tile and a queue row say it. */
+const LIVE_WORDS: Record<QueueJob['state'], string> = {
+  detected: 'Queued',
+  validated: 'Uploading',
+  uploaded: 'Sending',
+  submitting: 'Sending',
+  submitted: 'Generating',
+  downloading: 'Downloading',
+  'outcome-unknown': 'Checking with Scenario',
+  done: 'Done',
+  failed: 'Failed',
+  canceled: 'Cancelled',
+};
+
+/** A job's state as the person reads it: its wait's title when it waits, else what it is doing (with its progress). */
+export function liveLabel(state: QueueJob['state'], waiting: Waiting | null, progress: number | null = null): string {
+  if (waiting) return `Waiting: ${WAITING_TITLES[waiting.reason]}`;
+  return progress === null || isFinished(state) ? LIVE_WORDS[state] : `${LIVE_WORDS[state]} ${Math.round(progress * 100)} %`;
+}
+
 /** States before anything reached Scenario: these are held by a queue-wide wait (network, budget, pause). */
 const NOT_YET_SENT = new Set<QueueJob['state']>(['detected', 'validated', 'uploaded']);
 

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useDialog } from '../common/useDialog';
 import { useAppStore, useSettings } from '../stores';
 
 const DONE_KEY = 'scenario-hotfolder.first-run-done';
@@ -23,16 +24,19 @@ export function FirstRun() {
   useEffect(() => {
     if (!done) void load();
   }, [done, load]);
-  if (done || !known || !credentials || credentials.stored) return null;
-
   const finish = () => {
     localStorage.setItem(DONE_KEY, 'yes');
     setDone(true);
   };
+  const open = !(done || !known || !credentials || credentials.stored);
+  const dialog = useRef<HTMLDivElement>(null);
+  // Esc means "not now": the window stays on the connection it has (the simulator at first start).
+  useDialog(dialog, finish, open);
+  if (!open) return null;
 
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="first-run-title">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="first-run-title" ref={dialog}>
         <h1 id="first-run-title">Welcome to Scenario Hot Folder</h1>
         <p>
           Save a pose, depth, canny or sketch map into a watched folder: each one is generated with your preset on Scenario, and every

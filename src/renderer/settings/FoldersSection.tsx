@@ -1,6 +1,17 @@
 import { useState } from 'react';
 import type { Folder, ProcessedAction } from '../../shared/ipc/contract';
-import { usePresets, useSettings } from '../stores';
+import { useApi, useAppStore, usePresets, useSettings } from '../stores';
+
+/** An absolute path on any desktop: /Users/me/…, C:\Renders\…, or \\server\share\…. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/** What is wrong with a typed folder path, said under the field as it is typed; null when it may be right. */
+export function folderPathProblem(path: string): string | null {
+  const trimmed = path.trim();
+  if (trimmed === '') return null;
+  if (!ABSOLUTE_PATH.test(trimmed)) return 'Type the full path from the top of the disk, e.g. /Users/me/Renders or C:\\Renders.';
+  return null;
+}
 
 const FOLDER_STATE_WORDS: Record<Folder['state'], string> = {
   watching: 'Watching',
@@ -17,9 +28,20 @@ export function FoldersSection() {
     defaultAction: state.settings?.defaultProcessedAction ?? 'leave',
   }));
   const presets = usePresets((state) => state.list);
+  const api = useApi();
+  const { nativePicker, reportError } = useAppStore((state) => ({ nativePicker: state.info?.nativeFolderPicker === true, reportError: state.reportError }));
   const [path, setPath] = useState('');
   const [presetIds, setPresetIds] = useState<string[]>([]);
   const [recursive, setRecursive] = useState(false);
+  const problem = folderPathProblem(path);
+  const pick = async () => {
+    try {
+      const picked = await api.app.pickFolder();
+      if (picked.path !== null) setPath(picked.path);
+    } catch (error) {
+      reportError(error);
+    }
+  };
 
   return (
     <section className="card" aria-labelledby="folders-title">
@@ -42,13 +64,27 @@ export function FoldersSection() {
         }}
       >
         <label htmlFor="folder-path">Folder path</label>
-        <input id="folder-path" value={path} onChange={(event) => setPath(event.target.value)} placeholder="/Users/me/Renders/controlnet" />
+        <div className="field">
+          <div className="inline-form">
+            <input
+              id="folder-path"
+              value={path}
+              onChange={(event) => setPath(event.target.value)}
+              placeholder="/Users/me/Renders/controlnet"
+              aria-invalid={problem !== null}
+              aria-describedby={problem ? 'folder-path-error' : undefined}
+            />
+            {/* The desktop app offers its OS picker; a browser has only the typed path. */}
+            {nativePicker && <button type="button" className="button" onClick={() => void pick()}>Choose…</button>}
+          </div>
+          {problem && <p className="field-error" id="folder-path-error">{problem}</p>}
+        </div>
         <PresetChoice label="Presets for this folder" chosen={presetIds} presets={presets} onChange={setPresetIds} />
         <label className="checkbox">
           <input type="checkbox" checked={recursive} onChange={(event) => setRecursive(event.target.checked)} />
           Include subfolders
         </label>
-        <button type="submit" className="button primary" disabled={!path.trim() || presetIds.length === 0}>Add folder</button>
+        <button type="submit" className="button primary" disabled={!path.trim() || problem !== null || presetIds.length === 0}>Add folder</button>
       </form>
     </section>
   );

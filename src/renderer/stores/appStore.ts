@@ -3,7 +3,7 @@ import type { Api } from '../../shared/ipc/client';
 import type { AppInfo } from '../../shared/ipc/contract';
 import { userMessageOf } from '../common/errors';
 
-export type Screen = 'gallery' | 'presets' | 'queue' | 'settings';
+export type Screen = 'gallery' | 'presets' | 'queue' | 'trash' | 'settings';
 
 export interface Toast {
   id: number;

@@ -17,6 +17,12 @@ export interface GalleryItem {
   thumbRelPath: string | null;
   /** The output file is gone from disk: the tile shows a placeholder without asking for it. */
   imageMissing: boolean;
+  /** The control image's library copy: the tile shows it until an output exists (running, failed). */
+  controlRelPath: string | null;
+  /** Width over height of what the tile shows (its first output, else its control image): the grid keeps it. */
+  aspect: number;
+  /** Why it failed or was canceled, in the engine's words. */
+  errorMessage: string | null;
   imageCount: number;
   favourite: boolean;
   rating: number;
@@ -47,6 +53,9 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     imageRelPath: cover?.relPath ?? null,
     thumbRelPath: cover ? (cover.thumbRelPath ?? cover.relPath) : null,
     imageMissing: cover?.missing ?? false,
+    controlRelPath: summary.control?.relPath ?? null,
+    aspect: aspectOf(cover) ?? aspectOf(summary.control) ?? 1,
+    errorMessage: summary.error?.userMessage ?? null,
     imageCount: summary.imageCount,
     favourite: summary.favourite,
     rating: summary.rating,
@@ -58,6 +67,14 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     day: localDay(summary.createdAt),
     promptPreview: summary.prompt.length > PROMPT_PREVIEW_LENGTH ? `${summary.prompt.slice(0, PROMPT_PREVIEW_LENGTH)}…` : summary.prompt,
   };
+}
+
+/** Tiles stay between a tall portrait and a panorama, so one odd file does not break a row. */
+const ASPECT_RANGE = { min: 0.4, max: 2.5 };
+
+function aspectOf(image: { width: number | null; height: number | null } | null | undefined): number | null {
+  if (!image?.width || !image.height) return null;
+  return Math.min(ASPECT_RANGE.max, Math.max(ASPECT_RANGE.min, image.width / image.height));
 }
 
 export function localDay(iso: string): string {

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
-import type { GenerationFacets, GenerationFilters, GenerationSummary } from '../../shared/ipc/contract';
+import type { GenerationFacets, GenerationFilters, GenerationState, GenerationSummary } from '../../shared/ipc/contract';
 import { userMessageOf } from '../common/errors';
 import { countOf } from '../common/format';
 import { TRASH_TOAST_MS, trashedToast } from '../common/trashToast';
@@ -22,6 +22,15 @@ const SEARCH_FACETS_AFTER_MS = 250;
 
 export type SelectMode = 'only' | 'toggle' | 'range';
 
+/** The size slider's range and default: the height a row of the justified grid aims for, in pixels. */
+export const TILE_HEIGHT = { min: 120, max: 400, default: 200 };
+const TILE_HEIGHT_KEY = 'scenario-hotfolder.tile-height';
+
+function storedTileHeight(): number {
+  const stored = Number(globalThis.localStorage?.getItem(TILE_HEIGHT_KEY));
+  return Number.isFinite(stored) && stored >= TILE_HEIGHT.min && stored <= TILE_HEIGHT.max ? stored : TILE_HEIGHT.default;
+}
+
 export interface GalleryQuery {
   filters: GenerationFilters;
   search: string;
@@ -39,6 +48,8 @@ export interface GalleryState {
   selectedIds: ReadonlySet<string>;
   /** Where a shift-click range starts. */
   anchorId: string | null;
+  /** The height a row of tiles aims for (the size slider); kept for the next session. */
+  tileHeight: number;
   lightboxId: string | null;
   detailId: string | null;
   /** Two generations side by side, or a generation against its control image (second null). */
@@ -50,7 +61,10 @@ export interface GalleryState {
   reload(): Promise<void>;
   loadMore(): Promise<void>;
   select(id: string, mode: SelectMode): void;
+  /** Puts back the selection as it was before the last `select` (a double-click opens; it does not select). */
+  restoreSelection(): void;
   selectNone(): void;
+  setTileHeight(height: number): void;
   openLightbox(id: string): void;
   closeLightbox(): void;
   /** Moves the lightbox by `delta` items; loads the next page when it reaches the end. */
@@ -60,11 +74,17 @@ export interface GalleryState {
   closeCompare(): void;
   setFavourite(ids: string[], favourite: boolean): Promise<void>;
   setRating(ids: string[], rating: number): Promise<void>;
-  addTag(ids: string[], tag: string): Promise<void>;
+  /** Adds each tag to each generation (the tag input splits on commas). */
+  addTags(ids: string[], tags: string[]): Promise<void>;
+  removeTag(ids: string[], tag: string): Promise<void>;
   trash(ids: string[]): Promise<void>;
   exportSelection(ids: string[]): Promise<void>;
   /** A generation finished: update its tile, or show it first when the view is unfiltered. */
   applyDone(summary: GenerationSummary): void;
+  /** A generation moved on in the pipeline: its tile says so (a retried failure loses its reason). */
+  applyJobState(id: string, state: GenerationState): void;
+  /** A generation failed: its tile shows why. */
+  applyFailed(id: string, reason: string): void;
   /** Generations changed elsewhere (CLI, another window, repair): refresh what is on screen. */
   applyLibraryChange(ids: string[] | null): Promise<void>;
 }
@@ -76,6 +96,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
   let queryVersion = 0;
 
   return createStore<GalleryState>()((set, get) => {
+    let beforeSelect: Pick<GalleryState, 'selectedIds' | 'anchorId'> | null = null;
     const patchItems = (ids: string[], patch: Partial<GalleryItem>) => {
       const wanted = new Set(ids);
       set({ items: get().items.map((item) => (wanted.has(item.id) ? { ...item, ...patch } : item)) });
@@ -139,6 +160,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
       facets: null,
       selectedIds: new Set(),
       anchorId: null,
+      tileHeight: storedTileHeight(),
       lightboxId: null,
       detailId: null,
       compare: null,
@@ -174,6 +196,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
 
       select(id, mode) {
         const { selectedIds, anchorId, items } = get();
+        beforeSelect = { selectedIds, anchorId };
         if (mode === 'only') {
           set({ selectedIds: new Set([id]), anchorId: id });
         } else if (mode === 'toggle') {
@@ -190,8 +213,19 @@ export function createGalleryStore(api: Api, app: AppStore) {
         }
       },
 
+      restoreSelection() {
+        if (beforeSelect) set(beforeSelect);
+        beforeSelect = null;
+      },
+
       selectNone() {
         set({ selectedIds: new Set(), anchorId: null });
+      },
+
+      setTileHeight(height) {
+        const tileHeight = Math.round(Math.min(TILE_HEIGHT.max, Math.max(TILE_HEIGHT.min, height)));
+        globalThis.localStorage?.setItem(TILE_HEIGHT_KEY, String(tileHeight));
+        set({ tileHeight });
       },
 
       openLightbox(id) {
@@ -226,23 +260,40 @@ export function createGalleryStore(api: Api, app: AppStore) {
         return optimistic(ids, { rating }, (id) => api.generations.setRating({ id, rating }));
       },
 
-      async addTag(ids, tag) {
-        const clean = tag.trim();
-        if (!clean || ids.length === 0) return;
+      async addTags(ids, tags) {
+        const clean = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+        if (clean.length === 0 || ids.length === 0) return;
+        const added: string[] = [];
         try {
-          await api.generations.tag({ ids, tag: clean });
-          // The engine sends no change event for tags: add it to the tiles here, as it keeps them
-          // (alphabetical, one copy whatever the case).
-          const tagged = new Set(ids);
-          set({
-            items: get().items.map((item) =>
-              tagged.has(item.id) && !item.tags.some((known) => known.toLowerCase() === clean.toLowerCase())
-                ? { ...item, tags: [...item.tags, clean].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })) }
-                : item,
-            ),
-          });
-          app.getState().toast({ message: `Tagged ${ids.length} with “${clean}”.`, tone: 'info' });
-          // A new tag joins the tag filter's choices.
+          for (const tag of clean) {
+            await api.generations.tag({ ids, tag });
+            added.push(tag);
+          }
+        } catch (error) {
+          app.getState().reportError(error);
+        }
+        if (added.length === 0) return;
+        // The engine sends no change event for tags: add them to the tiles here, as it keeps them
+        // (alphabetical, one copy whatever the case).
+        const tagged = new Set(ids);
+        set({
+          items: get().items.map((item) => {
+            if (!tagged.has(item.id)) return item;
+            const fresh = added.filter((tag) => !item.tags.some((known) => known.toLowerCase() === tag.toLowerCase()));
+            return fresh.length === 0 ? item : { ...item, tags: [...item.tags, ...fresh].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })) };
+          }),
+        });
+        app.getState().toast({ message: `Tagged ${ids.length} with ${added.map((tag) => `“${tag}”`).join(', ')}.`, tone: 'info' });
+        // A new tag joins the tag filter's choices.
+        void refreshFacets();
+      },
+
+      async removeTag(ids, tag) {
+        try {
+          await api.generations.untag({ ids, tag });
+          const untagged = new Set(ids);
+          const gone = tag.toLowerCase();
+          set({ items: get().items.map((item) => (untagged.has(item.id) ? { ...item, tags: item.tags.filter((known) => known.toLowerCase() !== gone) } : item)) });
           void refreshFacets();
         } catch (error) {
           app.getState().reportError(error);
@@ -277,6 +328,14 @@ export function createGalleryStore(api: Api, app: AppStore) {
         } catch (error) {
           app.getState().reportError(error);
         }
+      },
+
+      applyJobState(id, state) {
+        const item = get().items.find((known) => known.id === id);
+        if (item && item.state !== state) patchItems([id], state === 'failed' || state === 'canceled' ? { state } : { state, errorMessage: null });
+      },
+      applyFailed(id, reason) {
+        if (get().items.some((known) => known.id === id)) patchItems([id], { state: 'failed', errorMessage: reason });
       },
 
       applyDone(summary) {

@@ -52,12 +52,22 @@ export function startLoading({ app, gallery, presets, queue }: Stores): void {
 export function connectEvents({ api, gallery, queue }: Stores): () => void {
   const stops = [
     api.on('queue.changed', (status) => queue.getState().applyStatus(status)),
-    api.on('job.progress', (progress) => queue.getState().applyProgress(progress)),
+    api.on('job.progress', (progress) => {
+      queue.getState().applyProgress(progress);
+      gallery.getState().applyJobState(progress.generationId, progress.state);
+    }),
     api.on('queue.paused', (payload) => queue.getState().applyPaused(payload)),
     api.on('queue.resumed', () => queue.getState().applyResumed()),
     api.on('engine.notice', (notice) => queue.getState().applyNotice(notice)),
-    api.on('generation.done', ({ item }) => gallery.getState().applyDone(item)),
-    api.on('generation.failed', () => void queue.getState().load()),
+    api.on('generation.done', ({ item }) => {
+      gallery.getState().applyDone(item);
+      queue.getState().applyFinished();
+    }),
+    api.on('generation.failed', (payload) => {
+      gallery.getState().applyFailed(payload.generationId, payload.error.userMessage);
+      queue.getState().applyFailed(payload);
+      void queue.getState().load();
+    }),
     api.on('library.changed', ({ generationIds }) => void gallery.getState().applyLibraryChange(generationIds)),
   ];
   // Asked once the window listens, so no notice falls between the list and the events: files

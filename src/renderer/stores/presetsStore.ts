@@ -1,7 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
-import type { ModelInfo, PresetDetail, PresetSummary, PresetVersionDetail } from '../../shared/ipc/contract';
-import type { Preset } from '../../shared/preset';
+import type { AnyPreset, ModelInfo, PresetDetail, PresetSummary, PresetVersionDetail } from '../../shared/ipc/contract';
 import type { PresetDraft } from '../common/presetDraft';
 import type { AppStore } from './appStore';
 
@@ -24,7 +23,7 @@ export interface PresetsState {
   loadModels(refresh?: boolean): Promise<void>;
   select(id: string | null): Promise<void>;
   startNew(seed?: PresetDraft): void;
-  save(preset: Preset): Promise<PresetDetail | null>;
+  save(preset: AnyPreset): Promise<PresetDetail | null>;
   duplicate(id: string): Promise<void>;
   remove(id: string): Promise<void>;
   importJson(json: string): Promise<void>;

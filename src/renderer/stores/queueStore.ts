@@ -1,18 +1,38 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
-import type { EngineNotice, EventPayload, QueueStatus } from '../../shared/ipc/contract';
+import type { EngineNotice, EventPayload, GenerationSummary, QueueJob, QueueStatus } from '../../shared/ipc/contract';
+import { userMessageOf } from '../common/errors';
+import { countOf } from '../common/format';
 import type { AppStore } from './appStore';
 
 /** Notices the window keeps: the engine keeps more, and a burst only needs its latest ones shown. */
 const NOTICES_SHOWN = 100;
+/** Failed generations and today's results the queue lists (newest first); the gallery's filters show them all. */
+const RECENT_SHOWN = 50;
+
+/** What left the queue: the failures waiting for the person, and today's results. */
+export interface RecentWork {
+  failed: GenerationSummary[];
+  finishedToday: GenerationSummary[];
+}
 
 export interface QueueState {
   status: QueueStatus | null;
+  /** The status's jobs by generation id: a gallery tile finds its own live state without a search. */
+  jobById: ReadonlyMap<string, QueueJob>;
+  recent: RecentWork | null;
+  recentError: string | null;
   /** Files the engine did not take and its warnings, newest first. */
   notices: EngineNotice[];
   /** Notices that arrived since the person last looked at the queue. */
   unseenNotices: number;
   load(): Promise<void>;
+  /** Reads the failed generations and today's results again (the queue screen shows them). */
+  loadRecent(): Promise<void>;
+  /** A generation failed: said once in a toast for a whole burst, and listed under Failed. */
+  applyFailed(payload: EventPayload<'generation.failed'>): void;
+  /** A generation finished: today's results on the queue screen gain it. */
+  applyFinished(): void;
   loadNotices(): Promise<void>;
   applyNotice(notice: EngineNotice): void;
   /** The person saw the list (the queue screen is shown). */
@@ -35,10 +55,42 @@ export function createQueueStore(api: Api, app: AppStore) {
     const command = async (run: () => Promise<void>) => {
       try {
         await run();
-        await get().load();
+        await Promise.all([get().load(), get().recent === null ? undefined : get().loadRecent()]);
       } catch (error) {
         app.getState().reportError(error);
       }
+    };
+    const withStatus = (status: QueueStatus) => ({ status, jobById: new Map(status.jobs.map((job) => [job.generationId, job])) });
+    /** The one toast for a burst of failures: a later failure while it shows replaces it with the count. */
+    let failureToast: { id: number; count: number } | null = null;
+    const toastFailure = ({ presetName, error }: EventPayload<'generation.failed'>) => {
+      const appState = app.getState();
+      const showing = failureToast !== null && appState.toasts.some((toast) => toast.id === failureToast?.id) ? failureToast : null;
+      if (showing) appState.dismissToast(showing.id);
+      const count = (showing?.count ?? 0) + 1;
+      const reason = presetName ? `${presetName}: ${error.userMessage}` : error.userMessage;
+      const message = count === 1 ? `A generation failed. ${reason}` : `${countOf(count, 'generation')} failed. The latest: ${reason}`;
+      const id = appState.toast({ message, tone: 'error', action: { label: 'Show failed', run: () => app.getState().show('queue') } }, 10_000);
+      failureToast = { id, count };
+    };
+    /** Today's results and the failures are read again at most once per burst of events. */
+    let recentReload: Promise<void> | null = null;
+    let recentAgain = false;
+    const reloadRecentSoon = () => {
+      if (get().recent === null) return;
+      if (recentReload !== null) {
+        recentAgain = true;
+        return;
+      }
+      recentReload = get()
+        .loadRecent()
+        .finally(() => {
+          recentReload = null;
+          if (recentAgain) {
+            recentAgain = false;
+            reloadRecentSoon();
+          }
+        });
     };
     /** The one toast that says notices arrived; later ones while it shows only join the list. */
     let noticeToastId: number | null = null;
@@ -56,6 +108,9 @@ export function createQueueStore(api: Api, app: AppStore) {
     };
     return {
       status: null,
+      jobById: new Map(),
+      recent: null,
+      recentError: null,
       notices: [],
       unseenNotices: 0,
       async loadNotices() {
@@ -91,27 +146,42 @@ export function createQueueStore(api: Api, app: AppStore) {
       },
       async load() {
         try {
-          set({ status: await api.queue.status() });
+          set(withStatus(await api.queue.status()));
         } catch (error) {
           app.getState().reportError(error);
         }
+      },
+      async loadRecent() {
+        const startOfToday = new Date();
+        startOfToday.setHours(0, 0, 0, 0);
+        try {
+          const [failed, finished] = await Promise.all([
+            api.generations.page({ filters: { states: ['failed'] }, limit: RECENT_SHOWN }),
+            api.generations.page({ filters: { states: ['done'], createdFrom: startOfToday.toISOString() }, limit: RECENT_SHOWN }),
+          ]);
+          set({ recent: { failed: failed.items, finishedToday: finished.items }, recentError: null });
+        } catch (error) {
+          set({ recentError: userMessageOf(error) });
+        }
+      },
+      applyFailed(payload) {
+        toastFailure(payload);
+        reloadRecentSoon();
+      },
+      applyFinished() {
+        reloadRecentSoon();
       },
       cancel: (generationId) => command(() => api.queue.cancel({ generationId })),
       retry: (generationId) => command(() => api.queue.retry({ generationId })),
       pauseAll: () => command(() => api.queue.pauseAll()),
       resumeAll: () => command(() => api.queue.resumeAll()),
       applyStatus(status) {
-        set({ status });
+        set(withStatus(status));
       },
       applyProgress({ generationId, state, progress }) {
         const status = get().status;
-        if (!status) return;
-        set({
-          status: {
-            ...status,
-            jobs: status.jobs.map((job) => (job.generationId === generationId ? { ...job, state, progress } : job)),
-          },
-        });
+        if (!status || !get().jobById.has(generationId)) return;
+        set(withStatus({ ...status, jobs: status.jobs.map((job) => (job.generationId === generationId ? { ...job, state, progress } : job)) }));
       },
       applyPaused({ waiting }) {
         const status = get().status;

@@ -12,6 +12,8 @@
  */
 import { z } from 'zod';
 import { GENERATION_KINDS, GENERATION_STATES } from '../generation';
+import { MAP_MODALITY_NAMES } from '../detect';
+import { customPresetSchema, modelInputSchema } from '../model-inputs/index';
 import { MODEL_FAMILIES, presetSchema, type FieldIssue, type ModelFamily } from '../preset/index';
 import { ipcErrorSchema } from './errors';
 
@@ -37,6 +39,12 @@ const byId = z.object({ id });
 
 export const modelFamilySchema = z.enum(MODEL_FAMILIES as readonly [ModelFamily, ...ModelFamily[]]);
 
+/**
+ * A preset of either kind: a ControlNet preset (its family's rules), or a custom-model preset
+ * (flat values of the model's own inputs). The engine checks either against its model.
+ */
+export const anyPresetSchema = z.union([presetSchema, customPresetSchema]);
+
 /** One problem in a preset draft, tied to the form field that has it. */
 export const fieldIssueSchema = z.object({
   field: z.string(),
@@ -54,6 +62,10 @@ export const appInfoSchema = z.object({
   dataFolder: z.string(),
   /** The host drags library files out to other apps itself (the desktop app): the window hands the drag to `library.startDrag`. */
   nativeFileDrag: z.boolean().optional(),
+  /** Set when the window works on the engine of another process that holds the library (a headless watcher): what to tell the person. */
+  attachedTo: z.string().nullable().optional(),
+  /** The host has a native folder picker (app.pickFolder, the desktop app); absent: the window asks for a typed path. */
+  nativeFolderPicker: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------- presets
@@ -63,6 +75,8 @@ export const presetSummarySchema = z.object({
   name: z.string(),
   modelId: z.string(),
   family: modelFamilySchema.nullable(),
+  /** Sent through /generate/custom/{modelId}: its model describes its own inputs. */
+  custom: z.boolean().optional(),
   modality: z.string(),
   version: z.number().int().positive(),
   updatedAt: isoTime,
@@ -82,8 +96,10 @@ export const presetDetailSchema = z.object({
   version: z.number().int().positive(),
   createdAt: isoTime,
   updatedAt: isoTime,
-  preset: presetSchema,
+  preset: anyPresetSchema,
   versions: z.array(presetVersionSchema),
+  /** For a custom-model preset: what changed in the model's inputs since it was checked (one sentence each). */
+  inputsChanges: z.array(z.string()).optional(),
   folders: z.array(z.object({ id, path: z.string() })),
 });
 
@@ -103,6 +119,8 @@ export const folderOptionsSchema = z.object({
   processedAction: processedActionSchema,
   /** Generate again when a file with the same content lands a second time. */
   allowDuplicates: z.boolean(),
+  /** "Make a <modality> map first": each dropped photo becomes a map through Scenario's detection. */
+  mapFirst: z.enum(MAP_MODALITY_NAMES).nullable().optional(),
 });
 
 export const folderStateSchema = z.enum(['watching', 'paused', 'missing', 'error']);
@@ -139,6 +157,12 @@ export const generationImageSchema = z.object({
 /** Where an imported generation was made: another machine (a complete body, as this app sends), or Scenario's web app or a plugin. */
 export const generationOriginSchema = z.enum(['another-machine', 'web-app-or-plugin']);
 export type GenerationOrigin = z.infer<typeof generationOriginSchema>;
+/** A control image in the library; its size (null when unread) keeps a tile's shape before any output exists. */
+export const controlImageSchema = z.object({
+  relPath: relPathSchema,
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+});
 
 export const generationSummarySchema = z.object({
   id,
@@ -155,6 +179,10 @@ export const generationSummarySchema = z.object({
   modality: z.string(),
   /** The first output, for gallery tiles; null until an image exists. */
   cover: generationImageSchema.nullable(),
+  /** The control image's library copy: what a tile shows while its generation runs or after it failed. */
+  control: controlImageSchema.nullable().optional(),
+  /** Why the generation failed or was canceled, when it did. */
+  error: ipcErrorSchema.nullable().optional(),
   imageCount: z.number().int().nonnegative(),
   favourite: z.boolean(),
   rating: z.number().int().min(0).max(5),
@@ -223,6 +251,8 @@ export const relatedGenerationSchema = z.object({
   state: generationStateSchema,
   seed: z.string().nullable(),
   createdAt: isoTime,
+  /** Its first output: the lineage shows it as a thumbnail. */
+  cover: generationImageSchema.nullable().optional(),
 });
 
 export const generationDetailSchema = generationSummarySchema.extend({
@@ -231,8 +261,11 @@ export const generationDetailSchema = generationSummarySchema.extend({
   preset: z.record(z.string(), z.unknown()),
   /** The exact canonical request body sent to Scenario (never any credential). */
   request: z.record(z.string(), z.unknown()),
+  /** Null when the model has no seed input (then it cannot be varied). */
   seed: z.string().nullable(),
   negativePrompt: z.string().nullable(),
+  /** Preset fields this file's sidecars changed: the preset's value and the one used. */
+  overrides: z.array(z.object({ field: z.string(), preset: z.unknown(), used: z.unknown() })).optional(),
   images: z.array(generationImageSchema),
   input: z.object({
     /** Null when the file was refused before it was copied into the library (e.g. over 50 MB). */
@@ -244,6 +277,8 @@ export const generationDetailSchema = generationSummarySchema.extend({
     sha256: z.string(),
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
+    /** For a map Scenario's detection made from a photo: the map's modality and the photo (lineage photo → map → generation). */
+    madeFrom: z.object({ modality: z.string(), photoName: z.string(), photoPath: z.string(), photoSha256: z.string() }).nullable().optional(),
   }),
   jobId: z.string().nullable(),
   /** The control image's asset id at Scenario. */
@@ -283,6 +318,22 @@ export const pngRecallSchema = z.object({
   generationId: id.nullable(),
 });
 
+/** One undoable batch in the app's trash: whole generations, or images taken one by one. */
+export const trashBatchSchema = z.object({
+  id,
+  createdAt: isoTime,
+  /** Generations in the batch (for a batch of images: those it emptied). */
+  generations: z.number().int().nonnegative(),
+  /** Images moved to the trash one by one in the batch. */
+  images: z.number().int().nonnegative(),
+  /** Up to four pictures of it, where they lie in the trash. */
+  previews: z.array(relPathSchema),
+});
+
+/** Batches older than this many days go when the trash is emptied, unless the person set otherwise. */
+export const DEFAULT_TRASH_RETENTION_DAYS = 30;
+const retentionDays = z.number().int().min(1).max(3650);
+
 // ---------------------------------------------------------------- queue
 
 export const waitingReasonSchema = z.enum(['paused', 'credentials', 'network', 'rate-limit', 'budget', 'model', 'disk', 'outcome-unknown']);
@@ -303,6 +354,8 @@ export const queueJobSchema = z.object({
   progress: z.number().min(0).max(1).nullable(),
   waiting: waitingSchema.nullable(),
   updatedAt: isoTime,
+  /** The control image's library copy (null when the file was refused before it was copied): the row's thumbnail. */
+  controlRelPath: relPathSchema.nullable().optional(),
 });
 
 export const budgetStatusSchema = z.object({
@@ -343,6 +396,25 @@ export const engineNoticeSchema = z.object({
   at: isoTime,
 });
 
+/**
+ * One thing the pipeline did, in its own words: what a command line prints line by line. Sent
+ * only on the engine's local socket, to clients that follow the work (the CLI attached to a
+ * running engine); windows use the events built for them (queue.changed, generation.done...).
+ */
+export const engineActivitySchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('job.added'), generationId: id, inputName: z.string(), presetName: z.string() }),
+  z.object({ event: z.literal('job.state'), generationId: id, state: generationStateSchema, message: z.string().nullable() }),
+  z.object({ event: z.literal('job.progress'), generationId: id, state: generationStateSchema, progress: z.number().min(0).max(1).nullable() }),
+  z.object({ event: z.literal('job.done'), generationId: id, imagePaths: z.array(z.string()) }),
+  z.object({ event: z.literal('job.failed'), generationId: id, code: z.string(), message: z.string() }),
+  /** A file not turned into a generation; `folder` is the watched folder it arrived in, null for a file named by a person. */
+  z.object({ event: z.literal('input.skipped'), path: z.string(), folder: z.string().nullable(), reason: z.string(), message: z.string() }),
+  z.object({ event: z.literal('input.moved'), from: z.string(), to: z.string() }),
+  z.object({ event: z.literal('queue.paused'), waiting: waitingSchema }),
+  z.object({ event: z.literal('queue.resumed'), after: waitingReasonSchema }),
+  z.object({ event: z.literal('warning'), message: z.string() }),
+]);
+
 // ---------------------------------------------------------------- settings, credentials, models
 
 export const settingsSchema = z.object({
@@ -373,8 +445,11 @@ export const connectionTestSchema = z.object({
 export const modelSchema = z.object({
   id: z.string(),
   name: z.string(),
-  family: modelFamilySchema,
+  /** Null for a model that publishes its own inputs (it goes through /generate/custom/{modelId}). */
+  family: modelFamilySchema.nullable(),
   type: z.string(),
+  /** The inputs the model publishes, which a custom-model preset's form is made from. */
+  inputs: z.array(modelInputSchema).optional(),
   /** The model's thumbnail cached in the library (the window loads nothing remote); null shows its initials. */
   thumbnailRelPath: relPathSchema.nullable(),
 });
@@ -399,17 +474,19 @@ export const contract = {
      * stored key. Refused (`connection.busy`) while generations are unfinished. app.info tells the result.
      */
     'app.useSimulator': channel(z.object({ simulator: z.boolean() }), nothing),
+    /** The host's own folder picker (when app.info's nativeFolderPicker); null when the person cancelled it. */
+    'app.pickFolder': channel(nothing, z.object({ path: absolutePath.nullable() })),
 
     'presets.list': channel(nothing, z.array(presetSummarySchema)),
     'presets.get': channel(byId, presetDetailSchema),
-    'presets.create': channel(z.object({ preset: presetSchema }), presetDetailSchema),
+    'presets.create': channel(z.object({ preset: anyPresetSchema }), presetDetailSchema),
     /** Saves a new version; generations keep pointing at the version they used. */
-    'presets.update': channel(z.object({ id, preset: presetSchema }), presetDetailSchema),
+    'presets.update': channel(z.object({ id, preset: anyPresetSchema }), presetDetailSchema),
     'presets.duplicate': channel(z.object({ id, name: z.string().min(1).max(200).optional() }), presetDetailSchema),
     'presets.delete': channel(byId, nothing),
     /** Takes any draft (even one the schema rejects) and explains every problem by field. */
     'presets.validate': channel(z.object({ preset: z.unknown() }), z.object({ issues: z.array(fieldIssueSchema) })),
-    'presets.dryRunCost': channel(z.object({ preset: presetSchema }), costEstimateSchema),
+    'presets.dryRunCost': channel(z.object({ preset: anyPresetSchema }), costEstimateSchema),
     'presets.import': channel(z.object({ json: z.string().min(1).max(1_000_000) }), presetDetailSchema),
     'presets.export': channel(byId, z.object({ json: z.string(), fileName: z.string() })),
     /** One past (or the current) version, read-only. */
@@ -463,9 +540,20 @@ export const contract = {
     ),
     /** Drag-and-drop: queue these files once each with one preset, outside any watched folder. */
     'generations.generateFromFiles': channel(
-      z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id }),
+      /** `seed`: every file with this seed instead of the preset's (the CLI's `generate --seed`). */
+      z.object({ paths: z.array(absolutePath).min(1).max(MAX_FILES_PER_GENERATE_CALL), presetId: id, seed: z.string().max(20).optional() }),
       z.object({ generationIds: z.array(id), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     ),
+
+    /** What the trash holds, newest batch first, and after how many days emptying it deletes a batch. */
+    'trash.list': channel(nothing, z.object({ batches: z.array(trashBatchSchema), retentionDays })),
+    /** Deletes for good the batches trashed more than `olderThanDays` ago (the saved retention when not given). */
+    'trash.empty': channel(
+      z.object({ olderThanDays: z.number().int().min(0).max(3650).optional() }),
+      z.object({ generations: z.number().int().nonnegative(), images: z.number().int().nonnegative() }),
+    ),
+    /** Saves after how many days emptying the trash deletes a batch. */
+    'trash.setRetention': channel(z.object({ days: retentionDays }), z.object({ retentionDays })),
 
     'queue.status': channel(nothing, queueStatusSchema),
     /** The engine's most recent notices (skipped files, warnings), oldest first; new ones arrive as engine.notice. */
@@ -508,6 +596,7 @@ export const contract = {
     'sync.progress': event(z.object({ phase: z.string(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).nullable()),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
+    'engine.activity': event(engineActivitySchema),
   },
 } as const;
 
@@ -545,6 +634,7 @@ export function isEventName(value: string): value is EventName {
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 export type PresetDetail = z.infer<typeof presetDetailSchema>;
+export type AnyPreset = z.output<typeof anyPresetSchema>;
 export type PresetVersionDetail = z.infer<typeof presetVersionDetailSchema>;
 export type CostEstimate = z.infer<typeof costEstimateSchema>;
 export type ProcessedAction = z.infer<typeof processedActionSchema>;
@@ -552,6 +642,7 @@ export type FolderOptions = z.infer<typeof folderOptionsSchema>;
 export type Folder = z.infer<typeof folderSchema>;
 export type GenerationState = z.infer<typeof generationStateSchema>;
 export type GenerationImage = z.infer<typeof generationImageSchema>;
+export type ControlImage = z.infer<typeof controlImageSchema>;
 export type GenerationSummary = z.infer<typeof generationSummarySchema>;
 export type GenerationFilters = z.infer<typeof generationFiltersSchema>;
 export type GenerationFacets = z.infer<typeof generationFacetsSchema>;
@@ -562,8 +653,11 @@ export type PngRecall = z.infer<typeof pngRecallSchema>;
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export type Waiting = z.infer<typeof waitingSchema>;
 export type QueueJob = z.infer<typeof queueJobSchema>;
+export type TrashBatch = z.infer<typeof trashBatchSchema>;
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
+export type BudgetStatus = z.infer<typeof budgetStatusSchema>;
 export type EngineNotice = z.infer<typeof engineNoticeSchema>;
+export type EngineActivity = z.infer<typeof engineActivitySchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type CredentialsStatus = z.infer<typeof credentialsStatusSchema>;
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;

@@ -25,12 +25,27 @@ export type BridgeServerMessage = z.infer<typeof bridgeServerMessageSchema>;
 export const BRIDGE_SOCKET_PATH = '/ws';
 export const BRIDGE_TOKEN_PARAM = 'token';
 
+/** What the transport needs of a socket: the browser's WebSocket has it, and so has Node's `ws`. */
+export interface TransportSocket {
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void, options?: { once?: boolean }): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  send(text: string): void;
+  close(): void;
+}
+
 export interface WebSocketTransportOptions {
   /** ws:// URL of the bridge socket, without the token. */
   url: string;
   token: string;
   /** Delay before reconnecting after the socket closes while listeners remain (ms). */
   reconnectDelayMs?: number;
+  /**
+   * Opens the socket (default: the global WebSocket). A Node client reaching the engine's local
+   * socket (a Unix socket or a named pipe) passes one that connects there.
+   */
+  open?: (url: URL) => TransportSocket;
+  /** Told when the socket closes without close() (the engine went away); calling close() in it stops reconnecting. */
+  onClose?: () => void;
 }
 
 export interface ClosableTransport extends IpcTransport {
@@ -39,24 +54,26 @@ export interface ClosableTransport extends IpcTransport {
 
 type Pending = { resolve(reply: unknown): void; reject(error: Error): void };
 
-export function websocketTransport({ url, token, reconnectDelayMs = 1000 }: WebSocketTransportOptions): ClosableTransport {
+const openBrowserSocket = (url: URL): TransportSocket => new WebSocket(url);
+
+export function websocketTransport({ url, token, reconnectDelayMs = 1000, open = openBrowserSocket, onClose }: WebSocketTransportOptions): ClosableTransport {
   const socketUrl = new URL(url);
   socketUrl.searchParams.set(BRIDGE_TOKEN_PARAM, token);
 
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const pending = new Map<number, Pending>();
   let nextId = 0;
-  let socket: WebSocket | null = null;
-  let opened: Promise<WebSocket> | null = null;
+  let socket: TransportSocket | null = null;
+  let opened: Promise<TransportSocket> | null = null;
   let closedByUs = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
   const hasListeners = () => [...listeners.values()].some((set) => set.size > 0);
 
-  function connect(): Promise<WebSocket> {
+  function connect(): Promise<TransportSocket> {
     if (opened) return opened;
-    opened = new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(socketUrl);
+    opened = new Promise<TransportSocket>((resolve, reject) => {
+      const ws = open(socketUrl);
       socket = ws;
       ws.addEventListener('open', () => resolve(ws), { once: true });
       ws.addEventListener('message', (event) => receive(event.data));
@@ -73,12 +90,13 @@ export function websocketTransport({ url, token, reconnectDelayMs = 1000 }: WebS
     return opened;
   }
 
-  function onClosed(ws: WebSocket) {
+  function onClosed(ws: TransportSocket) {
     if (socket !== ws) return;
     socket = null;
     opened = null;
     for (const request of pending.values()) request.reject(new Error('The bridge socket closed before the reply.'));
     pending.clear();
+    if (!closedByUs) onClose?.();
     if (!closedByUs && hasListeners() && reconnectTimer === null) {
       reconnectTimer = setTimeout(() => {
         reconnectTimer = null;

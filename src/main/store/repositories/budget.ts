@@ -4,7 +4,8 @@ import type { StoreContext } from '../context';
  * Creative units spent: every charge (one per submission Scenario accepted, kept by a trigger),
  * and every submission on its way or whose answer was lost (submitting, outcome-unknown: its
  * estimated cost is on the row) from when it was sent: it may have been charged, so the budget
- * counts it until Scenario's answer, the job list or the person settles it.
+ * counts it until Scenario's answer or the job list settles it. The person's cancel or resend of
+ * a lost submission does not: its estimate becomes a charge (it may have run).
  */
 export function createBudgetRepository({ db, now }: StoreContext) {
   const spent = db.prepare<[number, number, number, number], { total: number }>(`

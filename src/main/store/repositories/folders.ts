@@ -8,6 +8,7 @@ export const DEFAULT_FOLDER_OPTIONS: FolderOptions = {
   acceptedExtensions: ['.png', '.jpg', '.jpeg', '.webp'],
   processedAction: 'leave',
   allowDuplicates: false,
+  mapFirst: null,
 };
 
 interface FolderRow {

@@ -21,6 +21,8 @@ export interface GenerationDraft {
   modality: string;
   prompt: string;
   negativePrompt?: string | null;
+  /** Preset fields the file's sidecars changed. */
+  overrides?: Record<string, unknown> | null;
   simulated?: boolean;
   /** Defaults to 'detected'. */
   state?: GenerationState;
@@ -51,12 +53,12 @@ const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
 
 export function createGenerationsRepository({ db, now }: StoreContext) {
   const insert = db.prepare<
-    [number, number, number | null, string, number | null, string, string | null, string, string | null, string, string, string, string | null, string, number, number, number],
+    [number, number, number | null, string, number | null, string, string | null, string, string | null, string, string, string, string | null, string | null, string, number, number, number],
     GenerationRow
   >(`
     INSERT INTO generations (input_id, preset_version_id, folder_id, kind, parent_id, request_json, seed, model_id, model_name,
-                             family, modality, prompt, negative_prompt, state, state_changed_at, created_at, simulated)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                             family, modality, prompt, negative_prompt, overrides_json, state, state_changed_at, created_at, simulated)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
             -- Never before the previous generation, even if the wall clock stepped back: id order
             -- is then creation order, which lets a search walk its matches newest first by rowid.
             max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)
@@ -98,6 +100,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       draft.modality,
       draft.prompt,
       draft.negativePrompt ?? null,
+      draft.overrides === undefined || draft.overrides === null ? null : JSON.stringify(draft.overrides),
       draft.state ?? 'detected',
       at,
       at,
@@ -162,7 +165,9 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
     const seed = options.varySeed ?? parent.seed;
     let requestJson = parent.requestJson;
     const request = JSON.parse(parent.requestJson) as Record<string, unknown>;
-    if (seed !== null && request.seed !== seed) requestJson = JSON.stringify({ ...request, seed });
+    // A custom model may type its seed as a number: the varied body keeps the parent's type (and key order, so it stays canonical).
+    const seedValue = typeof request.seed === 'number' && seed !== null ? Number(seed) : seed;
+    if (seed !== null && 'seed' in request && request.seed !== seedValue) requestJson = JSON.stringify({ ...request, seed: seedValue });
     return create({
       inputId: parent.inputId,
       presetVersionId: options.presetVersionId ?? parent.presetVersionId,
@@ -177,6 +182,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
       modality: parent.modality,
       prompt: parent.prompt,
       negativePrompt: parent.negativePrompt,
+      overrides: parent.overrides,
       simulated: options.simulated ?? parent.simulated,
     });
   }

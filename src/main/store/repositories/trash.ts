@@ -92,7 +92,21 @@ export function createTrashRepository({ db, now }: StoreContext) {
     DELETE FROM trash_batches WHERE NOT EXISTS (SELECT 1 FROM generations WHERE trash_batch_id = trash_batches.id)
       AND NOT EXISTS (SELECT 1 FROM trashed_images WHERE trash_batch_id = trash_batches.id)`);
 
+  // A few pictures of a batch: its generations' first outputs, or its single images (their thumbnails when made).
+  const previewsOf = db.prepare<[{ batch: number; limit: number }], { path: string }>(`
+    SELECT coalesce(thumb_rel_path, rel_path) AS path FROM (
+      SELECT i.thumb_rel_path, i.rel_path FROM generations g JOIN images i ON i.generation_id = g.id AND i.idx = 0
+      WHERE g.trash_batch_id = @batch
+      UNION ALL
+      SELECT thumb_rel_path, rel_path FROM trashed_images WHERE trash_batch_id = @batch)
+    LIMIT @limit`);
+
   return {
+    /** Library paths (as they were before the trash) of up to `limit` pictures of a batch. */
+    previews(batchId: number, limit: number): string[] {
+      return previewsOf.all({ batch: batchId, limit }).map((row) => row.path);
+    },
+
     /** Moves generations to the trash as one undoable batch. */
     softDelete: db.transaction((ids: readonly number[]): { batchId: number; count: number } => {
       const batchId = Number(newBatch.run(now()).lastInsertRowid);
