@@ -148,6 +148,7 @@ export function createPipeline(options: PipelineOptions) {
       progress.delete(id);
       finishedJobs.delete(id);
       justSubmitted.delete(id);
+      serverErrors.delete(id);
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
@@ -181,6 +182,11 @@ export function createPipeline(options: PipelineOptions) {
   const resendAsked = new Set<number>();
   /** The pause before a paid job's images are fetched again, growing with each failure. */
   const downloadRetryPauses = new Map<number, number>();
+  /**
+   * Server errors each submission met: only these count toward `maxSubmitAttempts`. A resend after
+   * a hold (network, rate limit, key, model) is no fault of the request and costs it no attempt.
+   */
+  const serverErrors = new Map<number, number>();
   /** Counts connection changes: a refusal of a request sent before the latest change is not the new key's. */
   let connectionEpoch = 0;
 
@@ -607,8 +613,10 @@ export function createPipeline(options: PipelineOptions) {
         // A gateway may have started the job before failing: look before sending again.
         const found = await lookForJob(submitted, signal, 0);
         if (found !== 'absent') return found;
-        if (submitted.submitAttempts >= maxSubmitAttempts) {
-          fire(submitted, 'refused', { errorCode: 'server', errorMessage: `${error.userMessage} (${submitted.submitAttempts} attempts)` });
+        const attempts = (serverErrors.get(generation.id) ?? 0) + 1;
+        serverErrors.set(generation.id, attempts);
+        if (attempts >= maxSubmitAttempts) {
+          fire(submitted, 'refused', { errorCode: 'server', errorMessage: `${error.userMessage} (${attempts} attempts)` });
           return 'stop';
         }
       }

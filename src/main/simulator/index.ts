@@ -3,7 +3,7 @@
  * comes from contract-data.json (structure copied from Scenario's OpenAPI file), never from the
  * client's schemas.
  */
-import type { FaultSpec } from './faults';
+import type { FaultSpec, ScriptedFault } from './faults';
 import { SimulatorServer, type GenerateLogEntry, type SimulatorOptions } from './server';
 import type { TeamHistorySpec } from './team';
 
@@ -28,6 +28,8 @@ export interface RunningSimulator {
   seedTeamHistory(spec: TeamHistorySpec): Promise<{ jobIds: string[]; controlAssetIds: string[] }>;
   /** Refuses the key (401) until called again with false: a key disabled in Scenario, then enabled again. */
   setKeyRefused(refused: boolean): void;
+  /** The next generate POSTs (dry runs aside) answer 429 or 503, in this order, before any drawn fault. */
+  scriptGenerateFaults(faults: readonly ScriptedFault[]): void;
   /** Requests received so far, and those not yet answered. */
   readonly traffic: { readonly received: number; readonly open: number };
   /** Stops listening and drops connections, keeping every job, asset and upload. */
@@ -50,6 +52,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setUrlTtl: (ms) => server.setUrlTtl(ms),
     seedTeamHistory: (spec) => server.seedTeamHistory(spec),
     setKeyRefused: (refused) => server.setKeyRefused(refused),
+    scriptGenerateFaults: (faults) => server.scriptGenerateFaults(faults),
     traffic: server.traffic,
     suspend: () => server.stopListening(),
     resume: () => server.listen(),

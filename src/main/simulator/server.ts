@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { requestSchema, type RequestDefinition } from './contract';
 import { ApiFailure, badRequest, notFound, tooManyRequestsBody } from './errors';
-import { FaultInjector, type FaultSpec } from './faults';
+import { FaultInjector, type FaultSpec, type ScriptedFault } from './faults';
 import { acceptCustomGenerate, type AcceptedCustom } from './custom-generate';
 import { acceptDetect } from './detect';
 import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
@@ -236,6 +236,10 @@ export class SimulatorServer {
 
   setUrlTtl(ms: number): void {
     this.signer.setTtl(ms);
+  }
+
+  scriptGenerateFaults(faults: readonly ScriptedFault[]): void {
+    this.faults.scriptGenerateFaults(faults);
   }
 
   setKeyRefused(refused: boolean): void {
