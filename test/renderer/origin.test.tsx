@@ -14,8 +14,8 @@ describe('generations imported from the team history', () => {
   it('a tile shows where it was made and by whom; one made here shows nothing', () => {
     renderWithEngine(createFakeEngine({}), (
       <>
-        <GalleryTile item={toGalleryItem(generation('g1', { origin: 'another-machine', author: 'user_ana' }))} onScreen />
-        <GalleryTile item={toGalleryItem(generation('g2'))} onScreen />
+        <GalleryTile item={toGalleryItem(generation('g1', { origin: 'another-machine', author: 'user_ana' }))} onScreen width={200} height={200} focusable={false} />
+        <GalleryTile item={toGalleryItem(generation('g2'))} onScreen width={200} height={200} focusable={false} />
       </>
     ));
     const badges = screen.getAllByTestId('origin-badge');

@@ -742,7 +742,7 @@ export class SimulatorServer {
       const seed = String(1000 + index);
       const complete = webAppEvery <= 0 || index % webAppEvery !== 0;
       const input: Record<string, unknown> = { modelId: 'model_sd15-realistic', prompt, modality: 'pose', image: control.id, seed, numSamples: samples, width: 512, height: 512, type: 'controlnet', ...(complete ? { numInferenceSteps: 30, guidance: 7.5 } : {}) };
-      const job: StoredJob = { jobId: `job_team-${this.teamJobs}`, authorId, inferenceId: `inf_team-${this.teamJobs}`, createdAtMs, latencyMs: 0, input, failReason: undefined, canceledAtMs: undefined, finishedAtMs: createdAtMs, assetIds: [] };
+      const job: StoredJob = { jobId: `job_team-${this.teamJobs}`, jobType: 'inference', authorId, inferenceId: `inf_team-${this.teamJobs}`, createdAtMs, latencyMs: 0, input, failReason: undefined, canceledAtMs: undefined, finishedAtMs: createdAtMs, assetIds: [] };
       this.teamJobs += 1;
       for (let sample = 0; sample < samples; sample++) {
         const id = `asset_${job.jobId.slice('job_'.length)}-${sample}`;
