@@ -106,4 +106,35 @@ describe('sync imports the team history', () => {
       await engine.close();
     }
   });
+
+  it('never imports the job a generation left when it was canceled and sent again', { timeout: 30_000 }, async () => {
+    // Found by the seeded simulation (seed 1): a submitted job canceled, the generation retried,
+    // and the next sync brought the first job in as another machine's.
+    const engine = await openLibrary('left-job');
+    try {
+      const { store } = engine;
+      const preset = store.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
+      const { input } = store.inputs.upsertBySha256({ sha256: 'cd'.repeat(32), originalPath: '/in/pose.png', fileName: 'pose.png', libraryRelPath: 'controls/cd/pose.png', bytes: 10 });
+      const ours = store.generations.create({ inputId: input.id, presetVersionId: preset.currentVersion.id, kind: 'manual', requestJson: '{}', modelId: TEST_PRESET.modelId, family: 'sd-1_5', modality: 'canny', prompt: TEST_PRESET.prompt });
+      const jobs: string[] = [];
+      for (const attempt of [0, 1]) {
+        const created = await api(sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(40 + attempt)), seed: '5' });
+        jobs.push((created.body.job as { jobId: string }).jobId);
+        for (const state of ['validated', 'uploaded', 'submitting'] as const) store.generations.transition(ours.id, state);
+        store.generations.transition(ours.id, 'submitted', { jobId: jobs[attempt] as string });
+        if (attempt === 0) {
+          store.generations.transition(ours.id, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by you.' });
+          store.generations.transition(ours.id, 'detected');
+        }
+      }
+      for (const jobId of jobs) await waitForJob(sim, jobId);
+
+      const report = await syncTeamHistory(optionsFor(engine));
+      expect(store.sync.holdsJob(jobs[0] as string)).toBe(true);
+      expect(store.galleryPage({ limit: 500, filters: { imported: true } }).items.map((item) => store.generations.get(item.id)?.jobId)).not.toContain(jobs[0]);
+      expect(report.leftStaged).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
 });

@@ -173,6 +173,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
             else if (report !== null && (report.imported > 0 || report.assetsChanged > 0)) events.emit('sync.done', { imported: report.imported, assetsChanged: report.assetsChanged });
           },
           ...(typeof config.teamSync === 'object' ? { intervalMs: config.teamSync.intervalMs } : {}),
+          // The pipeline's clock (a virtual one in the seeded simulation) paces the syncs too.
+          ...(config.pipeline?.clock === undefined ? {} : { clock: config.pipeline.clock }),
         })
       : undefined;
     return {

@@ -63,6 +63,8 @@ export interface GenerateLogEntry {
   dryRun: boolean;
   /** True when a `drop` fault destroyed the response of this (created) job. */
   responseDropped: boolean;
+  /** The team member whose key sent it. */
+  authorId: string;
   /** What the request costs: charged when a job was made, the estimate of a dry run. */
   creativeUnitsCost: number;
 }
@@ -396,12 +398,12 @@ export class SimulatorServer {
   private async answerGenerate(raw: Buffer, url: URL, response: ServerResponse, request: IncomingMessage, authorId: string, plan: JobPlan, extra: (job: StoredJob) => Record<string, unknown>): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     if (url.searchParams.get('dryRun') === 'true') {
-      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
+      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), authorId, endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
       return sendJson(response, 269, { creativeUnitsCost: plan.cost, creativeUnitsDiscount: 0 });
     }
     const fault = this.faults.forGenerate(bodySha256);
     const job = this.createJob(plan, authorId, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
-    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
+    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), authorId, endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
     if (fault === 'drop') {
       request.socket.destroy();
       return;

@@ -647,6 +647,29 @@ const teamHistory: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions, teamHistory];
+const jobsLeftBehind: Migration = {
+  version: 12,
+  name: 'left_jobs: every job a generation held and then left (canceled and retried, sent again): still ours',
+  up(db) {
+    // A generation retried after its job was canceled, or sent again, leaves its first job at
+    // Scenario, where it may still have run. That job is ours: the team's sync must never import
+    // it as another machine's (found by the seeded simulation: seed 1 canceled a submitted job,
+    // retried it, and the next sync brought the first job in). Kept by a trigger, so no path
+    // that moves a row to another job can forget it.
+    db.exec(`
+      CREATE TABLE left_jobs (
+        job_id TEXT PRIMARY KEY,
+        generation_id INTEGER NOT NULL,
+        left_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER generations_leave_job AFTER UPDATE OF job_id ON generations
+      WHEN old.job_id IS NOT NULL AND new.job_id IS NOT old.job_id BEGIN
+        INSERT OR IGNORE INTO left_jobs (job_id, generation_id, left_at) VALUES (old.job_id, old.id, new.state_changed_at);
+      END;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions, teamHistory, jobsLeftBehind];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

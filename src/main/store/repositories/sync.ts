@@ -80,7 +80,8 @@ export function createSyncRepository({ db, now }: StoreContext) {
   const writeState = db.prepare<[string, string, number], never>(
     'INSERT INTO sync_state (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at',
   );
-  const heldJob = db.prepare<[string], { id: number }>('SELECT id FROM generations WHERE job_id = ?');
+  // A job one of our generations holds, or held and left (canceled and retried, sent again): ours either way.
+  const heldJob = db.prepare<[{ job: string }], { id: number }>('SELECT id FROM generations WHERE job_id = @job UNION ALL SELECT generation_id FROM left_jobs WHERE job_id = @job LIMIT 1');
   const stage = db.prepare<[string, number, string], never>('INSERT INTO sync_staged_jobs (job_id, created_at, job_json) VALUES (?, ?, ?) ON CONFLICT (job_id) DO NOTHING');
   const stagedAfter = db.prepare<[number, string, number, number], { job_id: string; created_at: number; job_json: string }>(
     'SELECT * FROM sync_staged_jobs WHERE (created_at, job_id) > (?, ?) AND created_at < ? ORDER BY created_at, job_id LIMIT ?',
@@ -238,13 +239,13 @@ export function createSyncRepository({ db, now }: StoreContext) {
     },
     /** Whether a generation here already owns this Scenario job (ours, or imported before). */
     holdsJob(jobId: string): boolean {
-      return heldJob.get(jobId) !== undefined;
+      return heldJob.get({ job: jobId }) !== undefined;
     },
     /** Stages a page of listed jobs and saves where the listing stands, in one transaction. */
     stagePage: db.transaction((jobs: readonly StagedJob[], stateKey: string, listing: unknown): number => {
       let staged = 0;
       for (const job of jobs) {
-        if (heldJob.get(job.jobId) !== undefined) continue;
+        if (heldJob.get({ job: job.jobId }) !== undefined) continue;
         staged += stage.run(job.jobId, job.createdAt, job.json).changes;
       }
       writeState.run(stateKey, JSON.stringify(listing), now());
@@ -279,7 +280,7 @@ export function createSyncRepository({ db, now }: StoreContext) {
     /** Imports one job with its images, tags and collections; null when a generation already owns it. */
     importGeneration: db.transaction((draft: ImportedGenerationDraft): Generation | null => {
       unstage.run(draft.jobId);
-      if (heldJob.get(draft.jobId) !== undefined) return null;
+      if (heldJob.get({ job: draft.jobId }) !== undefined) return null;
       const { images, ...columns } = draft;
       // Every import shares one stand-in version: the version that reproduces a job is made when
       // someone reproduces it (presetVersionFor), not 100,000 times ahead (each one a facet row).
