@@ -455,7 +455,10 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     return live().store.generations.listByStates(GENERATION_STATES_ALL.filter((state) => !TERMINAL_STATES.includes(state))).map((row) => row.id);
   }
 
-  function setBudget(daily: number | null): void {
+  async function setBudget(daily: number | null): Promise<void> {
+    // A submission the engine decided on before the change may still be on the wire (a restart at
+    // this step's start resumes work at once): it counts under the budget it was sent with.
+    await quiet();
     live().store.settings.set('dailyBudget', daily);
     budgets.push({ afterRequests: sim.generateLog.length, daily });
     live().pipeline.recheck();
@@ -486,7 +489,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     [5, 'budget', async () => {
       const spent = live().status().budget.spentToday;
       const daily = chance(0.3) ? null : Math.floor(spent + random() * 12);
-      setBudget(daily);
+      await setBudget(daily);
       return `daily budget ${daily ?? 'none'}`;
     }],
     [4, 'pause', async () => {
@@ -642,7 +645,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
         await run(5000, MAX_WAKEUPS_PER_STEP);
       }
     }
-    setBudget(null);
+    await setBudget(null);
     live().pipeline.resumeAll();
     live().pipeline.resumeFolder(folderId);
     const ended = () => unfinished().length === 0;
