@@ -39,6 +39,28 @@ export interface SeedOutcome {
 
 class InvariantBroken extends Error {}
 
+/**
+ * sharp works on libvips' own threads, where neither the event loop's resources nor the HTTP
+ * counters see it: every promise it hands out in this thread (the engine's checks of a dropped
+ * file, thumbnails, the simulator's renders) is counted, so quiet() waits for it as for a file
+ * read. Without it a loaded machine ended a step before a damaged file was refused, and the next
+ * draw saw another world (the same seed, two schedules).
+ */
+let imageWorkInFlight = 0;
+const sharpMethods = (sharp as unknown as { prototype: Record<string, (...args: unknown[]) => unknown> }).prototype;
+for (const name of ['toBuffer', 'metadata', 'toFile', 'stats']) {
+  const original = sharpMethods[name] as (...args: unknown[]) => unknown;
+  sharpMethods[name] = function countedImageWork(this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      imageWorkInFlight += 1;
+      const settled = () => void (imageWorkInFlight -= 1);
+      result.then(settled, settled);
+    }
+    return result;
+  };
+}
+
 const GENERATION_STATES_ALL: GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'done', 'failed', 'canceled', 'outcome-unknown'];
 /** Virtual time one step lets pass at most, and how many wake-ups it may take before it is called not live. */
 const STEP_MS = 8_000;
@@ -131,7 +153,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       // Mostly event-loop turns; now and then a millisecond, for work on other threads (libuv's pool, sharp).
       await new Promise((resolve) => (turn % 4 === 3 ? setTimeout(resolve, 1) : setImmediate(resolve)));
       options.onTurn?.();
-      const fsBusy = exchangesInFlight() > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
+      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
       const signature = `${clock.sleepsBegun}|${clock.pending}|${events}|${sim.traffic.received}|${sim.traffic.open}|${fsBusy}`;
       if (signature === last && sim.traffic.open === 0 && !fsBusy) {
         stableTurns += 1;
@@ -569,7 +591,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       const image = `data:image/png;base64,${(await controlImage(seed * 1000 + 500 + memberJobCount)).toString('base64')}`;
       const { status, json } = await asMember('POST', '/generate/controlnet', { modelId: PRESET.modelId, prompt: `a squire ${memberJobCount}`, modality: 'canny', image, numSamples, width: 256, height: 256, seed: String(seed + memberJobCount) });
       const jobId = (json as { job?: { jobId?: string } } | null)?.job?.jobId;
-      return `another member generates: ${status === 200 ? (jobId ?? '?') : `refused (${status})`}`;
+      // Job ids are random: the step names what happened, so the same seed reads the same.
+      return `another member generates ${numSamples} image(s): ${status === 200 && jobId !== undefined ? 'accepted' : `refused (${status})`}`;
     }],
     [1, 'member tags', async () => {
       const listed = await asMember('GET', `/jobs?authorId=${TEAM_MEMBER.authorId}&pageSize=20`);
@@ -578,7 +601,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (assetId === undefined) return 'another member tags: nothing to tag';
       const { status } = await asMember('PUT', `/assets/${assetId}/tags`, { add: [MEMBER_TAG], strict: false });
       if (status === 200) taggedByMember.add(assetId);
-      return `another member tags ${assetId}: ${status}`;
+      return `another member tags an output of theirs: ${status}`;
     }],
     [1, 'tag here', async () => {
       const done = live().store.generations.listByStates(['done']);
