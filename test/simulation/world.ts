@@ -481,6 +481,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     // A submission the engine decided on before the change may still be on the wire (a restart at
     // this step's start resumes work at once): it counts under the budget it was sent with.
     await quiet();
+    // The engine may have stopped itself meanwhile (a restart armed for after a few moves).
+    await reopenIfStopped();
     live().store.settings.set('dailyBudget', daily);
     budgets.push({ afterRequests: sim.generateLog.length, daily });
     live().pipeline.recheck();
