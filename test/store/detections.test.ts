@@ -1,4 +1,4 @@
-// The detections table (migration 12): one row per (photo, modality), moved only as the declared
+// The detections table (migration 13): one row per (photo, modality), moved only as the declared
 // machine allows (compare-and-set on the state it was read in), and counted by the budget from its POST on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/main/store';

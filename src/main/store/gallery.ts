@@ -14,6 +14,7 @@ import type {
   GalleryFilters,
   GalleryItem,
   GalleryPage,
+  GenerationOrigin,
   GalleryQuery,
   GenerationDetail,
   GenerationState,
@@ -66,7 +67,11 @@ function rowCondition(filters: GalleryFilters, id: string): Condition & { readsR
   if (filters.tag !== undefined) {
     add(`${id} IN (SELECT gt.generation_id FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.name = ?)`, filters.tag);
   }
-  const readsRow = filters.createdFrom !== undefined || filters.createdBefore !== undefined || filters.minRating !== undefined;
+  if (filters.collectionId !== undefined) {
+    add(`${id} IN (SELECT im.generation_id FROM collection_assets ca CROSS JOIN images im ON im.asset_id = ca.asset_id WHERE ca.collection_id = ?)`, filters.collectionId);
+  }
+  if (filters.imported !== undefined) add(`g.origin IS ${filters.imported ? 'NOT ' : ''}NULL`);
+  const readsRow = filters.createdFrom !== undefined || filters.createdBefore !== undefined || filters.minRating !== undefined || filters.imported !== undefined;
   return { where, params, readsRow };
 }
 
@@ -144,6 +149,8 @@ interface GalleryRow extends FirstImageColumns {
   simulated: number;
   cost_cu: number | null;
   image_count: number;
+  origin: GenerationOrigin | null;
+  author_id: string | null;
   control_rel_path: string;
   control_width: number | null;
   control_height: number | null;
@@ -172,6 +179,8 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     costCu: row.cost_cu,
     imageCount: row.image_count,
     firstImage: toFirstImage(row),
+    origin: row.origin,
+    authorId: row.author_id,
     control: { relPath: row.control_rel_path, width: row.control_width, height: row.control_height },
     errorCode: row.error_code,
     errorMessage: row.error_message,
@@ -188,7 +197,7 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
 const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
-         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message,
+         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message, g.origin, g.author_id,
          (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
