@@ -65,4 +65,15 @@ describe('detections', () => {
     expect(store.inputs.get(map.id)).toBeNull();
     expect(store.detections.find(send.photoInputId, 'depth')).toBeNull();
   });
+
+  it("are ours to the team's sync: their jobs are held here, and one on its way holds back what was listed near its POST", () => {
+    const { store, send, clock } = setup();
+    const sending = store.detections.sending(send, null);
+    expect(store.sync.unsettledSince()).toBe(sending.stateChangedAt);
+    clock.advance(1000);
+    store.detections.move(sending, 'sent', { jobId: 'job_detect_1', chargedAt: clock.now() });
+    expect(store.sync.holdsJob('job_detect_1')).toBe(true);
+    expect(store.sync.holdsJob('job_someone_else')).toBe(false);
+    expect(store.sync.unsettledSince()).toBeNull();
+  });
 });
