@@ -72,10 +72,13 @@ describe('sidecars beside a dropped image', () => {
     expect(messages[1]).toMatch(/^shot_031\.json: modelId cannot be changed per file/);
   });
 
-  it('written after their image, within the settle window, are still used (an exporter that writes the image first)', async () => {
+  it('written after their image, within the settle window, are still used in a folder that uses sidecars (an exporter that writes the image first)', async () => {
     // A window longer than the default, so a loaded machine's pause between the two writes stays inside it.
     const pipeline = { reconcileWindowMs: 300, probeBackoff: { minMs: 50, maxMs: 200 }, recheckMs: 300, sidecarSettleMs: 3000 };
     rig = await startRig({ folder: { processedAction: 'move' }, preset: { prompt: 'plain preset prompt' }, engine: { pipeline } });
+    // The folder holds a sidecar already (found by the start's catch-up): its new images wait for theirs.
+    await writeFile(path.join(rig.inbox, 'notes.txt'), 'a sidecar of no image');
+    await rig.restart();
     const skipped: string[] = [];
     rig.engine.events.on('input.skipped', ({ reason }) => skipped.push(reason));
     await writeFile(path.join(rig.inbox, 'shot_040.png'), await controlPng(35));

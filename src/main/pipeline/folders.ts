@@ -37,7 +37,7 @@ export function createFolderManager(options: FolderManagerOptions) {
           if (current === null || current.paused) return;
           if (isSidecarPath(file.path)) {
             // Sidecars are read with their image; one already there at start was read then, or has no image.
-            if (!file.initial) pipeline.sidecarArrived(file.path, file.mtimeMs, current.path);
+            pipeline.sidecarArrived(file.path, file.mtimeMs, current.path, file.initial);
             return;
           }
           void pipeline.enqueueFile(file.path, { kind: 'folder', folder: current, initial: file.initial });

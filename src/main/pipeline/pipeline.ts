@@ -195,6 +195,8 @@ export function createPipeline(options: PipelineOptions) {
   const validatedVersions = new Map<number, PresetRunCheck>();
   const takenIn = new TakenInInputs();
   const takenImages = new TakenImages();
+  /** Folders where a sidecar was seen: an image written there waits a moment for its own. */
+  const foldersWithSidecars = new Set<string>();
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
   /** The pause before a paid job's images are fetched again, growing with each failure. */
@@ -276,7 +278,8 @@ export function createPipeline(options: PipelineOptions) {
       }
       const read = await fileTurns.run(() => whenHandlesAreFree(() => readInputFile(filePath, libraryRoot, maxInputBytes)));
       // An exporter may write the image first: its sidecars may still come.
-      await settleForSidecars(filePath, sidecarSettleMs, clock, closing.signal);
+      // Only where sidecars are used: a folder without them keeps its pickup latency.
+      if (foldersWithSidecars.has(path.dirname(filePath))) await settleForSidecars(filePath, sidecarSettleMs, clock, closing.signal);
       const folder = source.kind === 'folder' ? source.folder : null;
       // A folder of photos: the map Scenario's detection makes of each is the input generated from.
       // Made outside the file turns: it may wait for a hold (the network, the budget) as long as a generation.
@@ -891,8 +894,13 @@ export function createPipeline(options: PipelineOptions) {
     });
   }
 
-  /** A sidecar appeared or changed in a watched folder: too late if its image was already taken. */
-  function sidecarArrived(sidecarPath: string, mtimeMs: number, folderPath: string): void {
+  /**
+   * A sidecar is in a watched folder (found at start, or written since): its folder's new images
+   * wait for theirs from now on; one written after its image was taken is too late for it.
+   */
+  function sidecarArrived(sidecarPath: string, mtimeMs: number, folderPath: string, initial: boolean): void {
+    foldersWithSidecars.add(path.dirname(sidecarPath));
+    if (initial) return;
     const problem = takenImages.lateSidecarProblem(sidecarPath, mtimeMs);
     if (problem !== null) events.emit('input.skipped', { path: sidecarPath, folder: folderPath, reason: 'sidecar-late', message: problem });
   }

@@ -93,7 +93,7 @@ export class TakenImages {
     if (usedAt === mtimeMs) return null;
     const what = usedAt === undefined ? 'arrived after' : 'changed after';
     const generations = image.generationIds.length === 0 ? '' : ` (generation ${image.generationIds.join(', ')})`;
-    return `${path.basename(sidecarPath)} ${what} ${path.basename(image.imagePath)} was taken${generations}, so it was not used. Write a sidecar before its image (or within ${SIDECAR_SETTLE_MS / 1000} s after it); to use this one, keep it beside the image and run \`scenario-hotfolder generate IMAGE --preset NAME\`.`;
+    return `${path.basename(sidecarPath)} ${what} ${path.basename(image.imagePath)} was taken${generations}, so it was not used. Write a sidecar before its image (or, now that this folder uses sidecars, within ${SIDECAR_SETTLE_MS / 1000} s after it); to use this one, keep it beside the image and run \`scenario-hotfolder generate IMAGE --preset NAME\`.`;
   }
 }
 
