@@ -17,6 +17,7 @@ const PHASE_WORDS = {
   listing: 'listing jobs',
   importing: 'importing',
   changes: 'reading tag changes',
+  deletions: 'checking for deletions',
   images: 'downloading images',
 } as const;
 
@@ -74,7 +75,7 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
               out.status(total === null ? `${words}: ${done}` : `${bar(done, total)} ${words} ${done}/${total}`);
             },
           });
-          const summary = `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
+          const summary = `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
           out.line(summary, { event: 'synced', ...report });
         } catch (error) {
           if (!(error instanceof SyncError)) throw error;
