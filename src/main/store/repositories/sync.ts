@@ -324,9 +324,9 @@ export function createSyncRepository({ db, now }: StoreContext) {
       return (noControlInput.get(now()) as { id: number }).id;
     },
     /**
-     * Imports jobs with their images, tags and collections, in one transaction; null for a job a
-     * generation already owns. One transaction per batch, not a savepoint per job: FTS5 flushes its
-     * pending terms into a new segment at every savepoint's release, which cost more than the rows.
+     * Imports jobs with their images, tags and collections, in one transaction (not a savepoint per
+     * job inside the caller's: nothing needs undoing one job at a time); null for a job a generation
+     * already owns.
      */
     importGenerations: db.transaction((drafts: readonly ImportedGenerationDraft[]): (Generation | null)[] => drafts.map(importGeneration)),
     /** Lineage: imported generations whose parent asset is now here point at its generation. */
