@@ -7,10 +7,12 @@
  * 3. lists `GET /jobs` newest first down to the previous sync's mark, staging every finished job
  *    this library does not hold; the page token is saved with each page, so a crash or a lost
  *    network resumes the listing where it stopped;
- * 4. imports the staged jobs oldest first (ids keep Scenario's order), one transaction per job
- *    keyed by its id: metadata first, the outputs' files later (step 6), never twice;
+ * 4. imports the staged jobs oldest first (ids keep Scenario's order), in short transactions,
+ *    each job keyed by its id: metadata first, the outputs' files later (step 7), never twice;
  * 5. brings in tag and collection changes made elsewhere (`GET /assets` by `updatedAfter`);
- * 6. downloads the outputs' files, when asked, with the same atomic writes and thumbnails as ours.
+ * 6. looks for assets deleted at Scenario (a rolling check; also learned at steps 1, 4 and 7):
+ *    a generation left with none is marked, an imported one goes to the Trash, files kept;
+ * 7. downloads the outputs' files, when asked, with the same atomic writes and thumbnails as ours.
  *
  * A problem of the network, a 5xx or a 429 waits and tries again (a 429's own pause first) for
  * up to `waitMs`, then stops with everything done so far kept: the next sync goes on from there.
