@@ -348,6 +348,28 @@ describe('contract handlers on a real engine', () => {
     }
   });
 
+  it('syncs the team history on the engine, tells its waits and stops on request', async () => {
+    const simulator = t.engine.simulator;
+    if (simulator === null) throw new Error('the engine runs no simulator');
+    const made = await simulator.seedTeamHistory({ jobs: 3, samplesPerJob: 1 });
+    const report = await t.call('sync.run', { images: 'none', waitMs: 0 });
+    expect(report).toMatchObject({ imported: 3, imagesDownloaded: 0 });
+    expect(t.events.some((event) => event.name === 'sync.progress' && event.payload?.phase === 'importing')).toBe(true);
+    expect(t.events.some((event) => event.name === 'library.changed' && event.payload.generationIds === null)).toBe(true);
+    const imported = t.engine.store.galleryPage({ limit: 50, filters: { imported: true } }).items.map((item) => t.engine.store.generations.get(item.id)?.jobId);
+    expect(new Set(imported)).toEqual(new Set(made.jobIds));
+
+    await simulator.suspend();
+    try {
+      const stopped = t.failure('sync.run', { images: 'none', waitMs: 60_000 });
+      await eventually('the sync waits for Scenario', async () => (t.events.some((event) => event.name === 'sync.waiting') ? true : undefined));
+      await t.call('sync.stop');
+      expect(await stopped).toMatchObject({ code: 'interrupted' });
+    } finally {
+      await simulator.resume();
+    }
+  });
+
   it('called every channel of the contract', () => {
     expect(channelNames.filter((channel) => !t.called.has(channel))).toEqual([]);
   });

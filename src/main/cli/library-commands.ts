@@ -181,7 +181,7 @@ const MAX_LIMIT = 500;
 
 function historyLine(item: GalleryItem): string {
   const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
-  return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}${originText(item.origin, item.authorId)}`;
+  return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}${originText(item.origin, item.authorId)}${item.deletedInScenario ? '  (deleted in Scenario)' : ''}`;
 }
 
 function duplicateLine(event: DuplicateEvent): string {
@@ -443,7 +443,7 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
         const { generation, input, presetVersion, images } = detail;
         const imagePaths = images.map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
         const lines = [
-          `Generation #${generation.id}: ${generation.state}${generation.simulated ? ' (simulated)' : ''}${originText(generation.origin, generation.authorId)}`,
+          `Generation #${generation.id}: ${generation.state}${generation.simulated ? ' (simulated)' : ''}${originText(generation.origin, generation.authorId)}${generation.deletedInScenarioAt === null ? '' : '  (deleted in Scenario: its files here are kept)'}`,
           ...(generation.notReproducible ? [`  cannot be reproduced here: ${generation.notReproducible}`] : []),
           `  input     ${input.originalPath} (sha256 ${input.sha256.slice(0, 12)}…)`,
           `  preset    ${presetVersion.name} v${presetVersion.version} (${generation.family})`,

@@ -4,21 +4,16 @@
  * goes, so a sync stopped by Ctrl-C, a crash or a lost network goes on at the next one.
  */
 import type { Command } from 'commander';
+import type { SyncPhase, SyncProgress, SyncReport } from '../sync/sync';
 import type { GlobalOptions } from './context';
-import { outputFor, parseId, withEngine, withStore } from './context';
+import { homeOf, outputFor, parseId, withEngine, withStore } from './context';
+import type { Output } from './output';
+import { attachToHolder } from './session';
 import { CliError, EXIT } from './errors';
 import { parseDuration, untilSignal } from './run-commands';
+import { SYNC_PHASE_WORDS } from '../../shared/sync-phases';
 
 type Globals = () => GlobalOptions;
-
-const PHASE_WORDS = {
-  sending: 'sending tag changes',
-  collections: 'reading collections',
-  listing: 'listing jobs',
-  importing: 'importing',
-  changes: 'reading tag changes',
-  images: 'downloading images',
-} as const;
 
 function bar(done: number, total: number, width = 24): string {
   const filled = total === 0 ? width : Math.round((Math.min(done, total) / total) * width);
@@ -36,53 +31,84 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
       const images = options.images;
       const waitMs = parseDuration(options.wait, '--wait');
       const out = outputFor(globals());
+      const print = progressPrinter(out);
+      const printReport = (report: SyncReport) => out.line(summaryOf(report), { event: 'synced', ...report });
+      const printStopped = (code: string, message: string) => {
+        out.line(`stopped   ${message}`, { event: 'stopped', reason: code, message });
+        process.exitCode = EXIT.waiting;
+      };
+      const home = homeOf(globals());
+
+      // Beside a running app or watcher, the sync runs on its engine: one writer for the library.
+      const attached = await attachToHolder(home);
+      if (attached !== null) {
+        const { api } = attached;
+        const stops = [
+          api.on('sync.progress', (progress) => {
+            if (progress !== null && isPhase(progress.phase)) print({ phase: progress.phase, done: progress.done, total: progress.total });
+          }),
+          api.on('sync.waiting', ({ reason }) => out.line(`waiting   ${reason}`, { event: 'waiting', reason })),
+        ];
+        void untilSignal().then(() => api.sync.stop().catch(() => undefined));
+        try {
+          printReport(await api.sync.run({ images, waitMs }));
+        } catch (error) {
+          const { IpcError } = await import('../../shared/ipc/errors');
+          if (!(error instanceof IpcError)) throw error;
+          if (error.code === 'unreachable' || error.code === 'interrupted') printStopped(error.code, error.userMessage);
+          else throw new CliError(error.code === 'sync.no-connection' ? EXIT.config : EXIT.waiting, error.userMessage);
+        } finally {
+          for (const stop of stops) stop();
+          attached.close();
+        }
+        return;
+      }
+
       await withEngine(globals(), { run: false, lock: true, needsCredentials: true }, async (engine) => {
-        const { syncTeamHistory, SyncError } = await import('../sync/index');
-        const client = engine.client;
-        if (client === null) throw new CliError(EXIT.config, 'No Scenario connection: set SCENARIO_API_KEY and SCENARIO_API_SECRET.');
+        const { SyncError } = await import('../sync/index');
         const stop = new AbortController();
         void untilSignal().then(() => stop.abort());
-        let lastPhase = '';
-        let lastJsonAt = 0;
+        const sync = engine.syncTeamHistory({ images, waitMs, signal: stop.signal, onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }), onProgress: print });
+        if (sync === null) throw new CliError(EXIT.config, 'No Scenario connection: set SCENARIO_API_KEY and SCENARIO_API_SECRET.');
         try {
-          const report = await syncTeamHistory({
-            store: engine.store,
-            client,
-            libraryRoot: engine.libraryRoot,
-            simulated: engine.simulated,
-            resolveFamily: (modelId) => engine.resolveFamily(modelId),
-            images,
-            appVersion: '0.1.0',
-            waitMs,
-            signal: stop.signal,
-            onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }),
-            onProgress: ({ phase, done, total }) => {
-              const words = PHASE_WORDS[phase];
-              if (out.json) {
-                // One line per phase change, then at most one a second: a large import is 100,000 steps.
-                const now = Date.now();
-                if (phase === lastPhase && now - lastJsonAt < 1000 && done !== total) return;
-                lastJsonAt = now;
-                lastPhase = phase;
-                out.line('', { event: 'progress', phase, done, total });
-                return;
-              }
-              if (phase !== lastPhase) {
-                lastPhase = phase;
-                if (!process.stdout.isTTY) out.line(`${words}...`);
-              }
-              out.status(total === null ? `${words}: ${done}` : `${bar(done, total)} ${words} ${done}/${total}`);
-            },
-          });
-          const summary = `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
-          out.line(summary, { event: 'synced', ...report });
+          printReport(await sync);
         } catch (error) {
           if (!(error instanceof SyncError)) throw error;
-          out.line(`stopped   ${error.userMessage}`, { event: 'stopped', reason: error.code, message: error.userMessage });
-          process.exitCode = EXIT.waiting;
+          printStopped(error.code, error.userMessage);
         }
       });
     });
+}
+
+function isPhase(phase: string): phase is SyncPhase {
+  return phase in SYNC_PHASE_WORDS;
+}
+
+/** Progress as a bar on a terminal, a line per phase otherwise, and in --json at most one line a second per phase. */
+function progressPrinter(out: Output): (progress: SyncProgress) => void {
+  let lastPhase = '';
+  let lastJsonAt = 0;
+  return ({ phase, done, total }) => {
+    const words = SYNC_PHASE_WORDS[phase];
+    if (out.json) {
+      // One line per phase change, then at most one a second: a large import is 100,000 steps.
+      const now = Date.now();
+      if (phase === lastPhase && now - lastJsonAt < 1000 && done !== total) return;
+      lastJsonAt = now;
+      lastPhase = phase;
+      out.line('', { event: 'progress', phase, done, total });
+      return;
+    }
+    if (phase !== lastPhase) {
+      lastPhase = phase;
+      if (!process.stdout.isTTY) out.line(`${words}...`);
+    }
+    out.status(total === null ? `${words}: ${done}` : `${bar(done, total)} ${words} ${done}/${total}`);
+  };
+}
+
+function summaryOf(report: SyncReport): string {
+  return `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
 }
 
 export function registerCollectionsCommands(program: Command, globals: Globals): void {

@@ -16,6 +16,11 @@ import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConn
 import { defaultHome, historyFileOf, libraryRootOf, lockHome } from './home';
 import { createNoticeLog, type NoticeLog } from './notices';
 import { startBackgroundSync } from '../sync/background';
+import { syncTeamHistory, type SyncOptions, type SyncReport } from '../sync/sync';
+import { createSyncTurns } from '../sync/turns';
+
+/** What a caller chooses of one sync of the team's history; the engine gives the rest (store, connection, library). */
+export type TeamSyncRequest = Pick<SyncOptions, 'images' | 'waitMs' | 'signal' | 'onProgress' | 'onWaiting'>;
 
 export type { ScenarioConnection } from './connection';
 
@@ -81,6 +86,11 @@ export interface Engine {
   readonly folders: FolderManager;
   /** The family (sd-1_5, sd-xl, flux-dev...) of a model, from the cache or GET /models/{id}; 'unknown' when Scenario does not say. */
   resolveFamily(modelId: string): Promise<string>;
+  /**
+   * One sync of the team's history on this engine's store and current connection, in turn with
+   * its own background sync (never two at once). Null: there is no connection to sync with.
+   */
+  syncTeamHistory(request: TeamSyncRequest): Promise<SyncReport> | null;
   status(): PipelineStatus;
   /** Graceful: stops the watchers, waits for answers on their way, parks the rest for the next start. */
   close(): Promise<void>;
@@ -160,8 +170,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     async function resolveFamily(modelId: string): Promise<string> {
       return (await resolveModelFamily(openedStore, live.client, modelId)) ?? 'unknown';
     }
+    const syncTurns = createSyncTurns();
     const teamSync = run && config.teamSync !== undefined && config.teamSync !== false
       ? startBackgroundSync({
+          turns: syncTurns,
           store: openedStore,
           libraryRoot,
           connection: () => ({ client: live.client, simulated: live.simulated }),
@@ -203,6 +215,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       thumbnails,
       folders: openedFolders,
       resolveFamily,
+      syncTeamHistory(request) {
+        const client = live.client;
+        if (client === null) return null;
+        return syncTurns.run(() =>
+          syncTeamHistory({ ...request, store: openedStore, client, libraryRoot, simulated: live.simulated, resolveFamily, appVersion: '0.1.0' }),
+        );
+      },
       status: () => openedPipeline.status(),
       close() {
         closed ??= (async () => {

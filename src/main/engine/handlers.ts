@@ -13,6 +13,7 @@ import { generationHandlers } from './handlers-generations';
 import { presetHandlers } from './handlers-presets';
 import { queueHandlers, queueStatusDto } from './handlers-queue';
 import { settingsHandlers } from './handlers-settings';
+import { syncHandlers } from './handlers-sync';
 import { trashHandlers } from './handlers-trash';
 
 export { HandlerError, browserShell, envCredentials } from './handlers-context';
@@ -27,6 +28,7 @@ export function createHandlers(engine: Engine, host: HostAdapters): ContractHand
     ...queueHandlers(engine),
     ...settingsHandlers(engine),
     ...trashHandlers(engine),
+    ...syncHandlers(engine),
   };
 }
 
@@ -104,6 +106,7 @@ export function forwardEvents(engine: Engine, emit: (event: ContractEvent) => vo
     }),
     engine.notices.onNotice((notice) => send(() => ({ name: 'engine.notice', payload: notice }))),
     events.on('sync.progress', (progress) => send(() => ({ name: 'sync.progress', payload: progress }))),
+    events.on('sync.waiting', (waiting) => send(() => ({ name: 'sync.waiting', payload: waiting }))),
     events.on('sync.done', () => send(() => ({ name: 'library.changed', payload: { generationIds: null } }))),
   ];
 

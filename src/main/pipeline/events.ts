@@ -36,6 +36,8 @@ export interface PipelineEvents {
   warning: { message: string };
   /** The team's history being brought in (src/main/sync): its phase and count, or null once it ended. */
   'sync.progress': { phase: string; done: number; total: number | null } | null;
+  /** A sync waits for Scenario (unreachable, or asking to slow down). */
+  'sync.waiting': { reason: string };
   /** A sync brought generations or tag changes in: galleries reload. */
   'sync.done': { imported: number; assetsChanged: number };
 }

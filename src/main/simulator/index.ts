@@ -26,6 +26,8 @@ export interface RunningSimulator {
   setUrlTtl(ms: number): void;
   /** Finished generations by other members of the team (also `POST /_simulator/team/history`). */
   seedTeamHistory(spec: TeamHistorySpec): Promise<{ jobIds: string[]; controlAssetIds: string[] }>;
+  /** A member deleted these in Scenario's web app: a job with its outputs, an asset alone (also `POST /_simulator/team/delete`). */
+  deleteForTeam(what: { jobIds?: readonly string[]; assetIds?: readonly string[] }): { jobIds: string[]; assetIds: string[] };
   /** Refuses the key (401) until called again with false: a key disabled in Scenario, then enabled again. */
   setKeyRefused(refused: boolean): void;
   /** The next generate POSTs (dry runs aside) answer 429 or 503, in this order, before any drawn fault. */
@@ -51,6 +53,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setLatency: (ms) => server.setLatency(ms),
     setUrlTtl: (ms) => server.setUrlTtl(ms),
     seedTeamHistory: (spec) => server.seedTeamHistory(spec),
+    deleteForTeam: (what) => server.deleteForTeam(what),
     setKeyRefused: (refused) => server.setKeyRefused(refused),
     scriptGenerateFaults: (faults) => server.scriptGenerateFaults(faults),
     traffic: server.traffic,

@@ -189,6 +189,7 @@ export class SimulatorServer {
       { method: 'PUT', pattern: /^\/_uploads\/([^/]+)\/(\d+)$/, auth: false, handle: (c) => this.putPart(c) },
       { method: 'GET', pattern: /^\/_simulator\/log$/, auth: false, handle: async (c) => sendJson(c.response, 200, { entries: this.generateLog }) },
       { method: 'POST', pattern: /^\/_simulator\/team\/history$/, auth: false, handle: (c) => this.postTeamHistory(c) },
+      { method: 'POST', pattern: /^\/_simulator\/team\/delete$/, auth: false, handle: (c) => this.postTeamDelete(c) },
     ];
   }
 
@@ -710,6 +711,35 @@ export class SimulatorServer {
   private async postTeamHistory({ request, response }: RouteContext): Promise<void> {
     const made = await this.seedTeamHistory(parseJsonObject(await readBody(request)) as unknown as TeamHistorySpec);
     sendJson(response, 200, made);
+  }
+
+  private async postTeamDelete({ request, response }: RouteContext): Promise<void> {
+    const body = parseJsonObject(await readBody(request));
+    const ids = (name: string): string[] => (Array.isArray(body[name]) ? (body[name] as unknown[]).filter((id): id is string => typeof id === 'string') : []);
+    sendJson(response, 200, this.deleteForTeam({ jobIds: ids('jobIds'), assetIds: ids('assetIds') }));
+  }
+
+  /**
+   * A member deleted these in Scenario's web app (the contract has no DELETE for jobs or assets):
+   * a job goes with its outputs, an asset alone. Gone from every listing and lookup (404), as
+   * deleted things are on Scenario; a job's `metadata.assetIds` keeps naming a deleted output.
+   */
+  deleteForTeam(what: { jobIds?: readonly string[]; assetIds?: readonly string[] }): { jobIds: string[]; assetIds: string[] } {
+    const jobIds = (what.jobIds ?? []).filter((jobId) => this.jobs.has(jobId));
+    const assetIds = new Set((what.assetIds ?? []).filter((assetId) => this.assets.has(assetId)));
+    for (const jobId of jobIds) {
+      for (const assetId of (this.jobs.get(jobId) as StoredJob).assetIds) if (this.assets.has(assetId)) assetIds.add(assetId);
+      this.jobs.delete(jobId);
+    }
+    const deletedJobs = new Set(jobIds);
+    const kept = this.jobOrder.filter((job) => !deletedJobs.has(job.jobId));
+    this.jobOrder.length = 0;
+    for (const job of kept) this.jobOrder.push(job);
+    for (const assetId of assetIds) {
+      this.assets.delete(assetId);
+      this.rendered.delete(assetId);
+    }
+    return { jobIds, assetIds: [...assetIds] };
   }
 
   /**

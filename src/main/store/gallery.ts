@@ -151,6 +151,7 @@ interface GalleryRow extends FirstImageColumns {
   image_count: number;
   origin: GenerationOrigin | null;
   author_id: string | null;
+  deleted_in_scenario_at: number | null;
   control_rel_path: string;
   control_width: number | null;
   control_height: number | null;
@@ -181,6 +182,7 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     firstImage: toFirstImage(row),
     origin: row.origin,
     authorId: row.author_id,
+    deletedInScenario: row.deleted_in_scenario_at !== null,
     control: { relPath: row.control_rel_path, width: row.control_width, height: row.control_height },
     errorCode: row.error_code,
     errorMessage: row.error_message,
@@ -198,7 +200,7 @@ const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
          i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message, g.origin, g.author_id,
-         (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
+         g.deleted_in_scenario_at, (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
   FROM page

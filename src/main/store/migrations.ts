@@ -708,6 +708,29 @@ const durableDetections: Migration = {
   },
 };
 
+const deletedInScenario: Migration = {
+  version: 14,
+  name: 'deletions at Scenario: assets a member deleted, generations left with none, tag changes that can no longer be sent',
+  up(db) {
+    // Scenario's API lists what exists, never what was deleted: the sync learns a deletion when an
+    // asset it asks for is absent (get-bulk), or answers 404 (tags, download).
+    db.exec(`
+      -- Assets deleted at Scenario, by asset id (an image row may move to the trash and back).
+      CREATE TABLE remote_deleted_assets (
+        asset_id TEXT PRIMARY KEY,
+        noticed_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      -- When this library learned that every asset of the generation is gone at Scenario; its
+      -- files here stay (an imported one goes to the Trash, where the person decides).
+      ALTER TABLE generations ADD COLUMN deleted_in_scenario_at INTEGER;
+      -- Why a change of ours will never be sent (its assets were deleted at Scenario); NULL while it may be.
+      ALTER TABLE tag_changes ADD COLUMN dropped TEXT;
+      DROP INDEX tag_changes_unsent;
+      CREATE INDEX tag_changes_unsent ON tag_changes(id) WHERE source = 'local' AND sent_at IS NULL AND dropped IS NULL;
+    `);
+  },
+};
+
 export const migrations: readonly Migration[] = [
   coreSchema,
   fullTextSearch,
@@ -722,6 +745,7 @@ export const migrations: readonly Migration[] = [
   teamHistory,
   jobsLeftBehind,
   durableDetections,
+  deletedInScenario,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

@@ -97,6 +97,7 @@ export interface GenerationRow {
   author_id: string | null;
   not_reproducible: string | null;
   remote_created_at: number | null;
+  deleted_in_scenario_at: number | null;
 }
 
 export function toGeneration(row: GenerationRow): Generation {
@@ -136,6 +137,7 @@ export function toGeneration(row: GenerationRow): Generation {
     authorId: row.author_id,
     notReproducible: row.not_reproducible,
     remoteCreatedAt: row.remote_created_at,
+    deletedInScenarioAt: row.deleted_in_scenario_at,
   };
 }
 

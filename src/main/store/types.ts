@@ -108,6 +108,8 @@ export interface Generation {
   notReproducible: string | null;
   /** When Scenario made an imported job (createdAt is when it arrived here). */
   remoteCreatedAt: number | null;
+  /** When this library learned that every asset of it was deleted at Scenario; null while any is there. */
+  deletedInScenarioAt: number | null;
 }
 
 /** Where an imported generation was made: a complete body as this app sends, or Scenario's web app or a plugin (the API does not tell them apart). */
@@ -196,6 +198,8 @@ export interface GalleryItem {
   firstImage: GalleryImage | null;
   origin: GenerationOrigin | null;
   authorId: string | null;
+  /** Every asset of it was deleted at Scenario (by anyone): its files here stay. */
+  deletedInScenario: boolean;
   /** The control image's library copy ('' when the file was refused before it was copied) and its size. */
   control: { relPath: string; width: number | null; height: number | null };
   errorCode: string | null;

@@ -9,6 +9,7 @@ import { systemClock } from '../../shared/clock';
 import type { ScenarioClient } from '../scenario';
 import type { Store } from '../store';
 import { syncTeamHistory, type SyncProgress, type SyncReport } from './sync';
+import type { SyncTurns } from './turns';
 
 export interface BackgroundSyncOptions {
   store: Store;
@@ -23,6 +24,8 @@ export interface BackgroundSyncOptions {
   onDone: (report: SyncReport | null, problem: string | null) => void;
   intervalMs?: number;
   clock?: Clock;
+  /** Shared with the syncs commands ask the engine for: one at a time. */
+  turns?: SyncTurns;
 }
 
 const DEFAULT_INTERVAL_MS = 15 * 60_000;
@@ -36,7 +39,7 @@ export function startBackgroundSync(options: BackgroundSyncOptions): { stop: () 
       const { client, simulated } = options.connection();
       if (client !== null && !simulated && !options.networkHeld()) {
         try {
-          const report = await syncTeamHistory({
+          const sync = () => syncTeamHistory({
             store: options.store,
             client,
             libraryRoot: options.libraryRoot,
@@ -50,6 +53,7 @@ export function startBackgroundSync(options: BackgroundSyncOptions): { stop: () 
             clock,
             onProgress: (progress) => options.onProgress(progress),
           });
+          const report = await (options.turns === undefined ? sync() : options.turns.run(sync));
           options.onDone(report, null);
         } catch (error) {
           if (stopped.signal.aborted) break;

@@ -3,3 +3,4 @@ export { syncTeamHistory, type SyncOptions, type SyncPhase, type SyncProgress, t
 export { importedPresetOf, readImportedParameters, type ImportedParameters } from './parameters';
 export { SyncError, type SyncErrorCode } from './errors';
 export { startBackgroundSync, type BackgroundSyncOptions } from './background';
+export { createSyncTurns, type SyncTurns } from './turns';

@@ -7,10 +7,12 @@
  * 3. lists `GET /jobs` newest first down to the previous sync's mark, staging every finished job
  *    this library does not hold; the page token is saved with each page, so a crash or a lost
  *    network resumes the listing where it stopped;
- * 4. imports the staged jobs oldest first (ids keep Scenario's order), one transaction per job
- *    keyed by its id: metadata first, the outputs' files later (step 6), never twice;
+ * 4. imports the staged jobs oldest first (ids keep Scenario's order), in short transactions,
+ *    each job keyed by its id: metadata first, the outputs' files later (step 7), never twice;
  * 5. brings in tag and collection changes made elsewhere (`GET /assets` by `updatedAfter`);
- * 6. downloads the outputs' files, when asked, with the same atomic writes and thumbnails as ours.
+ * 6. looks for assets deleted at Scenario (a rolling check; also learned at steps 1, 4 and 7):
+ *    a generation left with none is marked, an imported one goes to the Trash, files kept;
+ * 7. downloads the outputs' files, when asked, with the same atomic writes and thumbnails as ours.
  *
  * A problem of the network, a 5xx or a 429 waits and tries again (a 429's own pause first) for
  * up to `waitMs`, then stops with everything done so far kept: the next sync goes on from there.
@@ -28,7 +30,9 @@ import type { ImportedGenerationDraft, Store } from '../store';
 import { readImportedParameters } from './parameters';
 import { SyncError } from './errors';
 
-export type SyncPhase = 'sending' | 'collections' | 'listing' | 'importing' | 'changes' | 'images';
+import type { SyncPhase } from '../../shared/sync-phases';
+
+export type { SyncPhase };
 
 export interface SyncProgress {
   phase: SyncPhase;
@@ -49,6 +53,12 @@ export interface SyncReport {
   /** Assets whose tags or collections changed elsewhere and were brought in. */
   assetsChanged: number;
   imagesDownloaded: number;
+  /** Generations found this time with every asset deleted at Scenario (by anyone): marked so, their files kept. */
+  deletedInScenario: number;
+  /** The imported ones among them, moved to the Trash (restorable; their files go only when it is emptied). */
+  movedToTrash: number;
+  /** Tag changes of ours dropped because their generation's assets were deleted at Scenario. */
+  tagChangesDropped: number;
 }
 
 export interface SyncOptions {
@@ -74,8 +84,23 @@ export interface SyncOptions {
 }
 
 const JOBS_PAGE = 100;
+/** Jobs whose outputs are asked for in one request (4 each: get-bulk takes 200 ids). */
 const IMPORT_BATCH = 50;
+/**
+ * How long one write transaction may hold the event loop, which also answers the window's
+ * gallery: the import writes slices of about this length and lets the loop turn between them.
+ */
+const WRITE_SLICE_MS = 4;
 const ASSETS_PAGE = 100;
+/** get-bulk's limit: assets checked for deletion per request. */
+const CHECK_BATCH = 200;
+/**
+ * Scenario lists what exists, never what was deleted: every sync asks again for up to this many
+ * requests' worth of the library's assets (a rolling pass, resumed from where the last stopped).
+ */
+const DELETION_CHECKS_PER_SYNC = 20;
+/** Why a queued tag change is dropped. */
+const DROPPED_NOTE = 'Its images were deleted in Scenario, so the tag cannot be put on them there.';
 /** A job listed this close to an unanswered submission of ours may be that submission: it waits for the pipeline to claim it. */
 const UNSETTLED_MARGIN_MS = 60_000;
 /** Changes listed again are harmless; missing one is not: the first `updatedAfter` starts this long before the first sync. */
@@ -91,7 +116,28 @@ interface Listing {
   stopBefore: number | null;
 }
 
-const STATE = { listing: 'jobs.listing', jobsMark: 'jobs.mark', assetsMark: 'assets.mark' } as const;
+const STATE = { listing: 'jobs.listing', jobsMark: 'jobs.mark', assetsMark: 'assets.mark', deletionsCursor: 'deletions.cursor' } as const;
+
+/**
+ * Writes `items` in transactions of about WRITE_SLICE_MS each, the event loop turning between them.
+ * Each slice is sized from the previous one's CPU time: on a loaded machine the wall clock also
+ * counts other processes' turns, and would shrink the slices to single rows (a commit each).
+ */
+async function writeInSlices<T, R>(items: readonly T[], write: (slice: readonly T[]) => R[]): Promise<R[]> {
+  const results: R[] = [];
+  let size = 8;
+  for (let start = 0; start < items.length; ) {
+    const began = process.cpuUsage();
+    const slice = items.slice(start, start + size);
+    results.push(...write(slice));
+    start += slice.length;
+    const spent = process.cpuUsage(began);
+    const took = Math.max((spent.user + spent.system) / 1000, 0.05);
+    size = Math.max(1, Math.min(IMPORT_BATCH, Math.round((slice.length * WRITE_SLICE_MS) / took)));
+    if (start < items.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
 
 function timeOf(iso: string | undefined, fallback: number): number {
   const ms = iso === undefined ? Number.NaN : Date.parse(iso);
@@ -102,9 +148,21 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
   const { store, client, libraryRoot, signal } = options;
   const clock = options.clock ?? systemClock;
   const waitMs = options.waitMs ?? 10 * 60_000;
-  const report: SyncReport = { listed: 0, imported: 0, notReproducible: 0, leftStaged: 0, tagChangesSent: 0, assetsChanged: 0, imagesDownloaded: 0 };
+  const report: SyncReport = {
+    listed: 0,
+    imported: 0,
+    notReproducible: 0,
+    leftStaged: 0,
+    tagChangesSent: 0,
+    assetsChanged: 0,
+    imagesDownloaded: 0,
+    deletedInScenario: 0,
+    movedToTrash: 0,
+    tagChangesDropped: 0,
+  };
   const progress = (phase: SyncPhase, done: number, total: number | null) => options.onProgress?.({ phase, done, total });
   const families = new Map<string, ModelFamily | undefined>();
+  let noControlInput: number | null = null;
 
   /** Runs a request until it answers, waiting through network problems for up to `waitMs`. */
   async function reach<T>(request: () => Promise<T>): Promise<T> {
@@ -166,10 +224,31 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     await pullAssetChanges();
   }
 
-  // 6. The outputs' files.
+  // 6. Assets deleted at Scenario by anyone (a rolling pass over the library's).
+  await checkDeletions();
+
+  // 7. The outputs' files.
   if (options.images === 'all') await downloadImages();
   report.leftStaged = store.sync.stagedCount();
   return report;
+
+  /**
+   * Assets Scenario no longer has: a generation left with none is "deleted in Scenario" (its files
+   * here stay, its queued tag changes are dropped with a note) and, when imported, goes to the
+   * Trash as one batch, where the person restores it or empties it. Returns those generations.
+   */
+  function noteDeleted(assetIds: readonly string[]): ReadonlySet<number> {
+    if (assetIds.length === 0) return new Set();
+    const found = store.transaction(() => {
+      const deleted = store.sync.assetsDeleted(assetIds, DROPPED_NOTE);
+      if (deleted.importedLive.length > 0) store.trash.softDelete(deleted.importedLive);
+      return deleted;
+    });
+    report.deletedInScenario += found.generations.length;
+    report.movedToTrash += found.importedLive.length;
+    report.tagChangesDropped += found.changesDropped;
+    return new Set(found.generations);
+  }
 
   async function sendTagChanges(): Promise<void> {
     const total = store.sync.unsentCount();
@@ -179,12 +258,24 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
       if (changes.length === 0) return;
       for (const change of changes) {
         afterId = change.id;
+        if (store.sync.isDeletedInScenario(change.generationId)) {
+          report.tagChangesDropped += store.sync.dropChanges([change.generationId], DROPPED_NOTE);
+          continue;
+        }
         const state = store.sync.generationState(change.generationId);
         const assetIds = store.sync.assetIdsOf(change.generationId);
         if (assetIds.length === 0 && state !== null && state !== 'done' && state !== 'failed' && state !== 'canceled') continue; // its images are still to come
+        const gone: string[] = [];
         for (const assetId of assetIds) {
-          await reach(() => client.putAssetTags(assetId, change.change === 'add' ? { add: [change.tag] } : { delete: [change.tag] }, { signal }));
+          try {
+            await reach(() => client.putAssetTags(assetId, change.change === 'add' ? { add: [change.tag] } : { delete: [change.tag] }, { signal }));
+          } catch (error) {
+            // Deleted at Scenario meanwhile: the change goes to the generation's other assets, or nowhere.
+            if (!(error instanceof ScenarioError && error.code === 'not-found')) throw error;
+            gone.push(assetId);
+          }
         }
+        if (noteDeleted(gone).has(change.generationId)) continue; // dropped with its note
         store.sync.markSent([change.id]);
         report.tagChangesSent += 1;
         progress('sending', report.tagChangesSent, total);
@@ -260,20 +351,30 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
       const last = batch.at(-1) as { createdAt: number; jobId: string };
       next = fetchBatch({ createdAt: last.createdAt, jobId: last.jobId });
       const drafts: ImportedGenerationDraft[] = [];
+      // get-bulk leaves out the ids Scenario no longer has: a member deleted them since the job was listed.
+      const absent: string[] = [];
       for (const [index, job] of jobs.entries()) {
         const stop = options.stopAfterImports !== undefined && report.imported + drafts.length >= options.stopAfterImports;
         if (stop) break;
-        const draft = await draftOf(job, (batch[index] as { createdAt: number }).createdAt, assets);
-        if (draft === null) store.sync.unstage(job.jobId);
-        else drafts.push(draft);
+        const outputIds = job.metadata?.assetIds ?? [];
+        const missing = outputIds.filter((assetId) => !assets.has(assetId));
+        // A job whose every output was deleted is no longer part of the team's history.
+        const draft = missing.length === outputIds.length ? null : await draftOf(job, (batch[index] as { createdAt: number }).createdAt, assets);
+        if (draft === null) {
+          store.sync.unstage(job.jobId);
+          continue;
+        }
+        drafts.push(draft);
+        absent.push(...missing);
       }
-      // One transaction per batch: each job is still imported at most once (its id is checked inside).
-      const imported = store.transaction(() => drafts.map((draft) => store.sync.importGeneration(draft)));
+      // Each job is imported at most once whatever the slices (its id is checked inside).
+      const imported = await writeInSlices(drafts, (slice) => store.sync.importGenerations(slice));
       for (const generation of imported) {
         if (generation === null) continue;
         report.imported += 1;
         if (generation.notReproducible !== null) report.notReproducible += 1;
       }
+      noteDeleted(absent);
       progress('importing', report.imported, total);
       if (options.stopAfterImports !== undefined && report.imported >= options.stopAfterImports) {
         throw new SyncError('interrupted', `The sync stopped after ${report.imported} imports, as asked; the next sync goes on from there.`);
@@ -299,7 +400,7 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     const jobAuthor = (job as { authorId?: unknown }).authorId;
     return {
       jobId: job.jobId,
-      inputId: inputId ?? store.sync.noControlInput(),
+      inputId: inputId ?? (noControlInput ??= store.sync.noControlInput()),
       requestJson: parameters.requestJson,
       seed: parameters.seed,
       modelId: parameters.modelId,
@@ -374,6 +475,25 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     }
   }
 
+  /** Asks Scenario for the library's assets in rolling passes; those it no longer has were deleted there. */
+  async function checkDeletions(): Promise<void> {
+    let after = store.sync.state<number>(STATE.deletionsCursor) ?? 0;
+    progress('deletions', 0, null);
+    for (let request = 0; request < DELETION_CHECKS_PER_SYNC; request++) {
+      const images = store.sync.assetsToCheck(after, CHECK_BATCH);
+      if (images.length === 0) {
+        after = 0; // the pass is complete: the next one starts over
+        break;
+      }
+      const assetIds = images.map((image) => image.assetId);
+      const present = new Set((await reach(() => client.getTeamAssets(assetIds, { signal }))).map((asset) => asset.id));
+      noteDeleted(assetIds.filter((assetId) => !present.has(assetId)));
+      after = (images.at(-1) as { imageId: number }).imageId;
+      progress('deletions', report.deletedInScenario, null);
+    }
+    store.sync.setState(STATE.deletionsCursor, after);
+  }
+
   async function downloadImages(): Promise<void> {
     let afterId = 0;
     for (;;) {
@@ -387,7 +507,10 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
         try {
           delivered = await reach(() => client.downloadAssetBytes(image.assetId, { signal }));
         } catch (error) {
-          if (error instanceof ScenarioError && error.code === 'not-found') continue; // deleted at Scenario: stays a placeholder
+          if (error instanceof ScenarioError && error.code === 'not-found') {
+            noteDeleted([image.assetId]); // deleted at Scenario: stays a placeholder, never asked for again
+            continue;
+          }
           throw error;
         }
         const parameters: GenerationParameters = {

@@ -579,6 +579,30 @@ export const contract = {
     /** ControlNet-capable models; `refresh` asks Scenario again instead of the cached list. */
     'models.list': channel(z.object({ refresh: z.boolean().optional() }).optional(), modelListSchema),
 
+    /**
+     * One sync of the team's history on the engine that holds the library (the `sync` command
+     * beside a running app or watcher), in turn with the engine's own; progress comes as
+     * sync.progress and sync.waiting events. Fails with the code `unreachable` or `interrupted`
+     * (sync.stop) when it stopped before its end, its work kept.
+     */
+    'sync.run': channel(
+      z.object({ images: z.enum(['none', 'all']), waitMs: z.number().int().nonnegative() }),
+      z.object({
+        listed: z.number().int().nonnegative(),
+        imported: z.number().int().nonnegative(),
+        notReproducible: z.number().int().nonnegative(),
+        leftStaged: z.number().int().nonnegative(),
+        tagChangesSent: z.number().int().nonnegative(),
+        assetsChanged: z.number().int().nonnegative(),
+        imagesDownloaded: z.number().int().nonnegative(),
+        deletedInScenario: z.number().int().nonnegative(),
+        movedToTrash: z.number().int().nonnegative(),
+        tagChangesDropped: z.number().int().nonnegative(),
+      }),
+    ),
+    /** Stops the syncs asked for with sync.run (what they brought in is kept). */
+    'sync.stop': channel(nothing, nothing),
+
     'library.openFile': channel(z.object({ relPath: relPathSchema }), nothing),
     'library.revealFile': channel(z.object({ relPath: relPathSchema }), nothing),
     /** Called from a dragstart the window cancelled: the host drags the library file out to other apps (when app.info's nativeFileDrag). */
@@ -594,6 +618,8 @@ export const contract = {
     'engine.notice': event(engineNoticeSchema),
     /** The team's history coming in from Scenario (the window's progress line); null once it ended. */
     'sync.progress': event(z.object({ phase: z.string(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).nullable()),
+    /** A sync asked for with sync.run cannot reach Scenario (or is asked to slow down): it waits, then tries again. */
+    'sync.waiting': event(z.object({ reason: z.string() })),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
     'engine.activity': event(engineActivitySchema),

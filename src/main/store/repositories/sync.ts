@@ -136,7 +136,9 @@ export function createSyncRepository({ db, now }: StoreContext) {
     SELECT c.id, c.name, (SELECT count(DISTINCT im.generation_id) FROM collection_assets ca JOIN images im ON im.asset_id = ca.asset_id WHERE ca.collection_id = c.id) AS count
     FROM collections c ORDER BY c.name COLLATE NOCASE`);
   const generationOfAsset = db.prepare<[string], { generation_id: number }>('SELECT generation_id FROM images WHERE asset_id = ? LIMIT 1');
-  const assetsOf = db.prepare<[number], { asset_id: string }>('SELECT asset_id FROM images WHERE generation_id = ? AND asset_id IS NOT NULL ORDER BY idx');
+  const assetsOf = db.prepare<[number], { asset_id: string }>(
+    'SELECT asset_id FROM images WHERE generation_id = ? AND asset_id IS NOT NULL AND asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY idx',
+  );
   const remoteTagsOf = db.prepare<[number], { tag: string }>(
     'SELECT DISTINCT at.tag FROM images im JOIN asset_tags at ON at.asset_id = im.asset_id WHERE im.generation_id = ?',
   );
@@ -154,13 +156,30 @@ export function createSyncRepository({ db, now }: StoreContext) {
     "SELECT change, at, sent_at FROM tag_changes WHERE generation_id = ? AND tag = ? AND source = 'local' ORDER BY id DESC LIMIT 1",
   );
   const unsent = db.prepare<[number, number], { id: number; generation_id: number; tag: string; change: 'add' | 'delete'; at: number }>(
-    "SELECT id, generation_id, tag, change, at FROM tag_changes WHERE source = 'local' AND sent_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+    "SELECT id, generation_id, tag, change, at FROM tag_changes WHERE source = 'local' AND sent_at IS NULL AND dropped IS NULL AND id > ? ORDER BY id LIMIT ?",
   );
   const generationState = db.prepare<[number], { state: string }>('SELECT state FROM generations WHERE id = ?');
   const imageStored = db.prepare<[string, number, string, number, number, number], never>(
     'UPDATE images SET rel_path = ?, bytes = ?, sha256 = ?, width = ?, height = ?, missing = 0 WHERE id = ?',
   );
-  const unsentCount = db.prepare<[], { count: number }>("SELECT count(*) AS count FROM tag_changes WHERE source = 'local' AND sent_at IS NULL");
+  const unsentCount = db.prepare<[], { count: number }>("SELECT count(*) AS count FROM tag_changes WHERE source = 'local' AND sent_at IS NULL AND dropped IS NULL");
+  const noteDeletedAsset = db.prepare<[string, number], never>('INSERT INTO remote_deleted_assets (asset_id, noticed_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  /** Generations with an image among `assets` and no image left at Scenario, not yet marked. */
+  const leftWithoutAssets = db.prepare<[string], { id: number; origin: string | null; deleted_at: number | null }>(`
+    SELECT g.id, g.origin, g.deleted_at FROM generations g
+    WHERE g.deleted_in_scenario_at IS NULL
+      AND g.id IN (SELECT generation_id FROM images WHERE asset_id ${IN_LIST})
+      AND NOT EXISTS (SELECT 1 FROM images o WHERE o.generation_id = g.id AND o.asset_id IS NOT NULL
+                      AND o.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets))
+    ORDER BY g.id`);
+  const markDeletedInScenario = db.prepare<[number, string], never>(`UPDATE generations SET deleted_in_scenario_at = ? WHERE id ${IN_LIST}`);
+  const deletedInScenario = db.prepare<[number], { at: number | null }>('SELECT deleted_in_scenario_at AS at FROM generations WHERE id = ?');
+  const dropChanges = db.prepare<[string, string], never>(
+    `UPDATE tag_changes SET dropped = ? WHERE source = 'local' AND sent_at IS NULL AND dropped IS NULL AND generation_id ${IN_LIST}`,
+  );
+  const assetsToCheck = db.prepare<[number, number], { id: number; asset_id: string }>(
+    'SELECT id, asset_id FROM images WHERE asset_id IS NOT NULL AND id > ? AND asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY id LIMIT ?',
+  );
   const markSent = db.prepare<[number, string], never>(`UPDATE tag_changes SET sent_at = ? WHERE id ${IN_LIST}`);
   const linkParents = db.prepare<[], never>(`
     UPDATE generations SET parent_id = (SELECT im.generation_id FROM images im WHERE im.asset_id = generations.parent_asset_id LIMIT 1)
@@ -169,7 +188,8 @@ export function createSyncRepository({ db, now }: StoreContext) {
   const importedCount = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM generations WHERE origin IS NOT NULL');
   const missingImported = db.prepare<[number, number], { id: number; generation_id: number; asset_id: string; idx: number; rel_path: string }>(`
     SELECT im.id, im.generation_id, im.asset_id, im.idx, im.rel_path FROM images im JOIN generations g ON g.id = im.generation_id
-    WHERE g.origin IS NOT NULL AND im.missing = 1 AND im.asset_id IS NOT NULL AND im.id > ? ORDER BY im.id LIMIT ?`);
+    WHERE g.origin IS NOT NULL AND im.missing = 1 AND im.asset_id IS NOT NULL AND im.id > ?
+      AND im.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY im.id LIMIT ?`);
 
   /** Brings Scenario's tags of one asset in: the last writer wins per tag, and every change is kept. */
   function applyRemoteTags(generationId: number, assetId: string, tags: readonly string[], updatedAt: number, authorId: string | null): void {
@@ -235,6 +255,33 @@ export function createSyncRepository({ db, now }: StoreContext) {
     return importedPresetId;
   }
 
+  /** Imports one job (inside the caller's transaction); null when a generation already owns it. */
+  function importGeneration(draft: ImportedGenerationDraft): Generation | null {
+    unstage.run(draft.jobId);
+    if (heldJob.get({ job: draft.jobId }) !== undefined) return null;
+    const { images, ...columns } = draft;
+    // Every import shares one stand-in version: the version that reproduces a job is made when
+    // someone reproduces it (presetVersionFor), not 100,000 times ahead (each one a facet row).
+    const presetVersionId = presetVersionFor(IMPORTED_STAND_IN.contentSha256, IMPORTED_STAND_IN.family, IMPORTED_STAND_IN.document);
+    const row = insertGeneration.get({ ...columns, presetVersionId, simulated: draft.simulated ? 1 : 0, now: now() }) as GenerationRow;
+    const at = now();
+    const remoteTags = new Set<string>();
+    for (const image of images(row.id)) {
+      insertImage.run(row.id, image.assetId, image.idx, image.relPath, image.width, image.height, at);
+      for (const collectionId of image.collectionIds) inCollection.run(collectionId, image.assetId);
+      for (const tag of image.tags) {
+        setAssetTag.run(image.assetId, tag);
+        remoteTags.add(tag.toLowerCase());
+      }
+    }
+    // A new row has no tags of its own yet: Scenario's are simply its tags (no conflict to settle).
+    for (const tag of remoteTags) {
+      setLocalTag(row.id, tag, true);
+      recordChange.run(row.id, tag, 'add', 'remote', draft.remoteCreatedAt, null, draft.authorId);
+    }
+    return toGeneration(row.favourite === 0 && remoteTags.has(FAVOURITE_TAG) ? { ...row, favourite: 1 } : row);
+  }
+
   return {
     state<T>(key: string): T | null {
       const row = readState.get(key);
@@ -283,32 +330,12 @@ export function createSyncRepository({ db, now }: StoreContext) {
     noControlInput(): number {
       return (noControlInput.get(now()) as { id: number }).id;
     },
-    /** Imports one job with its images, tags and collections; null when a generation already owns it. */
-    importGeneration: db.transaction((draft: ImportedGenerationDraft): Generation | null => {
-      unstage.run(draft.jobId);
-      if (heldJob.get({ job: draft.jobId }) !== undefined) return null;
-      const { images, ...columns } = draft;
-      // Every import shares one stand-in version: the version that reproduces a job is made when
-      // someone reproduces it (presetVersionFor), not 100,000 times ahead (each one a facet row).
-      const presetVersionId = presetVersionFor(IMPORTED_STAND_IN.contentSha256, IMPORTED_STAND_IN.family, IMPORTED_STAND_IN.document);
-      const row = insertGeneration.get({ ...columns, presetVersionId, simulated: draft.simulated ? 1 : 0, now: now() }) as GenerationRow;
-      const at = now();
-      const remoteTags = new Set<string>();
-      for (const image of images(row.id)) {
-        insertImage.run(row.id, image.assetId, image.idx, image.relPath, image.width, image.height, at);
-        for (const collectionId of image.collectionIds) inCollection.run(collectionId, image.assetId);
-        for (const tag of image.tags) {
-          setAssetTag.run(image.assetId, tag);
-          remoteTags.add(tag.toLowerCase());
-        }
-      }
-      // A new row has no tags of its own yet: Scenario's are simply its tags (no conflict to settle).
-      for (const tag of remoteTags) {
-        setLocalTag(row.id, tag, true);
-        recordChange.run(row.id, tag, 'add', 'remote', draft.remoteCreatedAt, null, draft.authorId);
-      }
-      return toGeneration(row.favourite === 0 && remoteTags.has(FAVOURITE_TAG) ? { ...row, favourite: 1 } : row);
-    }),
+    /**
+     * Imports jobs with their images, tags and collections, in one transaction (not a savepoint per
+     * job inside the caller's: nothing needs undoing one job at a time); null for a job a generation
+     * already owns.
+     */
+    importGenerations: db.transaction((drafts: readonly ImportedGenerationDraft[]): (Generation | null)[] => drafts.map(importGeneration)),
     /** Lineage: imported generations whose parent asset is now here point at its generation. */
     linkParents(): void {
       linkParents.run();
@@ -349,6 +376,33 @@ export function createSyncRepository({ db, now }: StoreContext) {
     },
     markSent(ids: readonly number[]): void {
       markSent.run(now(), jsonList(ids));
+    },
+    /**
+     * Assets Scenario no longer has (a member deleted them). A generation left with none is marked
+     * "deleted in Scenario" and its unsent tag changes are dropped with `note` (they cannot be put
+     * on anything); returned are those generations, the imported ones among them still outside the
+     * Trash (for the caller to move there), and how many changes were dropped.
+     */
+    assetsDeleted: db.transaction((assetIds: readonly string[], note: string): { generations: number[]; importedLive: number[]; changesDropped: number } => {
+      const at = now();
+      for (const assetId of assetIds) noteDeletedAsset.run(assetId, at);
+      const gone = leftWithoutAssets.all(jsonList(assetIds));
+      const generations = gone.map((row) => row.id);
+      markDeletedInScenario.run(at, jsonList(generations));
+      const changesDropped = dropChanges.run(note, jsonList(generations)).changes;
+      return { generations, importedLive: gone.filter((row) => row.origin !== null && row.deleted_at === null).map((row) => row.id), changesDropped };
+    }),
+    /** Whether every asset of the generation was deleted at Scenario. */
+    isDeletedInScenario(generationId: number): boolean {
+      return (deletedInScenario.get(generationId)?.at ?? null) !== null;
+    },
+    /** Drops our unsent tag changes of these generations, saying why (they will never be sent). */
+    dropChanges(generationIds: readonly number[], note: string): number {
+      return dropChanges.run(note, jsonList(generationIds)).changes;
+    },
+    /** Images whose assets are to be checked at Scenario (not known deleted), in id order after `afterImageId`. */
+    assetsToCheck(afterImageId: number, limit: number): { imageId: number; assetId: string }[] {
+      return assetsToCheck.all(afterImageId, limit).map((row) => ({ imageId: row.id, assetId: row.asset_id }));
     },
     /** The state of a generation, or null when it is gone (a change for it has nothing left to send). */
     generationState(generationId: number): string | null {
