@@ -8,7 +8,7 @@ import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
 import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
-import { ScenarioError } from '../scenario/index';
+import { ScenarioError } from '../scenario/errors';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { DuplicateEvent, GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
