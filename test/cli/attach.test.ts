@@ -4,89 +4,19 @@
  * processes, the real simulator), print what they print on their own, and no generation is
  * POSTed twice.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localEndpointOf } from '../../src/main/engine/home';
 import { startSimulator } from '../../src/main/simulator/index';
 import { openStore } from '../../src/main/store/index';
 import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
-import { runCli, startCli, type CliRun } from './run-cli';
+import { expectOk, libraryWithInbox, shape } from './attach-fixture';
+import { runCli, useRunningClis } from './run-cli';
 
 const rig = useSimulatorAndTempDir('shf-cli-attach-', { latencyMs: 300 });
 
-/** A long-running CLI process whose output is read as it comes. */
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  output(): string;
-  errors(): string;
-  /** Resolves with the first stdout line matching `pattern`. */
-  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** Sends `signal`, then resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Resolves with the exit code once it ends by itself. */
-  exited(): Promise<number | null>;
-}
-
-const running = new Set<Running>();
-afterEach(async () => {
-  for (const process of running) await process.stop('SIGKILL');
-  running.clear();
-});
-
-function start(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = startCli(args, { env });
-  child.stdin.end();
-  let stdout = '';
-  let stderr = '';
-  const waiters = new Set<() => void>();
-  child.stdout.on('data', (data: Buffer) => {
-    stdout += data.toString();
-    for (const waiter of [...waiters]) waiter();
-  });
-  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const handle: Running = {
-    child,
-    output: () => stdout,
-    errors: () => stderr,
-    line(pattern, timeoutMs = 90_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = stdout.split('\n').find((line) => pattern.test(line));
-          if (found === undefined) return;
-          waiters.delete(check);
-          resolve(found);
-        };
-        waiters.add(check);
-        void exited.then((code) => reject(new Error(`${args.join(' ')} exited (${code}) before printing ${pattern}:\n${stdout}\n${stderr}`)));
-        setTimeout(() => reject(new Error(`${args.join(' ')} did not print ${pattern}:\n${stdout}\n${stderr}`)), timeoutMs).unref();
-        check();
-      });
-    },
-    async stop(signal = 'SIGTERM') {
-      running.delete(handle);
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-    async exited() {
-      const code = await exited;
-      running.delete(handle);
-      return code;
-    },
-  };
-  running.add(handle);
-  return handle;
-}
-
-/** The lines with what differs between runs (ids, paths, seeds) taken out. */
-function shape(text: string): string[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => line.replace(/#\d+/g, '#N').replace(/→ .*$/, '→ PATHS'));
-}
+const start = useRunningClis();
 
 /** JSON Lines with ids, paths and progress (as many as the job's polls) taken out. */
 function jsonShape(text: string): unknown[] {
@@ -102,27 +32,10 @@ function postsOf(sim: typeof rig.sim): string[] {
   return sim.generateLog.filter((entry) => !entry.dryRun).map((entry) => entry.jobId ?? '?');
 }
 
-async function library(dir: string, name: string): Promise<{ home: string; inbox: string; env: NodeJS.ProcessEnv }> {
-  const home = path.join(dir, name, 'home');
-  const inbox = path.join(dir, name, 'inbox');
-  await mkdir(inbox, { recursive: true });
-  const store = openStore({ file: path.join(home, 'history.sqlite') });
-  const preset = store.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: TEST_PRESET });
-  store.folders.add({ path: inbox, presetIds: [preset.id], options: {} });
-  store.close();
-  return { home, inbox, env: cliEnvFor(rig.sim) };
-}
-
-function expectOk(run: CliRun): CliRun {
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return run;
-}
-
 describe('commands beside a running watcher', () => {
   it('generate, reproduce, folders add and status --follow attach to it during a burst; same output as alone; no POST twice', { timeout: 180_000 }, async () => {
     const { dir, sim } = rig;
-    const { home, inbox, env } = await library(dir, 'burst');
+    const { home, inbox, env } = await libraryWithInbox(rig.sim, dir, 'burst');
     const image = path.join(dir, 'burst', 'pose.png');
     await writeFile(image, await controlPng(1));
 
@@ -193,7 +106,7 @@ describe('commands beside a running watcher', () => {
 describe('cancel, and clients the engine or the CLI refuses', () => {
   it('cancels a held generation through the watcher and on its own alike; refuses a changed token or a socket open to others with exit 3', { timeout: 120_000 }, async () => {
     const { dir } = rig;
-    const { home, inbox, env } = await library(dir, 'cancel');
+    const { home, inbox, env } = await libraryWithInbox(rig.sim, dir, 'cancel');
     // Nothing may be sent: the two files wait for the budget, cancelable.
     expectOk(await runCli(['--home', home, 'settings', 'set', '--daily-budget', '0'], { env }));
     const watcher = start(['--home', home, 'watch'], env);
@@ -243,7 +156,7 @@ describe('the engine attached to stops', () => {
     // Slow jobs: the watcher stops while the generation is still in its queue.
     const sim = await startSimulator({ latencyMs: 4000 });
     try {
-      const { home } = await library(dir, 'takeover');
+      const { home } = await libraryWithInbox(rig.sim, dir, 'takeover');
       const env = cliEnvFor(sim);
       const image = path.join(dir, 'takeover', 'pose.png');
       await writeFile(image, await controlPng(11));

@@ -272,4 +272,30 @@ describe('damaged files', () => {
     writeFileSync(sessionMarkerPath(file), '1');
     expectStoreError(() => openStore({ file, backupDir }), 'corrupt');
   });
+
+  it('a connection beside the session neither clears its marker nor writes when it reads only', () => {
+    const { file, backupDir } = workspace();
+    const session = openStore({ file, backupDir });
+    session.presets.create({ name: 'p', family: 'sd-xl', preset: {} });
+    const marker = readFileSync(sessionMarkerPath(file), 'utf8');
+
+    const reader = openStore({ file, backupDir, readOnly: true });
+    expect(reader.presets.list().map((preset) => preset.name)).toEqual(['p']);
+    expect(() => reader.presets.create({ name: 'q', family: 'sd-xl', preset: {} })).toThrow(/readonly|read-only/i);
+    reader.close();
+    const beside = openStore({ file, backupDir, session: false });
+    beside.presets.create({ name: 'q', family: 'sd-xl', preset: {} });
+    beside.close();
+    // The session's marker is still there while it runs, and goes with its clean end.
+    expect(readFileSync(sessionMarkerPath(file), 'utf8')).toBe(marker);
+    expect(session.presets.list().map((preset) => preset.name)).toEqual(['p', 'q']);
+    session.close();
+    expect(existsSync(sessionMarkerPath(file))).toBe(false);
+
+    // A session that ended uncleanly: a reader (history, status) leaves its marker to the next
+    // session, which verifies every page (the reader does not spend seconds on it).
+    writeFileSync(sessionMarkerPath(file), '1');
+    openStore({ file, backupDir, readOnly: true }).close();
+    expect(readFileSync(sessionMarkerPath(file), 'utf8')).toBe('1');
+  });
 });

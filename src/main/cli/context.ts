@@ -108,14 +108,15 @@ export interface Library {
 }
 
 /**
- * Runs `work` on the home's store alone, and always closes it: the commands that only read the
- * history (history, show, listings) load no engine, so they start in a fraction of the time.
- * Like a read-only engine, it takes no lock.
+ * Runs `work` on the home's store alone, read-only, and always closes it: the commands that only
+ * read the history (history, show, listings) load no engine, so they start in a fraction of the
+ * time. Like a read-only engine, it takes no lock, and it is not the library's session (see
+ * openStore): beside a running engine it leaves the engine's session marker alone.
  */
 export async function withStore<T>(globals: GlobalOptions, work: (library: Library) => Promise<T>): Promise<T> {
   const { openStore } = await import('../store/index');
   const home = homeOf(globals);
-  const store = openStore({ file: historyFileOf(home) });
+  const store = openStore({ file: historyFileOf(home), readOnly: true });
   try {
     return await work({ store, home, libraryRoot: libraryRootOf(home) });
   } finally {

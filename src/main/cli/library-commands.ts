@@ -8,7 +8,7 @@ import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
 import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
-import { ScenarioError } from '../scenario/index';
+import { ScenarioError } from '../scenario/errors';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { DuplicateEvent, GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
@@ -67,8 +67,14 @@ function asFamily(family: string | undefined): ModelFamily | undefined {
   return (MODEL_FAMILIES as readonly string[]).includes(family ?? '') ? (family as ModelFamily) : undefined;
 }
 
-/** When a model's family cannot be known now, its checks (sizes, samples, steps) wait for the first generation. */
-const FAMILY_CHECKS_LATER = 'the checks of its model family (sizes, samples, steps) will run when the model is known, before its first generation is sent';
+/** What checks a request whose family this app has no rules for: Scenario itself, which refuses before charging. */
+const SCENARIO_CHECKS = 'Scenario checks each request, and a generation it refuses fails without being charged';
+/**
+ * When a model's family cannot be known now, its checks (sizes, samples, steps) wait until it is:
+ * the pipeline sends the preset as it is (it does not look families up), so the person saves it
+ * again once Scenario answers.
+ */
+const FAMILY_CHECKS_LATER = `the checks of its model family (sizes, samples, steps) will run when the model is known: save it again with \`presets edit\` once Scenario can be reached (until then ${SCENARIO_CHECKS})`;
 
 /**
  * The family a preset file's model belongs to: `family` in the file, else Scenario's answer for
@@ -84,7 +90,7 @@ async function familyOfModel(engine: Engine, file: string, givenFamily: unknown,
   }
   try {
     const family = await engine.resolveFamily(modelId);
-    if (asFamily(family) === undefined && family !== CUSTOM_FAMILY) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${FAMILY_CHECKS_LATER}.`);
+    if (asFamily(family) === undefined && family !== CUSTOM_FAMILY) out.warn(`Scenario's model "${modelId}" is of a family this app has no rules for: ${SCENARIO_CHECKS}.`);
     return family;
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;

@@ -1,8 +1,8 @@
 // The `scenario-hotfolder` command's program: the same engine as the app, without a window.
 import { Command, CommanderError } from 'commander';
 import type { PipelineErrorCode } from '../pipeline/index';
-import { ScenarioError } from '../scenario/index';
-import type { ScenarioErrorCode } from '../scenario/index';
+import { ScenarioError } from '../scenario/errors';
+import type { ScenarioErrorCode } from '../scenario/errors';
 import type { StoreErrorCode } from '../store/errors';
 import type { GlobalOptions } from './context';
 import { outputFor } from './context';

@@ -29,34 +29,39 @@ function pipelineStatusOf(status: QueueStatus): PipelineStatus {
   return { ...status, jobs: status.jobs.map((job) => ({ ...job, generationId: Number(job.generationId), controlRelPath: job.controlRelPath ?? null })) };
 }
 
-/** What `status` prints: lines for people, one document for --json. */
-function statusReport(library: Library, status: PipelineStatus): { lines: string[]; data: Record<string, unknown> } {
-  const unfinished = library.store.generations.listByStates(ACTIVE_STATES_FOR_STATUS);
+/**
+ * What `status` prints: lines for people, one document for --json. Plain text reads the first
+ * unfinished rows and counts the rest from the index; --json lists them all.
+ */
+function statusReport(library: Library, status: PipelineStatus, { json }: { json: boolean }): { lines: string[]; data: Record<string, unknown> } {
+  const { generations } = library.store;
+  const unfinished = generations.listByStates(ACTIVE_STATES_FOR_STATUS, json ? {} : { limit: STATUS_LISTED });
+  const unfinishedCount = json ? unfinished.length : generations.countByStates(ACTIVE_STATES_FOR_STATUS);
   // `waiting` counts every unfinished row (for a watcher, the next run, or the person); `active` the ones an engine works on now.
-  const counts = { ...status.counts, waiting: unfinished.length };
+  const counts = { ...status.counts, waiting: unfinishedCount };
   const { budget } = status;
   const lines = [
     `Budget: ${budget.spentToday} CU today${budget.dailyLimit === null ? '' : ` of ${budget.dailyLimit}`}, ${budget.spentThisMonth} CU this month${budget.monthlyLimit === null ? '' : ` of ${budget.monthlyLimit}`}.`,
     `Today: ${counts.doneToday} done, ${counts.failedToday} failed.`,
     ...(status.waiting === null ? [] : [`Waiting: ${status.waiting.message}`]),
-    ...(unfinished.length === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinished.length}.`]),
+    ...(unfinishedCount === 0 ? ['Nothing queued or waiting.'] : [`Unfinished: ${unfinishedCount}.`]),
     ...unfinished.slice(0, STATUS_LISTED).map((generation) => `#${generation.id}  ${generation.state}${generation.errorMessage ? `  ${generation.errorMessage}` : ''}`),
-    ...(unfinished.length > STATUS_LISTED ? [`… and ${unfinished.length - STATUS_LISTED} more (\`status --json\` lists them all).`] : []),
+    ...(unfinishedCount > STATUS_LISTED ? [`… and ${unfinishedCount - STATUS_LISTED} more (\`status --json\` lists them all).`] : []),
   ];
   return { lines, data: { ...status, counts, unfinished: unfinished.map(({ id, state, errorMessage }) => ({ id, state, errorMessage })) } };
 }
 
 /** The status of the engine that holds the library, else of the library alone (nothing runs). */
-async function currentReport(globals: GlobalOptions): Promise<{ lines: string[]; data: Record<string, unknown> }> {
+async function currentReport(globals: GlobalOptions, options: { json: boolean }): Promise<{ lines: string[]; data: Record<string, unknown> }> {
   const attached = await attachToHolder(homeOf(globals), 0);
   if (attached === null) {
     // Nothing runs: an idle queue, read from the database alone (no engine to load).
     const [{ IDLE_QUEUE, queueStatusOf }, { BudgetLedger }] = await Promise.all([import('../pipeline/queue-status'), import('../pipeline/budget')]);
-    return withStore(globals, async (library) => statusReport(library, queueStatusOf(library.store, new BudgetLedger(library.store, systemClock, () => false), IDLE_QUEUE)));
+    return withStore(globals, async (library) => statusReport(library, queueStatusOf(library.store, new BudgetLedger(library.store, systemClock, () => false), IDLE_QUEUE), options));
   }
   try {
     const status = pipelineStatusOf(await attached.api.queue.status());
-    return await withStore(globals, async (library) => statusReport(library, status));
+    return await withStore(globals, async (library) => statusReport(library, status, options));
   } finally {
     attached.close();
   }
@@ -72,7 +77,7 @@ async function follow(globals: GlobalOptions, out: Output): Promise<ExitCode> {
     const attached = await attachToHolder(home, 0);
     if (attached === null) {
       if (!saidNoEngine) {
-        const report = await currentReport(globals);
+        const report = await currentReport(globals, out);
         if (out.json) out.line('', { event: 'status', ...report.data });
         else out.document(report.lines, report.data);
         out.line(`No engine is running on ${home}: waiting for one (\`watch\`, \`generate\` or the app) to start.`, { event: 'no-engine', home });
@@ -86,7 +91,7 @@ async function follow(globals: GlobalOptions, out: Output): Promise<ExitCode> {
       await withStore(globals, async (library) => {
         const session = await attachedSession(attached, library, 'all');
         const pid = attached.ownerPid;
-        const report = statusReport(library, pipelineStatusOf(await attached.api.queue.status()));
+        const report = statusReport(library, pipelineStatusOf(await attached.api.queue.status()), out);
         if (out.json) out.line('', { event: 'status', ...report.data });
         else out.document(report.lines, report.data);
         out.line(`attached  to the engine in process ${pid ?? '?'} (${home}); Ctrl-C to stop`, { event: 'attached', pid, home });
@@ -115,7 +120,7 @@ export function registerStatusCommand(program: Command, globals: Globals): void 
         process.exitCode = await follow(globals(), out);
         return;
       }
-      const report = await currentReport(globals());
+      const report = await currentReport(globals(), out);
       out.document(report.lines, report.data);
     });
 }

@@ -111,7 +111,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let pipeline: Pipeline | undefined;
   let folders: FolderManager | undefined;
   try {
-    store = openStore({ file: historyFileOf(home), ...(config.now ? { now: config.now } : {}) });
+    // Only the engine that holds the home is the library's session; a read-only one (presets,
+    // settings) may run beside it.
+    store = openStore({ file: historyFileOf(home), session: run || config.lock === true, ...(config.now ? { now: config.now } : {}) });
     const openedStore = store;
     connection = await openConnection(config.scenario, config.client);
     const live = connection;

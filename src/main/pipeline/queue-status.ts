@@ -50,14 +50,16 @@ export const NO_JOB_CREATED = 'no-job-created';
 const PARKED_LISTED = 200;
 
 export function queueStatusOf(store: Store, budget: BudgetLedger, queue: QueueView): PipelineStatus {
-  const jobs: QueueJobStatus[] = [];
   const listed = [...queue.activeIds, ...queue.queuedIds];
-  const parked = store.generations.listByStates(['outcome-unknown']).filter((generation) => !listed.includes(generation.id));
-  // Thousands may wait for the person (a long outage): list the oldest few, count them all.
-  for (const generation of [...listed.map((id) => store.generations.get(id)), ...parked.slice(0, PARKED_LISTED)]) {
-    if (generation === null || generation === undefined) continue;
-    jobs.push(jobStatus(store, generation, queue));
-  }
+  const listedRows = listed.map((id) => store.generations.get(id)).filter((generation) => generation !== null);
+  // Thousands may wait for the person (a long outage): list the oldest few, count them all (from
+  // the index: reading every row cost `status` a tenth of a second at 8,000).
+  const parked = store.generations
+    .listByStates(['outcome-unknown'], { limit: PARKED_LISTED + listed.length })
+    .filter((generation) => !listed.includes(generation.id))
+    .slice(0, PARKED_LISTED);
+  const parkedCount = store.generations.countByStates(['outcome-unknown']) - listedRows.filter((generation) => generation.state === 'outcome-unknown').length;
+  const jobs: QueueJobStatus[] = [...listedRows, ...parked].map((generation) => jobStatus(store, generation, queue));
   const finishedToday = store.generations.finishedCountsSince(budget.startOfToday());
   const limits = budget.limits();
   const spent = budget.spent();
@@ -65,7 +67,7 @@ export function queueStatusOf(store: Store, budget: BudgetLedger, queue: QueueVi
     paused: queue.paused,
     waiting: queue.hold,
     jobs,
-    counts: { waiting: queue.queuedIds.length + parked.length, active: queue.activeIds.length, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
+    counts: { waiting: queue.queuedIds.length + parkedCount, active: queue.activeIds.length, doneToday: finishedToday.done ?? 0, failedToday: finishedToday.failed ?? 0 },
     budget: { dailyLimit: limits.daily, monthlyLimit: limits.monthly, spentToday: spent.today, spentThisMonth: spent.thisMonth },
   };
 }

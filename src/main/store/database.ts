@@ -11,6 +11,16 @@ export interface OpenDatabaseOptions {
   backupDir?: string;
   migrations: readonly Migration[];
   now?: () => number;
+  /**
+   * This connection is the library's session (the engine that holds the home, or the only user):
+   * it verifies every page after an unclean end and marks the session open until it closes. Off
+   * for a command beside it (history, status, a preset added while a watcher runs): the session's
+   * marker is not its own to act on, so it neither spends seconds verifying a large library the
+   * engine is using nor clears the engine's marker when it is done. Default true.
+   */
+  session?: boolean;
+  /** Reads only (after any migration): SQLite refuses every write on this connection. Never a session. */
+  readOnly?: boolean;
 }
 
 export interface OpenedDatabase {
@@ -46,12 +56,17 @@ export function forgetShadowTableStatistics(db: Database.Database): number {
   return db.prepare("DELETE FROM sqlite_stat1 WHERE tbl IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')").run().changes;
 }
 
-/** Closes what openDatabase opened and records the clean shutdown. */
-export function closeDatabase(db: Database.Database, file: string): void {
-  db.pragma('optimize');
-  forgetShadowTableStatistics(db);
+/**
+ * Closes what openDatabase opened; a session also records its clean end and keeps the planner's
+ * statistics (a connection beside it leaves that to the session: both write).
+ */
+export function closeDatabase(db: Database.Database, file: string, { session = true }: { session?: boolean } = {}): void {
+  if (session) {
+    db.pragma('optimize');
+    forgetShadowTableStatistics(db);
+  }
   db.close();
-  rmSync(sessionMarkerPath(file), { force: true });
+  if (session) rmSync(sessionMarkerPath(file), { force: true });
 }
 
 function corruptError(file: string, backupDir: string, cause: unknown): StoreError {
@@ -86,6 +101,7 @@ function latestVersion(migrations: readonly Migration[]): number {
  */
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, migrations } = options;
+  const session = options.session !== false && options.readOnly !== true;
   const backupDir = options.backupDir ?? defaultBackupDir(file);
   const now = options.now ?? Date.now;
   const known = latestVersion(migrations);
@@ -93,7 +109,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   if (existsSync(file)) {
     let found: number;
     try {
-      found = assertSoundDatabase(file, { thorough: existsSync(sessionMarkerPath(file)) });
+      found = assertSoundDatabase(file, { thorough: session && existsSync(sessionMarkerPath(file)) });
     } catch (error) {
       if (isCorruptionError(error)) throw corruptError(file, backupDir, error);
       throw error;
@@ -127,7 +143,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       db.close();
       db = connect(file);
     }
-    writeFileSync(sessionMarkerPath(file), `${process.pid}\n`);
+    if (session) writeFileSync(sessionMarkerPath(file), `${process.pid}\n`);
+    if (options.readOnly) db.pragma('query_only = ON');
     return { db, previousVersion, backupPath };
   } catch (error) {
     db.close();

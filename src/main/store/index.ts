@@ -25,6 +25,10 @@ export interface StoreOptions {
   backupDir?: string;
   /** The clock for every timestamp the store writes (tests pass a fake one). */
   now?: () => number;
+  /** False for a connection beside the library's session (see OpenDatabaseOptions.session). Default true. */
+  session?: boolean;
+  /** Reads only: every write is refused; never the session (see OpenDatabaseOptions.readOnly). */
+  readOnly?: boolean;
 }
 
 /**
@@ -34,7 +38,8 @@ export interface StoreOptions {
 export function openStore(options: StoreOptions) {
   const now = options.now ?? Date.now;
   const backupDir = options.backupDir ?? defaultBackupDir(options.file);
-  const { db, previousVersion, backupPath } = openDatabase({ file: options.file, backupDir, migrations, now });
+  const session = options.session !== false && options.readOnly !== true;
+  const { db, previousVersion, backupPath } = openDatabase({ file: options.file, backupDir, migrations, now, session, readOnly: options.readOnly === true });
   const context: StoreContext = { db, now };
   const gallery = createGallery(context);
   return {
@@ -76,7 +81,7 @@ export function openStore(options: StoreOptions) {
       return problems.map((row) => row.integrity_check).filter((problem) => problem !== 'ok');
     },
     close(): void {
-      closeDatabase(db, options.file);
+      closeDatabase(db, options.file, { session });
     },
   };
 }

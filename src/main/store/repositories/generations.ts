@@ -64,7 +64,9 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
             max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)
     RETURNING *`);
   const byId = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
-  const byStates = db.prepare<[string], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id`);
+  // LIMIT -1 is no limit.
+  const byStates = db.prepare<[string, number], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id LIMIT ?`);
+  const countInStates = db.prepare<[string], { count: number }>(`SELECT count(*) AS count FROM generations WHERE state ${IN_LIST}`);
   const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
   const childrenOf = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE parent_id = ? ORDER BY id');
   const byJobId = db.prepare<[string], { id: number }>('SELECT id FROM generations WHERE job_id = ?');
@@ -198,9 +200,13 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
     recordFailure(id: number, failure: { code: string; message: string }): Generation {
       return transition(id, 'failed', { errorCode: failure.code, errorMessage: failure.message });
     },
-    /** Oldest first, including trashed rows: a job already paid for is still finished. */
-    listByStates(states: readonly GenerationState[]): Generation[] {
-      return byStates.all(jsonList(states)).map(toGeneration);
+    /** Oldest first (the first `limit` only, when given), including trashed rows: a job already paid for is still finished. */
+    listByStates(states: readonly GenerationState[], { limit }: { limit?: number } = {}): Generation[] {
+      return byStates.all(jsonList(states), limit ?? -1).map(toGeneration);
+    },
+    /** How many generations are in these states (from the state index: no row is read). */
+    countByStates(states: readonly GenerationState[]): number {
+      return countInStates.get(jsonList(states))?.count ?? 0;
     },
     listForInput(inputId: number): Generation[] {
       return forInput.all(inputId).map(toGeneration);
