@@ -205,12 +205,13 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
       await page.locator('.gallery-empty').waitFor();
       await page.getByRole('searchbox', { name: 'Search history' }).fill('');
 
-      await page.getByLabel('State', { exact: true }).selectOption('done');
+      const doneFacet = page.getByRole('complementary', { name: 'Filters' }).getByRole('region', { name: 'State' }).getByRole('button', { name: /^Done\b/ });
+      await doneFacet.click();
       await eventually('the state filter to apply', async () => {
         const labels = await page.getByRole('status', { name: 'Result count' }).textContent();
         return labels === '3 results' ? true : undefined;
       });
-      await page.getByLabel('State', { exact: true }).selectOption('');
+      await doneFacet.click();
 
       await page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`).click();
       await page.getByRole('complementary', { name: 'Generation details' }).getByTestId('request-json').waitFor();
