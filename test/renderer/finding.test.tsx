@@ -102,4 +102,27 @@ describe('finding things', () => {
     renderWithEngine(engine, <GalleryScreen />);
     expect(screen.getByRole('button', { name: 'Filters' }).getAttribute('aria-expanded')).toBe('false');
   });
+
+  it('stacks reproductions and variations under their generation when asked, and remembers it', async () => {
+    const engine = createFakeEngine({
+      'generations.page': async ({ stacked }) => ({
+        items: stacked ? [generation('g1', { stackSize: 2 })] : [generation('g3', { parentId: 'g1' }), generation('g2', { parentId: 'g1' }), generation('g1', { stackSize: 2 })],
+        nextCursor: null,
+      }),
+      'generations.facets': async ({ filters }) => facetsFor(filters),
+    });
+    const { stores } = renderWithEngine(engine, <GalleryScreen />);
+    // happy-dom lays nothing out, so the virtual grid draws no tile: the store's items are what it shows.
+    const shown = () => stores.gallery.getState().items.map((item) => [item.id, item.stackSize]);
+    await waitFor(() => expect(shown()).toEqual([['g3', 0], ['g2', 0], ['g1', 2]]));
+    expect(engine.callsTo('generations.page').at(-1)).not.toHaveProperty('stacked');
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Stack versions' }));
+    await waitFor(() => expect(shown()).toEqual([['g1', 2]]));
+    expect(engine.callsTo('generations.page').at(-1)).toMatchObject({ stacked: true });
+    // A new version joins its parent's stack rather than the grid.
+    act(() => stores.gallery.getState().applyDone(generation('g4', { parentId: 'g1' })));
+    expect(shown()).toEqual([['g1', 3]]);
+    expect(localStorage.getItem('scenario-hotfolder.stacked')).toBe('yes');
+  });
 });

@@ -219,6 +219,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     creativeUnitsCost: item.costCu,
     simulated: item.simulated,
     createdAt: iso(item.createdAt),
+    parentId: item.parentId === null ? null : String(item.parentId),
+    stackSize: item.stackSize,
   };
 }
 

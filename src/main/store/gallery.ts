@@ -161,6 +161,8 @@ interface GalleryRow extends FirstImageColumns {
   control_height: number | null;
   error_code: string | null;
   error_message: string | null;
+  parent_id: number | null;
+  stack_size: number;
 }
 
 function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
@@ -188,6 +190,8 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     tags,
+    parentId: row.parent_id,
+    stackSize: row.stack_size,
   };
 }
 
@@ -201,7 +205,8 @@ const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
          i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message,
-         (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
+         (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count, g.parent_id,
+         (SELECT count(*) FROM generations c WHERE c.parent_id = g.id AND c.deleted_at IS NULL) AS stack_size,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
   FROM page
@@ -293,6 +298,8 @@ export function createGallery(context: StoreContext) {
     const driver = match !== null ? searchDriver(match) : filters.tag !== undefined ? tagDriver(filters.tag) : null;
     // Walking the tag's generations is its condition: checking it again would gather them all.
     const { where, params: filterParams } = conditionFor(match === null ? { ...filters, tag: undefined } : filters);
+    // Stacked: a generation whose parent is live is shown in its parent's stack, not on its own.
+    if (query.stacked === true && filters.trashed !== true) where.push('NOT EXISTS (SELECT 1 FROM generations p WHERE p.id = g.parent_id AND p.deleted_at IS NULL)');
     const ids = driver === null ? browsedIds(where, after) : drivenIds(driver, where, after);
     const params = driver === null ? [...filterParams, ...ids.params] : [...ids.params, ...filterParams];
     const sql = `WITH page AS (${ids.sql} LIMIT ?) ${PAGE_DETAILS}`;

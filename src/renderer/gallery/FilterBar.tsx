@@ -18,13 +18,15 @@ interface Props {
  * says so), so picking the first filter does not push the grid down.
  */
 export function FilterBar({ entries, panelId, panelOpen, onTogglePanel }: Props) {
-  const { query, facets, setQuery, clearFilters, tileHeight, setTileHeight } = useGallery((state) => ({
+  const { query, facets, setQuery, clearFilters, tileHeight, setTileHeight, stacked, setStacked } = useGallery((state) => ({
     query: state.query,
     facets: state.facets,
     setQuery: state.setQuery,
     clearFilters: state.clearFilters,
     tileHeight: state.tileHeight,
     setTileHeight: state.setTileHeight,
+    stacked: state.stacked,
+    setStacked: state.setStacked,
   }));
   const active = activeFilters(query.filters, entries);
   const remove = (clear: Partial<GenerationFilters>) => void setQuery({ filters: { ...query.filters, ...clear } });
@@ -40,6 +42,10 @@ export function FilterBar({ entries, panelId, panelOpen, onTogglePanel }: Props)
         <span className="muted result-count" role="status" aria-label="Result count">
           {facets ? countOf(facets.total, 'result') : ''}
         </span>
+        <label className="checkbox stack-toggle" title="Show each generation's reproductions and variations in a stack under it">
+          <input type="checkbox" checked={stacked} onChange={(event) => void setStacked(event.target.checked)} />
+          Stack versions
+        </label>
         <label className="size-control" htmlFor={sizeId}>
           <span className="visually-hidden">Thumbnail size</span>
           <span aria-hidden="true" className="size-glyph small">▪</span>
