@@ -315,9 +315,10 @@ export function createGallery(context: StoreContext) {
     'SELECT pv.id AS version_id, p.id AS preset_id, p.name FROM preset_versions pv JOIN presets p ON p.id = pv.preset_id',
   );
   const folderLabels = db.prepare<[], { id: number; path: string }>('SELECT id, path FROM watched_folders');
-  const modelLabel = db.prepare<[string], { model_name: string }>(
-    'SELECT model_name FROM generations WHERE model_id = ? AND model_name IS NOT NULL ORDER BY created_at DESC LIMIT 1',
-  );
+  // The name the last generation of the model recorded, else the one in the model list last seen.
+  const modelLabel = db.prepare<[{ modelId: string }], { model_name: string | null }>(`
+    SELECT coalesce((SELECT model_name FROM generations WHERE model_id = @modelId AND model_name IS NOT NULL ORDER BY created_at DESC LIMIT 1),
+                    (SELECT json_extract(model_json, '$.name') FROM models_cache WHERE model_id = @modelId)) AS model_name`);
 
   const allTags = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM tags');
   /** Tag counts as the facets list them, from tag ids and their counts, most used first. */
@@ -446,7 +447,7 @@ export function createGallery(context: StoreContext) {
         (versionId) => presetOfVersion.get(Number(versionId)) ?? null,
         (presetId) => presetNames.get(presetId) ?? String(presetId),
       ),
-      models: tally('model_id', same, (modelId) => modelLabel.get(modelId)?.model_name ?? modelId),
+      models: tally('model_id', same, (modelId) => modelLabel.get({ modelId })?.model_name ?? modelId),
       families: tally('family', same, (family) => family),
       modalities: tally('modality', same, (modality) => modality),
       folders: tally('folder_id', Number, (folderId) => folderPaths.get(folderId) ?? String(folderId)),

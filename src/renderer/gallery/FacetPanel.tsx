@@ -76,7 +76,6 @@ function FacetSection({ spec, entries, chosen, onChoose }: { spec: DimensionSpec
                 type="button"
                 className={`facet-value${entry.count === 0 && chosen === undefined ? ' empty' : ''}`}
                 aria-pressed={isChosen}
-                aria-label={count === '' ? entry.label : `${entry.label} (${count})`}
                 title={entry.title ?? entry.label}
                 onClick={() => onChoose(isChosen ? undefined : entry.value)}
               >
