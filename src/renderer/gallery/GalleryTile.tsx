@@ -128,7 +128,7 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
             openDetail(item.id);
           }}
         >
-          {`⧉ ${stack}`}
+          {`+${stack}`}
         </button>
       )}
     </div>
