@@ -192,6 +192,14 @@ describe('filters and search', () => {
     expect(depth.total).toBe(1);
     expect(depth.states).toEqual([{ value: 'detected', label: 'detected', count: 1 }]);
   });
+
+  it('names a model no generation recorded a name for by the model list last seen, never by its id alone when a name is known', () => {
+    const { store, generate } = setup();
+    generate({ modelId: 'model_nameless', modelName: null });
+    expect(store.facetCounts({}).models.map((model) => model.label)).toEqual(['model_nameless']);
+    store.models.replaceAll([{ modelId: 'model_nameless', model: { id: 'model_nameless', name: 'Clay Realism' } }]);
+    expect(store.facetCounts({}).models.map((model) => model.label)).toEqual(['Clay Realism']);
+  });
 });
 
 describe('trash', () => {
