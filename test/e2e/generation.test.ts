@@ -172,8 +172,9 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     await page.reload();
     await tile().waitFor();
     expect(await chips().allTextContents()).toEqual(['hero', 'keep', '+1']);
-    // The tag filter offers the new tags.
-    await eventually('the tag filter to list the new tags', async () => ((await page.getByLabel('Tag', { exact: true }).locator('option').count()) === 4 ? true : undefined));
+    // The facet panel offers the new tags, each with its count.
+    const tagFacet = page.getByRole('complementary', { name: 'Filters' }).getByRole('region', { name: 'Tag' }).getByRole('button');
+    await eventually('the tag facet to list the new tags', async () => ((await tagFacet.allTextContents()).sort().join(' ') === 'hero1 keep1 portfolio1' ? true : undefined));
     await saveScreen(page, 'gallery-tags');
   }, 60_000);
 
