@@ -23,6 +23,11 @@ export const REQUEST_DEFINITIONS = [
   'PostUploadsRequest',
   'PostUploadsActionRequest',
   'PostJobActionByJobIdRequest',
+  'PutAssetsTagsByAssetIdRequest',
+  'PostCollectionRequest',
+  'PutCollectionsByCollectionIdRequest',
+  'PutAssetsByCollectionIdRequest',
+  'DeleteAssetsByCollectionIdRequest',
   'PostDetectInferencesRequest',
 ] as const;
 
@@ -41,7 +46,19 @@ export const RESPONSE_DEFINITIONS = [
   'PostUploadsActionResponse',
   'GetModelsResponse',
   'GetModelsByModelIdResponse',
+  'GetAssetsResponse',
+  'PutAssetsTagsByAssetIdResponse',
+  'GetCollectionsResponse',
+  'PostCollectionResponse',
+  'GetCollectionsByCollectionIdResponse',
+  'PutCollectionsByCollectionIdResponse',
+  'DeleteCollectionResponse',
+  'PutAssetsByCollectionIdResponse',
+  'DeleteAssetsByCollectionIdResponse',
 ] as const;
+
+/** Listings whose query parameters the simulator checks (by operationId): names, types, enums. */
+export const QUERY_OPERATIONS = ['GetJobs', 'GetAssets', 'GetCollections'] as const;
 
 /** The only keys of a schema node that describe structure. */
 const STRUCTURAL_KEYS = ['type', 'required', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'default', 'properties', 'items'] as const;
@@ -72,13 +89,32 @@ function structureOf(node: unknown, definitions: Record<string, unknown>, where:
       out.properties = properties;
     } else if (key === 'items') {
       out.items = structureOf(value, definitions, `${where}[]`);
-    } else if (key === 'required' && Array.isArray(value)) {
-      out.required = [...value].map(String).sort();
+    } else if (key === 'required') {
+      // A parameter's `required` is a boolean about the parameter itself, not a list of fields.
+      if (Array.isArray(value)) out.required = [...value].map(String).sort();
     } else {
       out[key] = value as Json;
     }
   }
   return out;
+}
+
+/** The query parameters of one operation, as an object schema keyed by parameter name. */
+function queryOf(document: Record<string, unknown>, operationId: string): Json {
+  const paths = isObject(document.paths) ? document.paths : {};
+  for (const item of Object.values(paths)) {
+    if (!isObject(item)) continue;
+    for (const operation of Object.values(item)) {
+      if (!isObject(operation) || operation.operationId !== operationId) continue;
+      const parameters = Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : [];
+      const properties: { [key: string]: Json } = {};
+      for (const parameter of parameters.filter((entry) => entry.in === 'query').sort((a, b) => String(a.name).localeCompare(String(b.name)))) {
+        properties[String(parameter.name)] = structureOf(parameter, {}, `${operationId}.${String(parameter.name)}`);
+      }
+      return { type: 'object', properties };
+    }
+  }
+  throw new Error(`No operation ${operationId} in the contract file`);
 }
 
 export function extractContract(yamlText: string): Json {
@@ -92,6 +128,7 @@ export function extractContract(yamlText: string): Json {
     version: isObject(document.info) ? String(document.info.version) : 'unknown',
     requests: pick(REQUEST_DEFINITIONS),
     responses: pick(RESPONSE_DEFINITIONS),
+    queries: Object.fromEntries(QUERY_OPERATIONS.map((operationId) => [operationId, queryOf(document, operationId)])),
   };
 }
 

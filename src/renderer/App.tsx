@@ -5,6 +5,7 @@ import { WindowDrop } from './common/WindowDrop';
 import { GalleryScreen } from './gallery/GalleryScreen';
 import { HoldBanner } from './queue/HoldBanner';
 import { FirstRun } from './settings/FirstRun';
+import { SyncLine } from './common/SyncLine';
 import { StoresProvider, useAppStore, useQueue, type Stores } from './stores';
 import type { Screen } from './stores/appStore';
 
@@ -57,6 +58,7 @@ export function App() {
         ))}
         <div className="sidebar-foot">
           {info?.usingSimulator && <span className="badge simulated" data-testid="simulator-mode">Simulator: results are simulated</span>}
+          <SyncLine />
           {info && <span className="muted">{`v${info.version}`}</span>}
         </div>
       </nav>

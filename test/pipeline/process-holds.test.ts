@@ -162,6 +162,29 @@ describe('a key Scenario refuses for a while', () => {
   });
 });
 
+describe('submissions a hold sent again', () => {
+  it('cost the request no attempt: only server errors count toward failing it', async () => {
+    rig = await startRig({ sim: { faults: { retryAfterSeconds: 0.1 } } });
+    // Two rate limits (a hold of the whole queue) and then two server errors: with three server
+    // attempts allowed, the job must still go through on its fifth POST.
+    rig.sim.scriptGenerateFaults(['429', '429', '5xx', '5xx']);
+    await writeFile(path.join(rig.inbox, 'held-then-flaky.png'), await controlPng(83));
+    await waitForStates(rig.engine, 1, ['done', 'failed'], 30_000);
+    expect(rig.engine.store.generations.listByStates(['failed'])).toEqual([]);
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(1);
+  });
+
+  it('still fail a request Scenario answers with a server error three times', async () => {
+    rig = await startRig();
+    rig.sim.scriptGenerateFaults(['5xx', '5xx', '5xx']);
+    await writeFile(path.join(rig.inbox, 'flaky.png'), await controlPng(84));
+    await waitForStates(rig.engine, 1, ['done', 'failed'], 30_000);
+    const [failed] = rig.engine.store.generations.listByStates(['failed']);
+    expect(failed?.errorMessage).toMatch(/\(3 attempts\)$/);
+    expect(rig.sim.generateLog.filter((entry) => !entry.dryRun)).toHaveLength(0);
+  });
+});
+
 describe('a job held alone', () => {
   it('gives its slot to other work: a model Scenario does not offer holds its own jobs while the others are generated', async () => {
     rig = await startRig({ engine: { concurrency: 1 } });

@@ -104,6 +104,8 @@ export function generation(id: string, overrides: Partial<GenerationSummary> = {
     tags: [],
     creativeUnitsCost: 5,
     simulated: true,
+    origin: null,
+    author: null,
     createdAt: '2025-06-01T10:00:00.000Z',
     ...overrides,
   };
@@ -128,6 +130,7 @@ export function generationDetail(id: string, overrides: Partial<GenerationDetail
     error: null,
     parent: null,
     children: [],
+    notReproducible: null,
     ...overrides,
   };
 }

@@ -56,9 +56,26 @@ export async function runSeeds(options: RunOptions, print: (line: string) => voi
  */
 class SeedWorker {
   private worker: Worker | undefined;
+  /** Resolves once the thread has loaded its modules (false if it died first). */
+  private loaded: Promise<boolean> = Promise.resolve(false);
 
-  run(seed: number, steps: number | undefined): Promise<SeedOutcome> {
-    const worker = (this.worker ??= new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }));
+  async run(seed: number, steps: number | undefined): Promise<SeedOutcome> {
+    if (this.worker === undefined) {
+      const started = new Worker(new URL('./seed-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+      this.worker = started;
+      // Loading a thread on a loaded machine can take longer than the silence allowed to a seed:
+      // the watchdog starts once it is ready.
+      this.loaded = new Promise((resolve) => {
+        started.once('message', () => resolve(true));
+        started.once('error', () => resolve(false));
+        started.once('exit', () => resolve(false));
+      });
+    }
+    const worker = this.worker;
+    if (!(await this.loaded)) {
+      this.discard(worker);
+      return { seed, ok: false, failure: 'the worker thread failed to start', steps: [], digest: '', counts: {} };
+    }
     return new Promise((resolve) => {
       const finish = (outcome: SeedOutcome, discard: boolean) => {
         clearTimeout(timer);
@@ -69,7 +86,7 @@ class SeedWorker {
       };
       const silent = () => finish({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s)`, steps: [], digest: '', counts: {} }, true);
       const timer = setTimeout(silent, SILENCE_MS);
-      const onMessage = (message: { beat?: number; outcome?: SeedOutcome }) => {
+      const onMessage = (message: { beat?: number; ready?: boolean; outcome?: SeedOutcome }) => {
         if (message.outcome !== undefined) finish(message.outcome, false);
         else timer.refresh();
       };

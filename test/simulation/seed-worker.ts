@@ -5,6 +5,8 @@ import { runSeed } from './world';
 if (parentPort === null) throw new Error('seed-worker runs as a worker thread of test/simulation/run.ts');
 const port = parentPort;
 let lastBeat = 0;
+// Loaded (TypeScript, sharp, SQLite): from here on, silence means a locked event loop.
+port.postMessage({ ready: true });
 port.on('message', (message: { seed: number; steps?: number }) => {
   void runSeed(message.seed, {
     ...(message.steps === undefined ? {} : { steps: message.steps }),

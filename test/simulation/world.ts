@@ -1,8 +1,9 @@
 /**
- * One seed's run of the whole engine (store, library, pipeline, the real HTTP client) against the
- * simulator, sharing a virtual clock. The seed draws a schedule of operations (files, presets,
- * budgets, pauses, cancels and retries, faults, a refused key, a key Scenario refuses for a while, expired URLs, restarts); after
- * every step the invariants are checked. The practice of FoundationDB's simulator and
+ * One seed's run of the whole engine (store, library, pipeline, the real HTTP client, the team's
+ * background sync) against the simulator, sharing a virtual clock. The seed draws a schedule of
+ * operations (files, presets, budgets, pauses, cancels and retries, faults, a refused key, a key
+ * Scenario refuses for a while, expired URLs, restarts, another member generating and tagging, tags
+ * set here); after every step the invariants are checked. The practice of FoundationDB's simulator and
  * TigerBeetle's VOPR: the only input is the seed.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +19,9 @@ import { exchangesInFlight } from '../../src/main/scenario/transport';
 import { CUSTOM_FAMILY, publishedInputs, validateCustomPreset } from '../../src/shared/model-inputs/index';
 import { CUSTOM_MODELS } from '../../src/main/simulator/custom-models';
 import { seededRandom } from '../../src/main/simulator/faults';
-import { startSimulator } from '../../src/main/simulator/index';
+import { PRIMARY_AUTHOR_ID, startSimulator } from '../../src/main/simulator/index';
+import type { TeamMember } from '../../src/main/simulator/index';
+import { syncTeamHistory } from '../../src/main/sync/index';
 import { ALLOWED_TRANSITIONS, TERMINAL_STATES } from '../../src/main/store/index';
 import type { GenerationState, PresetDraft, Store } from '../../src/main/store/index';
 import { VirtualClock } from './virtual-clock';
@@ -35,6 +38,28 @@ export interface SeedOutcome {
 }
 
 class InvariantBroken extends Error {}
+
+/**
+ * sharp works on libvips' own threads, where neither the event loop's resources nor the HTTP
+ * counters see it: every promise it hands out in this thread (the engine's checks of a dropped
+ * file, thumbnails, the simulator's renders) is counted, so quiet() waits for it as for a file
+ * read. Without it a loaded machine ended a step before a damaged file was refused, and the next
+ * draw saw another world (the same seed, two schedules).
+ */
+let imageWorkInFlight = 0;
+const sharpMethods = (sharp as unknown as { prototype: Record<string, (...args: unknown[]) => unknown> }).prototype;
+for (const name of ['toBuffer', 'metadata', 'toFile', 'stats']) {
+  const original = sharpMethods[name] as (...args: unknown[]) => unknown;
+  sharpMethods[name] = function countedImageWork(this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      imageWorkInFlight += 1;
+      const settled = () => void (imageWorkInFlight -= 1);
+      result.then(settled, settled);
+    }
+    return result;
+  };
+}
 
 const GENERATION_STATES_ALL: GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'done', 'failed', 'canceled', 'outcome-unknown'];
 /** Virtual time one step lets pass at most, and how many wake-ups it may take before it is called not live. */
@@ -62,7 +87,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   const dir = await mkdtemp(path.join(os.tmpdir(), `shf-sim-${seed}-`));
   const home = path.join(dir, 'home');
   const inbox = path.join(dir, 'inbox');
-  const sim = await startSimulator({ latencyMs: 500 + Math.floor(random() * 2500), clock, faultSeed: seed, keyedFaults: true });
+  const sim = await startSimulator({ latencyMs: 500 + Math.floor(random() * 2500), clock, faultSeed: seed, keyedFaults: true, members: [TEAM_MEMBER] });
   const good: ScenarioConnection = { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret };
   const refused: ScenarioConnection = { ...good, apiSecret: 'a-refused-secret-0000' };
   let connection = good;
@@ -74,6 +99,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     concurrency: 1 + Math.floor(random() * 3),
     client: { pollIntervalMs: { min: 1500, max: 1500 }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, requestTimeoutMs: 3000, clock },
     pipeline: { clock, reconcileWindowMs: 3000, probeBackoff: { minMs: 1000, maxMs: 4000 }, recheckMs: 5000 },
+    // The app's own sync of the team's history, at start and then every interval (no draw: schedules stay).
+    teamSync: { intervalMs: 30_000 + (seed % 5) * 30_000 },
   });
 
   const steps: string[] = [];
@@ -126,7 +153,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       // Mostly event-loop turns; now and then a millisecond, for work on other threads (libuv's pool, sharp).
       await new Promise((resolve) => (turn % 4 === 3 ? setTimeout(resolve, 1) : setImmediate(resolve)));
       options.onTurn?.();
-      const fsBusy = exchangesInFlight() > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
+      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
       const signature = `${clock.sleepsBegun}|${clock.pending}|${events}|${sim.traffic.received}|${sim.traffic.open}|${fsBusy}`;
       if (signature === last && sim.traffic.open === 0 && !fsBusy) {
         stableTurns += 1;
@@ -165,12 +192,91 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     if (brokenMessage !== null) throw new InvariantBroken(brokenMessage);
     checkPosts();
     checkBudget();
+    checkJobsHeldOnce();
+  }
+
+  /**
+   * A job is held by one generation here, and a job of our own is never imported: one whose id
+   * this library knew (answered, or found after a lost answer). A lost answer never found and then
+   * sent again by the person leaves a job nobody here knew: the sync may bring that one in.
+   */
+  function checkJobsHeldOnce(): void {
+    const holders = new Map<string, number>();
+    const rows = live().store.generations.listByStates(GENERATION_STATES_ALL);
+    for (const row of rows) if (row.origin === null && row.jobId !== null) ownJobs.add(row.jobId);
+    for (const entry of ourRequests()) if (entry.jobId !== null && !entry.responseDropped) ownJobs.add(entry.jobId);
+    for (const row of rows) {
+      if (row.origin !== null && row.jobId !== null && ownJobs.has(row.jobId)) throw new InvariantBroken(`generation ${row.id} imported job ${row.jobId}, a job of our own`);
+      if (row.origin !== null && row.authorId !== TEAM_MEMBER.authorId && row.authorId !== PRIMARY_AUTHOR_ID) throw new InvariantBroken(`generation ${row.id} imported job ${row.jobId} by ${row.authorId}, who is not on the team`);
+      if (row.jobId === null) continue;
+      const other = holders.get(row.jobId);
+      if (other !== undefined) throw new InvariantBroken(`job ${row.jobId} is held by generations ${other} and ${row.id}`);
+      holders.set(row.jobId, row.id);
+    }
+  }
+
+  /**
+   * After a last sync, the library holds every job the other member made, once; the tags the member
+   * put on them are here, and the tags set here are on their assets at Scenario: none is lost.
+   */
+  async function checkTeamHistory(): Promise<void> {
+    const store = live().store;
+    const jobs = await memberJobs();
+    for (const job of jobs) {
+      const id = store.generations.idForJob(job.jobId);
+      if (id === null) throw new InvariantBroken(`the member's job ${job.jobId} (${job.status}) was never imported`);
+      if (store.generations.get(id)?.origin === null) throw new InvariantBroken(`the member's job ${job.jobId} is held as one of ours (generation ${id})`);
+    }
+    for (const assetId of taggedByMember) {
+      const job = jobs.find((candidate) => candidate.assetIds.includes(assetId));
+      const id = job === undefined ? null : store.generations.idForJob(job.jobId);
+      if (id === null || !store.generationDetail(id).tags.includes(MEMBER_TAG)) throw new InvariantBroken(`the tag the member put on ${assetId} is not on its generation here (${id ?? 'not imported'})`);
+    }
+    for (const id of taggedHere) {
+      for (const image of store.images.listForGeneration(id)) {
+        if (image.assetId === null) continue;
+        const asset = (await asMember('GET', `/assets/${image.assetId}`)).json as { asset?: { tags?: string[] } } | null;
+        if (!(asset?.asset?.tags ?? []).includes(LOCAL_TAG)) throw new InvariantBroken(`the tag set here on generation ${id} is not on its asset ${image.assetId} at Scenario`);
+      }
+    }
+  }
+
+  /** Another member's request, with their own key (they do not retry: a failure is theirs). */
+  async function asMember(method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    try {
+      const response = await fetch(`${sim.baseUrl}${route}`, {
+        method,
+        headers: { authorization: `Basic ${Buffer.from(`${TEAM_MEMBER.apiKey}:${TEAM_MEMBER.apiSecret}`).toString('base64')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, json: await response.json().catch(() => null) };
+    } catch {
+      return { status: 0, json: null };
+    }
+  }
+
+  /** The member's finished jobs with outputs, as Scenario lists them. */
+  async function memberJobs(): Promise<{ jobId: string; status: string; assetIds: string[] }[]> {
+    const jobs: { jobId: string; status: string; assetIds: string[] }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await asMember('GET', `/jobs?authorId=${TEAM_MEMBER.authorId}&pageSize=100${token === undefined ? '' : `&paginationToken=${encodeURIComponent(token)}`}`);
+      if (page.status !== 200) throw new InvariantBroken(`GET /jobs answered ${page.status} after healing`);
+      const listed = page.json as { jobs: { jobId: string; status: string; metadata?: { assetIds?: string[] } }[]; nextPaginationToken?: string };
+      for (const job of listed.jobs) if (job.status === 'success' && (job.metadata?.assetIds ?? []).length > 0) jobs.push({ jobId: job.jobId, status: job.status, assetIds: job.metadata?.assetIds ?? [] });
+      token = listed.nextPaginationToken;
+    } while (token !== undefined);
+    return jobs;
+  }
+
+  function ourRequests() {
+    return sim.generateLog.filter((entry) => entry.authorId === PRIMARY_AUTHOR_ID);
   }
 
   /** No generation's body is accepted twice, except after a resend the person asked for. */
   function checkPosts(): void {
     const accepted = new Map<string, number>();
-    for (const entry of sim.generateLog) if (!entry.dryRun) accepted.set(entry.bodySha256, (accepted.get(entry.bodySha256) ?? 0) + 1);
+    for (const entry of ourRequests()) if (!entry.dryRun) accepted.set(entry.bodySha256, (accepted.get(entry.bodySha256) ?? 0) + 1);
     // Rows may share a body (the same file again after its first run failed, with the presets' fixed seed): each may send it once.
     const rowsByBody = new Map<string, number[]>();
     for (const row of live().store.generations.listByStates(GENERATION_STATES_ALL)) {
@@ -188,7 +294,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   function checkBudget(): void {
     let spent = 0;
     for (const [index, entry] of sim.generateLog.entries()) {
-      if (entry.dryRun) continue;
+      // The other member's requests are theirs: neither our budget nor our submissions.
+      if (entry.dryRun || entry.authorId !== PRIMARY_AUTHOR_ID) continue;
       spent += entry.creativeUnitsCost;
       const limit = [...budgets].reverse().find((change) => change.afterRequests <= index)?.daily ?? null;
       if (limit !== null && spent > limit) throw new InvariantBroken(`${spent} creative units accepted by ${entry.time}, over the daily budget of ${limit} then in force`);
@@ -206,6 +313,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (images.length === 0) throw new InvariantBroken(`generation ${row.id} is done with no image`);
       for (const image of images) {
         const file = path.join(current.libraryRoot, image.relPath);
+        // An imported generation's images come on demand: until then they are placeholders, never partial files.
+        if (row.origin !== null && image.missing && !existsSync(file)) continue;
         if (!existsSync(file)) throw new InvariantBroken(`image ${image.id} of generation ${row.id} has no file at ${image.relPath}`);
         if (image.bytes !== null && statSync(file).size !== image.bytes) throw new InvariantBroken(`image ${image.id} is ${statSync(file).size} bytes on disk, ${image.bytes} in the history (a partial file)`);
         known.add(path.resolve(file));
@@ -258,7 +367,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     const counts: Record<string, number> = {};
     if (engine === undefined || stopping !== null) return counts;
     for (const row of engine.store.generations.listByStates(GENERATION_STATES_ALL)) counts[row.state] = (counts[row.state] ?? 0) + 1;
-    counts.posts = sim.generateLog.filter((entry) => !entry.dryRun).length;
+    counts.posts = ourRequests().filter((entry) => !entry.dryRun).length;
     return counts;
   }
 
@@ -285,6 +394,12 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   const slowWrites: { file: string; bytes: Buffer }[] = [];
   /** What each input file the world wrote and did not delete holds now: none may be lost. */
   const kept = new Map<string, Buffer>();
+  /** Assets the other member tagged, and generations tagged here: no tag may be lost. */
+  const taggedByMember = new Set<string>();
+  const taggedHere = new Set<number>();
+  let memberJobCount = 0;
+  /** Every job id this library knew as its own. */
+  const ownJobs = new Set<string>();
 
   async function enqueue(file: string): Promise<void> {
     // The engine may have stopped itself while the file was written.
@@ -362,7 +477,12 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     return live().store.generations.listByStates(GENERATION_STATES_ALL.filter((state) => !TERMINAL_STATES.includes(state))).map((row) => row.id);
   }
 
-  function setBudget(daily: number | null): void {
+  async function setBudget(daily: number | null): Promise<void> {
+    // A submission the engine decided on before the change may still be on the wire (a restart at
+    // this step's start resumes work at once): it counts under the budget it was sent with.
+    await quiet();
+    // The engine may have stopped itself meanwhile (a restart armed for after a few moves).
+    await reopenIfStopped();
     live().store.settings.set('dailyBudget', daily);
     budgets.push({ afterRequests: sim.generateLog.length, daily });
     live().pipeline.recheck();
@@ -393,7 +513,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     [5, 'budget', async () => {
       const spent = live().status().budget.spentToday;
       const daily = chance(0.3) ? null : Math.floor(spent + random() * 12);
-      setBudget(daily);
+      await setBudget(daily);
       return `daily budget ${daily ?? 'none'}`;
     }],
     [4, 'pause', async () => {
@@ -467,6 +587,32 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       stopAfterMoves = 1 + Math.floor(random() * 6);
       return `stop the engine after ${stopAfterMoves} more state moves, then reopen it`;
     }],
+    [2, 'member generates', async () => {
+      memberJobCount += 1;
+      const numSamples = 1 + Math.floor(random() * 2);
+      const image = `data:image/png;base64,${(await controlImage(seed * 1000 + 500 + memberJobCount)).toString('base64')}`;
+      const { status, json } = await asMember('POST', '/generate/controlnet', { modelId: PRESET.modelId, prompt: `a squire ${memberJobCount}`, modality: 'canny', image, numSamples, width: 256, height: 256, seed: String(seed + memberJobCount) });
+      const jobId = (json as { job?: { jobId?: string } } | null)?.job?.jobId;
+      // Job ids are random: the step names what happened, so the same seed reads the same.
+      return `another member generates ${numSamples} image(s): ${status === 200 && jobId !== undefined ? 'accepted' : `refused (${status})`}`;
+    }],
+    [1, 'member tags', async () => {
+      const listed = await asMember('GET', `/jobs?authorId=${TEAM_MEMBER.authorId}&pageSize=20`);
+      const done = listed.status === 200 ? (listed.json as { jobs: { status: string; metadata?: { assetIds?: string[] } }[] }).jobs.filter((job) => job.status === 'success') : [];
+      const assetId = done.length === 0 ? undefined : pick(done).metadata?.assetIds?.[0];
+      if (assetId === undefined) return 'another member tags: nothing to tag';
+      const { status } = await asMember('PUT', `/assets/${assetId}/tags`, { add: [MEMBER_TAG], strict: false });
+      if (status === 200) taggedByMember.add(assetId);
+      return `another member tags an output of theirs: ${status}`;
+    }],
+    [1, 'tag here', async () => {
+      const done = live().store.generations.listByStates(['done']);
+      const row = done.length === 0 ? undefined : pick(done);
+      if (row === undefined) return 'tag here: nothing done';
+      live().store.organise.tag([row.id], [LOCAL_TAG]);
+      taggedHere.add(row.id);
+      return `tag #${row.id} here`;
+    }],
     [8, 'time', async () => 'time passes'],
   ];
   const totalWeight = operations.reduce((sum, [weight]) => sum + weight, 0);
@@ -524,7 +670,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
         await run(5000, MAX_WAKEUPS_PER_STEP);
       }
     }
-    setBudget(null);
+    await setBudget(null);
     live().pipeline.resumeAll();
     live().pipeline.resumeFolder(folderId);
     const ended = () => unfinished().length === 0;
@@ -545,6 +691,19 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     for (const row of live().store.generations.listByStates(['failed'])) {
       if (!row.errorMessage) throw new InvariantBroken(`generation ${row.id} failed without a reason`);
     }
+    // A last sync, alone on the library (the engine's own syncs stop with it), in full.
+    await live().close();
+    engine = await createEngine({ ...config(), teamSync: false });
+    listen(engine);
+    const client = engine.client;
+    if (client === null) throw new InvariantBroken('no client after healing');
+    const opened = engine;
+    const images = chance(0.5) ? 'all' : 'none';
+    steps.push(`last sync (images: ${images})`);
+    // Nothing is left to wait for in virtual time (waitMs 0: a problem would end it, not a sleep).
+    await syncTeamHistory({ store: opened.store, client, libraryRoot: opened.libraryRoot, simulated: false, resolveFamily: (id) => opened.resolveFamily(id), images, appVersion: 'simulation', clock, waitMs: 0 });
+    checkStep();
+    await checkTeamHistory();
     await checkLibrary();
     await checkInputsKept();
     return outcome(true);
@@ -573,6 +732,11 @@ function customPreset(store: Store, name: string, numOutputs: number): PresetDra
  * from them, differ between runs. 256 px: rendering the simulator's images is most of a seed's
  * time, and the cost per image is 1 CU at any size up to 512 px anyway.
  */
+/** The other member of the team: their jobs and tags must reach this library. */
+const TEAM_MEMBER: TeamMember = { authorId: 'user_team-ana', apiKey: 'sim-member-ana', apiSecret: 'sim-member-ana-secret' };
+const MEMBER_TAG = 'ana-pick';
+const LOCAL_TAG = 'picked';
+
 const PRESET = { name: 'Preset', modelId: 'model_sd15-realistic', prompt: 'a knight in a courtyard', modality: 'canny', numSamples: 1, width: 256, height: 256 };
 
 async function controlImage(n: number): Promise<Buffer> {

@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine';
 import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/index';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
-import type { DuplicateEvent, GalleryFilters, GalleryItem, Preset, WatchedFolder } from '../store/index';
+import type { DuplicateEvent, GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions, Library } from './context';
 import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
@@ -130,6 +130,7 @@ function parseTime(text: string, option: string): number {
 
 export interface SelectionOptions {
   search?: string;
+  collection?: string;
   preset?: string;
   since?: string;
   before?: string;
@@ -141,7 +142,8 @@ function addSelectionOptions(command: Command): Command {
     .option('--search <text>', 'search prompts, presets, models, tags and file names')
     .option('--preset <name>', 'only this preset')
     .option('--since <date>', 'made on or after this day or time (YYYY-MM-DD, local)')
-    .option('--before <date>', 'made before this day or time (YYYY-MM-DD, local)');
+    .option('--before <date>', 'made before this day or time (YYYY-MM-DD, local)')
+    .option('--collection <name>', 'only those in this Scenario collection (known after `sync`)');
 }
 
 function selectionOf(engine: Library, options: SelectionOptions): { filters: GalleryFilters; search?: string } {
@@ -149,8 +151,22 @@ function selectionOf(engine: Library, options: SelectionOptions): { filters: Gal
     ...(options.preset === undefined ? {} : { presetId: requirePreset(engine, options.preset).id }),
     ...(options.since === undefined ? {} : { createdFrom: parseTime(options.since, '--since') }),
     ...(options.before === undefined ? {} : { createdBefore: parseTime(options.before, '--before') }),
+    ...(options.collection === undefined ? {} : { collectionId: requireCollection(engine, options.collection) }),
   };
   return { filters, ...(options.search === undefined ? {} : { search: options.search }) };
+}
+
+/** The id of a Scenario collection known here (from `sync`), by name. */
+function requireCollection(engine: Library, name: string): string {
+  const found = engine.store.sync.collections().find((collection) => collection.name.toLowerCase() === name.toLowerCase());
+  if (found === undefined) throw new CliError(EXIT.usage, `There is no collection "${name}" here: run \`sync\` to learn the team's collections, or see \`collections list\`.`);
+  return found.id;
+}
+
+/** Where an imported generation came from, for a listing's line. */
+function originText(origin: GenerationOrigin | null, authorId: string | null): string {
+  if (origin === null) return '';
+  return `  (from ${origin === 'another-machine' ? 'another machine' : "Scenario's web app or a plugin"}${authorId === null ? '' : `, by ${authorId}`})`;
 }
 
 /** What an empty listing means: an empty library, or nothing matching what was asked. */
@@ -165,7 +181,7 @@ const MAX_LIMIT = 500;
 
 function historyLine(item: GalleryItem): string {
   const when = new Date(item.createdAt).toISOString().replace('T', ' ').slice(0, 19);
-  return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}`;
+  return `#${item.id}  ${item.state.padEnd(15)} ${when}  ${item.presetName}  ${item.inputFileName}  ${item.imageCount} image(s)${item.simulated ? '  (simulated)' : ''}${originText(item.origin, item.authorId)}`;
 }
 
 function duplicateLine(event: DuplicateEvent): string {
@@ -427,7 +443,8 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
         const { generation, input, presetVersion, images } = detail;
         const imagePaths = images.map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
         const lines = [
-          `Generation #${generation.id}: ${generation.state}${generation.simulated ? ' (simulated)' : ''}`,
+          `Generation #${generation.id}: ${generation.state}${generation.simulated ? ' (simulated)' : ''}${originText(generation.origin, generation.authorId)}`,
+          ...(generation.notReproducible ? [`  cannot be reproduced here: ${generation.notReproducible}`] : []),
           `  input     ${input.originalPath} (sha256 ${input.sha256.slice(0, 12)}…)`,
           `  preset    ${presetVersion.name} v${presetVersion.version} (${generation.family})`,
           `  model     ${generation.modelId}   seed ${generation.seed ?? '-'}`,

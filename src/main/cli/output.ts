@@ -106,6 +106,14 @@ export class Output {
     this.line(text);
   }
 
+  /** A progress line redrawn in place on a terminal (nothing elsewhere): a long task's bar. */
+  status(text: string): void {
+    if (!this.#mode.tty) return;
+    const width = process.stdout.columns ?? 100;
+    process.stdout.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
+    this.#progressShown = true;
+  }
+
   #progress(latest: string): void {
     if (!this.#mode.tty) return;
     const { added, done, failed } = this.#counts;

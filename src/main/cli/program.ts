@@ -14,6 +14,7 @@ import { registerExportCommand } from './export-command';
 import { registerRepairCommand } from './repair-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerRunCommands } from './run-commands';
+import { registerCollectionsCommands, registerSyncCommand } from './sync-command';
 import { registerStatusCommand } from './status-command';
 
 export function buildProgram(): Command {
@@ -32,13 +33,15 @@ export function buildProgram(): Command {
   registerExportCommand(program, globals);
   registerRepairCommand(program, globals);
   registerCredentialsCommands(program, globals);
+  registerSyncCommand(program, globals);
+  registerCollectionsCommands(program, globals);
   return program;
 }
 
 /** Typed errors' codes that mean the person named something wrong or gave invalid input (exit 2). */
 const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   ...(['name-taken', 'not-found', 'invalid-import', 'invalid-argument', 'invalid-cursor', 'invalid-transition'] satisfies StoreErrorCode[]),
-  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'no-seed', 'illegal-transition'] satisfies PipelineErrorCode[]),
+  ...(['invalid-input', 'input-unreadable', 'invalid-preset', 'not-retryable', 'not-reproducible', 'no-seed', 'illegal-transition'] satisfies PipelineErrorCode[]),
   // The engine's contract handlers'
   'folder.not-found', 'export.empty', 'settings.library-location', 'invalid-seed',
 ]);

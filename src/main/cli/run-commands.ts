@@ -252,12 +252,21 @@ export function registerRunCommands(program: Command, globals: Globals): void {
     .option('--port <n>', 'port (default: a free one)', '0')
     .option('--latency <ms>', 'time a job takes', '1000')
     .option('--faults <spec>', 'injected faults, e.g. 429=0.05,5xx=0.1,drop=0.02,fail=0.05')
-    .action(async (options: { port: string; latency: string; faults?: string }) => {
+    .option('--member <key:secret:authorId>', 'another member of the team, with their own key (repeatable)', repeatable, [])
+    .option('--team-jobs <n>', 'finished generations by other members to start with (for sync)', '0')
+    .action(async (options: { port: string; latency: string; faults?: string; member: string[]; teamJobs: string }) => {
       const out = outputFor(globals());
+      const members = options.member.map((text) => {
+        const [apiKey, apiSecret, authorId] = text.split(':');
+        if (!apiKey || !apiSecret || !authorId) throw new CliError(EXIT.usage, `--member ${text} must be key:secret:authorId.`);
+        return { apiKey, apiSecret, authorId };
+      });
+      const teamJobs = parseWholeNumber(options.teamJobs, '--team-jobs', 0, 1_000_000);
       const { startSimulator } = await import('../simulator/index');
-      const simulator = await startSimulator({ port: Number(options.port), latencyMs: Number(options.latency), ...(options.faults ? { faults: options.faults } : {}) }).catch((error: unknown) => {
+      const simulator = await startSimulator({ port: Number(options.port), latencyMs: Number(options.latency), members, ...(options.faults ? { faults: options.faults } : {}) }).catch((error: unknown) => {
         throw new CliError(EXIT.usage, error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error));
       });
+      if (teamJobs > 0) await simulator.seedTeamHistory({ jobs: teamJobs });
       out.line(
         [
           `Simulator listening on ${simulator.baseUrl}`,
@@ -287,7 +296,7 @@ function concurrencyOf(text: string | undefined): { concurrency?: number } {
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `10m`, `1h`, `500ms`; a bare number is seconds. */
-function parseDuration(text: string, option: string): number {
+export function parseDuration(text: string, option: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (match === null) throw new CliError(EXIT.usage, `${option} ${text} is not a duration: use a number with s, m or h, such as 30s or 10m.`);
   return Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1000);

@@ -68,6 +68,8 @@ async function start(): Promise<void> {
   // encrypted key stay in Electron's own userData folder.
   const engine = await openWindowEngine({
     scenario: desktopConnection(await credentials.load()),
+    // On a real Scenario the team's history comes in by itself (never from the simulator).
+    teamSync: true,
     host: {
       credentials,
       connectionFor: desktopConnection,

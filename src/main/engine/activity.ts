@@ -22,7 +22,7 @@ const ACTIVITY_EVENTS = [
 
 /** The contract says ids are strings; the pipeline counts them. */
 function activityOf<E extends PipelineEventName>(name: E, payload: PipelineEvents[E]): EngineActivity {
-  const ids = 'generationId' in payload ? { generationId: String(payload.generationId) } : {};
+  const ids = payload !== null && 'generationId' in payload ? { generationId: String(payload.generationId) } : {};
   return { event: name, ...payload, ...ids } as EngineActivity;
 }
 

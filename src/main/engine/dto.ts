@@ -218,6 +218,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     tags: item.tags,
     creativeUnitsCost: item.costCu,
     simulated: item.simulated,
+    origin: item.origin,
+    author: item.authorId,
     createdAt: iso(item.createdAt),
     parentId: item.parentId === null ? null : String(item.parentId),
     stackSize: item.stackSize,
@@ -275,6 +277,8 @@ export function summaryOfDetail(detail: GenerationDetail): ContractGenerationSum
     tags: detail.tags,
     creativeUnitsCost: generation.costCu,
     simulated: generation.simulated,
+    origin: generation.origin,
+    author: generation.authorId,
     createdAt: iso(generation.createdAt),
   };
 }
@@ -329,6 +333,7 @@ export function generationDetailDto(detail: GenerationDetail, { controlCopyPrese
     error: generationError(generation),
     parent: detail.parent === null ? null : related(detail.parent),
     children: detail.children.map(related),
+    notReproducible: generation.notReproducible,
   };
 }
 

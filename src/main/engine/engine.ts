@@ -15,6 +15,7 @@ import { resolveModelFamily } from './model-inputs';
 import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
 import { defaultHome, historyFileOf, libraryRootOf, lockHome } from './home';
 import { createNoticeLog, type NoticeLog } from './notices';
+import { startBackgroundSync } from '../sync/background';
 
 export type { ScenarioConnection } from './connection';
 
@@ -42,6 +43,12 @@ export interface EngineConfig {
   pipeline?: Pick<PipelineOptions, 'maxInputBytes' | 'reconcileWindowMs' | 'probeBackoff' | 'maxSubmitAttempts' | 'recheckMs' | 'clock'>;
   /** The hot-folder stability fallback. */
   stableMs?: number;
+  /**
+   * Keep the library in step with the team's Scenario history in the background (src/main/sync),
+   * while the pipeline runs and the connection is a real Scenario (never the simulator). The
+   * desktop app turns it on; the CLI has `sync`. Default false.
+   */
+  teamSync?: boolean | { intervalMs: number };
 }
 
 export interface Engine {
@@ -150,6 +157,26 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const openedPipeline = pipeline;
     const openedFolders = folders;
     let closed: Promise<void> | undefined;
+    async function resolveFamily(modelId: string): Promise<string> {
+      return (await resolveModelFamily(openedStore, live.client, modelId)) ?? 'unknown';
+    }
+    const teamSync = run && config.teamSync !== undefined && config.teamSync !== false
+      ? startBackgroundSync({
+          store: openedStore,
+          libraryRoot,
+          connection: () => ({ client: live.client, simulated: live.simulated }),
+          resolveFamily,
+          networkHeld: () => openedPipeline.waiting()?.reason === 'network',
+          onProgress: (progress) => events.emit('sync.progress', progress),
+          onDone: (report, problem) => {
+            if (problem !== null) events.emit('warning', { message: `The team's history could not be brought in: ${problem}` });
+            else if (report !== null && (report.imported > 0 || report.assetsChanged > 0)) events.emit('sync.done', { imported: report.imported, assetsChanged: report.assetsChanged });
+          },
+          ...(typeof config.teamSync === 'object' ? { intervalMs: config.teamSync.intervalMs } : {}),
+          // The pipeline's clock (a virtual one in the seeded simulation) paces the syncs too.
+          ...(config.pipeline?.clock === undefined ? {} : { clock: config.pipeline.clock }),
+        })
+      : undefined;
     return {
       home,
       libraryRoot,
@@ -175,12 +202,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       pipeline: openedPipeline,
       thumbnails,
       folders: openedFolders,
-      async resolveFamily(modelId: string): Promise<string> {
-        return (await resolveModelFamily(openedStore, live.client, modelId)) ?? 'unknown';
-      },
+      resolveFamily,
       status: () => openedPipeline.status(),
       close() {
         closed ??= (async () => {
+          await teamSync?.stop();
           const backfillStopped = backfill?.stop();
           await openedFolders.close();
           await openedPipeline.close();

@@ -103,6 +103,8 @@ export function forwardEvents(engine: Engine, emit: (event: ContractEvent) => vo
       queueChanged();
     }),
     engine.notices.onNotice((notice) => send(() => ({ name: 'engine.notice', payload: notice }))),
+    events.on('sync.progress', (progress) => send(() => ({ name: 'sync.progress', payload: progress }))),
+    events.on('sync.done', () => send(() => ({ name: 'library.changed', payload: { generationIds: null } }))),
   ];
 
   return () => {

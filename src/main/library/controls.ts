@@ -34,12 +34,17 @@ export async function storeControlImage(root: string, sourcePath: string): Promi
   }
   // Hash, probe and write the same in-memory bytes: re-reading the source could see a different
   // file if the user replaces it meanwhile, and the stored copy would not match its name.
+  return storeControlImageBytes(root, contents, JSON.stringify(sourcePath));
+}
+
+/** Stores control-image bytes (a file read, or an asset downloaded from Scenario) under their hash; `label` names them in errors. */
+export async function storeControlImageBytes(root: string, contents: Buffer, label: string): Promise<StoredControlImage> {
   const sha256 = createHash('sha256').update(contents).digest('hex');
   let metadata: Metadata;
   try {
     metadata = await sharp(contents).metadata();
   } catch (error) {
-    throw new LibraryError('invalid-image', `${JSON.stringify(sourcePath)} is not an image that can be read (damaged or unsupported format). Use a PNG, JPEG or WebP file.`, { cause: error });
+    throw new LibraryError('invalid-image', `${label} is not an image that can be read (damaged or unsupported format). Use a PNG, JPEG or WebP file.`, { cause: error });
   }
   const { format, width, height } = metadata;
   const relPath = controlImageRelPath(sha256, EXTENSION_BY_FORMAT[format] ?? format);

@@ -6,7 +6,7 @@ export {
   type LibraryDir, type OutputImageName,
 } from './paths';
 export { copyFileAtomic, isPartFile, moveFileAtomic, pathExists, sweepStaleParts, walkFiles, writeFileAtomic, type FileContents, type SweepOptions } from './atomic';
-export { storeControlImage, type StoredControlImage } from './controls';
+export { storeControlImage, storeControlImageBytes, type StoredControlImage } from './controls';
 export { ensureLibraryLayout, storeOutputImage, type StoredOutputImage } from './outputs';
 export {
   PNG_METADATA_KEYWORD, embedParameters, formatA1111Parameters, generationParametersSchema, parseA1111Parameters, readEmbeddedParameters,

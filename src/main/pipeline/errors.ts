@@ -8,6 +8,7 @@ export type PipelineErrorCode =
   | 'no-credentials'
   | 'not-found'
   | 'not-retryable'
+  | 'not-reproducible'
   | 'no-seed'
   | 'home-in-use'
   | 'illegal-transition'

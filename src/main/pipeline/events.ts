@@ -34,6 +34,10 @@ export interface PipelineEvents {
   'queue.resumed': { after: WaitingReason };
   /** Trouble outside any one generation (a watched folder went missing, a thumbnail failed). */
   warning: { message: string };
+  /** The team's history being brought in (src/main/sync): its phase and count, or null once it ended. */
+  'sync.progress': { phase: string; done: number; total: number | null } | null;
+  /** A sync brought generations or tag changes in: galleries reload. */
+  'sync.done': { imported: number; assetsChanged: number };
 }
 
 export type PipelineEventName = keyof PipelineEvents;

@@ -34,6 +34,7 @@ import { applyOverrides, readSidecars, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
+import { importedPresetOf } from '../sync/parameters';
 
 export { BUDGET_SETTING_KEYS } from './budget';
 
@@ -147,6 +148,7 @@ export function createPipeline(options: PipelineOptions) {
       progress.delete(id);
       finishedJobs.delete(id);
       justSubmitted.delete(id);
+      serverErrors.delete(id);
       budget.release(id);
     },
     isPaused: () => holds.pausedAll,
@@ -180,6 +182,11 @@ export function createPipeline(options: PipelineOptions) {
   const resendAsked = new Set<number>();
   /** The pause before a paid job's images are fetched again, growing with each failure. */
   const downloadRetryPauses = new Map<number, number>();
+  /**
+   * Server errors each submission met: only these count toward `maxSubmitAttempts`. A resend after
+   * a hold (network, rate limit, key, model) is no fault of the request and costs it no attempt.
+   */
+  const serverErrors = new Map<number, number>();
   /** Counts connection changes: a refusal of a request sent before the latest change is not the new key's. */
   let connectionEpoch = 0;
 
@@ -606,8 +613,10 @@ export function createPipeline(options: PipelineOptions) {
         // A gateway may have started the job before failing: look before sending again.
         const found = await lookForJob(submitted, signal, 0);
         if (found !== 'absent') return found;
-        if (submitted.submitAttempts >= maxSubmitAttempts) {
-          fire(submitted, 'refused', { errorCode: 'server', errorMessage: `${error.userMessage} (${submitted.submitAttempts} attempts)` });
+        const attempts = (serverErrors.get(generation.id) ?? 0) + 1;
+        serverErrors.set(generation.id, attempts);
+        if (attempts >= maxSubmitAttempts) {
+          fire(submitted, 'refused', { errorCode: 'server', errorMessage: `${error.userMessage} (${attempts} attempts)` });
           return 'stop';
         }
       }
@@ -893,14 +902,23 @@ export function createPipeline(options: PipelineOptions) {
     /** Same request and seed (exact), or a variation: `varySeed` true for a random seed, or the seed to use. */
     reproduce(generationId: number, how: { varySeed?: boolean | string } = {}): number {
       const parent = store.generations.get(generationId);
+      if (parent?.notReproducible) {
+        // An imported job whose request this app cannot send again: said, not pretended.
+        throw new PipelineError('not-reproducible', `Generation ${generationId} was imported from Scenario and cannot be made again here: ${parent.notReproducible} Open it in Scenario's web app to run it again.`);
+      }
       if (parent !== null && parent.seed === null && how.varySeed !== undefined && how.varySeed !== false) {
         throw new PipelineError('no-seed', `The model of generation ${generationId} has no seed input, so its seed cannot be varied: reproduce it exactly instead.`);
       }
-      const version = parent === null ? null : store.presets.getVersion(parent.presetVersionId);
+      // An imported generation runs the preset version that builds its request again, made now.
+      const importedVersion = parent?.origin ? (() => {
+        const preset = importedPresetOf(parent.requestJson, parent.family);
+        return store.sync.presetVersionFor(preset.contentSha256, preset.family, preset.document);
+      })() : undefined;
+      const version = parent === null ? null : store.presets.getVersion(importedVersion ?? parent.presetVersionId);
       const check = version === null ? null : validateVersion(version);
       // A new seed in the range the model takes (a custom model may allow fewer than 32 bits).
       const varySeed = how.varySeed === true ? ((check?.ok === true ? check.run.randomSeed() : null) ?? randomSeed()) : how.varySeed || undefined;
-      const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }) });
+      const child = store.generations.createReproduction(generationId, { simulated: options.simulated, ...(varySeed === undefined ? {} : { varySeed }), ...(importedVersion === undefined ? {} : { presetVersionId: importedVersion }) });
       const input = store.inputs.get(child.inputId);
       events.emit('job.added', { generationId: child.id, inputName: input?.fileName ?? '', presetName: presetNameOf(child) });
       schedule(child);

@@ -18,6 +18,8 @@ import {
   modelsPageSchema,
   parseReply,
 } from './schemas.js';
+import type { AssetsPage, ListAssetsQuery, TeamAsset, TeamCollection } from './team.js';
+import { addToCollection, createCollection, getTeamAssets, listAssets, listCollections, putAssetTags } from './team.js';
 import type { ImageUpload } from './upload.js';
 import { uploadImage } from './upload.js';
 
@@ -181,6 +183,32 @@ export class ScenarioClient {
       assets.push(...parseReply(assetsResponseSchema, reply.body, what).assets);
     }
     return assets;
+  }
+
+  /** One page of the team's assets (every member's), with the contract's filters. */
+  listAssets(query: ListAssetsQuery, options: { signal?: AbortSignal } = {}): Promise<AssetsPage> {
+    return listAssets(this.#http, query, options.signal);
+  }
+
+  /** Assets by id with tags, collections, author and lineage. */
+  getTeamAssets(assetIds: readonly string[], options: { signal?: AbortSignal } = {}): Promise<TeamAsset[]> {
+    return getTeamAssets(this.#http, assetIds, options.signal);
+  }
+
+  putAssetTags(assetId: string, change: { add?: string[]; delete?: string[] }, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return putAssetTags(this.#http, assetId, change, options.signal);
+  }
+
+  listCollections(options: { signal?: AbortSignal } = {}): Promise<TeamCollection[]> {
+    return listCollections(this.#http, options.signal);
+  }
+
+  createCollection(name: string, options: { signal?: AbortSignal } = {}): Promise<TeamCollection> {
+    return createCollection(this.#http, name, options.signal);
+  }
+
+  addToCollection(collectionId: string, assetIds: readonly string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    return addToCollection(this.#http, collectionId, assetIds, options.signal);
   }
 
   /** Uploads an image (inline when small, multipart when large) and returns its asset id. */

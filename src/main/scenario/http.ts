@@ -145,7 +145,7 @@ function secondsOf(value: unknown): number | undefined {
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Path under the base URL, starting with '/'. */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;

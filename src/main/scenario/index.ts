@@ -9,3 +9,4 @@ export type { JobsPage, ListJobsQuery, PollInterval, WaitForJobOptions } from '.
 export type { ScenarioAsset, ScenarioJob, ScenarioModel } from './schemas.js';
 export { INLINE_UPLOAD_MAX_BYTES } from './upload.js';
 export type { ImageUpload } from './upload.js';
+export type { AssetsPage, ListAssetsQuery, TeamAsset, TeamCollection } from './team.js';

@@ -25,6 +25,11 @@ export type RequestDefinition =
   | 'PostUploadsRequest'
   | 'PostUploadsActionRequest'
   | 'PostJobActionByJobIdRequest'
+  | 'PutAssetsTagsByAssetIdRequest'
+  | 'PostCollectionRequest'
+  | 'PutCollectionsByCollectionIdRequest'
+  | 'PutAssetsByCollectionIdRequest'
+  | 'DeleteAssetsByCollectionIdRequest'
   | 'PostDetectInferencesRequest';
 
 export type ResponseDefinition =
@@ -40,12 +45,25 @@ export type ResponseDefinition =
   | 'GetUploadsByIdResponse'
   | 'PostUploadsActionResponse'
   | 'GetModelsResponse'
-  | 'GetModelsByModelIdResponse';
+  | 'GetModelsByModelIdResponse'
+  | 'GetAssetsResponse'
+  | 'PutAssetsTagsByAssetIdResponse'
+  | 'GetCollectionsResponse'
+  | 'PostCollectionResponse'
+  | 'GetCollectionsByCollectionIdResponse'
+  | 'PutCollectionsByCollectionIdResponse'
+  | 'DeleteCollectionResponse'
+  | 'PutAssetsByCollectionIdResponse'
+  | 'DeleteAssetsByCollectionIdResponse';
+
+/** Listings whose query parameters are checked (by the contract's operationId). */
+export type QueryOperation = 'GetJobs' | 'GetAssets' | 'GetCollections';
 
 interface ContractData {
   version: string;
   requests: Record<RequestDefinition, SchemaNode>;
   responses: Record<ResponseDefinition, SchemaNode>;
+  queries: Record<QueryOperation, SchemaNode>;
 }
 
 const contract = contractData as unknown as ContractData;
@@ -56,4 +74,9 @@ export function requestSchema(name: RequestDefinition): SchemaNode {
 
 export function responseSchema(name: ResponseDefinition): SchemaNode {
   return contract.responses[name];
+}
+
+/** An object schema whose properties are the operation's query parameters. */
+export function querySchema(name: QueryOperation): SchemaNode {
+  return contract.queries[name];
 }

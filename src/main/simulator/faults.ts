@@ -78,12 +78,19 @@ export type RequestFault =
 
 export type GenerateFault = 'none' | 'drop' | 'fail';
 
+export type ScriptedFault = '429' | '5xx';
+
+/** A request key (`METHOD path?query`) of a generate POST that is not a dry run. */
+const GENERATE_POST = /^POST \/v1\/generate\/(controlnet|custom\/[^?]+)(\?(?!.*dryRun=true).*)?$/;
+
 export class FaultInjector {
   private spec: FaultSpec;
   private readonly random: () => number;
   private readonly seed: number;
   /** How often each request key was seen, when draws are keyed. */
   private readonly seen = new Map<string, number>();
+  /** Faults the next generate POSTs meet in order, before any drawn one (a test's exact sequence). */
+  private readonly scriptedForGenerate: ScriptedFault[] = [];
 
   /**
    * `keyed`: each draw comes from the seed and the request itself (its key and how often that key
@@ -114,8 +121,17 @@ export class FaultInjector {
     return rate > 0 && this.drawsFor(`slow ${key}`)() < rate ? (this.spec.slowMs ?? 1500) : 0;
   }
 
+  /** The next generate POSTs (either generate endpoint, dry runs aside) meet these faults, in order. */
+  scriptGenerateFaults(faults: readonly ScriptedFault[]): void {
+    this.scriptedForGenerate.push(...faults);
+  }
+
   /** The fault for any /v1 request or download, decided before it is handled. */
   forRequest(key = ''): RequestFault {
+    if (this.scriptedForGenerate.length > 0 && GENERATE_POST.test(key)) {
+      const scripted = this.scriptedForGenerate.shift() as ScriptedFault;
+      return scripted === '429' ? { kind: '429', remainingSeconds: this.spec.retryAfterSeconds ?? 1 } : { kind: '5xx', status: 503 };
+    }
     const random = this.drawsFor(key);
     const tooMany = this.spec['429'] ?? 0;
     const serverError = this.spec['5xx'] ?? 0;

@@ -4,21 +4,23 @@
  */
 import { systemClock } from '../../shared/clock';
 import type { Clock } from '../../shared/clock';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { requestSchema, type RequestDefinition } from './contract';
 import { ApiFailure, badRequest, notFound, tooManyRequestsBody } from './errors';
-import { FaultInjector, type FaultSpec } from './faults';
+import { FaultInjector, type FaultSpec, type ScriptedFault } from './faults';
 import { acceptCustomGenerate, type AcceptedCustom } from './custom-generate';
 import { acceptDetect } from './detect';
 import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
 import { readBody, parseJsonObject, sendBytes, sendJson } from './http-io';
 import { inspectImage, mimeTypeOf, renderImage } from './images';
 import { modelToApi, SEEDED_MODELS, thumbnailAssetId, type SimulatedModel } from './models';
+import { assetSelection, readQuery, sortAssets } from './listing';
 import { paginate, readPageSize } from './pagination';
 import { UrlSigner } from './signing';
-import { assetToApi, isTerminal, jobToApi, newId, uploadToApi, viewJob, type StoredAsset, type StoredJob, type StoredUpload } from './state';
+import { assetToApi, isTerminal, jobToApi, newId, TEAM_ID, uploadToApi, viewJob, type StoredAsset, type StoredJob, type StoredUpload } from './state';
+import { DEFAULT_OTHER_AUTHORS, PRIMARY_AUTHOR_ID, Team, type TeamHistorySpec, type TeamMember } from './team';
 import { validateAgainst } from './validate';
 
 export interface SimulatorOptions {
@@ -36,6 +38,15 @@ export interface SimulatorOptions {
   keyedFaults?: boolean;
   /** Job latencies, URL expiry and timestamps (the seeded simulation shares a virtual one with the engine). */
   clock?: Clock;
+  /** Other members of the team, each with their own key; their jobs and assets are the team's. */
+  members?: TeamMember[];
+}
+
+interface StoredCollection {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface GenerateLogEntry {
@@ -52,6 +63,8 @@ export interface GenerateLogEntry {
   dryRun: boolean;
   /** True when a `drop` fault destroyed the response of this (created) job. */
   responseDropped: boolean;
+  /** The team member whose key sent it. */
+  authorId: string;
   /** What the request costs: charged when a job was made, the estimate of a dry run. */
   creativeUnitsCost: number;
 }
@@ -76,6 +89,8 @@ interface JobPlan {
   parameters: Record<string, unknown>;
   /** A detection job's one output, made when the request was accepted (instead of a rendered image). */
   map?: Buffer;
+  /** The control image's asset id, which the outputs name as their parent (lineage). */
+  controlAssetId?: () => string;
 }
 
 interface Route {
@@ -86,6 +101,8 @@ interface Route {
 }
 
 interface RouteContext {
+  /** The team member whose key the request carries (none for the CDN and the simulator's own routes). */
+  authorId: string;
   request: IncomingMessage;
   response: ServerResponse;
   url: URL;
@@ -106,6 +123,7 @@ export class SimulatorServer {
   private readonly signer: UrlSigner;
   private readonly faults: FaultInjector;
   private readonly models = new Map<string, SimulatedModel>(SEEDED_MODELS.map((model) => [model.id, model]));
+  private readonly modelThumbnailIds = new Set(SEEDED_MODELS.map(thumbnailAssetId));
   private readonly assets = new Map<string, StoredAsset>();
   private readonly jobs = new Map<string, StoredJob>();
   /** Newest first, as GET /jobs lists them. */
@@ -116,7 +134,10 @@ export class SimulatorServer {
   /** Requests received, and those not yet answered (the seeded simulation waits for these to settle). */
   readonly traffic = { received: 0, open: 0 };
   private readonly clock: Clock;
-  private readonly credentials: Buffer;
+  private readonly team: Team;
+  private readonly collections = new Map<string, StoredCollection>();
+  /** Seeded team jobs so far: their ids are numbered. */
+  private teamJobs = 0;
   private latencyMs: number;
   private keyRefused = false;
   private port: number;
@@ -128,7 +149,7 @@ export class SimulatorServer {
     this.clock = options.clock ?? systemClock;
     this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000);
     this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1, options.keyedFaults === true);
-    this.credentials = Buffer.from(`Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`);
+    this.team = new Team([{ authorId: PRIMARY_AUTHOR_ID, apiKey: this.apiKey, apiSecret: this.apiSecret }, ...(options.members ?? [])]);
     this.server = createServer((request, response) => {
       this.traffic.received += 1;
       this.traffic.open += 1;
@@ -149,7 +170,16 @@ export class SimulatorServer {
       { method: 'POST', pattern: /^\/v1\/jobs\/([^/]+)\/action$/, auth: true, handle: (c) => this.jobAction(c) },
       { method: 'POST', pattern: /^\/v1\/assets$/, auth: true, handle: (c) => this.postAsset(c) },
       { method: 'POST', pattern: /^\/v1\/assets\/get-bulk$/, auth: true, handle: (c) => this.getAssetsBulk(c) },
+      { method: 'GET', pattern: /^\/v1\/assets$/, auth: true, handle: (c) => this.listAssets(c) },
       { method: 'GET', pattern: /^\/v1\/assets\/([^/]+)$/, auth: true, handle: (c) => this.getAsset(c) },
+      { method: 'PUT', pattern: /^\/v1\/assets\/([^/]+)\/tags$/, auth: true, handle: (c) => this.putAssetTags(c) },
+      { method: 'GET', pattern: /^\/v1\/collections$/, auth: true, handle: (c) => this.listCollections(c) },
+      { method: 'POST', pattern: /^\/v1\/collections$/, auth: true, handle: (c) => this.postCollection(c) },
+      { method: 'GET', pattern: /^\/v1\/collections\/([^/]+)$/, auth: true, handle: (c) => this.getCollection(c) },
+      { method: 'PUT', pattern: /^\/v1\/collections\/([^/]+)$/, auth: true, handle: (c) => this.renameCollection(c) },
+      { method: 'DELETE', pattern: /^\/v1\/collections\/([^/]+)$/, auth: true, handle: (c) => this.deleteCollection(c) },
+      { method: 'PUT', pattern: /^\/v1\/collections\/([^/]+)\/assets$/, auth: true, handle: (c) => this.collectionAssets(c, 'add') },
+      { method: 'DELETE', pattern: /^\/v1\/collections\/([^/]+)\/assets$/, auth: true, handle: (c) => this.collectionAssets(c, 'remove') },
       { method: 'POST', pattern: /^\/v1\/uploads$/, auth: true, handle: (c) => this.postUpload(c) },
       { method: 'GET', pattern: /^\/v1\/uploads\/([^/]+)$/, auth: true, handle: (c) => this.getUpload(c) },
       { method: 'POST', pattern: /^\/v1\/uploads\/([^/]+)\/action$/, auth: true, handle: (c) => this.uploadAction(c) },
@@ -158,6 +188,7 @@ export class SimulatorServer {
       { method: 'GET', pattern: /^\/cdn\/([^/]+)\.(png|jpeg|webp|gif|bin)$/, auth: false, handle: (c) => this.download(c) },
       { method: 'PUT', pattern: /^\/_uploads\/([^/]+)\/(\d+)$/, auth: false, handle: (c) => this.putPart(c) },
       { method: 'GET', pattern: /^\/_simulator\/log$/, auth: false, handle: async (c) => sendJson(c.response, 200, { entries: this.generateLog }) },
+      { method: 'POST', pattern: /^\/_simulator\/team\/history$/, auth: false, handle: (c) => this.postTeamHistory(c) },
     ];
   }
 
@@ -209,6 +240,10 @@ export class SimulatorServer {
     this.signer.setTtl(ms);
   }
 
+  scriptGenerateFaults(faults: readonly ScriptedFault[]): void {
+    this.faults.scriptGenerateFaults(faults);
+  }
+
   setKeyRefused(refused: boolean): void {
     this.keyRefused = refused;
   }
@@ -219,7 +254,9 @@ export class SimulatorServer {
       const matched = this.routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((entry) => entry.match !== null);
       const found = matched.find((entry) => entry.route.method === request.method);
       const isApi = url.pathname.startsWith('/v1/');
-      if (isApi && !this.authorized(request)) {
+      // A refused key is refused whoever's it is (a key disabled in Scenario, then enabled again).
+      const authorId = this.keyRefused ? undefined : this.team.authorOf(request.headers.authorization);
+      if (isApi && authorId === undefined) {
         throw new ApiFailure(401, 'unauthorized', 'Missing or invalid credentials: send Authorization: Basic base64(API_KEY:API_SECRET)');
       }
       if (isApi || url.pathname.startsWith('/cdn/')) {
@@ -241,19 +278,13 @@ export class SimulatorServer {
         if (matched.length > 0) throw new ApiFailure(405, 'methodNotAllowed', `${request.method} is not allowed on ${url.pathname}`);
         throw notFound(`No route for ${request.method} ${url.pathname}`);
       }
-      await found.route.handle({ request, response, url, params: found.match.slice(1).map((part) => decodeURIComponent(part)) });
+      await found.route.handle({ authorId: authorId ?? PRIMARY_AUTHOR_ID, request, response, url, params: found.match.slice(1).map((part) => decodeURIComponent(part)) });
     } catch (error) {
       if (response.headersSent || request.socket.destroyed) return;
       if (error instanceof ApiFailure) return sendJson(response, error.status, error.body());
       const failure = new ApiFailure(500, 'internalServerError', 'The simulator failed unexpectedly', { cause: error instanceof Error ? error.message : String(error) });
       sendJson(response, 500, failure.body());
     }
-  }
-
-  private authorized(request: IncomingMessage): boolean {
-    if (this.keyRefused) return false;
-    const given = Buffer.from(request.headers.authorization ?? '');
-    return given.length === this.credentials.length && timingSafeEqual(given, this.credentials);
   }
 
   private later(ms: number, action: () => Promise<void> | void): void {
@@ -277,12 +308,16 @@ export class SimulatorServer {
       size: 0,
       type: 'uploaded',
       content: { recipe: { control: undefined, prompt: model.name, modelId: model.id, seed: '0', sampleIndex: 0, width: 128, height: 128 } },
+      authorId: PRIMARY_AUTHOR_ID,
+      updatedAt: model.createdAt,
+      tags: [],
+      collectionIds: [],
     });
   }
 
   // ---- generate -------------------------------------------------------------------------
 
-  private async generate({ request, response, url }: RouteContext): Promise<void> {
+  private async generate({ authorId, request, response, url }: RouteContext): Promise<void> {
     const raw = await readBody(request);
     const accepted = await acceptGenerate(parseJsonObject(raw), this.models, this.assets);
     const { body } = accepted;
@@ -299,13 +334,14 @@ export class SimulatorServer {
       seed: accepted.seed,
       cost: accepted.cost,
       // The control image is listed by asset id (never a data URL), as a job listing stays small.
-      input: () => ({ ...input, image: this.controlAssetId(accepted), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' }),
+      input: () => ({ ...input, image: this.controlAssetId(accepted, authorId), seed: accepted.seed, width: accepted.width, height: accepted.height, numSamples: accepted.numSamples, type: 'controlnet' }),
       parameters: { prompt: body.prompt, seed: accepted.seed, ...(body.negativePrompt !== undefined ? { negativePrompt: body.negativePrompt } : {}) },
+      controlAssetId: () => this.controlAssetId(accepted, authorId),
     };
-    await this.answerGenerate(raw, url, response, request, plan, (job) => ({ inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted)) }));
+    await this.answerGenerate(raw, url, response, request, authorId, plan, (job) => ({ inference: inferenceToApi(accepted, job.inferenceId, this.controlAssetId(accepted, authorId)) }));
   }
 
-  private async generateCustom({ request, response, url, params }: RouteContext): Promise<void> {
+  private async generateCustom({ authorId, request, response, url, params }: RouteContext): Promise<void> {
     const raw = await readBody(request);
     const accepted = await acceptCustomGenerate(params[0] ?? '', parseJsonObject(raw), this.models, this.assets);
     const prompt = typeof accepted.body.prompt === 'string' ? accepted.body.prompt : '';
@@ -320,13 +356,13 @@ export class SimulatorServer {
       outputs: accepted.numOutputs,
       seed: accepted.seed,
       cost: accepted.cost,
-      input: () => this.customJobInput(accepted),
+      input: () => this.customJobInput(accepted, authorId),
       parameters: { ...(prompt === '' ? {} : { prompt }), seed: accepted.seed },
     };
-    await this.answerGenerate(raw, url, response, request, plan, () => ({}));
+    await this.answerGenerate(raw, url, response, request, authorId, plan, () => ({}));
   }
 
-  private async detect({ request, response, url }: RouteContext): Promise<void> {
+  private async detect({ authorId, request, response, url }: RouteContext): Promise<void> {
     const raw = await readBody(request);
     const body = parseJsonObject(raw);
     const accepted = await acceptDetect(body, this.assets);
@@ -345,29 +381,29 @@ export class SimulatorServer {
       parameters: { modality: accepted.modality },
       map: accepted.map,
     };
-    await this.answerGenerate(raw, url, response, request, plan, () => ({}));
+    await this.answerGenerate(raw, url, response, request, authorId, plan, () => ({}));
   }
 
   /** What GET /jobs lists as a custom job's input: its body, files by asset id, the model and the seed used. */
-  private customJobInput(accepted: AcceptedCustom): Record<string, unknown> {
+  private customJobInput(accepted: AcceptedCustom, authorId: string): Record<string, unknown> {
     for (const { bytes } of accepted.dataUrls) {
       const id = `asset_file-${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}`;
-      if (!this.assets.has(id)) this.storeUploadedAsset(id, 'input file', bytes, 'image/png', accepted.width, accepted.height);
+      if (!this.assets.has(id)) this.storeUploadedAsset(id, 'input file', bytes, 'image/png', accepted.width, accepted.height, authorId);
     }
     const seeded = accepted.model.inputs?.some((input) => input.name === 'seed') === true;
     return { ...accepted.body, ...accepted.listedFiles, modelId: accepted.model.id, ...(seeded ? { seed: Number(accepted.seed) } : {}), type: 'custom' };
   }
 
   /** The dry run (269) or the job, for either generate endpoint; a `drop` fault loses the answer of a created job. */
-  private async answerGenerate(raw: Buffer, url: URL, response: ServerResponse, request: IncomingMessage, plan: JobPlan, extra: (job: StoredJob) => Record<string, unknown>): Promise<void> {
+  private async answerGenerate(raw: Buffer, url: URL, response: ServerResponse, request: IncomingMessage, authorId: string, plan: JobPlan, extra: (job: StoredJob) => Record<string, unknown>): Promise<void> {
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     if (url.searchParams.get('dryRun') === 'true') {
-      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
+      this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), authorId, endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: null, dryRun: true, responseDropped: false, creativeUnitsCost: plan.cost });
       return sendJson(response, 269, { creativeUnitsCost: plan.cost, creativeUnitsDiscount: 0 });
     }
     const fault = this.faults.forGenerate(bodySha256);
-    const job = this.createJob(plan, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
-    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
+    const job = this.createJob(plan, authorId, fault === 'fail' ? 'The generation failed on the GPU worker (injected fault)' : undefined);
+    this.generateLog.push({ time: new Date(this.clock.now()).toISOString(), authorId, endpoint: url.pathname.replace(/^\/v1/, ''), bodySha256, controlImageSha256: plan.controlSha256, jobId: job.jobId, dryRun: false, responseDropped: fault === 'drop', creativeUnitsCost: plan.cost });
     if (fault === 'drop') {
       request.socket.destroy();
       return;
@@ -381,24 +417,26 @@ export class SimulatorServer {
   }
 
   /** The id the inference reports for its control image: the given asset, or a new one. */
-  private controlAssetId(accepted: AcceptedGenerate): string {
+  private controlAssetId(accepted: AcceptedGenerate, authorId: string): string {
     const given = accepted.body.image ?? accepted.body.controlImage;
     if (given?.startsWith('asset_')) return given;
     const id = `asset_control-${accepted.controlSha256.slice(0, 24)}`;
-    if (!this.assets.has(id)) this.storeUploadedAsset(id, 'control map', accepted.control, 'image/png', accepted.width, accepted.height);
+    if (!this.assets.has(id)) this.storeUploadedAsset(id, 'control map', accepted.control, 'image/png', accepted.width, accepted.height, authorId);
     return id;
   }
 
-  private storeUploadedAsset(id: string, name: string, bytes: Buffer, mimeType: string, width: number, height: number): StoredAsset {
-    const asset: StoredAsset = { id, name, createdAt: new Date(this.clock.now()).toISOString(), mimeType, width, height, size: bytes.length, type: 'uploaded', content: { bytes } };
+  private storeUploadedAsset(id: string, name: string, bytes: Buffer, mimeType: string, width: number, height: number, authorId: string): StoredAsset {
+    const createdAt = new Date(this.clock.now()).toISOString();
+    const asset: StoredAsset = { id, name, createdAt, updatedAt: createdAt, mimeType, width, height, size: bytes.length, type: 'uploaded', content: { bytes }, authorId, tags: [], collectionIds: [] };
     this.assets.set(id, asset);
     return asset;
   }
 
-  private createJob(plan: JobPlan, failReason: string | undefined): StoredJob {
+  private createJob(plan: JobPlan, authorId: string, failReason: string | undefined): StoredJob {
     const job: StoredJob = {
       jobId: newId('job'),
       jobType: plan.jobType,
+      authorId,
       inferenceId: newId('inf'),
       createdAtMs: this.clock.now(),
       latencyMs: this.latencyMs,
@@ -422,10 +460,15 @@ export class SimulatorServer {
       const bytes = plan.map ?? (await renderImage(recipe));
       const id = newId('asset');
       this.remember(id, bytes);
+      const createdAt = new Date(this.clock.now()).toISOString();
       this.assets.set(id, {
         id,
         name: `${(plan.prompt || plan.modelId).slice(0, 60)} #${index + 1}`,
-        createdAt: new Date(this.clock.now()).toISOString(),
+        createdAt,
+        updatedAt: createdAt,
+        authorId: job.authorId,
+        tags: [],
+        collectionIds: [],
         mimeType: 'image/png',
         width: plan.width,
         height: plan.height,
@@ -437,6 +480,7 @@ export class SimulatorServer {
         modelId: plan.modelId,
         outputIndex: index,
         parameters: plan.parameters,
+        ...this.lineageFrom(plan.controlAssetId?.()),
       });
       assetIds.push(id);
     }
@@ -464,11 +508,16 @@ export class SimulatorServer {
 
   private async listJobs({ response, url }: RouteContext): Promise<void> {
     const query = url.searchParams;
+    readQuery('GetJobs', query);
     const pageSize = readPageSize(query, 50, 200);
     const now = this.clock.now();
     const statuses = query.get('status')?.split(',').filter((item) => item !== '');
-    const types = [...(query.get('type')?.split(',') ?? []), ...query.getAll('types')].filter((item) => item !== '');
-    const matching = this.jobOrder.filter((job) => {
+    // The contract: when `types` is given, `type` is ignored.
+    const types = (query.has('types') ? query.getAll('types').flatMap((item) => item.split(',')) : (query.get('type')?.split(',') ?? [])).filter((item) => item !== '');
+    const authorId = query.get('authorId') || undefined;
+    const filtered = statuses !== undefined && statuses.length > 0 || types.length > 0 || authorId !== undefined;
+    const matching = !filtered ? this.jobOrder : this.jobOrder.filter((job) => {
+      if (authorId !== undefined && job.authorId !== authorId) return false;
       if (statuses && statuses.length > 0 && !statuses.includes(viewJob(job, now).status)) return false;
       if (types.length > 0 && !types.includes(job.jobType)) return false;
       return true;
@@ -500,13 +549,13 @@ export class SimulatorServer {
     return asset;
   }
 
-  private async postAsset({ request, response }: RouteContext): Promise<void> {
+  private async postAsset({ authorId, request, response }: RouteContext): Promise<void> {
     const body = contractBody(await readBody(request), 'PostAssetRequest');
     if (typeof body.image !== 'string' || body.image === '') throw badRequest('image is required: send the image as base64 or a data URL', { field: 'image' });
     const bytes = decodeBase64Image(body.image);
     const info = await inspectImage(bytes);
     if (!info) throw badRequest('image is not a readable image', { field: 'image' });
-    const asset = this.storeUploadedAsset(newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height);
+    const asset = this.storeUploadedAsset(newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height, authorId);
     sendJson(response, 200, { asset: assetToApi(asset, this.assetUrl(asset)) });
   }
 
@@ -546,6 +595,178 @@ export class SimulatorServer {
     return bytes;
   }
 
+  /** An output made from `controlId` descends from it (and from its root). */
+  private lineageFrom(controlId: string | undefined): Pick<StoredAsset, 'parentId' | 'rootParentId'> {
+    const parent = controlId === undefined ? undefined : this.assets.get(controlId);
+    return parent === undefined ? {} : { parentId: parent.id, rootParentId: parent.rootParentId ?? parent.id };
+  }
+
+  private async listAssets({ response, url }: RouteContext): Promise<void> {
+    const query = readQuery('GetAssets', url.searchParams);
+    const pageSize = readPageSize(url.searchParams, 50, 100);
+    const { matches, order } = assetSelection(query);
+    const matching = sortAssets([...this.assets.values()].filter((asset) => matches(asset) && !this.isModelThumbnail(asset)), order);
+    const { page, nextPaginationToken } = paginate(matching, (asset) => asset.id, url.searchParams, pageSize);
+    sendJson(response, 200, { assets: page.map((asset) => assetToApi(asset, this.assetUrl(asset))), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
+  }
+
+  /** A model's thumbnail is Scenario's, not the team's: listings leave it out. */
+  private isModelThumbnail(asset: StoredAsset): boolean {
+    return this.modelThumbnailIds.has(asset.id);
+  }
+
+  private touch(asset: StoredAsset): void {
+    // Strictly after its previous update, so `updatedAfter` (exclusive) never misses a change.
+    const previous = Date.parse(asset.updatedAt);
+    asset.updatedAt = new Date(Math.max(this.clock.now(), previous + 1)).toISOString();
+  }
+
+  private async putAssetTags({ request, response, params }: RouteContext): Promise<void> {
+    const asset = this.findAsset(params[0] ?? '');
+    const body = contractBody(await readBody(request), 'PutAssetsTagsByAssetIdRequest');
+    const add = (body.add as string[] | undefined) ?? [];
+    const remove = (body.delete as string[] | undefined) ?? [];
+    if (body.strict !== false) {
+      const present = add.filter((tag) => asset.tags.includes(tag));
+      if (present.length > 0) throw badRequest(`Asset ${asset.id} already has the tag(s) ${present.join(', ')}`, { field: 'add', tags: present });
+      const absent = remove.filter((tag) => !asset.tags.includes(tag));
+      if (absent.length > 0) throw badRequest(`Asset ${asset.id} has no tag(s) ${absent.join(', ')}`, { field: 'delete', tags: absent });
+    }
+    const added = [...new Set(add)].filter((tag) => !asset.tags.includes(tag));
+    const deleted = [...new Set(remove)].filter((tag) => asset.tags.includes(tag) && !added.includes(tag));
+    asset.tags = [...asset.tags.filter((tag) => !deleted.includes(tag)), ...added];
+    if (added.length > 0 || deleted.length > 0) this.touch(asset);
+    sendJson(response, 200, { added, deleted });
+  }
+
+  // ---- collections ----------------------------------------------------------------------
+
+  private findCollection(collectionId: string): StoredCollection {
+    const collection = this.collections.get(collectionId);
+    if (!collection) throw notFound(`Collection ${collectionId} was not found`, { collectionId });
+    return collection;
+  }
+
+  private collectionToApi(collection: StoredCollection): Record<string, unknown> {
+    const assetCount = [...this.assets.values()].filter((asset) => asset.collectionIds.includes(collection.id)).length;
+    return { id: collection.id, name: collection.name, ownerId: TEAM_ID, createdAt: collection.createdAt, updatedAt: collection.updatedAt, assetCount, modelCount: 0, itemCount: assetCount };
+  }
+
+  private async listCollections({ response, url }: RouteContext): Promise<void> {
+    readQuery('GetCollections', url.searchParams);
+    const pageSize = readPageSize(url.searchParams, 10, 100);
+    const { page, nextPaginationToken } = paginate([...this.collections.values()], (collection) => collection.id, url.searchParams, pageSize);
+    sendJson(response, 200, { collections: page.map((collection) => this.collectionToApi(collection)), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
+  }
+
+  private async postCollection({ request, response }: RouteContext): Promise<void> {
+    const body = contractBody(await readBody(request), 'PostCollectionRequest');
+    const now = new Date(this.clock.now()).toISOString();
+    const collection: StoredCollection = { id: newId('collection'), name: String(body.name), createdAt: now, updatedAt: now };
+    this.collections.set(collection.id, collection);
+    sendJson(response, 200, { collection: this.collectionToApi(collection) });
+  }
+
+  private async getCollection({ response, params }: RouteContext): Promise<void> {
+    sendJson(response, 200, { collection: this.collectionToApi(this.findCollection(params[0] ?? '')) });
+  }
+
+  private async renameCollection({ request, response, params }: RouteContext): Promise<void> {
+    const collection = this.findCollection(params[0] ?? '');
+    const body = contractBody(await readBody(request), 'PutCollectionsByCollectionIdRequest');
+    collection.name = String(body.name);
+    collection.updatedAt = new Date(this.clock.now()).toISOString();
+    sendJson(response, 200, { collection: this.collectionToApi(collection) });
+  }
+
+  private async deleteCollection({ response, params }: RouteContext): Promise<void> {
+    const collection = this.findCollection(params[0] ?? '');
+    this.collections.delete(collection.id);
+    for (const asset of this.assets.values()) {
+      if (!asset.collectionIds.includes(collection.id)) continue;
+      asset.collectionIds = asset.collectionIds.filter((id) => id !== collection.id);
+      this.touch(asset);
+    }
+    sendJson(response, 200, {});
+  }
+
+  private async collectionAssets({ request, response, params }: RouteContext, change: 'add' | 'remove'): Promise<void> {
+    const collection = this.findCollection(params[0] ?? '');
+    const body = contractBody(await readBody(request), change === 'add' ? 'PutAssetsByCollectionIdRequest' : 'DeleteAssetsByCollectionIdRequest');
+    const assets = (body.assetIds as string[]).map((id) => this.findAsset(id));
+    for (const asset of assets) {
+      const has = asset.collectionIds.includes(collection.id);
+      if (change === 'add' && !has) asset.collectionIds = [...asset.collectionIds, collection.id];
+      else if (change === 'remove' && has) asset.collectionIds = asset.collectionIds.filter((id) => id !== collection.id);
+      else continue;
+      this.touch(asset);
+    }
+    collection.updatedAt = new Date(this.clock.now()).toISOString();
+    sendJson(response, 200, { collection: this.collectionToApi(collection) });
+  }
+
+  // ---- the team's history ---------------------------------------------------------------
+
+  private async postTeamHistory({ request, response }: RouteContext): Promise<void> {
+    const made = await this.seedTeamHistory(parseJsonObject(await readBody(request)) as unknown as TeamHistorySpec);
+    sendJson(response, 200, made);
+  }
+
+  /**
+   * Finished generations by other members, as if made earlier from the web app or their own
+   * machines: every third is sent as the web app sends it (defaults left to Scenario), the rest
+   * as a complete body. Outputs render on download only, so a large history costs memory, not time.
+   */
+  async seedTeamHistory(spec: TeamHistorySpec): Promise<{ jobIds: string[]; controlAssetIds: string[] }> {
+    const count = Math.max(0, Math.floor(spec.jobs));
+    const authors = spec.authorIds && spec.authorIds.length > 0 ? spec.authorIds : DEFAULT_OTHER_AUTHORS;
+    const samples = spec.samplesPerJob ?? 4;
+    const webAppEvery = spec.webAppEvery ?? 3;
+    const now = this.clock.now();
+    const span = spec.spanMs ?? 30 * 24 * 60 * 60 * 1000;
+    const controls: StoredAsset[] = [];
+    for (let index = 0; index < Math.max(1, spec.controlImages ?? 4); index++) {
+      const existing = this.assets.get(`asset_team-control-${index}`);
+      if (existing) {
+        controls.push(existing);
+        continue;
+      }
+      const bytes = await renderImage({ control: undefined, prompt: `control ${index}`, modelId: 'control', seed: String(index), sampleIndex: 0, width: 64, height: 64 });
+      controls.push(this.storeUploadedAsset(`asset_team-control-${index}`, `pose ${index}.png`, bytes, 'image/png', 64, 64, authors[index % authors.length] ?? PRIMARY_AUTHOR_ID));
+    }
+    const made: StoredJob[] = [];
+    for (let index = 0; index < count; index++) {
+      const createdAtMs = Math.round(now - span + (span * (index + 1)) / Math.max(1, count)) - 1;
+      const createdAt = new Date(createdAtMs).toISOString();
+      const control = controls[index % controls.length] as StoredAsset;
+      const authorId = authors[index % authors.length] ?? PRIMARY_AUTHOR_ID;
+      const prompt = `team render ${index}: a knight in ${['armor', 'robes', 'furs', 'silk'][index % 4]}`;
+      const seed = String(1000 + index);
+      const complete = webAppEvery <= 0 || index % webAppEvery !== 0;
+      const input: Record<string, unknown> = { modelId: 'model_sd15-realistic', prompt, modality: 'pose', image: control.id, seed, numSamples: samples, width: 512, height: 512, type: 'controlnet', ...(complete ? { numInferenceSteps: 30, guidance: 7.5 } : {}) };
+      const job: StoredJob = { jobId: `job_team-${this.teamJobs}`, jobType: 'inference', authorId, inferenceId: `inf_team-${this.teamJobs}`, createdAtMs, latencyMs: 0, input, failReason: undefined, canceledAtMs: undefined, finishedAtMs: createdAtMs, assetIds: [] };
+      this.teamJobs += 1;
+      for (let sample = 0; sample < samples; sample++) {
+        const id = `asset_${job.jobId.slice('job_'.length)}-${sample}`;
+        const tagged = spec.tags !== undefined && spec.tagEvery !== undefined && spec.tagEvery > 0 && index % spec.tagEvery === 0 && sample === 0;
+        this.assets.set(id, {
+          id, name: `${prompt.slice(0, 60)} #${sample + 1}`, createdAt, updatedAt: createdAt, mimeType: 'image/png', width: 512, height: 512, size: 0,
+          type: 'inference-controlnet', content: { recipe: { control: 'bytes' in control.content ? control.content.bytes : undefined, prompt, modelId: 'model_sd15-realistic', seed, sampleIndex: sample, width: 512, height: 512 } },
+          jobId: job.jobId, inferenceId: job.inferenceId, modelId: 'model_sd15-realistic', outputIndex: sample, parameters: { prompt, seed, modality: 'pose' },
+          authorId, tags: tagged ? [...(spec.tags ?? [])] : [], collectionIds: [], parentId: control.id, rootParentId: control.id,
+        });
+        job.assetIds.push(id);
+      }
+      this.jobs.set(job.jobId, job);
+      made.push(job);
+    }
+    // Newest first, and older than anything made meanwhile; one concat, not 100,000 unshifts.
+    const merged = [...this.jobOrder, ...[...made].reverse()].sort((a, b) => b.createdAtMs - a.createdAtMs);
+    this.jobOrder.length = 0;
+    for (const job of merged) this.jobOrder.push(job);
+    return { jobIds: made.map((job) => job.jobId), controlAssetIds: controls.map((control) => control.id) };
+  }
+
   // ---- uploads --------------------------------------------------------------------------
 
   private findUpload(uploadId: string): StoredUpload {
@@ -561,7 +782,7 @@ export class SimulatorServer {
     });
   }
 
-  private async postUpload({ request, response }: RouteContext): Promise<void> {
+  private async postUpload({ authorId, request, response }: RouteContext): Promise<void> {
     const body = contractBody(await readBody(request), 'PostUploadsRequest');
     if (typeof body.fileName !== 'string' || body.fileName === '') throw badRequest('fileName is required', { field: 'fileName' });
     if (body.kind !== 'image' && body.kind !== 'asset') throw badRequest('kind must be image (or asset) for a control map', { field: 'kind' });
@@ -570,6 +791,7 @@ export class SimulatorServer {
     const now = new Date(this.clock.now()).toISOString();
     const upload: StoredUpload = {
       id: newId('upload'),
+      authorId,
       fileName: body.fileName,
       fileSize: body.fileSize as number | undefined,
       kind: body.kind,
@@ -628,7 +850,7 @@ export class SimulatorServer {
       upload.status = 'failed';
       upload.errorMessage = 'The uploaded file is not a readable image';
     } else {
-      const asset = this.storeUploadedAsset(newId('asset'), upload.fileName, bytes, mimeTypeOf(info.format), info.width, info.height);
+      const asset = this.storeUploadedAsset(newId('asset'), upload.fileName, bytes, mimeTypeOf(info.format), info.width, info.height, upload.authorId);
       upload.assetId = asset.id;
       upload.status = 'imported';
     }

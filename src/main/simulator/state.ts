@@ -24,12 +24,23 @@ export interface StoredAsset {
   outputIndex?: number;
   /** Generation parameters copied into metadata for generated images. */
   parameters?: Record<string, unknown>;
+  /** The team member who made it. */
+  authorId: string;
+  /** Changed by tags and collections; `updatedAfter` listings follow it. */
+  updatedAt: string;
+  tags: string[];
+  collectionIds: string[];
+  /** Lineage: the asset this one was made from, and the first of that chain. */
+  parentId?: string;
+  rootParentId?: string;
 }
 
 export type JobStatus = 'queued' | 'in-progress' | 'finalizing' | 'success' | 'failure' | 'canceled';
 
 export interface StoredJob {
   jobId: string;
+  /** The team member whose key sent it. */
+  authorId: string;
   /** `inference` for /generate/controlnet, `custom` for /generate/custom/{modelId}. */
   jobType: 'inference' | 'custom' | 'detection';
   inferenceId: string;
@@ -47,6 +58,7 @@ export interface StoredJob {
 
 export interface StoredUpload {
   id: string;
+  authorId: string;
   fileName: string;
   fileSize: number | undefined;
   kind: string;
@@ -59,6 +71,9 @@ export interface StoredUpload {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Every member's jobs and assets belong to one team, as on a Scenario project. */
+export const TEAM_ID = 'team_simulator';
 
 export const newId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
@@ -117,8 +132,8 @@ export function jobToApi(job: StoredJob, now: number): Record<string, unknown> {
     statusHistory: view.statusHistory,
     createdAt: new Date(job.createdAtMs).toISOString(),
     updatedAt: view.updatedAt,
-    authorId: 'user_simulator',
-    ownerId: 'team_simulator',
+    authorId: job.authorId,
+    ownerId: TEAM_ID,
     metadata: {
       input: job.input,
       output,
@@ -138,8 +153,8 @@ export function uploadToApi(upload: StoredUpload, partUrls: { number: number; ur
     partsCount: upload.partsCount,
     source: 'multipart',
     status: upload.status,
-    authorId: 'user_simulator',
-    ownerId: 'team_simulator',
+    authorId: upload.authorId,
+    ownerId: TEAM_ID,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,
     ...(partUrls ? { parts: partUrls } : {}),
@@ -157,6 +172,8 @@ export function assetToApi(asset: StoredAsset, url: string): Record<string, unkn
   if (asset.type === 'inference-controlnet') {
     Object.assign(metadata, asset.parameters ?? {}, { modelId: asset.modelId, inferenceId: asset.inferenceId, parentJobId: asset.jobId });
   }
+  if (asset.parentId !== undefined) metadata.parentId = asset.parentId;
+  if (asset.rootParentId !== undefined) metadata.rootParentId = asset.rootParentId;
   return {
     id: asset.id,
     url,
@@ -165,13 +182,13 @@ export function assetToApi(asset: StoredAsset, url: string): Record<string, unkn
     source: asset.type === 'uploaded' ? 'uploaded' : 'inference-control-net',
     status: 'success',
     privacy: 'private',
-    authorId: 'user_simulator',
-    ownerId: 'team_simulator',
-    collectionIds: [],
-    tags: [],
+    authorId: asset.authorId,
+    ownerId: TEAM_ID,
+    collectionIds: [...asset.collectionIds],
+    tags: [...asset.tags],
     editCapabilities: [],
     createdAt: asset.createdAt,
-    updatedAt: asset.createdAt,
+    updatedAt: asset.updatedAt,
     ...(asset.outputIndex !== undefined ? { outputIndex: asset.outputIndex } : {}),
     properties: { size: asset.size, width: asset.width, height: asset.height, format: asset.mimeType.replace('image/', '') },
     metadata,

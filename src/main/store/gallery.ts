@@ -14,6 +14,7 @@ import type {
   GalleryFilters,
   GalleryItem,
   GalleryPage,
+  GenerationOrigin,
   GalleryQuery,
   GenerationDetail,
   GenerationState,
@@ -66,7 +67,11 @@ function rowCondition(filters: GalleryFilters, id: string): Condition & { readsR
   if (filters.tag !== undefined) {
     add(`${id} IN (SELECT gt.generation_id FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.name = ?)`, filters.tag);
   }
-  const readsRow = filters.createdFrom !== undefined || filters.createdBefore !== undefined || filters.minRating !== undefined;
+  if (filters.collectionId !== undefined) {
+    add(`${id} IN (SELECT im.generation_id FROM collection_assets ca CROSS JOIN images im ON im.asset_id = ca.asset_id WHERE ca.collection_id = ?)`, filters.collectionId);
+  }
+  if (filters.imported !== undefined) add(`g.origin IS ${filters.imported ? 'NOT ' : ''}NULL`);
+  const readsRow = filters.createdFrom !== undefined || filters.createdBefore !== undefined || filters.minRating !== undefined || filters.imported !== undefined;
   return { where, params, readsRow };
 }
 
@@ -156,6 +161,8 @@ interface GalleryRow extends FirstImageColumns {
   simulated: number;
   cost_cu: number | null;
   image_count: number;
+  origin: GenerationOrigin | null;
+  author_id: string | null;
   control_rel_path: string;
   control_width: number | null;
   control_height: number | null;
@@ -186,6 +193,8 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     costCu: row.cost_cu,
     imageCount: row.image_count,
     firstImage: toFirstImage(row),
+    origin: row.origin,
+    authorId: row.author_id,
     control: { relPath: row.control_rel_path, width: row.control_width, height: row.control_height },
     errorCode: row.error_code,
     errorMessage: row.error_message,
@@ -204,7 +213,7 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
 const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
-         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message,
+         i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message, g.origin, g.author_id,
          (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count, g.parent_id,
          (SELECT count(*) FROM generations c WHERE c.parent_id = g.id AND c.deleted_at IS NULL) AS stack_size,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
@@ -405,8 +414,8 @@ export function createGallery(context: StoreContext) {
   /**
    * The counts under a query: from the kept totals for the whole library (or the trash), from
    * the kept counts whenever the query only filters by what they keep; through generation_facets
-   * from a search's matches or a tag's generations; by a pass over the generations a date or
-   * rating filter selects otherwise.
+   * from a search's matches or a tag's generations; by a pass over the generations the other
+   * filters (a date, a rating, a collection, imported or not) select otherwise.
    */
   function counted(query: { filters?: GalleryFilters; search?: string }): Counted {
     const filters = query.filters ?? {};
@@ -414,7 +423,8 @@ export function createGallery(context: StoreContext) {
     if (match !== null) return countedThrough(searchDriver(match), filters);
     // The tag's generations are the walk: its condition is not checked again.
     if (filters.tag !== undefined) return countedThrough(tagDriver(filters.tag), { ...filters, tag: undefined });
-    if (rowCondition(filters, 'g.id').readsRow) return countedByScan(filters);
+    // Any other condition the kept counts do not know (a date, a rating, a collection...) is a pass.
+    if (rowCondition(filters, 'g.id').where.length > 0) return countedByScan(filters);
     if (keptCondition(filters, 'fc').where.length === 1) return countedWhole(filters.trashed === true);
     return countedKept(filters);
   }

@@ -14,6 +14,7 @@ import { createModelsCacheRepository } from './repositories/models';
 import { createOrganiseRepository } from './repositories/organise';
 import { createPresetsRepository } from './repositories/presets';
 import { createSettingsRepository } from './repositories/settings';
+import { createSyncRepository } from './repositories/sync';
 import { createTrashRepository } from './repositories/trash';
 
 export interface StoreOptions {
@@ -54,6 +55,7 @@ export function openStore(options: StoreOptions) {
     budget: createBudgetRepository(context),
     settings: createSettingsRepository(context),
     models: createModelsCacheRepository(context),
+    sync: createSyncRepository(context),
     modelInputs: createModelInputsRepository(context),
     galleryPage: gallery.galleryPage,
     facetCounts: gallery.facetCounts,
@@ -95,4 +97,6 @@ export type { GenerationDraft, TransitionPatch } from './repositories/generation
 export type { ImageDraft, ImageFileRecord } from './repositories/images';
 export type { TrashBatch, TrashCounts, PurgeResult } from './repositories/trash';
 export type { CachedModel } from './repositories/models';
+export { FAVOURITE_TAG, IMPORTED_PRESET_NAME } from './repositories/sync';
+export type { ImportedGenerationDraft, ImportedImage, ImportedPreset, StagedJob, SyncRepository, TagChange } from './repositories/sync';
 export * from './types';

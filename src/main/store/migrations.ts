@@ -550,19 +550,124 @@ const modelInputVersions: Migration = {
   },
 };
 
-// Numbers 11 and 12 are other branches' (the team's history, issue 19; durable detections, issue
-// 18): these stand-ins keep the numbers contiguous on this branch only, and are replaced by those
-// migrations when the branches are merged.
-const standInFor11: Migration = {
+const teamHistory: Migration = {
   version: 11,
-  name: "stand-in for the team's history (issue 19)",
-  up() {},
+  name: "the team's history: imported generations (origin, author, lineage), sync marks, tag changes both ways, collections",
+  up(db) {
+    // Scenario keeps every job and asset of the project for every member; the library becomes
+    // its offline copy (issue 19). Imported generations are ordinary rows (they search, filter,
+    // compare and reproduce like our own) marked by where they came from.
+    db.exec(`
+      -- NULL: made by this library. Else 'another-machine' (a complete body, as this app sends)
+      -- or 'web-app-or-plugin' (Scenario's API does not tell those two apart).
+      ALTER TABLE generations ADD COLUMN origin TEXT;
+      ALTER TABLE generations ADD COLUMN author_id TEXT;
+      -- Why an imported job cannot be sent again through our endpoints; NULL when it can.
+      ALTER TABLE generations ADD COLUMN not_reproducible TEXT;
+      -- Lineage as Scenario lists it (asset ids): parent_id follows once the parent is here too.
+      ALTER TABLE generations ADD COLUMN parent_asset_id TEXT;
+      ALTER TABLE generations ADD COLUMN root_asset_id TEXT;
+      -- When Scenario made it (created_at is when it arrived here: ids and created_at keep one order).
+      ALTER TABLE generations ADD COLUMN remote_created_at INTEGER;
+      -- A job is imported once, whatever crashes or repeats a sync.
+      CREATE UNIQUE INDEX generations_imported_job ON generations(job_id) WHERE origin IS NOT NULL;
+      CREATE INDEX generations_by_parent_asset ON generations(parent_asset_id) WHERE parent_asset_id IS NOT NULL AND parent_id IS NULL;
+      -- Tags and lineage arrive by asset id.
+      CREATE INDEX images_by_asset ON images(asset_id) WHERE asset_id IS NOT NULL;
+
+      -- Where each listing stopped: a crashed or interrupted sync resumes from here.
+      CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Control images brought in from Scenario, by asset id: each is downloaded once.
+      CREATE TABLE remote_inputs (
+        asset_id TEXT PRIMARY KEY,
+        input_id INTEGER NOT NULL REFERENCES inputs(id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX remote_inputs_by_input ON remote_inputs(input_id);
+
+      -- The preset version an imported parameter set became, by the hash of its document.
+      CREATE TABLE imported_presets (
+        content_sha256 TEXT PRIMARY KEY,
+        preset_version_id INTEGER NOT NULL REFERENCES preset_versions(id)
+      ) STRICT, WITHOUT ROWID;
+      -- Every new preset version checks its referencing rows: without this, a scan of them all.
+      CREATE INDEX imported_presets_by_version ON imported_presets(preset_version_id);
+
+      -- Every tag change, ours and Scenario's, kept as history. Ours are sent in id order
+      -- (sent_at NULL until Scenario took it): the queue survives a crash. The last writer wins per tag.
+      CREATE TABLE tag_changes (
+        id INTEGER PRIMARY KEY,
+        generation_id INTEGER NOT NULL,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        change TEXT NOT NULL CHECK (change IN ('add', 'delete')),
+        source TEXT NOT NULL CHECK (source IN ('local', 'remote')),
+        at INTEGER NOT NULL,
+        sent_at INTEGER,
+        author_id TEXT
+      ) STRICT;
+      CREATE INDEX tag_changes_unsent ON tag_changes(id) WHERE source = 'local' AND sent_at IS NULL;
+      CREATE INDEX tag_changes_by_generation ON tag_changes(generation_id, tag);
+      -- Scenario's tags on each asset as last seen: a generation's remote tags are its images' union.
+      CREATE TABLE asset_tags (
+        asset_id TEXT NOT NULL,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (asset_id, tag)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Jobs listed but not yet imported (oldest imported first, so ids keep Scenario's order).
+      CREATE TABLE sync_staged_jobs (
+        job_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        job_json TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sync_staged_jobs_by_time ON sync_staged_jobs(created_at, job_id);
+      -- Tags this library had before it synced are ours to send.
+      INSERT INTO tag_changes (generation_id, tag, change, source, at)
+        SELECT gt.generation_id, t.name, 'add', 'local', 0 FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id
+        JOIN generations g ON g.id = gt.generation_id WHERE g.job_id IS NOT NULL ORDER BY gt.generation_id;
+      INSERT INTO tag_changes (generation_id, tag, change, source, at)
+        SELECT id, 'favourite', 'add', 'local', 0 FROM generations WHERE favourite = 1 AND job_id IS NOT NULL;
+
+      CREATE TABLE collections (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE collection_assets (
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        asset_id TEXT NOT NULL,
+        PRIMARY KEY (collection_id, asset_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX collection_assets_by_asset ON collection_assets(asset_id);
+    `);
+  },
 };
 
-const standInFor12: Migration = {
+const jobsLeftBehind: Migration = {
   version: 12,
-  name: 'stand-in for durable detections (issue 18)',
-  up() {},
+  name: 'left_jobs: every job a generation held and then left (canceled and retried, sent again): still ours',
+  up(db) {
+    // A generation retried after its job was canceled, or sent again, leaves its first job at
+    // Scenario, where it may still have run. That job is ours: the team's sync must never import
+    // it as another machine's (found by the seeded simulation: seed 1 canceled a submitted job,
+    // retried it, and the next sync brought the first job in). Kept by a trigger, so no path
+    // that moves a row to another job can forget it.
+    db.exec(`
+      CREATE TABLE left_jobs (
+        job_id TEXT PRIMARY KEY,
+        generation_id INTEGER NOT NULL,
+        left_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER generations_leave_job AFTER UPDATE OF job_id ON generations
+      WHEN old.job_id IS NOT NULL AND new.job_id IS NOT old.job_id BEGIN
+        INSERT OR IGNORE INTO left_jobs (job_id, generation_id, left_at) VALUES (old.job_id, old.id, new.state_changed_at);
+      END;
+    `);
+  },
 };
 
 /** The facet_totals rows of the facet_counts row `row`, `sign` (+ or -) its count. */
@@ -644,6 +749,6 @@ const facetTotalsAndTagsByFacet: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions, standInFor11, standInFor12, facetTotalsAndTagsByFacet];
+export const migrations: readonly Migration[] = [coreSchema, fullTextSearch, queueLookups, trashBatchIdsNeverReused, imagesInTheTrash, keptFacetCounts, chargesKeptApart, duplicatesUnderTheirOwnName, unknownOutcomesStaySpent, modelInputVersions, teamHistory, jobsLeftBehind, facetTotalsAndTagsByFacet];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((migration) => migration.version));

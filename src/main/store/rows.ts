@@ -1,5 +1,5 @@
 /** Snake_case rows as SQLite returns them, and their mapping to the API's types. */
-import type { GalleryImage, Generation, GenerationKind, GenerationState, Image, Input, PresetVersion } from './types';
+import type { GalleryImage, Generation, GenerationKind, GenerationOrigin, GenerationState, Image, Input, PresetVersion } from './types';
 
 export interface PresetVersionRow {
   id: number;
@@ -93,6 +93,10 @@ export interface GenerationRow {
   rating: number;
   deleted_at: number | null;
   trash_batch_id: number | null;
+  origin: GenerationOrigin | null;
+  author_id: string | null;
+  not_reproducible: string | null;
+  remote_created_at: number | null;
 }
 
 export function toGeneration(row: GenerationRow): Generation {
@@ -128,6 +132,10 @@ export function toGeneration(row: GenerationRow): Generation {
     rating: row.rating,
     deletedAt: row.deleted_at,
     trashBatchId: row.trash_batch_id,
+    origin: row.origin,
+    authorId: row.author_id,
+    notReproducible: row.not_reproducible,
+    remoteCreatedAt: row.remote_created_at,
   };
 }
 

@@ -100,7 +100,18 @@ export interface Generation {
   rating: number;
   deletedAt: number | null;
   trashBatchId: number | null;
+  /** Null when this library made it; else where Scenario's job came from (imported by sync). */
+  origin: GenerationOrigin | null;
+  /** Scenario's author id of an imported job. */
+  authorId: string | null;
+  /** Why an imported job cannot be sent again through this app's endpoints; null when it can. */
+  notReproducible: string | null;
+  /** When Scenario made an imported job (createdAt is when it arrived here). */
+  remoteCreatedAt: number | null;
 }
+
+/** Where an imported generation was made: a complete body as this app sends, or Scenario's web app or a plugin (the API does not tell them apart). */
+export type GenerationOrigin = 'another-machine' | 'web-app-or-plugin';
 
 export interface Image {
   id: number;
@@ -139,6 +150,10 @@ export interface GalleryFilters {
   tag?: string;
   /** Show the trash instead of the live library. */
   trashed?: boolean;
+  /** Generations with an image in this Scenario collection. */
+  collectionId?: string;
+  /** Only those made here (false) or only those imported from Scenario (true). */
+  imported?: boolean;
 }
 
 export interface GalleryQuery {
@@ -184,6 +199,8 @@ export interface GalleryItem {
   costCu: number | null;
   imageCount: number;
   firstImage: GalleryImage | null;
+  origin: GenerationOrigin | null;
+  authorId: string | null;
   /** The control image's library copy ('' when the file was refused before it was copied) and its size. */
   control: { relPath: string; width: number | null; height: number | null };
   errorCode: string | null;

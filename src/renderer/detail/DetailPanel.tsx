@@ -4,6 +4,7 @@ import { CopyButton } from '../common/CopyButton';
 import { LibraryImage } from '../common/LibraryImage';
 import { libraryUrl } from '../common/libraryUrl';
 import { draftFromParameters } from '../common/presetDraft';
+import { OriginBadge } from '../common/OriginBadge';
 import { SimulatedBadge } from '../common/SimulatedBadge';
 import { TagInput } from '../common/TagInput';
 import { creativeUnits, dateTime, duration, stateLabel } from '../common/format';
@@ -29,6 +30,7 @@ export function DetailPanel() {
       <header className="panel-header">
         <h2>{detail?.presetName ?? 'Generation'}</h2>
         {detail && <SimulatedBadge simulated={detail.simulated} />}
+        {detail && <OriginBadge origin={detail.origin} author={detail.author} />}
         <button type="button" className="icon-button" aria-label="Close details" onClick={() => openDetail(null)}>×</button>
       </header>
       {error && <p className="inline-error" role="alert">{error}</p>}
@@ -158,18 +160,23 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
         )}
       </dl>
 
+      {detail.notReproducible !== null && (
+        <p className="muted" data-testid="not-reproducible">
+          Cannot be reproduced here: {detail.notReproducible}
+        </p>
+      )}
       <div className="button-row">
         {(detail.state === 'failed' || detail.state === 'canceled') && (
           <button type="button" className="button primary" onClick={() => void retry(detail.id).then(onImagesChanged)}>
             Retry
           </button>
         )}
-        <button type="button" className="button primary" onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
+        <button type="button" className="button primary" disabled={detail.notReproducible !== null} onClick={run('Queued an exact reproduction.', () => api.generations.reproduce({ id: detail.id }))}>
           Reproduce exactly
         </button>
         {/* A model without a seed input (some custom models) has nothing to vary. */}
         {detail.seed !== null && (
-          <button type="button" className="button" onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
+          <button type="button" className="button" disabled={detail.notReproducible !== null} onClick={run('Queued a variation with a new seed.', () => api.generations.vary({ id: detail.id }))}>
             Vary seed
           </button>
         )}

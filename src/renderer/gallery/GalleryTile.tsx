@@ -1,5 +1,6 @@
 import { memo, type MouseEvent } from 'react';
 import { LibraryImage } from '../common/LibraryImage';
+import { OriginBadge } from '../common/OriginBadge';
 import { ProgressRing } from '../common/ProgressRing';
 import { useGallery, useQueue } from '../stores';
 import type { GalleryItem } from '../stores/galleryItem';
@@ -108,6 +109,7 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
         <div className="tile-marks" aria-hidden="true">
           {item.simulated && <span className="mark simulated" title="Made by the built-in simulator, not by Scenario">S</span>}
           {item.imageCount > 1 && <span className="mark" title={`${item.imageCount} images`}>{`×${item.imageCount}`}</span>}
+          <OriginBadge origin={item.origin} author={item.author} compact />
         </div>
       </div>
       <div className="tile-footer" aria-hidden="true">

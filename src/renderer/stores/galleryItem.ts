@@ -1,4 +1,4 @@
-import type { GenerationState, GenerationSummary } from '../../shared/ipc/contract';
+import type { GenerationOrigin, GenerationState, GenerationSummary } from '../../shared/ipc/contract';
 
 /**
  * What the gallery keeps per generation: only what a tile, the lightbox and the filters need.
@@ -29,6 +29,9 @@ export interface GalleryItem {
   /** Alphabetical, as the engine sends them. */
   tags: string[];
   simulated: boolean;
+  /** Imported from the team's Scenario history: where it was made, and by whom. */
+  origin: GenerationOrigin | null;
+  author: string | null;
   createdAt: string;
   /** Local calendar day (YYYY-MM-DD), the gallery's grouping key. */
   day: string;
@@ -62,6 +65,8 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     rating: summary.rating,
     tags: summary.tags,
     simulated: summary.simulated,
+    origin: summary.origin,
+    author: summary.author,
     createdAt: summary.createdAt,
     day: localDay(summary.createdAt),
     promptPreview: summary.prompt.length > PROMPT_PREVIEW_LENGTH ? `${summary.prompt.slice(0, PROMPT_PREVIEW_LENGTH)}…` : summary.prompt,

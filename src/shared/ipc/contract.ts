@@ -154,6 +154,9 @@ export const generationImageSchema = z.object({
   missing: z.boolean(),
 });
 
+/** Where an imported generation was made: another machine (a complete body, as this app sends), or Scenario's web app or a plugin. */
+export const generationOriginSchema = z.enum(['another-machine', 'web-app-or-plugin']);
+export type GenerationOrigin = z.infer<typeof generationOriginSchema>;
 /** A control image in the library; its size (null when unread) keeps a tile's shape before any output exists. */
 export const controlImageSchema = z.object({
   relPath: relPathSchema,
@@ -188,6 +191,10 @@ export const generationSummarySchema = z.object({
   creativeUnitsCost: z.number().nonnegative().nullable(),
   /** Made by the built-in simulator, not by Scenario: labelled wherever it appears. */
   simulated: z.boolean(),
+  /** Null when made here; else imported from the team's Scenario history (see `sync`). */
+  origin: generationOriginSchema.nullable(),
+  /** Scenario's id of the member who made an imported generation. */
+  author: z.string().nullable(),
   createdAt: isoTime,
   /** The generation it reproduces or varies. */
   parentId: id.nullable().optional(),
@@ -210,6 +217,10 @@ export const generationFiltersSchema = z.object({
   createdBefore: isoTime.optional(),
   /** Show the trash instead of the live library. */
   trashed: z.boolean().optional(),
+  /** Generations with an image in this Scenario collection (its id). */
+  collectionId: z.string().max(200).optional(),
+  /** Only imported generations (true) or only those made here (false). */
+  imported: z.boolean().optional(),
 });
 
 const generationQuery = z.object({
@@ -287,6 +298,8 @@ export const generationDetailSchema = generationSummarySchema.extend({
   error: ipcErrorSchema.nullable(),
   parent: relatedGenerationSchema.nullable(),
   children: z.array(relatedGenerationSchema),
+  /** Why an imported generation cannot be sent again through this app; null when it can be reproduced. */
+  notReproducible: z.string().nullable(),
 });
 
 /** One version of a preset, read-only: its values as saved and the generations made with it. */
@@ -589,6 +602,8 @@ export const contract = {
     'queue.paused': event(z.object({ waiting: waitingSchema })),
     'queue.resumed': event(z.object({})),
     'engine.notice': event(engineNoticeSchema),
+    /** The team's history coming in from Scenario (the window's progress line); null once it ended. */
+    'sync.progress': event(z.object({ phase: z.string(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).nullable()),
     /** Generations appeared, changed or left (trash, restore, repair): galleries reload. */
     'library.changed': event(z.object({ generationIds: z.array(id).nullable() })),
     'engine.activity': event(engineActivitySchema),

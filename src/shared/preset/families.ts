@@ -5,6 +5,11 @@ export type ModelFamily = 'sd-1_5' | 'sd-xl' | 'flux-dev' | 'flux-schnell' | 'fl
 
 export const MODEL_FAMILIES: readonly ModelFamily[] = ['sd-1_5', 'sd-xl', 'flux-dev', 'flux-schnell', 'flux-pro'];
 
+/** A family as stored (a preset version's, a generation's), or undefined for 'unknown' and anything else. */
+export function asModelFamily(text: string | undefined): ModelFamily | undefined {
+  return (MODEL_FAMILIES as readonly (string | undefined)[]).includes(text) ? (text as ModelFamily) : undefined;
+}
+
 export interface NumberRange {
   min: number;
   max: number;

@@ -1,7 +1,7 @@
 export { canonicalJson } from './canonical-json';
 export { PresetError, type PresetErrorCode } from './errors';
 export {
-  FAMILY_RULES, MODEL_FAMILIES, familyOfModel, isFluxFamily, isFluxLora,
+  FAMILY_RULES, MODEL_FAMILIES, asModelFamily, familyOfModel, isFluxFamily, isFluxLora,
   type FamilyRules, type ModelFamily, type NumberRange,
 } from './families';
 export {

@@ -162,7 +162,8 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
    * A new generation from the same input, preset version and request. A variation replaces the
    * seed. The seed column wins over the body: it may hold the seed the server actually used.
    */
-  function createReproduction(parentId: number, options: { varySeed?: string; simulated?: boolean } = {}): Generation {
+  /** `presetVersionId`: the version to run instead of the parent's (an imported parent's is made when it is reproduced). */
+  function createReproduction(parentId: number, options: { varySeed?: string; simulated?: boolean; presetVersionId?: number } = {}): Generation {
     const parent = require(parentId);
     const seed = options.varySeed ?? parent.seed;
     let requestJson = parent.requestJson;
@@ -172,7 +173,7 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
     if (seed !== null && 'seed' in request && request.seed !== seedValue) requestJson = JSON.stringify({ ...request, seed: seedValue });
     return create({
       inputId: parent.inputId,
-      presetVersionId: parent.presetVersionId,
+      presetVersionId: options.presetVersionId ?? parent.presetVersionId,
       folderId: null,
       kind: options.varySeed === undefined ? 'reproduction' : 'variation',
       parentId: parent.id,
