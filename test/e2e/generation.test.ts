@@ -172,8 +172,9 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
     await page.reload();
     await tile().waitFor();
     expect(await chips().allTextContents()).toEqual(['hero', 'keep', '+1']);
-    // The tag filter offers the new tags.
-    await eventually('the tag filter to list the new tags', async () => ((await page.getByLabel('Tag', { exact: true }).locator('option').count()) === 4 ? true : undefined));
+    // The facet panel offers the new tags, each with its count.
+    const tagFacet = page.getByRole('complementary', { name: 'Filters' }).getByRole('region', { name: 'Tag' }).getByRole('button');
+    await eventually('the tag facet to list the new tags', async () => ((await tagFacet.allTextContents()).sort().join(' ') === 'hero1 keep1 portfolio1' ? true : undefined));
     await saveScreen(page, 'gallery-tags');
   }, 60_000);
 
@@ -205,12 +206,13 @@ describe('hot folder → queue → gallery → detail (Chromium)', () => {
       await page.locator('.gallery-empty').waitFor();
       await page.getByRole('searchbox', { name: 'Search history' }).fill('');
 
-      await page.getByLabel('State', { exact: true }).selectOption('done');
+      const doneFacet = page.getByRole('complementary', { name: 'Filters' }).getByRole('region', { name: 'State' }).getByRole('button', { name: /^Done\b/ });
+      await doneFacet.click();
       await eventually('the state filter to apply', async () => {
         const labels = await page.getByRole('status', { name: 'Result count' }).textContent();
         return labels === '3 results' ? true : undefined;
       });
-      await page.getByLabel('State', { exact: true }).selectOption('');
+      await doneFacet.click();
 
       await page.locator(`[data-testid="gallery-tile"][data-generation-id="${firstId}"]`).click();
       await page.getByRole('complementary', { name: 'Generation details' }).getByTestId('request-json').waitFor();

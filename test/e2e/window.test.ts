@@ -315,4 +315,54 @@ describe('live work, failures and the grid (Chromium)', () => {
     await tile(page, ids[2]!).waitFor();
     expect(app.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('finds by a facet and its chip, stacks a reproduction under its generation, and saves Settings by each section\'s Save', async () => {
+    const { page, api } = app;
+    await navigate(page, 'Gallery');
+    const tagged = (await api.generations.page({ limit: 10, filters: { tag: 'castle' } })).items[0]!.id;
+    const { generationId: reproduction } = await api.generations.reproduce({ id: tagged });
+    await finished(reproduction);
+    await tile(page, reproduction).waitFor();
+
+    // A facet value narrows the grid and becomes a chip; the chip's × lifts it.
+    const facets = page.getByRole('complementary', { name: 'Filters' });
+    await facets.getByRole('region', { name: 'Tag' }).getByRole('button', { name: /^castle/ }).click();
+    const chips = page.getByRole('list', { name: 'Active filters' });
+    await chips.getByText('Tag: castle').waitFor();
+    await eventually('one result', async () => ((await page.getByRole('status', { name: 'Result count' }).textContent()) === '1 result' ? true : undefined));
+    await tile(page, reproduction).waitFor({ state: 'detached' });
+    await saveBothSizes(page, 'gallery-filtered');
+    await expectAccessible(page, 'the gallery with a filter');
+    await chips.getByRole('button', { name: 'Remove filter Tag: castle' }).click();
+    await chips.getByText('Showing the whole library').waitFor();
+    await tile(page, reproduction).waitFor();
+
+    // Stacked: the reproduction leaves the grid for its generation's stack, which opens the lineage.
+    await page.getByRole('checkbox', { name: 'Stack versions' }).check();
+    await tile(page, reproduction).waitFor({ state: 'detached' });
+    const stack = tile(page, tagged).getByRole('button', { name: /^Show the 1 version of / });
+    await stack.waitFor();
+    await saveBothSizes(page, 'gallery-stacked');
+    await expectAccessible(page, 'the stacked gallery');
+    await stack.click();
+    await page.getByRole('complementary', { name: 'Generation details' }).getByRole('region', { name: 'Related generations' }).getByRole('button', { name: /^Exact reproduction: / }).waitFor();
+    await page.getByRole('checkbox', { name: 'Stack versions' }).uncheck();
+    await tile(page, reproduction).waitFor();
+
+    // Settings: a draft until Save; the engine's refusal under the field it concerns, outlined.
+    await navigate(page, 'Settings');
+    const general = page.getByRole('form', { name: 'Library and spending' });
+    const location = general.getByLabel('Library location');
+    await location.fill('/somewhere/else');
+    await general.getByText('Unsaved changes').waitFor();
+    await general.getByRole('button', { name: 'Save' }).click();
+    await general.getByTestId('field-error-library-location').waitFor();
+    expect(await location.getAttribute('aria-invalid')).toBe('true');
+    expect(await general.getByTestId('field-error-library-location').textContent()).toMatch(/^The library stays in /);
+    await saveBothSizes(page, 'settings-refused');
+    await expectAccessible(page, 'Settings with a refused change');
+    await general.getByRole('button', { name: 'Discard' }).click();
+    expect(await location.getAttribute('aria-invalid')).toBe('false');
+    expect(app.pageErrors).toEqual([]);
+  }, 90_000);
 });

@@ -32,6 +32,10 @@ function keptAndRecounted(file: string, reader?: Database.Database) {
         // Each generation's facet_counts row, as generation_facets names it.
         rowOfEach: all(`SELECT gf.generation_id, ${COLUMNS.split(', ').map((column) => `fc.${column}`).join(', ')}, fc.trashed
                         FROM generation_facets gf JOIN facet_counts fc ON fc.id = gf.facet_id ORDER BY gf.generation_id`),
+        // Rows that fell to 0 stay in both tables (migration 13): only the others count.
+        totals: all('SELECT dimension, value, trashed, count FROM facet_totals WHERE count <> 0 ORDER BY dimension, value, trashed'),
+        tagsByCombination: all(`SELECT ${COLUMNS.split(', ').map((column) => `fc.${column}`).join(', ')}, fc.trashed, ft.tag_id, ft.count
+                                FROM facet_tags ft JOIN facet_counts fc ON fc.id = ft.facet_id WHERE ft.count <> 0 ORDER BY ${COLUMNS}, fc.trashed, ft.tag_id`),
       },
       recounted: {
         facets: all(`SELECT ${COLUMNS}, deleted_at IS NOT NULL AS trashed, count(*) AS count FROM generations
@@ -39,6 +43,14 @@ function keptAndRecounted(file: string, reader?: Database.Database) {
         tags: all(`SELECT gt.tag_id, g.deleted_at IS NOT NULL AS trashed, count(*) AS count
                    FROM generation_tags gt JOIN generations g ON g.id = gt.generation_id GROUP BY gt.tag_id, trashed ORDER BY gt.tag_id, trashed`),
         rowOfEach: all(`SELECT id AS generation_id, ${COLUMNS}, deleted_at IS NOT NULL AS trashed FROM generations ORDER BY id`),
+        totals: all(
+          `${COLUMNS.split(', ')
+            .map((column) => `SELECT '${column}' AS dimension, ${column === 'folder_id' ? 'ifnull(folder_id, 0)' : column} AS value, deleted_at IS NOT NULL AS trashed, count(*) AS count FROM generations GROUP BY 2, 3`)
+            .join(' UNION ALL ')} ORDER BY dimension, value, trashed`,
+        ),
+        tagsByCombination: all(`SELECT ${COLUMNS.split(', ').map((column) => `g.${column}`).join(', ')}, g.deleted_at IS NOT NULL AS trashed, gt.tag_id, count(*) AS count
+                                FROM generations g JOIN generation_tags gt ON gt.generation_id = g.id
+                                GROUP BY ${COLUMNS}, trashed, gt.tag_id ORDER BY ${COLUMNS}, trashed, gt.tag_id`),
       },
     };
   } finally {

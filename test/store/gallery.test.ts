@@ -121,6 +121,28 @@ describe('filters and search', () => {
     expect(ids(store.galleryPage({ filters: { tag: 'portfolio', modality: 'depth', family: 'sd-xl' }, limit: 10 }))).toEqual([forest.id]);
   });
 
+  it('stacks reproductions and variations under the live generation they came from', () => {
+    const { store, castle, forest } = library();
+    const reproduction = store.generations.createReproduction(castle.id);
+    const variation = store.generations.createReproduction(castle.id, { varySeed: '7' });
+    const ofForest = store.generations.createReproduction(forest.id);
+    const stackOf = (page: { items: { id: number; stackSize: number; parentId: number | null }[] }) => page.items.map((item) => [item.id, item.stackSize, item.parentId]);
+    // Not stacked: every generation, each parent counting its live versions.
+    expect(ids(store.galleryPage({ limit: 20 }))).toEqual(expect.arrayContaining([reproduction.id, variation.id, ofForest.id, castle.id]));
+    const stacked = store.galleryPage({ limit: 20, stacked: true });
+    expect(ids(stacked)).not.toContain(reproduction.id);
+    expect(ids(stacked)).not.toContain(variation.id);
+    expect(stackOf(stacked)).toEqual(expect.arrayContaining([[castle.id, 2, null], [forest.id, 1, null]]));
+    // Stacked within a search or a filter too.
+    expect(ids(store.galleryPage({ search: 'castle', limit: 20, stacked: true }))).toEqual([castle.id]);
+    // A version whose parent is in the trash stands on its own again; the trashed one leaves the stack.
+    store.trash.softDelete([forest.id]);
+    store.trash.softDelete([variation.id]);
+    const after = store.galleryPage({ limit: 20, stacked: true });
+    expect(ids(after)).toContain(ofForest.id);
+    expect(stackOf(after)).toEqual(expect.arrayContaining([[castle.id, 1, null], [ofForest.id, 0, forest.id]]));
+  });
+
   it('searches prompts by prefix, tags, file names, preset and model names', () => {
     const { store, castle, robot, forest } = library();
     const search = (text: string) => ids(store.galleryPage({ search: text, limit: 10 }));
@@ -169,6 +191,14 @@ describe('filters and search', () => {
     const depth = store.facetCounts({ filters: { modality: 'depth' }, search: 'forest' });
     expect(depth.total).toBe(1);
     expect(depth.states).toEqual([{ value: 'detected', label: 'detected', count: 1 }]);
+  });
+
+  it('names a model no generation recorded a name for by the model list last seen, never by its id alone when a name is known', () => {
+    const { store, generate } = setup();
+    generate({ modelId: 'model_nameless', modelName: null });
+    expect(store.facetCounts({}).models.map((model) => model.label)).toEqual(['model_nameless']);
+    store.models.replaceAll([{ modelId: 'model_nameless', model: { id: 'model_nameless', name: 'Clay Realism' } }]);
+    expect(store.facetCounts({}).models.map((model) => model.label)).toEqual(['Clay Realism']);
   });
 });
 

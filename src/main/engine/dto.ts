@@ -221,6 +221,8 @@ export function generationSummary(item: GalleryItem): ContractGenerationSummary 
     origin: item.origin,
     author: item.authorId,
     createdAt: iso(item.createdAt),
+    parentId: item.parentId === null ? null : String(item.parentId),
+    stackSize: item.stackSize,
   };
 }
 

@@ -41,8 +41,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
   }
 
   return {
-    'generations.page': async ({ filters, search, cursor, limit }) => {
-      const page = store.galleryPage({ filters: galleryFilters(filters), search, cursor: cursor ?? null, limit });
+    'generations.page': async ({ filters, search, cursor, limit, stacked }) => {
+      const page = store.galleryPage({ filters: galleryFilters(filters), search, cursor: cursor ?? null, limit, stacked });
       return { items: page.items.map(generationSummary), nextCursor: page.nextCursor };
     },
 

@@ -104,30 +104,42 @@ function tagDriver(tag: string): Driver {
   };
 }
 
-/** The counted columns of `alias` under the names of `Combination`. */
-function combinationColumns(alias: 'g' | 'fc'): string {
-  const names: Record<(typeof FACET_COLUMNS)[number], keyof Combination> = {
-    preset_version_id: 'versionId',
-    model_id: 'modelId',
-    family: 'family',
-    modality: 'modality',
-    folder_id: 'folderId',
-    state: 'state',
-    favourite: 'favourite',
-  };
-  return FACET_COLUMNS.map((column) => `${alias}.${column} AS ${names[column]}`).join(', ');
+type CountedColumn = (typeof FACET_COLUMNS)[number];
+
+/** Per counted column, how many generations have each value (folder_id: null for none). */
+type Totals = Map<CountedColumn, Map<SqlValue | null, number>>;
+
+function emptyTotals(): Totals {
+  return new Map(FACET_COLUMNS.map((column) => [column, new Map()]));
 }
 
-/** Generations sharing one value of every counted column. */
-interface Combination {
-  versionId: number;
-  modelId: string;
-  family: string;
-  modality: string;
-  folderId: number | null;
-  state: GenerationState;
-  favourite: number;
-  count: number;
+function addTo(totals: Totals, column: CountedColumn, value: SqlValue | null, count: number) {
+  const counts = totals.get(column)!;
+  counts.set(value, (counts.get(value) ?? 0) + count);
+}
+
+/** A facet_counts row with the number of generations counted in it (all, or those a query matched). */
+type Combination = Record<CountedColumn, SqlValue | null> & { count: number };
+
+function totalsOf(combinations: readonly Combination[]): Totals {
+  const totals = emptyTotals();
+  for (const combination of combinations) {
+    for (const column of FACET_COLUMNS) addTo(totals, column, combination[column], combination.count);
+  }
+  return totals;
+}
+
+/** Counts `values` one by one: cheaper in a Map than grouped by SQLite, which sorts them first. */
+function tallyValues(values: readonly SqlValue[]): Map<SqlValue, number> {
+  const counts = new Map<SqlValue, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** What the facets are made of: the totals per counted column, and the tags. */
+interface Counted {
+  totals: Totals;
+  tags: FacetCount<string>[];
 }
 
 interface GalleryRow extends FirstImageColumns {
@@ -157,6 +169,8 @@ interface GalleryRow extends FirstImageColumns {
   control_height: number | null;
   error_code: string | null;
   error_message: string | null;
+  parent_id: number | null;
+  stack_size: number;
 }
 
 function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
@@ -187,6 +201,8 @@ function toGalleryItem(row: GalleryRow, tags: string[]): GalleryItem {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     tags,
+    parentId: row.parent_id,
+    stackSize: row.stack_size,
   };
 }
 
@@ -200,7 +216,8 @@ const PAGE_DETAILS = `
   SELECT g.id, g.created_at, g.state, g.kind, g.prompt, g.model_id, g.model_name, g.family, g.modality,
          pv.preset_id, pv.name AS preset_name, g.folder_id, i.file_name, g.favourite, g.rating, g.simulated, g.cost_cu,
          i.library_rel_path AS control_rel_path, i.width AS control_width, i.height AS control_height, g.error_code, g.error_message, g.origin, g.author_id,
-         g.deleted_in_scenario_at, (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count,
+         g.deleted_in_scenario_at, (SELECT count(*) FROM images WHERE generation_id = g.id) AS image_count, g.parent_id,
+         (SELECT count(*) FROM generations c WHERE c.parent_id = g.id AND c.deleted_at IS NULL) AS stack_size,
          fi.id AS image_id, fi.rel_path AS image_rel_path, fi.thumb_rel_path AS image_thumb_rel_path,
          fi.missing AS image_missing, fi.width AS image_width, fi.height AS image_height
   FROM page
@@ -292,6 +309,8 @@ export function createGallery(context: StoreContext) {
     const driver = match !== null ? searchDriver(match) : filters.tag !== undefined ? tagDriver(filters.tag) : null;
     // Walking the tag's generations is its condition: checking it again would gather them all.
     const { where, params: filterParams } = conditionFor(match === null ? { ...filters, tag: undefined } : filters);
+    // Stacked: a generation whose parent is live is shown in its parent's stack, not on its own.
+    if (query.stacked === true && filters.trashed !== true) where.push('NOT EXISTS (SELECT 1 FROM generations p WHERE p.id = g.parent_id AND p.deleted_at IS NULL)');
     const ids = driver === null ? browsedIds(where, after) : drivenIds(driver, where, after);
     const params = driver === null ? [...filterParams, ...ids.params] : [...ids.params, ...filterParams];
     const sql = `WITH page AS (${ids.sql} LIMIT ?) ${PAGE_DETAILS}`;
@@ -307,113 +326,144 @@ export function createGallery(context: StoreContext) {
     'SELECT pv.id AS version_id, p.id AS preset_id, p.name FROM preset_versions pv JOIN presets p ON p.id = pv.preset_id',
   );
   const folderLabels = db.prepare<[], { id: number; path: string }>('SELECT id, path FROM watched_folders');
-  const modelLabel = db.prepare<[string], { model_name: string }>(
-    'SELECT model_name FROM generations WHERE model_id = ? AND model_name IS NOT NULL ORDER BY created_at DESC LIMIT 1',
+  // The name the last generation of the model recorded, else the one in the model list last seen.
+  const modelLabel = db.prepare<[{ modelId: string }], { model_name: string | null }>(`
+    SELECT coalesce((SELECT model_name FROM generations WHERE model_id = @modelId AND model_name IS NOT NULL ORDER BY created_at DESC LIMIT 1),
+                    (SELECT json_extract(model_json, '$.name') FROM models_cache WHERE model_id = @modelId)) AS model_name`);
+
+  const allTags = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM tags');
+  /** Tag counts as the facets list them, from tag ids and their counts, most used first. */
+  function tagFacets(counts: Iterable<[SqlValue, number]>): FacetCount<string>[] {
+    const names = new Map(allTags.all().map((tag) => [tag.id, tag.name]));
+    const facets: FacetCount<string>[] = [];
+    for (const [tagId, count] of counts) {
+      const name = names.get(Number(tagId));
+      if (name !== undefined && count > 0) facets.push({ value: name, label: name, count });
+    }
+    return facets.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  }
+
+  const keptTotals = db.prepare<[number], { dimension: CountedColumn; value: SqlValue; count: number }>(
+    'SELECT dimension, value, count FROM facet_totals WHERE trashed = ? AND count > 0',
   );
+  const keptTagCounts = db.prepare<[number], [number, number]>('SELECT tag_id, count FROM tag_counts WHERE trashed = ?').raw();
 
-  const keptTagCounts = db.prepare<[number], FacetCount<string>>(`
-    SELECT t.name AS value, t.name AS label, tc.count FROM tag_counts tc CROSS JOIN tags t ON t.id = tc.tag_id
-    WHERE tc.trashed = ? ORDER BY tc.count DESC, t.name`);
+  /** The whole library's (or the trash's) counts: the kept totals alone (migration 13). */
+  function countedWhole(trashed: boolean): Counted {
+    const totals = emptyTotals();
+    for (const row of keptTotals.all(trashed ? 1 : 0)) addTo(totals, row.dimension, row.dimension === 'folder_id' && row.value === 0 ? null : row.value, row.count);
+    return { totals, tags: tagFacets(keptTagCounts.all(trashed ? 1 : 0)) };
+  }
 
-  /** Tag counts as the facets list them, from the tag ids of `from` under `where` (`gt` is generation_tags). */
-  function tagCounts(from: string, where: string[], params: SqlValue[]): FacetCount<string>[] {
-    return prepared(`
-      SELECT t.name AS value, t.name AS label, count(*) AS count FROM ${from} CROSS JOIN tags t ON t.id = gt.tag_id
-      WHERE ${where.join(' AND ')} GROUP BY t.id ORDER BY count DESC, t.name`).all(...params) as FacetCount<string>[];
+  /** Under filters on kept columns only: the facet_counts rows they keep, and those rows' tags (migration 13). */
+  function countedKept(filters: GalleryFilters): Counted {
+    const kept = keptCondition(filters, 'fc');
+    const combinations = prepared(`SELECT ${FACET_COLUMNS.map((column) => `fc.${column}`).join(', ')}, fc.count FROM facet_counts fc WHERE ${kept.where.join(' AND ')}`).all(
+      ...kept.params,
+    ) as Combination[];
+    const tags = prepared(`SELECT ft.tag_id, sum(ft.count) FROM facet_counts fc CROSS JOIN facet_tags ft ON ft.facet_id = fc.id WHERE ${kept.where.join(' AND ')} GROUP BY ft.tag_id`)
+      .raw()
+      .all(...kept.params) as [number, number][];
+    return { totals: totalsOf(combinations), tags: tagFacets(tags) };
   }
 
   /**
-   * Counting the generations a search or a tag leads to, through generation_facets: a lookup in
-   * a narrow table (it stays in the page cache) per generation instead of one in the generations.
-   * The combinations are grouped by facet row first and filtered by it after (the kept
-   * conditions are the row's own columns), so each generation costs one lookup. Tags are looked
-   * up first, so only tagged generations need theirs.
+   * Counting the generations a search or a tag leads to: each one's facet_counts row through
+   * generation_facets (a narrow table that stays in the page cache), and its tags, counted here
+   * as they come (SQLite would sort them to group them, which cost more than the lookups). The
+   * rows are then read once each and kept or not by the kept conditions (their own columns).
+   * Tags are counted per row for that only when some row in use fails those conditions (a
+   * search with nothing in the trash needs no facet lookup for its tags).
    */
-  function countedThrough(driver: Driver, filters: GalleryFilters) {
+  function countedThrough(driver: Driver, filters: GalleryFilters): Counted {
     const kept = keptCondition(filters, 'fc');
     const row = rowCondition(filters, driver.id);
     const ownRow = row.readsRow ? `CROSS JOIN generations g ON g.id = ${driver.id}` : '';
     const facetOf = `CROSS JOIN generation_facets gf ON gf.generation_id = ${driver.id}`;
-    const combinations = prepared(`
-      SELECT ${combinationColumns('fc')}, matched.count
-      FROM (SELECT gf.facet_id AS id, count(*) AS count FROM ${driver.from} ${facetOf} ${ownRow}
-            WHERE ${[driver.where, ...row.where].join(' AND ')} GROUP BY gf.facet_id) matched
-      CROSS JOIN facet_counts fc ON fc.id = matched.id
-      WHERE ${kept.where.join(' AND ')}`).all(...driver.params, ...row.params, ...kept.params) as Combination[];
-    // When every combination in use passes the kept conditions (a search with nothing in the
-    // trash), they narrow nothing, and the tags need no facet lookup per generation.
-    const narrows = prepared(`SELECT EXISTS (SELECT 1 FROM facet_counts fc WHERE NOT (${kept.where.join(' AND ')})) AS narrows`).get(...kept.params) as {
-      narrows: number;
-    };
-    const byFacet = narrows.narrows === 1;
-    const tags = tagCounts(
-      `${driver.from} CROSS JOIN generation_tags gt ON gt.generation_id = ${driver.id} ${byFacet ? `${facetOf} CROSS JOIN facet_counts fc ON fc.id = gf.facet_id` : ''} ${ownRow}`,
-      [driver.where, ...(byFacet ? kept.where : []), ...row.where],
-      [...driver.params, ...(byFacet ? kept.params : []), ...row.params],
-    );
-    return { combinations, tags };
+    const where = [driver.where, ...row.where].join(' AND ');
+    const params = [...driver.params, ...row.params];
+    const perFacet = tallyValues(prepared(`SELECT gf.facet_id FROM ${driver.from} ${facetOf} ${ownRow} WHERE ${where}`).raw().pluck().all(...params) as number[]);
+    const rows = prepared(`
+      SELECT fc.id, ${FACET_COLUMNS.map((column) => `fc.${column}`).join(', ')}, (${kept.where.join(' AND ')}) AS kept
+      FROM json_each(?) matched CROSS JOIN facet_counts fc ON fc.id = matched.value`).all(...kept.params, jsonList([...perFacet.keys()])) as (Combination & { id: number; kept: number })[];
+    const keptRows = rows.filter((combination) => combination.kept === 1);
+    const totals = totalsOf(keptRows.map((combination) => ({ ...combination, count: perFacet.get(combination.id) ?? 0 })));
+    if (keptRows.length === rows.length) {
+      const tags = prepared(`SELECT gt.tag_id FROM ${driver.from} CROSS JOIN generation_tags gt ON gt.generation_id = ${driver.id} ${ownRow} WHERE ${where}`).raw().pluck().all(...params) as number[];
+      return { totals, tags: tagFacets(tallyValues(tags)) };
+    }
+    const keptIds = new Set(keptRows.map((combination) => combination.id));
+    const tagged = prepared(`SELECT gf.facet_id, gt.tag_id FROM ${driver.from} CROSS JOIN generation_tags gt ON gt.generation_id = ${driver.id} ${facetOf} ${ownRow} WHERE ${where}`)
+      .raw()
+      .all(...params) as [number, number][];
+    return { totals, tags: tagFacets(tallyValues(tagged.filter(([facetId]) => keptIds.has(facetId)).map(([, tagId]) => tagId))) };
+  }
+
+  /** By a pass over the generations a date or rating filter selects, through their indexes. */
+  function countedByScan(filters: GalleryFilters): Counted {
+    const scanned = conditionFor(filters);
+    const group = FACET_COLUMNS.map((column) => `g.${column}`).join(', ');
+    const combinations = prepared(`SELECT ${group}, count(*) AS count FROM generations g WHERE ${scanned.where.join(' AND ')} GROUP BY ${group}`).all(
+      ...scanned.params,
+    ) as Combination[];
+    const tags = prepared(`SELECT gt.tag_id FROM generations g CROSS JOIN generation_tags gt ON gt.generation_id = g.id WHERE ${scanned.where.join(' AND ')}`)
+      .raw()
+      .pluck()
+      .all(...scanned.params) as number[];
+    return { totals: totalsOf(combinations), tags: tagFacets(tallyValues(tags)) };
   }
 
   /**
-   * The combinations and tag counts under a query: from the kept counts whenever the query only
-   * filters by what they keep (migration 6); through generation_facets from a search's matches or
-   * a tag's generations; by a pass over the generations a date or rating filter selects
-   * otherwise, through their indexes.
+   * The counts under a query: from the kept totals for the whole library (or the trash), from
+   * the kept counts whenever the query only filters by what they keep; through generation_facets
+   * from a search's matches or a tag's generations; by a pass over the generations the other
+   * filters (a date, a rating, a collection, imported or not) select otherwise.
    */
-  function counted(query: { filters?: GalleryFilters; search?: string }): { combinations: Combination[]; tags: FacetCount<string>[] } {
+  function counted(query: { filters?: GalleryFilters; search?: string }): Counted {
     const filters = query.filters ?? {};
     const match = query.search === undefined ? null : toMatchExpression(query.search);
     if (match !== null) return countedThrough(searchDriver(match), filters);
     // The tag's generations are the walk: its condition is not checked again.
     if (filters.tag !== undefined) return countedThrough(tagDriver(filters.tag), { ...filters, tag: undefined });
-    const scanned = conditionFor(filters);
-    const scanTags = () => tagCounts('generations g CROSS JOIN generation_tags gt ON gt.generation_id = g.id', scanned.where, scanned.params);
-    if (rowCondition(filters, 'g.id').readsRow) {
-      const group = FACET_COLUMNS.map((column) => `g.${column}`).join(', ');
-      const combinations = prepared(`SELECT ${combinationColumns('g')}, count(*) AS count FROM generations g WHERE ${scanned.where.join(' AND ')} GROUP BY ${group}`).all(
-        ...scanned.params,
-      ) as Combination[];
-      return { combinations, tags: scanTags() };
-    }
-    const kept = keptCondition(filters, 'fc');
-    const combinations = prepared(`SELECT ${combinationColumns('fc')}, fc.count FROM facet_counts fc WHERE ${kept.where.join(' AND ')}`).all(
-      ...kept.params,
-    ) as Combination[];
-    // Only the trash flag: the kept tag counts. Other filters: the tags of the generations they match.
-    const tags = kept.where.length === 1 ? keptTagCounts.all(filters.trashed ? 1 : 0) : scanTags();
-    return { combinations, tags };
+    // Any other condition the kept counts do not know (a date, a rating, a collection...) is a pass.
+    if (rowCondition(filters, 'g.id').where.length > 0) return countedByScan(filters);
+    if (keptCondition(filters, 'fc').where.length === 1) return countedWhole(filters.trashed === true);
+    return countedKept(filters);
   }
 
-  /** Counts per dimension over the current filter set, summed here from the combinations. */
+  /** Counts per dimension over the current filter set, with the names people know them by. */
   function facetCounts(query: { filters?: GalleryFilters; search?: string } = {}): FacetCounts {
-    const { combinations, tags } = counted(query);
+    const { totals, tags } = counted(query);
     const versions = presetLabels.all();
     const presetOfVersion = new Map(versions.map((row) => [row.version_id, row.preset_id]));
     const presetNames = new Map(versions.map((row) => [row.preset_id, row.name]));
     const folderPaths = new Map(folderLabels.all().map((row) => [row.id, row.path]));
-    const tally = <K extends SqlValue>(key: (row: Combination) => K | null, label: (value: K) => string) => {
+    const tally = <K extends SqlValue>(column: CountedColumn, key: (value: SqlValue) => K | null, label: (value: K) => string) => {
       const counts = new Map<K, number>();
-      for (const row of combinations) {
-        const value = key(row);
-        if (value !== null) counts.set(value, (counts.get(value) ?? 0) + row.count);
+      for (const [value, count] of totals.get(column)!) {
+        const keyed = value === null ? null : key(value);
+        if (keyed !== null && count > 0) counts.set(keyed, (counts.get(keyed) ?? 0) + count);
       }
       return [...counts]
         .map(([value, count]): FacetCount<K> => ({ value, label: label(value), count }))
         .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
     };
-    const same = (value: string) => value;
+    const same = (value: SqlValue) => String(value);
+    let total = 0;
+    for (const count of totals.get('state')!.values()) total += count;
     return {
-      total: combinations.reduce((sum, row) => sum + row.count, 0),
-      favourites: combinations.reduce((sum, row) => sum + (row.favourite === 1 ? row.count : 0), 0),
+      total,
+      favourites: totals.get('favourite')!.get(1) ?? 0,
       presets: tally(
-        (row) => presetOfVersion.get(row.versionId) ?? null,
+        'preset_version_id',
+        (versionId) => presetOfVersion.get(Number(versionId)) ?? null,
         (presetId) => presetNames.get(presetId) ?? String(presetId),
       ),
-      models: tally((row) => row.modelId, (modelId) => modelLabel.get(modelId)?.model_name ?? modelId),
-      families: tally((row) => row.family, same),
-      modalities: tally((row) => row.modality, same),
-      folders: tally((row) => row.folderId, (folderId) => folderPaths.get(folderId) ?? String(folderId)),
-      states: tally((row) => row.state, same),
+      models: tally('model_id', same, (modelId) => modelLabel.get({ modelId })?.model_name ?? modelId),
+      families: tally('family', same, (family) => family),
+      modalities: tally('modality', same, (modality) => modality),
+      folders: tally('folder_id', Number, (folderId) => folderPaths.get(folderId) ?? String(folderId)),
+      states: tally('state', (state) => state as GenerationState, (state) => state),
       tags,
     };
   }

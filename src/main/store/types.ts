@@ -165,6 +165,11 @@ export interface GalleryQuery {
   /** From the previous page's nextCursor. */
   cursor?: string | null;
   limit: number;
+  /**
+   * Reproductions and variations stacked under the generation they came from: a live
+   * generation made from another live one is left out (its parent's stackSize counts it).
+   */
+  stacked?: boolean;
 }
 
 export interface GalleryImage {
@@ -206,6 +211,10 @@ export interface GalleryItem {
   errorMessage: string | null;
   /** Alphabetical. */
   tags: string[];
+  /** The generation it reproduces or varies, if any. */
+  parentId: number | null;
+  /** Its live reproductions and variations. */
+  stackSize: number;
 }
 
 export interface GalleryPage {

@@ -116,8 +116,10 @@ function DropDialog({ plan, onRecall, onClose }: { plan: DropPlan; onRecall: (fi
     }
     const watched: string[] = [];
     for (const folder of plan.folders) {
-      // The settings store keeps its folder list current and reports a refusal (not a folder, already watched).
-      if (await addFolder({ path: folder.path, presetIds: [preset.id], options: { recursive } })) watched.push(folder.path);
+      // The settings store keeps its folder list current; a refusal (not a folder, already watched) is said here.
+      const failure = await addFolder({ path: folder.path, presetIds: [preset.id], options: { recursive } });
+      if (failure) toast({ message: failure.message, tone: 'error' });
+      else watched.push(folder.path);
     }
     const done = [
       queued > 0 ? `Queued ${countOf(queued, 'generation')} with “${preset.name}”.` : null,

@@ -1,91 +1,85 @@
-import { useId, type ReactNode } from 'react';
-import type { GenerationFilters, GenerationState } from '../../shared/ipc/contract';
-import { countOf, stateLabel } from '../common/format';
-import { localDay } from '../stores/galleryItem';
+import { useId } from 'react';
+import type { GenerationFilters } from '../../shared/ipc/contract';
+import { countOf } from '../common/format';
 import { useGallery } from '../stores';
 import { isUnfiltered, TILE_HEIGHT } from '../stores/galleryStore';
+import { activeFilters, type FacetEntries } from './facetEntries';
 
-type FacetName = 'presets' | 'models' | 'families' | 'modalities' | 'folders' | 'tags';
-type TextFilter = 'presetId' | 'modelId' | 'family' | 'modality' | 'folderId' | 'tag';
+interface Props {
+  entries: FacetEntries;
+  panelId: string;
+  panelOpen: boolean;
+  onTogglePanel(): void;
+}
 
-/** Each single-choice filter, the facet that lists its values with counts, and its label. */
-const FACET_FILTERS: { filter: TextFilter; facet: FacetName; label: string }[] = [
-  { filter: 'presetId', facet: 'presets', label: 'Preset' },
-  { filter: 'modelId', facet: 'models', label: 'Model' },
-  { filter: 'family', facet: 'families', label: 'Family' },
-  { filter: 'modality', facet: 'modalities', label: 'Modality' },
-  { filter: 'folderId', facet: 'folders', label: 'Folder' },
-  { filter: 'tag', facet: 'tags', label: 'Tag' },
-];
-
-export function FilterBar() {
-  const { query, facets, setQuery, clearFilters, tileHeight, setTileHeight } = useGallery((state) => ({
+/**
+ * The search box, the result count and the thumbnail size on one line; under it, one compact
+ * row of the filters in force, each a chip that removes it. The row is always there (empty, it
+ * says so), so picking the first filter does not push the grid down.
+ */
+export function FilterBar({ entries, panelId, panelOpen, onTogglePanel }: Props) {
+  const { query, facets, setQuery, clearFilters, tileHeight, setTileHeight, stacked, setStacked } = useGallery((state) => ({
     query: state.query,
     facets: state.facets,
     setQuery: state.setQuery,
     clearFilters: state.clearFilters,
     tileHeight: state.tileHeight,
     setTileHeight: state.setTileHeight,
+    stacked: state.stacked,
+    setStacked: state.setStacked,
   }));
-  const filters = query.filters;
-  const setFilter = (patch: Partial<GenerationFilters>) => void setQuery({ filters: { ...filters, ...patch } });
+  const active = activeFilters(query.filters, entries);
+  const remove = (clear: Partial<GenerationFilters>) => void setQuery({ filters: { ...query.filters, ...clear } });
+  const sizeId = useId();
 
   return (
     <div className="filter-bar" role="search">
-      <SearchBox value={query.search} onSearch={(search) => void setQuery({ search })} />
-      {FACET_FILTERS.map(({ filter, facet, label }) => (
-        <FacetSelect key={filter} label={label} value={filters[filter] ?? ''} onChange={(value) => setFilter({ [filter]: value || undefined })}>
-          {facets?.[facet].map((entry) => (
-            <option key={entry.value} value={entry.value}>{`${entry.label} (${entry.count})`}</option>
-          ))}
-        </FacetSelect>
-      ))}
-      <FacetSelect
-        label="State"
-        value={filters.states?.[0] ?? ''}
-        onChange={(value) => setFilter({ states: value ? [value as GenerationState] : undefined })}
-      >
-        {facets?.states.map((entry) => (
-          <option key={entry.value} value={entry.value}>{`${stateLabel(entry.value)} (${entry.count})`}</option>
-        ))}
-      </FacetSelect>
-      <FacetSelect
-        label="Min rating"
-        value={filters.minRating ? String(filters.minRating) : ''}
-        onChange={(value) => setFilter({ minRating: value ? Number(value) : undefined })}
-      >
-        {[1, 2, 3, 4, 5].map((rating) => (
-          <option key={rating} value={rating}>{`${rating}+`}</option>
-        ))}
-      </FacetSelect>
-      <DateInput label="From" value={filters.createdFrom} onChange={(createdFrom) => setFilter({ createdFrom })} edge="start" />
-      <DateInput label="To" value={filters.createdBefore} onChange={(createdBefore) => setFilter({ createdBefore })} edge="end" />
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={filters.favourite === true}
-          onChange={(event) => setFilter({ favourite: event.target.checked ? true : undefined })}
-        />
-        {`Favourites${facets ? ` (${facets.favourites})` : ''}`}
-      </label>
-      <span className="muted result-count" role="status" aria-label="Result count">
-        {facets ? countOf(facets.total, 'result') : ''}
-      </span>
-      {!isUnfiltered(query) && (
-        <button type="button" className="link-button" onClick={() => void clearFilters()}>
-          Clear filters
+      <div className="filter-line">
+        <button type="button" className={`button filters-toggle${panelOpen ? ' open' : ''}`} aria-expanded={panelOpen} aria-controls={panelOpen ? panelId : undefined} onClick={onTogglePanel}>
+          Filters{active.length > 0 && <span className="filters-count">{active.length}</span>}
         </button>
-      )}
-      <input
-        type="range"
-        className="size-slider"
-        aria-label="Thumbnail size"
-        min={TILE_HEIGHT.min}
-        max={TILE_HEIGHT.max}
-        step={10}
-        value={tileHeight}
-        onChange={(event) => setTileHeight(Number(event.target.value))}
-      />
+        <SearchBox value={query.search} onSearch={(search) => void setQuery({ search })} />
+        <span className="muted result-count" role="status" aria-label="Result count">
+          {facets ? countOf(facets.total, 'result') : ''}
+        </span>
+        <label className="checkbox stack-toggle" title="Show each generation's reproductions and variations in a stack under it">
+          <input type="checkbox" checked={stacked} onChange={(event) => void setStacked(event.target.checked)} />
+          Stack versions
+        </label>
+        <label className="size-control" htmlFor={sizeId}>
+          <span className="visually-hidden">Thumbnail size</span>
+          <span aria-hidden="true" className="size-glyph small">▪</span>
+          <input
+            id={sizeId}
+            type="range"
+            className="size-slider"
+            min={TILE_HEIGHT.min}
+            max={TILE_HEIGHT.max}
+            step={10}
+            value={tileHeight}
+            onChange={(event) => setTileHeight(Number(event.target.value))}
+          />
+          <span aria-hidden="true" className="size-glyph">■</span>
+        </label>
+      </div>
+      <ul className="filter-chips" aria-label="Active filters">
+        {active.length === 0 && <li className="muted no-filters">{query.search.trim() ? 'Searching the whole library' : 'Showing the whole library'}</li>}
+        {active.map((filter) => (
+          <li key={filter.key} className="filter-chip">
+            <span>{filter.text}</span>
+            <button type="button" className="chip-remove" aria-label={`Remove filter ${filter.text}`} onClick={() => remove(filter.clear)}>
+              ×
+            </button>
+          </li>
+        ))}
+        {!isUnfiltered(query) && (
+          <li>
+            <button type="button" className="link-button" onClick={() => void clearFilters()}>
+              Clear filters
+            </button>
+          </li>
+        )}
+      </ul>
     </div>
   );
 }
@@ -107,44 +101,5 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
       value={value}
       onChange={(event) => onSearch(event.target.value)}
     />
-  );
-}
-
-function FacetSelect({ label, value, onChange, children }: { label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
-  const id = useId();
-  return (
-    <span className="facet">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="">All</option>
-        {children}
-      </select>
-    </span>
-  );
-}
-
-/**
- * A calendar day turned into the filter's ISO time: "From" is that day's local midnight, "To"
- * (an exclusive bound) is the next day's, so the chosen day is included.
- */
-function DateInput({ label, value, onChange, edge }: { label: string; value: string | undefined; onChange: (iso: string | undefined) => void; edge: 'start' | 'end' }) {
-  const id = useId();
-  const day = value ? localDay(edge === 'end' ? new Date(new Date(value).getTime() - 1).toISOString() : value) : '';
-  return (
-    <span className="facet">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="date"
-        value={day}
-        onChange={(event) => {
-          const picked = event.target.value;
-          if (!picked) return onChange(undefined);
-          const [year, month, date] = picked.split('-').map(Number);
-          const local = new Date(year ?? 0, (month ?? 1) - 1, (date ?? 1) + (edge === 'end' ? 1 : 0));
-          onChange(local.toISOString());
-        }}
-      />
-    </span>
   );
 }

@@ -26,8 +26,10 @@ interface TileProps {
  * small mark; the name, stars and tags sit under it.
  */
 export const GalleryTile = memo(function GalleryTile({ item, width, height, focusable, onScreen }: TileProps) {
-  const { selected, select, restoreSelection, openDetail, openLightbox } = useGallery((state) => ({
+  const { selected, select, restoreSelection, openDetail, openLightbox, stack } = useGallery((state) => ({
     selected: state.selectedIds.has(item.id),
+    // Its reproductions and variations, when the grid stacks them under it.
+    stack: state.stacked ? item.stackSize : 0,
     select: state.select,
     restoreSelection: state.restoreSelection,
     openDetail: state.openDetail,
@@ -51,7 +53,8 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
 
   const tagged = item.tags.length > 0 ? `, tagged ${item.tags.join(', ')}` : '';
   // The image says what the tile is; the cell's name is its content (image, then any live state or failure).
-  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating} of 5` : ''}${tagged}`;
+  const stacked = stack > 0 ? `, with ${stack} ${stack === 1 ? 'version' : 'versions'} stacked under it` : '';
+  const label = `${item.presetName}: ${item.inputName}${item.favourite ? ', favourite' : ''}${item.rating ? `, rated ${item.rating} of 5` : ''}${tagged}${stacked}`;
   // Until an output exists the tile shows what it was made from.
   const shown = item.thumbRelPath ?? item.controlRelPath;
   return (
@@ -59,7 +62,7 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
       role="gridcell"
       aria-selected={selected}
       tabIndex={focusable ? 0 : -1}
-      className={`tile${selected ? ' selected' : ''}${state === 'done' ? '' : ` state-${state}`}`}
+      className={`tile${selected ? ' selected' : ''}${state === 'done' ? '' : ` state-${state}`}${stack > 0 ? ' stacked' : ''}`}
       style={{ width }}
       data-testid="gallery-tile"
       data-generation-id={item.id}
@@ -115,6 +118,21 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
         <span className="tile-name">{item.presetName}</span>
         <TileTags tags={item.tags} />
       </div>
+      {stack > 0 && (
+        // The stack opens in the detail panel, whose lineage shows each version.
+        <button
+          type="button"
+          className="stack-count"
+          aria-label={`Show the ${stack} ${stack === 1 ? 'version' : 'versions'} of ${item.inputName}`}
+          onClick={(event) => {
+            event.stopPropagation();
+            select(item.id, 'only');
+            openDetail(item.id);
+          }}
+        >
+          {`+${stack}`}
+        </button>
+      )}
     </div>
   );
 });

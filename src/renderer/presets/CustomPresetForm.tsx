@@ -1,20 +1,16 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { AnyPreset, CostEstimate, PresetDetail } from '../../shared/ipc/contract';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { AnyPreset, PresetDetail } from '../../shared/ipc/contract';
 import {
   defaultFileInput, isArrayInput, isFileInput, isImageFileInput, labelOf, presetValues, validateCustomPreset,
   type CustomPreset, type ModelInput,
 } from '../../shared/model-inputs';
 import { canonicalJson } from '../../shared/preset';
-import { userMessageOf } from '../common/errors';
-import { countOf, creativeUnits } from '../common/format';
-import { useDebounced } from '../common/useDebounced';
-import { useApi, usePresets } from '../stores';
+import { countOf } from '../common/format';
+import { usePresets } from '../stores';
 import { Field, FieldError, controlProps } from './Field';
 import { ModelPicker } from './ModelPicker';
 import { PresetForm } from './PresetForm';
-
-/** Edits wait this long before asking the engine what a run would cost. */
-const COST_DEBOUNCE_MS = 400;
+import { CostPerRun } from './RunCost';
 
 interface Props {
   initial: Partial<CustomPreset>;
@@ -216,33 +212,10 @@ function parseList(text: string, asList: boolean, kind: 'string' | 'number'): un
  * the model or the file input changes: other edits cannot change it.
  */
 function CustomCost({ draft, inputs }: { draft: CustomPreset | null; inputs: readonly ModelInput[] }) {
-  const api = useApi();
-  const priced = useMemo(() => {
+  const priceKey = useMemo(() => {
     if (draft === null) return null;
     const values = presetValues(draft);
-    const key = canonicalJson([draft.modelId, draft.fileInput ?? null, inputs.filter((input) => input.costImpact === true).map((input) => values[input.name] ?? null)]);
-    return { key, draft };
+    return canonicalJson([draft.modelId, draft.fileInput ?? null, inputs.filter((input) => input.costImpact === true).map((input) => values[input.name] ?? null)]);
   }, [draft, inputs]);
-  const settledKey = useDebounced(priced?.key ?? null, COST_DEBOUNCE_MS);
-  const [cost, setCost] = useState<{ estimate: CostEstimate | null; error: string | null; for: string | null }>({ estimate: null, error: null, for: null });
-  const latest = priced?.draft ?? null;
-  useEffect(() => {
-    if (settledKey === null || latest === null) return;
-    let current = true;
-    api.presets
-      .dryRunCost({ preset: latest })
-      .then((estimate) => current && setCost({ estimate, error: null, for: settledKey }))
-      .catch((failure: unknown) => current && setCost({ estimate: null, error: userMessageOf(failure), for: settledKey }));
-    return () => {
-      current = false;
-    };
-    // Only a change of what the price depends on asks again (latest is read, not watched).
-  }, [api, settledKey]);
-
-  let message: string;
-  if (priced === null) message = 'Fix the fields above to see what a run costs.';
-  else if (cost.for !== priced.key) message = 'Estimating the cost…';
-  else if (cost.error) message = cost.error;
-  else message = `${creativeUnits(cost.estimate?.creativeUnitsCost ?? null)} per run`;
-  return <p className="cost" role="status" aria-label="Cost per run">{message}</p>;
+  return <CostPerRun preset={draft} priceKey={priceKey} />;
 }

@@ -1,26 +1,22 @@
-import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
-import type { AnyPreset, CostEstimate, PresetDetail } from '../../shared/ipc/contract';
+import { useMemo, useState, type ChangeEvent } from 'react';
+import type { AnyPreset, PresetDetail } from '../../shared/ipc/contract';
 import {
   FAMILY_RULES, GENERIC_DEFAULTS, SCHEDULERS, defaultsFor, modalityNames, parseModality, randomSeed, validatePreset,
-  type ModelFamily, type Preset, type PresetInput,
+  type ModelFamily, type PresetInput,
 } from '../../shared/preset';
-import { userMessageOf } from '../common/errors';
 import type { PresetDraft } from '../common/presetDraft';
-import { countOf, creativeUnits } from '../common/format';
-import { useDebounced } from '../common/useDebounced';
-import { useApi, usePresets } from '../stores';
+import { countOf } from '../common/format';
+import { usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
 import { CustomPresetForm } from './CustomPresetForm';
 import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
 import { LABELLED_FIELDS, PRESET_FIELD_LABELS } from './presetFields';
+import { CostPerRun } from './RunCost';
 import { VersionHistory } from './VersionHistory';
 
 type NumberField = 'guidance' | 'numInferenceSteps' | 'numSamples' | 'width' | 'height' | 'negativePromptStrength' | 'controlStart' | 'controlEnd';
-
-/** Edits wait this long before asking the engine what a run would cost. */
-const COST_DEBOUNCE_MS = 400;
 
 interface Props {
   initial: PresetDraft;
@@ -206,7 +202,7 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
           <p key={field} className="field-error" data-testid={`field-error-${field}`}>{message}</p>
         ))}
 
-        <CostPerRun validated={validation.ok ? validation.preset : null} />
+        <CostPerRun preset={validation.ok ? validation.preset : null} />
 
         {detail && <PresetUsage detail={detail} />}
       </div>
@@ -225,30 +221,6 @@ function detectedWords(modality: string | undefined): string {
   const names = parsed.ok ? modalityNames(parsed.value) : [];
   if (names.length === 0) return 'modality';
   return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
-}
-
-function CostPerRun({ validated }: { validated: Preset | null }) {
-  const api = useApi();
-  const settled = useDebounced(validated, COST_DEBOUNCE_MS);
-  const [cost, setCost] = useState<{ estimate: CostEstimate | null; error: string | null; for: Preset | null }>({ estimate: null, error: null, for: null });
-  useEffect(() => {
-    if (!settled) return;
-    let current = true;
-    api.presets
-      .dryRunCost({ preset: settled })
-      .then((estimate) => current && setCost({ estimate, error: null, for: settled }))
-      .catch((error: unknown) => current && setCost({ estimate: null, error: userMessageOf(error), for: settled }));
-    return () => {
-      current = false;
-    };
-  }, [api, settled]);
-
-  let message: string;
-  if (!validated) message = 'Fix the fields above to see what a run costs.';
-  else if (cost.for !== validated) message = 'Estimating the cost…';
-  else if (cost.error) message = cost.error;
-  else message = `${creativeUnits(cost.estimate?.creativeUnitsCost ?? null)} per run${cost.estimate?.creativeUnitsDiscount ? ` (discount ${creativeUnits(cost.estimate.creativeUnitsDiscount)})` : ''}`;
-  return <p className="cost" role="status" aria-label="Cost per run">{message}</p>;
 }
 
 function PresetUsage({ detail }: { detail: PresetDetail }) {

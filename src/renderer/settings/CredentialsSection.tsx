@@ -1,5 +1,11 @@
-import { useState } from 'react';
 import { useAppStore, useSettings } from '../stores';
+import { Problem, SaveBar, problemProps, useSaveModel } from './saveModel';
+
+const NO_KEY = { apiKey: '', apiSecret: '' };
+/** The engine's refusals of a key that concern one field (the others concern keeping it). */
+const FIELD_OF_CODE = { 'credentials.missing': 'api-key' };
+/** Scenario's keys and secrets are single words: a space is a copy-paste slip. */
+const hasInnerSpace = (text: string) => /\s/.test(text.trim());
 
 /**
  * The Scenario API key and secret, and which connection generations use. The secret is sent once
@@ -20,8 +26,12 @@ export function CredentialsSection() {
   const usingSimulator = useAppStore((state) => state.info?.usingSimulator ?? false);
   // Where the host cannot keep a secret (the bridge reads it from its environment), the fields would only mislead.
   const canStore = credentials?.backendOk ?? true;
-  const [apiKey, setApiKey] = useState('');
-  const [apiSecret, setApiSecret] = useState('');
+  const model = useSaveModel(NO_KEY, FIELD_OF_CODE);
+  const { apiKey, apiSecret } = model.draft;
+  const problems = {
+    'api-key': hasInnerSpace(apiKey) ? 'The key has a space in it: paste it again from Scenario.' : model.engineProblem('api-key'),
+    'api-secret': hasInnerSpace(apiSecret) ? 'The secret has a space in it: paste it again from Scenario.' : undefined,
+  };
 
   return (
     <section className="card" aria-labelledby="credentials-title">
@@ -55,22 +65,27 @@ export function CredentialsSection() {
       )}
       <form
         className="form-grid"
+        aria-label="Scenario API key"
         onSubmit={(event) => {
           event.preventDefault();
-          void save(apiKey, apiSecret).then((saved) => {
-            if (saved) {
-              setApiKey('');
-              setApiSecret('');
-            }
+          void model.save((draft) => save(draft.apiKey.trim(), draft.apiSecret.trim())).then((saved) => {
+            // The secret is never shown again, not even as a draft.
+            if (saved) model.discard();
           });
         }}
       >
         <label htmlFor="api-key">API key</label>
-        <input id="api-key" autoComplete="off" disabled={!canStore} value={apiKey} onChange={(event) => setApiKey(event.target.value)} />
+        <div className="field">
+          <input {...problemProps('api-key', problems['api-key'])} autoComplete="off" disabled={!canStore} value={apiKey} onChange={(event) => model.change({ apiKey: event.target.value })} />
+          <Problem id="api-key" problem={problems['api-key']} />
+        </div>
         <label htmlFor="api-secret">API secret</label>
-        <input id="api-secret" type="password" autoComplete="off" disabled={!canStore} value={apiSecret} onChange={(event) => setApiSecret(event.target.value)} />
+        <div className="field">
+          <input {...problemProps('api-secret', problems['api-secret'])} type="password" autoComplete="off" disabled={!canStore} value={apiSecret} onChange={(event) => model.change({ apiSecret: event.target.value })} />
+          <Problem id="api-secret" problem={problems['api-secret']} />
+        </div>
+        <SaveBar model={model} label="Save key" canSave={canStore && !switching && apiKey.trim() !== '' && apiSecret.trim() !== '' && !problems['api-key'] && !problems['api-secret']} />
         <div className="button-row">
-          <button type="submit" className="button primary" disabled={!canStore || switching || !apiKey.trim() || !apiSecret.trim()}>Save key</button>
           <button type="button" className="button" onClick={() => void test()} disabled={testing}>{testing ? 'Testing…' : 'Test connection'}</button>
           {credentials?.stored && <button type="button" className="button ghost" disabled={switching} onClick={() => void clear()}>Forget key</button>}
         </div>

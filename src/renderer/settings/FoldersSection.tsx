@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useId } from 'react';
 import type { Folder, ProcessedAction } from '../../shared/ipc/contract';
 import { useApi, useAppStore, usePresets, useSettings } from '../stores';
+import { Problem, SaveBar, problemProps, useSaveModel } from './saveModel';
 
 /** An absolute path on any desktop: /Users/me/…, C:\Renders\…, or \\server\share\…. */
 const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
@@ -12,6 +13,10 @@ export function folderPathProblem(path: string): string | null {
   if (!ABSOLUTE_PATH.test(trimmed)) return 'Type the full path from the top of the disk, e.g. /Users/me/Renders or C:\\Renders.';
   return null;
 }
+
+/** The engine's refusals that concern one field of a folder's form. */
+const FIELD_OF_CODE = { 'folder.not-found': 'folder-path', 'name-taken': 'folder-path', 'not-found': 'presets' };
+const NO_PRESET = 'Choose at least one preset: each image dropped here is generated with each of them.';
 
 const FOLDER_STATE_WORDS: Record<Folder['state'], string> = {
   watching: 'Watching',
@@ -30,14 +35,16 @@ export function FoldersSection() {
   const presets = usePresets((state) => state.list);
   const api = useApi();
   const { nativePicker, reportError } = useAppStore((state) => ({ nativePicker: state.info?.nativeFolderPicker === true, reportError: state.reportError }));
-  const [path, setPath] = useState('');
-  const [presetIds, setPresetIds] = useState<string[]>([]);
-  const [recursive, setRecursive] = useState(false);
-  const problem = folderPathProblem(path);
+  const model = useSaveModel({ path: '', presetIds: [] as string[], recursive: false }, FIELD_OF_CODE);
+  const { path, presetIds, recursive } = model.draft;
+  const problems = {
+    'folder-path': folderPathProblem(path) ?? model.engineProblem('folder-path'),
+    presets: model.engineProblem('presets'),
+  };
   const pick = async () => {
     try {
       const picked = await api.app.pickFolder();
-      if (picked.path !== null) setPath(picked.path);
+      if (picked.path !== null) model.change({ path: picked.path });
     } catch (error) {
       reportError(error);
     }
@@ -55,83 +62,84 @@ export function FoldersSection() {
         aria-label="Add a watched folder"
         onSubmit={(event) => {
           event.preventDefault();
-          void addFolder({ path: path.trim(), presetIds, options: { recursive, processedAction: defaultAction } }).then((added) => {
-            if (added) {
-              setPath('');
-              setPresetIds([]);
-            }
-          });
+          void model
+            .save((draft) => addFolder({ path: draft.path.trim(), presetIds: draft.presetIds, options: { recursive: draft.recursive, processedAction: defaultAction } }))
+            .then((added) => {
+              // The folder is now a row of the list above: the form is empty for the next one.
+              if (added) model.discard();
+            });
         }}
       >
         <label htmlFor="folder-path">Folder path</label>
         <div className="field">
           <div className="inline-form">
-            <input
-              id="folder-path"
-              value={path}
-              onChange={(event) => setPath(event.target.value)}
-              placeholder="/Users/me/Renders/controlnet"
-              aria-invalid={problem !== null}
-              aria-describedby={problem ? 'folder-path-error' : undefined}
-            />
+            <input {...problemProps('folder-path', problems['folder-path'])} value={path} onChange={(event) => model.change({ path: event.target.value })} placeholder="/Users/me/Renders/controlnet" />
             {/* The desktop app offers its OS picker; a browser has only the typed path. */}
             {nativePicker && <button type="button" className="button" onClick={() => void pick()}>Choose…</button>}
           </div>
-          {problem && <p className="field-error" id="folder-path-error">{problem}</p>}
+          <Problem id="folder-path" problem={problems['folder-path']} />
         </div>
-        <PresetChoice label="Presets for this folder" chosen={presetIds} presets={presets} onChange={setPresetIds} />
+        <PresetChoice label="Presets for this folder" chosen={presetIds} presets={presets} problem={problems.presets} onChange={(ids) => model.change({ presetIds: ids })} />
         <label className="checkbox">
-          <input type="checkbox" checked={recursive} onChange={(event) => setRecursive(event.target.checked)} />
+          <input type="checkbox" checked={recursive} onChange={(event) => model.change({ recursive: event.target.checked })} />
           Include subfolders
         </label>
-        <button type="submit" className="button primary" disabled={!path.trim() || problem !== null || presetIds.length === 0}>Add folder</button>
+        <SaveBar model={model} label="Add folder" canSave={path.trim() !== '' && !problems['folder-path'] && presetIds.length > 0} />
       </form>
     </section>
   );
 }
 
+/** A watched folder: its presets and options are a draft saved with the row's Save; pause and remove act at once. */
 function FolderRow({ folder }: { folder: Folder }) {
   const { update, remove, setPaused } = useSettings((state) => ({ update: state.updateFolder, remove: state.removeFolder, setPaused: state.setFolderPaused }));
   const presets = usePresets((state) => state.list);
+  const model = useSaveModel({ presetIds: folder.presetIds, recursive: folder.options.recursive, processedAction: folder.options.processedAction }, FIELD_OF_CODE);
+  const { draft } = model;
+  const problems = { presets: draft.presetIds.length === 0 ? NO_PRESET : model.engineProblem('presets') };
   const paused = folder.state === 'paused';
+  const processedId = useId();
   return (
     <li className="folder-row" data-testid="folder-row" aria-label={folder.path}>
       <div className="folder-head">
         <code>{folder.path}</code>
         <span className={`badge folder-${folder.state}`}>{FOLDER_STATE_WORDS[folder.state]}</span>
         {folder.pendingCount > 0 && <span className="muted">{`${folder.pendingCount} waiting`}</span>}
+        <span className="folder-actions">
+          <button type="button" className="button small" onClick={() => void setPaused(folder.id, !paused)}>{paused ? 'Resume' : 'Pause'}</button>
+          <button type="button" className="button small danger" onClick={() => void remove(folder.id)}>Remove</button>
+        </span>
       </div>
       {folder.message && <p className="inline-error">{folder.message}</p>}
-      <PresetChoice
-        label="Presets"
-        chosen={folder.presetIds}
-        presets={presets}
-        onChange={(presetIds) => presetIds.length > 0 && void update({ id: folder.id, presetIds })}
-      />
-      <div className="button-row">
-        <label className="checkbox">
-          <input type="checkbox" checked={folder.options.recursive} onChange={(event) => void update({ id: folder.id, options: { recursive: event.target.checked } })} />
-          Include subfolders
-        </label>
-        <label htmlFor={`processed-${folder.id}`}>After processing</label>
-        <select
-          id={`processed-${folder.id}`}
-          value={folder.options.processedAction}
-          onChange={(event) => void update({ id: folder.id, options: { processedAction: event.target.value as ProcessedAction } })}
-        >
-          <option value="leave">Leave the file</option>
-          <option value="move">Move to a “processed” subfolder</option>
-        </select>
-        <button type="button" className="button small" onClick={() => void setPaused(folder.id, !paused)}>{paused ? 'Resume' : 'Pause'}</button>
-        <button type="button" className="button small danger" onClick={() => void remove(folder.id)}>Remove</button>
-      </div>
+      <form
+        aria-label={`Settings of ${folder.path}`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void model.save(() => update({ id: folder.id, presetIds: draft.presetIds, options: { recursive: draft.recursive, processedAction: draft.processedAction } }));
+        }}
+      >
+        <PresetChoice label="Presets" chosen={draft.presetIds} presets={presets} problem={problems.presets} onChange={(presetIds) => model.change({ presetIds })} />
+        <div className="button-row">
+          <label className="checkbox">
+            <input type="checkbox" checked={draft.recursive} onChange={(event) => model.change({ recursive: event.target.checked })} />
+            Include subfolders
+          </label>
+          <label htmlFor={processedId}>After processing</label>
+          <select id={processedId} value={draft.processedAction} onChange={(event) => model.change({ processedAction: event.target.value as ProcessedAction })}>
+            <option value="leave">Leave the file</option>
+            <option value="move">Move to a “processed” subfolder</option>
+          </select>
+        </div>
+        <SaveBar model={model} canSave={problems.presets === undefined} />
+      </form>
     </li>
   );
 }
 
-function PresetChoice({ label, chosen, presets, onChange }: { label: string; chosen: string[]; presets: { id: string; name: string }[]; onChange: (ids: string[]) => void }) {
+function PresetChoice({ label, chosen, presets, problem, onChange }: { label: string; chosen: string[]; presets: { id: string; name: string }[]; problem: string | undefined; onChange: (ids: string[]) => void }) {
+  const id = useId();
   return (
-    <fieldset className="preset-choice">
+    <fieldset className={`preset-choice${problem ? ' invalid' : ''}`} aria-describedby={problem ? `${id}-problem` : undefined}>
       <legend>{label}</legend>
       {presets.map((preset) => (
         <label key={preset.id} className="checkbox">
@@ -144,6 +152,7 @@ function PresetChoice({ label, chosen, presets, onChange }: { label: string; cho
         </label>
       ))}
       {presets.length === 0 && <span className="muted">Create a preset first.</span>}
+      <Problem id={id} problem={problem} />
     </fieldset>
   );
 }

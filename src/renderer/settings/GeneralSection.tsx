@@ -1,9 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { BudgetStatus, Settings } from '../../shared/ipc/contract';
 import { creativeUnits } from '../common/format';
 import { useQueue, useSettings } from '../stores';
+import type { SaveFailure } from '../stores/settingsStore';
+import { Problem, SaveBar, problemProps, useSaveModel } from './saveModel';
 
 const BUDGET_PROBLEM = 'A budget is a number of creative units, 0 or more; leave it empty for no limit.';
+/** The engine's refusals that concern one field of this section. */
+const FIELD_OF_CODE = { 'settings.library-location': 'library-location' };
 
 /** Library location, concurrency and budgets; saved together. */
 export function GeneralSection() {
@@ -14,7 +18,7 @@ export function GeneralSection() {
     if (!queueKnown) void loadQueue();
   }, [queueKnown, loadQueue]);
   if (!settings) return null;
-  return <GeneralForm key={JSON.stringify(settings)} settings={settings} spent={spent} onSave={update} />;
+  return <GeneralForm settings={settings} spent={spent} onSave={update} />;
 }
 
 /** "Spent today: 24 CU of 100 CU": what the budget field limits, beside it. */
@@ -22,15 +26,24 @@ function spentLine(spent: number, limit: number | null, period: 'today' | 'this 
   return `Spent ${period}: ${creativeUnits(spent)}${limit === null ? ' (no limit)' : ` of ${creativeUnits(limit)}`}`;
 }
 
-function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: BudgetStatus | null; onSave: (patch: Partial<Settings>) => Promise<boolean> }) {
-  const [libraryLocation, setLibraryLocation] = useState(settings.libraryLocation);
-  const [concurrency, setConcurrency] = useState(String(settings.concurrency));
-  const [daily, setDaily] = useState(settings.dailyBudget === null ? '' : String(settings.dailyBudget));
-  const [monthly, setMonthly] = useState(settings.monthlyBudget === null ? '' : String(settings.monthlyBudget));
+const asText = (budget: number | null) => (budget === null ? '' : String(budget));
+
+function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: BudgetStatus | null; onSave: (patch: Partial<Settings>) => Promise<SaveFailure | null> }) {
+  const model = useSaveModel(
+    { libraryLocation: settings.libraryLocation, concurrency: String(settings.concurrency), daily: asText(settings.dailyBudget), monthly: asText(settings.monthlyBudget) },
+    FIELD_OF_CODE,
+  );
+  const { draft } = model;
   const budget = (text: string) => (text.trim() === '' ? null : Number(text));
-  const concurrencyValue = Number(concurrency);
-  const concurrencyOk = Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= 16;
+  const concurrencyValue = Number(draft.concurrency);
   const budgetOk = (text: string) => text.trim() === '' || (Number.isFinite(Number(text)) && Number(text) >= 0);
+  const problems = {
+    'library-location': draft.libraryLocation.trim() ? model.engineProblem('library-location') : 'Enter the folder of the library.',
+    concurrency: Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= 16 ? undefined : 'Use a whole number from 1 to 16.',
+    'daily-budget': budgetOk(draft.daily) ? undefined : BUDGET_PROBLEM,
+    'monthly-budget': budgetOk(draft.monthly) ? undefined : BUDGET_PROBLEM,
+  };
+  const canSave = Object.values(problems).every((problem) => problem === undefined);
 
   return (
     <form
@@ -38,32 +51,43 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
       aria-labelledby="general-title"
       onSubmit={(event) => {
         event.preventDefault();
-        void onSave({ libraryLocation: libraryLocation.trim(), concurrency: concurrencyValue, dailyBudget: budget(daily), monthlyBudget: budget(monthly) });
+        void model.save(() =>
+          onSave({ libraryLocation: draft.libraryLocation.trim(), concurrency: concurrencyValue, dailyBudget: budget(draft.daily), monthlyBudget: budget(draft.monthly) }),
+        );
       }}
     >
       <h2 id="general-title">Library and spending</h2>
       <label htmlFor="library-location">Library location</label>
-      <input id="library-location" value={libraryLocation} onChange={(event) => setLibraryLocation(event.target.value)} />
+      <div className="field">
+        <input {...problemProps('library-location', problems['library-location'])} value={draft.libraryLocation} onChange={(event) => model.change({ libraryLocation: event.target.value })} />
+        <Problem id="library-location" problem={problems['library-location']} />
+      </div>
       <label htmlFor="concurrency">Jobs at once</label>
       <div className="field">
-        <input id="concurrency" type="number" min={1} max={16} value={concurrency} onChange={(event) => setConcurrency(event.target.value)} aria-invalid={!concurrencyOk} aria-describedby={concurrencyOk ? undefined : 'concurrency-error'} />
-        {!concurrencyOk && <p className="field-error" id="concurrency-error" data-testid="field-error-concurrency">Use a whole number from 1 to 16.</p>}
+        <input {...problemProps('concurrency', problems.concurrency)} type="number" min={1} max={16} value={draft.concurrency} onChange={(event) => model.change({ concurrency: event.target.value })} />
+        <Problem id="concurrency" problem={problems.concurrency} />
       </div>
       <label htmlFor="daily-budget">Daily budget (creative units)</label>
       <div className="field">
-        <input id="daily-budget" type="number" min={0} placeholder="No limit" value={daily} onChange={(event) => setDaily(event.target.value)} aria-invalid={!budgetOk(daily)} aria-describedby="daily-budget-note" />
-        <p className={budgetOk(daily) ? 'hint' : 'field-error'} id="daily-budget-note" data-testid={budgetOk(daily) ? 'spent-today' : 'field-error-daily-budget'}>
-          {budgetOk(daily) ? (spent ? spentLine(spent.spentToday, settings.dailyBudget, 'today') : '') : BUDGET_PROBLEM}
-        </p>
+        <input {...problemProps('daily-budget', problems['daily-budget'], 'daily-budget-spent')} type="number" min={0} placeholder="No limit" value={draft.daily} onChange={(event) => model.change({ daily: event.target.value })} />
+        <Problem id="daily-budget" problem={problems['daily-budget']} />
+        {!problems['daily-budget'] && (
+          <p className="hint" id="daily-budget-spent" data-testid="spent-today">
+            {spent ? spentLine(spent.spentToday, settings.dailyBudget, 'today') : ''}
+          </p>
+        )}
       </div>
       <label htmlFor="monthly-budget">Monthly budget (creative units)</label>
       <div className="field">
-        <input id="monthly-budget" type="number" min={0} placeholder="No limit" value={monthly} onChange={(event) => setMonthly(event.target.value)} aria-invalid={!budgetOk(monthly)} aria-describedby="monthly-budget-note" />
-        <p className={budgetOk(monthly) ? 'hint' : 'field-error'} id="monthly-budget-note" data-testid={budgetOk(monthly) ? 'spent-this-month' : 'field-error-monthly-budget'}>
-          {budgetOk(monthly) ? (spent ? spentLine(spent.spentThisMonth, settings.monthlyBudget, 'this month') : '') : BUDGET_PROBLEM}
-        </p>
+        <input {...problemProps('monthly-budget', problems['monthly-budget'], 'monthly-budget-spent')} type="number" min={0} placeholder="No limit" value={draft.monthly} onChange={(event) => model.change({ monthly: event.target.value })} />
+        <Problem id="monthly-budget" problem={problems['monthly-budget']} />
+        {!problems['monthly-budget'] && (
+          <p className="hint" id="monthly-budget-spent" data-testid="spent-this-month">
+            {spent ? spentLine(spent.spentThisMonth, settings.monthlyBudget, 'this month') : ''}
+          </p>
+        )}
       </div>
-      <button type="submit" className="button primary" disabled={!concurrencyOk || !budgetOk(daily) || !budgetOk(monthly) || !libraryLocation.trim()}>Save</button>
+      <SaveBar model={model} canSave={canSave} />
     </form>
   );
 }

@@ -37,6 +37,10 @@ export interface GalleryItem {
   day: string;
   /** Shortened: tiles show it as a tooltip, the detail panel shows the full text. */
   promptPreview: string;
+  /** The generation it reproduces or varies. */
+  parentId: string | null;
+  /** Its live reproductions and variations: its stack when the grid stacks them. */
+  stackSize: number;
 }
 
 const PROMPT_PREVIEW_LENGTH = 160;
@@ -66,6 +70,8 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     createdAt: summary.createdAt,
     day: localDay(summary.createdAt),
     promptPreview: summary.prompt.length > PROMPT_PREVIEW_LENGTH ? `${summary.prompt.slice(0, PROMPT_PREVIEW_LENGTH)}…` : summary.prompt,
+    parentId: summary.parentId ?? null,
+    stackSize: summary.stackSize ?? 0,
   };
 }
 

@@ -25,6 +25,8 @@ export type SelectMode = 'only' | 'toggle' | 'range';
 /** The size slider's range and default: the height a row of the justified grid aims for, in pixels. */
 export const TILE_HEIGHT = { min: 120, max: 400, default: 200 };
 const TILE_HEIGHT_KEY = 'scenario-hotfolder.tile-height';
+/** Whether reproductions and variations are stacked under their generation, kept for the next session. */
+const STACKED_KEY = 'scenario-hotfolder.stacked';
 
 function storedTileHeight(): number {
   const stored = Number(globalThis.localStorage?.getItem(TILE_HEIGHT_KEY));
@@ -50,6 +52,8 @@ export interface GalleryState {
   anchorId: string | null;
   /** The height a row of tiles aims for (the size slider); kept for the next session. */
   tileHeight: number;
+  /** Reproductions and variations stacked under the generation they came from; kept for the next session. */
+  stacked: boolean;
   lightboxId: string | null;
   detailId: string | null;
   /** Two generations side by side, or a generation against its control image (second null). */
@@ -65,6 +69,7 @@ export interface GalleryState {
   restoreSelection(): void;
   selectNone(): void;
   setTileHeight(height: number): void;
+  setStacked(stacked: boolean): Promise<void>;
   openLightbox(id: string): void;
   closeLightbox(): void;
   /** Moves the lightbox by `delta` items; loads the next page when it reaches the end. */
@@ -120,11 +125,14 @@ export function createGalleryStore(api: Api, app: AppStore) {
       return { filters, ...(trimmed ? { search: trimmed } : {}) };
     };
 
+    /** Stacking asked of the engine only when on: a page call is otherwise as it always was. */
+    const stackedQuery = () => (get().stacked ? { stacked: true } : {});
+
     const fetchFirstPage = async (query: GalleryQuery = get().query) => {
       const version = ++queryVersion;
       // Sent before any state changes: each change redraws the window first (React flushes in a
       // microtask queued ahead of the send), while the engine could already be at work.
-      const request = api.generations.page({ ...engineQuery(query), cursor: null, limit: FIRST_PAGE });
+      const request = api.generations.page({ ...engineQuery(query), cursor: null, limit: FIRST_PAGE, ...stackedQuery() });
       set({ loading: true, loadError: null });
       try {
         const page = await request;
@@ -161,6 +169,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
       selectedIds: new Set(),
       anchorId: null,
       tileHeight: storedTileHeight(),
+      stacked: globalThis.localStorage?.getItem(STACKED_KEY) === 'yes',
       lightboxId: null,
       detailId: null,
       compare: null,
@@ -182,7 +191,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
         const version = queryVersion;
         set({ loading: true });
         try {
-          const page = await api.generations.page({ ...engineQuery(), cursor: nextCursor, limit: NEXT_PAGE });
+          const page = await api.generations.page({ ...engineQuery(), cursor: nextCursor, limit: NEXT_PAGE, ...stackedQuery() });
           if (version !== queryVersion) return;
           // Keyset paging can repeat a row that changed between pages; keep the first copy.
           const known = new Set(get().items.map((item) => item.id));
@@ -226,6 +235,12 @@ export function createGalleryStore(api: Api, app: AppStore) {
         const tileHeight = Math.round(Math.min(TILE_HEIGHT.max, Math.max(TILE_HEIGHT.min, height)));
         globalThis.localStorage?.setItem(TILE_HEIGHT_KEY, String(tileHeight));
         set({ tileHeight });
+      },
+
+      async setStacked(stacked) {
+        globalThis.localStorage?.setItem(STACKED_KEY, stacked ? 'yes' : 'no');
+        set({ stacked });
+        await fetchFirstPage();
       },
 
       openLightbox(id) {
@@ -340,9 +355,12 @@ export function createGalleryStore(api: Api, app: AppStore) {
 
       applyDone(summary) {
         const item = toGalleryItem(summary);
-        const { items, query } = get();
+        const { items, query, stacked } = get();
         if (items.some((known) => known.id === item.id)) {
           set({ items: items.map((known) => (known.id === item.id ? item : known)) });
+        } else if (stacked && item.parentId !== null) {
+          // Stacked: a new reproduction or variation joins its parent's stack instead of the grid.
+          set({ items: items.map((known) => (known.id === item.parentId ? { ...known, stackSize: known.stackSize + 1 } : known)) });
         } else if (isUnfiltered(query)) {
           set({ items: [item, ...items] });
         }

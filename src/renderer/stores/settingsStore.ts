@@ -1,7 +1,23 @@
 import { createStore } from 'zustand/vanilla';
 import type { Api } from '../../shared/ipc/client';
 import type { CallInputOf, ConnectionTest, CredentialsStatus, Folder, Settings } from '../../shared/ipc/contract';
+import { IpcError } from '../../shared/ipc/errors';
+import { userMessageOf } from '../common/errors';
 import type { AppStore } from './appStore';
+
+/**
+ * Why a save did not happen, for the form to show under the field it concerns (by `code`, the
+ * engine's error code) or at its foot: a settings form shows its own problems where the person
+ * is looking, not in a toast.
+ */
+export interface SaveFailure {
+  code: string;
+  message: string;
+}
+
+function failureOf(error: unknown): SaveFailure {
+  return { code: error instanceof IpcError ? error.code : 'window', message: userMessageOf(error) };
+}
 
 export interface SettingsState {
   settings: Settings | null;
@@ -12,37 +28,49 @@ export interface SettingsState {
   /** A change of connection (simulator or Scenario) is on its way. */
   switching: boolean;
   load(): Promise<void>;
-  update(patch: Partial<Settings>): Promise<boolean>;
-  /** Saving a key also moves the engine to Scenario with it. */
-  saveCredentials(apiKey: string, apiSecret: string): Promise<boolean>;
+  /** Null once saved. */
+  update(patch: Partial<Settings>): Promise<SaveFailure | null>;
+  /** Saving a key also moves the engine to Scenario with it. Null once saved. */
+  saveCredentials(apiKey: string, apiSecret: string): Promise<SaveFailure | null>;
   /** Forgetting the key also moves the engine to what the host uses without one (the desktop: the simulator). */
   clearCredentials(): Promise<void>;
   /** The built-in simulator (true) or Scenario with the saved key (false). */
   setUsingSimulator(simulator: boolean): Promise<boolean>;
   testConnection(): Promise<void>;
-  addFolder(input: CallInputOf<'folders.add'>): Promise<boolean>;
-  updateFolder(input: CallInputOf<'folders.update'>): Promise<void>;
+  /** Null once added. */
+  addFolder(input: CallInputOf<'folders.add'>): Promise<SaveFailure | null>;
+  /** Null once saved. */
+  updateFolder(input: CallInputOf<'folders.update'>): Promise<SaveFailure | null>;
   removeFolder(id: string): Promise<void>;
   setFolderPaused(id: string, paused: boolean): Promise<void>;
 }
 
 export function createSettingsStore(api: Api, app: AppStore) {
   const report = (error: unknown) => app.getState().reportError(error);
+  /** A failure of an action with no form of its own (switching connection, forgetting the key). */
+  const reportFailure = (failure: SaveFailure | null) => {
+    if (failure) app.getState().toast({ message: failure.message, tone: 'error' }, 10_000);
+  };
   return createStore<SettingsState>()((set, get) => {
     const replaceFolder = (folder: Folder) =>
       set({ folders: get().folders.map((known) => (known.id === folder.id ? folder : known)) });
+    /** Runs a change a form asked for: null once done, else why not (for the form to show). */
+    const saving = async (change: () => Promise<void>): Promise<SaveFailure | null> => {
+      try {
+        await change();
+        return null;
+      } catch (error) {
+        return failureOf(error);
+      }
+    };
     /**
      * Runs a call that may change the engine's connection, then reads app.info again: the
      * "Simulated" labels of the window follow `usingSimulator`.
      */
-    const switchingWith = async (change: () => Promise<void>): Promise<boolean> => {
+    const switchingWith = async (change: () => Promise<void>): Promise<SaveFailure | null> => {
       set({ switching: true, connection: null });
       try {
-        await change();
-        return true;
-      } catch (error) {
-        report(error);
-        return false;
+        return await saving(change);
       } finally {
         set({ switching: false });
         await app.getState().refreshInfo();
@@ -69,23 +97,19 @@ export function createSettingsStore(api: Api, app: AppStore) {
         if (folders.status === 'fulfilled') set({ folders: folders.value });
         else report(folders.reason);
       },
-      async update(patch) {
-        try {
-          set({ settings: await api.settings.update(patch) });
-          return true;
-        } catch (error) {
-          report(error);
-          return false;
-        }
+      update(patch) {
+        return saving(async () => set({ settings: await api.settings.update(patch) }));
       },
       saveCredentials(apiKey, apiSecret) {
         return switchingWith(async () => set({ credentials: await api.credentials.save({ apiKey, apiSecret }) }));
       },
       async clearCredentials() {
-        await switchingWith(async () => set({ credentials: await api.credentials.clear() }));
+        reportFailure(await switchingWith(async () => set({ credentials: await api.credentials.clear() })));
       },
-      setUsingSimulator(simulator) {
-        return switchingWith(() => api.app.useSimulator({ simulator }));
+      async setUsingSimulator(simulator) {
+        const failure = await switchingWith(() => api.app.useSimulator({ simulator }));
+        reportFailure(failure);
+        return failure === null;
       },
       async testConnection() {
         set({ testingConnection: true, connection: null });
@@ -97,22 +121,14 @@ export function createSettingsStore(api: Api, app: AppStore) {
           set({ testingConnection: false });
         }
       },
-      async addFolder(input) {
-        try {
+      addFolder(input) {
+        return saving(async () => {
           const folder = await api.folders.add(input);
           set({ folders: [...get().folders, folder] });
-          return true;
-        } catch (error) {
-          report(error);
-          return false;
-        }
+        });
       },
-      async updateFolder(input) {
-        try {
-          replaceFolder(await api.folders.update(input));
-        } catch (error) {
-          report(error);
-        }
+      updateFolder(input) {
+        return saving(async () => replaceFolder(await api.folders.update(input)));
       },
       async removeFolder(id) {
         try {

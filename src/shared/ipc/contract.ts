@@ -196,6 +196,10 @@ export const generationSummarySchema = z.object({
   /** Scenario's id of the member who made an imported generation. */
   author: z.string().nullable(),
   createdAt: isoTime,
+  /** The generation it reproduces or varies. */
+  parentId: id.nullable().optional(),
+  /** How many live reproductions and variations were made from it: its stack in a stacked grid. */
+  stackSize: z.number().int().nonnegative().optional(),
 });
 
 export const generationFiltersSchema = z.object({
@@ -229,6 +233,12 @@ export const generationPageInputSchema = generationQuery.extend({
   /** Opaque; from the previous page's `nextCursor`. */
   cursor: z.string().max(1000).nullable().optional(),
   limit: z.number().int().min(1).max(500),
+  /**
+   * Reproductions and variations stacked under the generation they came from: one made from a
+   * live generation is left out of the page, and counted in its parent's `stackSize`. A display
+   * choice, not a filter: the facet counts still count every generation.
+   */
+  stacked: z.boolean().optional(),
 });
 
 const facet = <V extends z.ZodType>(value: V) => z.array(z.object({ value, label: z.string(), count: z.number().int().nonnegative() }));

@@ -5,7 +5,7 @@ export {
   type FamilyRules, type ModelFamily, type NumberRange,
 } from './families';
 export {
-  MAX_MODALITIES, MODALITY_NAMES, MODALITY_PRESETS, formatModality, modalityNames, parseModality,
+  MAX_MODALITIES, MODALITY_NAMES, MODALITY_PRESETS, formatModality, modalityNames, modalityWords, parseModality,
   type ModalityItem, type ModalityParseResult, type ParsedModality,
 } from './modality';
 export {

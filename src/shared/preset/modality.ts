@@ -109,3 +109,22 @@ function parseItem(part: string): { ok: true; value: ModalityItem } | { ok: fals
 function fail(message: string): { ok: false; message: string } {
   return { ok: false, message };
 }
+
+/** What an artist calls each modality and family preset: the words the window shows instead of the API's names. */
+const MODALITY_WORDS: Readonly<Record<string, string>> = {
+  blur: 'Blur', canny: 'Canny edges', depth: 'Depth', gray: 'Grayscale', illusion: 'Illusion', lineart: 'Line art',
+  lines: 'Straight lines', 'low-quality': 'Low quality', 'normal-map': 'Normal map', pose: 'Pose', scribble: 'Scribble',
+  seg: 'Segmentation', sketch: 'Sketch', tile: 'Tile',
+  character: 'Character', landscape: 'Landscape', city: 'City', interior: 'Interior',
+};
+
+/**
+ * A modality as words ("Depth 0.5 + Pose"): each item's word, with its weight when one was
+ * given. Text that does not parse (an old row, a name added later) is shown as it is.
+ */
+export function modalityWords(modality: string): string {
+  const parsed = parseModality(modality);
+  if (!parsed.ok) return modality;
+  const items = parsed.value.kind === 'preset' ? [{ name: parsed.value.name, weight: parsed.value.weight }] : parsed.value.items;
+  return items.map(({ name, weight }) => `${MODALITY_WORDS[name] ?? name}${weight === undefined ? '' : ` ${formatWeight(weight)}`}`).join(' + ');
+}

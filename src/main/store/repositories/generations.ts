@@ -64,8 +64,11 @@ export function createGenerationsRepository({ db, now }: StoreContext) {
             max(?, coalesce((SELECT created_at FROM generations ORDER BY id DESC LIMIT 1), 0)), ?)
     RETURNING *`);
   const byId = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE id = ?');
+  // Through the state index, then sorted: the states asked for are the unfinished ones, few in any
+  // library, but to avoid that sort the planner walked the whole table in id order instead (1.6 s
+  // at 1,000,000 generations, on every queue.status, with every other call waiting behind it).
   // LIMIT -1 is no limit.
-  const byStates = db.prepare<[string, number], GenerationRow>(`SELECT * FROM generations WHERE state ${IN_LIST} ORDER BY id LIMIT ?`);
+  const byStates = db.prepare<[string, number], GenerationRow>(`SELECT * FROM generations INDEXED BY generations_by_state WHERE state ${IN_LIST} ORDER BY id LIMIT ?`);
   const countInStates = db.prepare<[string], { count: number }>(`SELECT count(*) AS count FROM generations WHERE state ${IN_LIST}`);
   const forInput = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE input_id = ? ORDER BY id');
   const childrenOf = db.prepare<[number], GenerationRow>('SELECT * FROM generations WHERE parent_id = ? ORDER BY id');
