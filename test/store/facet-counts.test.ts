@@ -32,7 +32,7 @@ function keptAndRecounted(file: string, reader?: Database.Database) {
         // Each generation's facet_counts row, as generation_facets names it.
         rowOfEach: all(`SELECT gf.generation_id, ${COLUMNS.split(', ').map((column) => `fc.${column}`).join(', ')}, fc.trashed
                         FROM generation_facets gf JOIN facet_counts fc ON fc.id = gf.facet_id ORDER BY gf.generation_id`),
-        // Rows that fell to 0 stay in both tables (migration 13): only the others count.
+        // Rows that fell to 0 stay in both tables (migration 15): only the others count.
         totals: all('SELECT dimension, value, trashed, count FROM facet_totals WHERE count <> 0 ORDER BY dimension, value, trashed'),
         tagsByCombination: all(`SELECT ${COLUMNS.split(', ').map((column) => `fc.${column}`).join(', ')}, fc.trashed, ft.tag_id, ft.count
                                 FROM facet_tags ft JOIN facet_counts fc ON fc.id = ft.facet_id WHERE ft.count <> 0 ORDER BY ${COLUMNS}, fc.trashed, ft.tag_id`),

@@ -348,14 +348,14 @@ export function createGallery(context: StoreContext) {
   );
   const keptTagCounts = db.prepare<[number], [number, number]>('SELECT tag_id, count FROM tag_counts WHERE trashed = ?').raw();
 
-  /** The whole library's (or the trash's) counts: the kept totals alone (migration 13). */
+  /** The whole library's (or the trash's) counts: the kept totals alone (migration 15). */
   function countedWhole(trashed: boolean): Counted {
     const totals = emptyTotals();
     for (const row of keptTotals.all(trashed ? 1 : 0)) addTo(totals, row.dimension, row.dimension === 'folder_id' && row.value === 0 ? null : row.value, row.count);
     return { totals, tags: tagFacets(keptTagCounts.all(trashed ? 1 : 0)) };
   }
 
-  /** Under filters on kept columns only: the facet_counts rows they keep, and those rows' tags (migration 13). */
+  /** Under filters on kept columns only: the facet_counts rows they keep, and those rows' tags (migration 15). */
   function countedKept(filters: GalleryFilters): Counted {
     const kept = keptCondition(filters, 'fc');
     const combinations = prepared(`SELECT ${FACET_COLUMNS.map((column) => `fc.${column}`).join(', ')}, fc.count FROM facet_counts fc WHERE ${kept.where.join(' AND ')}`).all(
