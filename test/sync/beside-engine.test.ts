@@ -3,20 +3,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/main/store/index';
 import { TEST_PRESET, cliEnvFor, untilWatching, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { runCli, startCli } from '../cli/run-cli';
+import { withLibrary } from './helpers';
 
 const rig = useSimulatorAndTempDir('shf-sync-beside-', { latencyMs: 10 });
 
-function withLibrary<T>(home: string, work: (store: Store) => T): T {
-  const store = openStore({ file: path.join(home, 'history.sqlite') });
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
 
 describe('sync beside a running engine', () => {
   it('runs on the watcher\'s engine: the same --json lines and exit code, the rows in its library, the watcher unharmed', { timeout: 180_000 }, async () => {

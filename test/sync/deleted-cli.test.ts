@@ -3,20 +3,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/main/store/index';
 import { TEST_PRESET, cliEnvFor, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { runCli } from '../cli/run-cli';
+import { withLibrary } from './helpers';
 
 const rig = useSimulatorAndTempDir('shf-sync-deleted-cli-', { latencyMs: 20 });
 
-function withLibrary<T>(home: string, work: (store: Store) => T): T {
-  const store = openStore({ file: path.join(home, 'history.sqlite') });
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
 
 async function syncJson(home: string): Promise<Record<string, unknown>> {
   const run = await runCli(['--home', home, '--json', 'sync'], { env: cliEnvFor(rig.sim) });

@@ -1,38 +1,17 @@
 // Deletions by other members: jobs and assets deleted in Scenario after (or before) this library
 // imported them. In-process against the simulator: real SQLite, real folders, real HTTP.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/main/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library';
-import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
-import { syncTeamHistory, type SyncOptions } from '../../src/main/sync';
-import { FAST_CLIENT, tempDir } from '../pipeline/helpers';
+import { syncTeamHistory } from '../../src/main/sync';
+import { useSyncRig } from './helpers';
 
-let sim: RunningSimulator;
-let folder: { dir: string; cleanup: () => Promise<void> };
-
-beforeAll(async () => {
-  folder = await tempDir('shf-sync-deleted-');
-  sim = await startSimulator({ latencyMs: 0 });
-});
-afterAll(async () => {
-  await sim.close();
-  await folder.cleanup();
-});
-
-async function openLibrary(name: string): Promise<Engine> {
-  return createEngine({ home: path.join(folder.dir, name), scenario: { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret }, client: FAST_CLIENT, run: false, lock: true });
-}
-
-function optionsFor(engine: Engine, extra: Partial<SyncOptions> = {}): SyncOptions {
-  if (engine.client === null) throw new Error('no client');
-  return { store: engine.store, client: engine.client, libraryRoot: engine.libraryRoot, simulated: false, resolveFamily: (id) => engine.resolveFamily(id), images: 'all', appVersion: 'test', ...extra };
-}
+const rig = useSyncRig('shf-sync-deleted-', 'all');
+const { openLibrary, optionsFor } = rig;
 
 describe('deletions in Scenario', () => {
   it('moves an imported generation whose assets were all deleted to the Trash with its files kept, keeps one with assets left, drops its queued tags, and never imports a job deleted before', { timeout: 120_000 }, async () => {
-    const made = await sim.seedTeamHistory({ jobs: 4, samplesPerJob: 2, webAppEvery: 0 });
+    const made = await rig.sim.seedTeamHistory({ jobs: 4, samplesPerJob: 2, webAppEvery: 0 });
     const engine = await openLibrary('deleted');
     try {
       const first = await syncTeamHistory(optionsFor(engine));
@@ -49,9 +28,9 @@ describe('deletions in Scenario', () => {
       engine.store.organise.tag([whole.id], ['keeper']);
 
       // A member deletes one job (with its outputs), one output of another, and a job made after our last sync.
-      const later = await sim.seedTeamHistory({ jobs: 2, samplesPerJob: 2, webAppEvery: 0 });
+      const later = await rig.sim.seedTeamHistory({ jobs: 2, samplesPerJob: 2, webAppEvery: 0 });
       const partlyAsset = engine.store.generationDetail(partly.id)!.images[1]!.assetId!;
-      sim.deleteForTeam({ jobIds: [made.jobIds[0]!, later.jobIds[0]!], assetIds: [partlyAsset] });
+      rig.sim.deleteForTeam({ jobIds: [made.jobIds[0]!, later.jobIds[0]!], assetIds: [partlyAsset] });
 
       const second = await syncTeamHistory(optionsFor(engine));
       expect(second).toMatchObject({ imported: 1, deletedInScenario: 1, movedToTrash: 1, tagChangesDropped: 1, tagChangesSent: 0 });
@@ -88,13 +67,13 @@ describe('deletions in Scenario', () => {
   });
 
   it('an output deleted before its file was downloaded stays a placeholder and is not asked for again', { timeout: 60_000 }, async () => {
-    const made = await sim.seedTeamHistory({ jobs: 1, samplesPerJob: 3, webAppEvery: 0 });
+    const made = await rig.sim.seedTeamHistory({ jobs: 1, samplesPerJob: 3, webAppEvery: 0 });
     const engine = await openLibrary('placeholder');
     try {
       expect((await syncTeamHistory(optionsFor(engine, { images: 'none' }))).imported).toBeGreaterThanOrEqual(1);
       const generation = engine.store.galleryPage({ limit: 50 }).items.map((item) => engine.store.generations.get(item.id)!).find((row) => row.jobId === made.jobIds[0])!;
       const deletedAsset = engine.store.generationDetail(generation.id)!.images[0]!.assetId!;
-      sim.deleteForTeam({ assetIds: [deletedAsset] });
+      rig.sim.deleteForTeam({ assetIds: [deletedAsset] });
       const downloaded = await syncTeamHistory(optionsFor(engine, { images: 'all' }));
       const images = engine.store.generationDetail(generation.id)!.images;
       expect(images.find((image) => image.assetId === deletedAsset)?.missing).toBe(true);

@@ -1,39 +1,19 @@
 // The team's history brought into one library: in-process against the simulator, real SQLite,
 // real folders, real HTTP.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/main/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library';
-import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
-import { SyncError, syncTeamHistory, type SyncOptions } from '../../src/main/sync';
-import { FAST_CLIENT, TEST_PRESET, controlPng, tempDir } from '../pipeline/helpers';
+import { SyncError, syncTeamHistory } from '../../src/main/sync';
+import { TEST_PRESET, controlPng } from '../pipeline/helpers';
 import { api, dataUrl, waitForJob } from '../simulator/helpers';
+import { useSyncRig } from './helpers';
 
-let sim: RunningSimulator;
-let folder: { dir: string; cleanup: () => Promise<void> };
-
-beforeAll(async () => {
-  folder = await tempDir('shf-sync-');
-  sim = await startSimulator({ latencyMs: 0 });
-});
-afterAll(async () => {
-  await sim.close();
-  await folder.cleanup();
-});
-
-async function openLibrary(name: string): Promise<Engine> {
-  return createEngine({ home: path.join(folder.dir, name), scenario: { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret }, client: FAST_CLIENT, run: false, lock: true });
-}
-
-function optionsFor(engine: Engine, extra: Partial<SyncOptions> = {}): SyncOptions {
-  if (engine.client === null) throw new Error('no client');
-  return { store: engine.store, client: engine.client, libraryRoot: engine.libraryRoot, simulated: false, resolveFamily: (id) => engine.resolveFamily(id), images: 'none', appVersion: 'test', ...extra };
-}
+const rig = useSyncRig('shf-sync-', 'none');
+const { openLibrary, optionsFor } = rig;
 
 describe('sync imports the team history', () => {
   it('brings in every finished job once, oldest first, with author, origin, lineage and reproducibility; an interrupted sync resumes without duplicates', { timeout: 120_000 }, async () => {
-    const made = await sim.seedTeamHistory({ jobs: 30, samplesPerJob: 2, tags: ['hero', 'favourite'], tagEvery: 7 });
+    const made = await rig.sim.seedTeamHistory({ jobs: 30, samplesPerJob: 2, tags: ['hero', 'favourite'], tagEvery: 7 });
     const engine = await openLibrary('interrupted');
     try {
       await expect(syncTeamHistory(optionsFor(engine, { stopAfterImports: 11 }))).rejects.toBeInstanceOf(SyncError);
@@ -88,9 +68,9 @@ describe('sync imports the team history', () => {
       const ours = store.generations.create({ inputId: input.id, presetVersionId: preset.currentVersion.id, kind: 'manual', requestJson: '{}', modelId: TEST_PRESET.modelId, family: 'sd-1_5', modality: 'canny', prompt: TEST_PRESET.prompt });
       for (const state of ['validated', 'uploaded', 'submitting'] as const) store.generations.transition(ours.id, state);
       store.generations.transition(ours.id, 'outcome-unknown', { errorCode: 'outcome-unknown', errorMessage: 'lost' });
-      const created = await api(sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(3)), seed: '5' });
+      const created = await api(rig.sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(3)), seed: '5' });
       const jobId = (created.body.job as { jobId: string }).jobId;
-      await waitForJob(sim, jobId);
+      await waitForJob(rig.sim, jobId);
 
       const first = await syncTeamHistory(optionsFor(engine));
       expect(store.sync.holdsJob(jobId)).toBe(false);
@@ -118,7 +98,7 @@ describe('sync imports the team history', () => {
       const ours = store.generations.create({ inputId: input.id, presetVersionId: preset.currentVersion.id, kind: 'manual', requestJson: '{}', modelId: TEST_PRESET.modelId, family: 'sd-1_5', modality: 'canny', prompt: TEST_PRESET.prompt });
       const jobs: string[] = [];
       for (const attempt of [0, 1]) {
-        const created = await api(sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(40 + attempt)), seed: '5' });
+        const created = await api(rig.sim, 'POST', '/generate/controlnet', { ...TEST_PRESET, name: undefined, image: dataUrl(await controlPng(40 + attempt)), seed: '5' });
         jobs.push((created.body.job as { jobId: string }).jobId);
         for (const state of ['validated', 'uploaded', 'submitting'] as const) store.generations.transition(ours.id, state);
         store.generations.transition(ours.id, 'submitted', { jobId: jobs[attempt] as string });
@@ -127,7 +107,7 @@ describe('sync imports the team history', () => {
           store.generations.transition(ours.id, 'detected');
         }
       }
-      for (const jobId of jobs) await waitForJob(sim, jobId);
+      for (const jobId of jobs) await waitForJob(rig.sim, jobId);
 
       const report = await syncTeamHistory(optionsFor(engine));
       expect(store.sync.holdsJob(jobs[0] as string)).toBe(true);

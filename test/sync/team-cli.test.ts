@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { absoluteLibraryPath } from '../../src/main/library';
-import { openStore, type Store } from '../../src/main/store/index';
 import { TEST_PRESET, controlPng, useSimulatorAndTempDir } from '../pipeline/helpers';
 import { api } from '../simulator/helpers';
 import { runCli } from '../cli/run-cli';
+import { withLibrary } from './helpers';
 
 const ana = { authorId: 'user_ana', apiKey: 'ana-key', apiSecret: 'ana-secret' };
 const ben = { authorId: 'user_ben', apiKey: 'ben-key', apiSecret: 'ben-secret' };
@@ -18,14 +18,6 @@ function envOf(member: { apiKey: string; apiSecret: string }): NodeJS.ProcessEnv
   return { SCENARIO_API_URL: rig.sim.baseUrl, SCENARIO_API_KEY: member.apiKey, SCENARIO_API_SECRET: member.apiSecret, SCENARIO_HOTFOLDER_POLL_MS: '20' };
 }
 
-function withLibrary<T>(home: string, work: (store: Store) => T): T {
-  const store = openStore({ file: path.join(home, 'history.sqlite') });
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
 
 async function generateIn(home: string, member: { apiKey: string; apiSecret: string }, n: number): Promise<number> {
   withLibrary(home, (store) => store.presets.create({ name: TEST_PRESET.name, family: 'sd-1_5', preset: { ...TEST_PRESET, prompt: `a house by ${n}` } }));
