@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelInput } from '../../shared/model-inputs/index';
 import { randomSeed } from '../../shared/preset/index';
@@ -29,7 +29,7 @@ import { TakenInInputs } from './taken-in';
 import { ProcessedFiles } from './processed';
 import { isCustomFamily, presetRunOf, type PresetRun, type PresetRunCheck } from './preset-runs';
 import { findLostJob, lookUntil } from './reconcile';
-import { SIDECAR_SETTLE_MS, TakenImages, applyOverrides, readSidecars, settleForSidecars, sidecarPathsOf, type SidecarRead } from './sidecars';
+import { SIDECAR_SETTLE_MS, TakenImages, applyOverrides, isSidecarPath, readSidecars, settleForSidecars, sidecarPathsOf, type SidecarRead } from './sidecars';
 import { Scheduler } from './scheduler';
 import { SharedUploads } from './uploads';
 import { DEFAULT_MAX_INPUT_BYTES, inputProblem } from './validate';
@@ -197,6 +197,17 @@ export function createPipeline(options: PipelineOptions) {
   const takenImages = new TakenImages();
   /** Folders where a sidecar was seen: an image written there waits a moment for its own. */
   const foldersWithSidecars = new Set<string>();
+  /** Folders listed once for sidecars: the watcher's first scan may reach an image before them. */
+  const foldersListed = new Set<string>();
+
+  async function usesSidecars(folder: string): Promise<boolean> {
+    if (!foldersWithSidecars.has(folder) && !foldersListed.has(folder)) {
+      foldersListed.add(folder);
+      const names = await readdir(folder).catch(() => [] as string[]);
+      if (names.some(isSidecarPath)) foldersWithSidecars.add(folder);
+    }
+    return foldersWithSidecars.has(folder);
+  }
   /** outcome-unknown rows the person asked to send again (through the usual holds). */
   const resendAsked = new Set<number>();
   /** The pause before a paid job's images are fetched again, growing with each failure. */
@@ -279,7 +290,7 @@ export function createPipeline(options: PipelineOptions) {
       const read = await fileTurns.run(() => whenHandlesAreFree(() => readInputFile(filePath, libraryRoot, maxInputBytes)));
       // An exporter may write the image first: its sidecars may still come.
       // Only where sidecars are used: a folder without them keeps its pickup latency.
-      if (foldersWithSidecars.has(path.dirname(filePath))) await settleForSidecars(filePath, sidecarSettleMs, clock, closing.signal);
+      if (await usesSidecars(path.dirname(filePath))) await settleForSidecars(filePath, sidecarSettleMs, clock, closing.signal);
       const folder = source.kind === 'folder' ? source.folder : null;
       // A folder of photos: the map Scenario's detection makes of each is the input generated from.
       // Made outside the file turns: it may wait for a hold (the network, the budget) as long as a generation.
