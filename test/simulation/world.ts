@@ -61,6 +61,17 @@ for (const name of ['toBuffer', 'metadata', 'toFile', 'stats']) {
   };
 }
 
+/**
+ * libuv work that ends by itself and that quiet() waits for: file requests (closing a file is a
+ * CloseReq, not an FSReq: a loaded machine once stepped on while a download's file was still being
+ * closed), DNS, connects and writes on sockets, zlib, crypto jobs. Kept-alive sockets, servers
+ * and timers are not in this list: they live on, and the virtual clock stands for time.
+ */
+const SHORT_LIVED_WORK = /Req|Job$|ConnectWrap$|^WriteWrap$|^ShutdownWrap$|^Zlib$/;
+function isShortLivedWork(resource: string): boolean {
+  return SHORT_LIVED_WORK.test(resource);
+}
+
 const GENERATION_STATES_ALL: GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'done', 'failed', 'canceled', 'outcome-unknown'];
 /** Virtual time one step lets pass at most, and how many wake-ups it may take before it is called not live. */
 const STEP_MS = 8_000;
@@ -155,7 +166,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       // Mostly event-loop turns; now and then a millisecond, for work on other threads (libuv's pool, sharp).
       await new Promise((resolve) => (turn % 4 === 3 ? setTimeout(resolve, 1) : setImmediate(resolve)));
       options.onTurn?.();
-      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
+      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some(isShortLivedWork);
       const signature = `${clock.sleepsBegun}|${clock.pending}|${events}|${sim.traffic.received}|${sim.traffic.open}|${fsBusy}`;
       if (signature === last && sim.traffic.open === 0 && !fsBusy) {
         stableTurns += 1;
