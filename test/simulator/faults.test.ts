@@ -104,10 +104,17 @@ describe('injected faults', () => {
       try {
         const jobIds: string[] = [];
         for (let index = 0; index < 3; index++) jobIds.push(((await api(other, 'POST', '/generate/controlnet', generateBody())).body.job as { jobId: string }).jobId);
+        // Each key's draws count its requests: wait on the job list, so no job's own key is read before the faults.
+        let listed: { jobId: string; status: string; metadata: { assetIds?: string[] } }[] = [];
+        while (listed.filter((job) => job.status === 'success').length < jobIds.length) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          listed = (await api(other, 'GET', '/jobs')).body.jobs as typeof listed;
+        }
         const urls: string[] = [];
         for (const jobId of jobIds) {
-          const assetIds = ((await waitForJob(other, jobId)).metadata as { assetIds: string[] }).assetIds;
-          for (const assetId of assetIds) urls.push(((await api(other, 'GET', `/assets/${assetId}`)).body.asset as { url: string }).url.replace(/^http:\/\/[^/]+/, ''));
+          for (const assetId of listed.find((job) => job.jobId === jobId)?.metadata.assetIds ?? []) {
+            urls.push(((await api(other, 'GET', `/assets/${assetId}`)).body.asset as { url: string }).url.replace(/^http:\/\/[^/]+/, ''));
+          }
         }
         other.setFaults('429=0.5,5xx=0.3');
         const statuses: number[] = [];
@@ -118,6 +125,7 @@ describe('injected faults', () => {
       }
     };
     const first = await run();
+    expect(first.urls).toHaveLength(3);
     expect(new Set(first.statuses).size).toBeGreaterThan(1);
     expect(await run()).toEqual(first);
   });
