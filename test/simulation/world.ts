@@ -45,18 +45,23 @@ class InvariantBroken extends Error {}
  * file, thumbnails, the simulator's renders) is counted, so quiet() waits for it as for a file
  * read. Without it a loaded machine ended a step before a damaged file was refused, and the next
  * draw saw another world (the same seed, two schedules).
+ *
+ * The calls also run one at a time, in the order they were made: two drives checking their images
+ * at once finished in whichever order the machine's threads allowed, and the first to finish sent
+ * the first POST (the same seed, two runs whose jobs changed hands).
  */
 let imageWorkInFlight = 0;
+let imageWorkDone: Promise<unknown> = Promise.resolve();
 const sharpMethods = (sharp as unknown as { prototype: Record<string, (...args: unknown[]) => unknown> }).prototype;
 for (const name of ['toBuffer', 'metadata', 'toFile', 'stats']) {
   const original = sharpMethods[name] as (...args: unknown[]) => unknown;
-  sharpMethods[name] = function countedImageWork(this: unknown, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    if (result instanceof Promise) {
-      imageWorkInFlight += 1;
-      const settled = () => void (imageWorkInFlight -= 1);
-      result.then(settled, settled);
-    }
+  sharpMethods[name] = function orderedImageWork(this: unknown, ...args: unknown[]) {
+    // A call with a callback is sharp's other form: left as it is.
+    if (args.some((arg) => typeof arg === 'function')) return original.apply(this, args);
+    imageWorkInFlight += 1;
+    const result = imageWorkDone.then(() => original.apply(this, args) as Promise<unknown>);
+    const settled = () => void (imageWorkInFlight -= 1);
+    imageWorkDone = result.then(settled, settled);
     return result;
   };
 }
@@ -445,6 +450,9 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     void live()
       .pipeline.enqueueFile(file, { kind: 'folder', folder, initial })
       .finally(() => (intakes -= 1));
+    // Files arrive one at a time: an intake goes as far as it can before the next file comes, so
+    // which of two files reaches the history first (and gets the lower ids) is the schedule's.
+    await quiet();
   }
 
   /**

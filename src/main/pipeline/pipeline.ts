@@ -509,6 +509,10 @@ export function createPipeline(options: PipelineOptions) {
   /** Takes one generation as far as it can go now: to an end, or to a state that waits for the person. */
   async function drive(id: number): Promise<void> {
     const signal = closing.signal;
+    // Each drive starts on its own turn of the clock: drives started together (one file for two
+    // presets) never take their first steps at one instant, so which reaches Scenario first does
+    // not depend on the machine's threads (the seeded simulation replays a seed step for step).
+    if (!(await clock.sleep(0, signal).then(() => true, () => false))) return;
     for (;;) {
       if (signal.aborted) return;
       const generation = store.generations.get(id);
