@@ -167,8 +167,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       return (await resolveModelFamily(openedStore, live.client, modelId, signal)) ?? 'unknown';
     }
     // Presets saved while their model's family could not be known get it once Scenario answers:
-    // at start, after a connection change, and when the network or the key stops holding the queue
-    // (only if a lookup failed meanwhile).
+    // at start, after a connection change, and whenever the network or the key stops holding the
+    // queue (a pass without such presets asks Scenario nothing; a lookup that fails waits for the next).
     if (run) {
       const resolution = new FamilyResolution({
         store: openedStore,
@@ -177,13 +177,18 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           return resolveFamily(modelId, signal);
         },
         onInvalid: (presetName, family, issues) => events.emit('warning', { message: presetRefusedByFamily(presetName, family, issues) }),
+        onFailure: (error) => events.emit('warning', { message: `Could not check the presets saved offline against their model's family (${userMessageOf(error)}); they are checked again when Scenario can next be reached.` }),
       });
       families = resolution;
-      const retryWhenReachable = (reason: string | undefined) => {
-        if (resolution.lookupFailed && reason !== 'network' && reason !== 'credentials') void resolution.run();
+      // Scenario can be asked again once the queue stops waiting for the network or the key.
+      const unreachable = (reason: string | null) => reason === 'network' || reason === 'credentials';
+      let heldBy: string | null = null;
+      const queueHeld = (reason: string | null) => {
+        if (unreachable(heldBy) && !unreachable(reason)) void resolution.run();
+        heldBy = reason;
       };
-      events.on('queue.resumed', () => retryWhenReachable(undefined));
-      events.on('queue.paused', ({ waiting }) => retryWhenReachable(waiting.reason));
+      events.on('queue.paused', ({ waiting }) => queueHeld(waiting.reason));
+      events.on('queue.resumed', () => queueHeld(null));
       // Before the queue resumes and the folders are caught up, so a file already waiting is not
       // sent under rules its family refuses; a slow Scenario does not hold the start for long.
       await settledWithin(resolution.run(), FAMILY_LOOKUP_AT_START_MS);

@@ -18,6 +18,8 @@ export interface FamilyResolutionOptions {
   resolveFamily(modelId: string, signal: AbortSignal): Promise<string>;
   /** A preset whose family is now known and whose rules it breaks: the person is told. */
   onInvalid(presetName: string, family: string, issues: readonly FieldIssue[]): void;
+  /** The library could not be read or written (a run never rejects): the next run tries again. */
+  onFailure(error: unknown): void;
 }
 
 export class FamilyResolution {
@@ -25,15 +27,9 @@ export class FamilyResolution {
   readonly #stopping = new AbortController();
   #running: Promise<void> | null = null;
   #again = false;
-  #lookupFailed = false;
 
   constructor(options: FamilyResolutionOptions) {
     this.#options = options;
-  }
-
-  /** A lookup failed (Scenario unreachable, the key refused): the next chance tries again. */
-  get lookupFailed(): boolean {
-    return this.#lookupFailed;
   }
 
   /**
@@ -50,7 +46,7 @@ export class FamilyResolution {
     const running = (async () => {
       do {
         this.#again = false;
-        await this.#pass();
+        await this.#pass().catch((error: unknown) => this.#options.onFailure(error));
       } while (this.#again && !this.#stopping.signal.aborted);
     })().finally(() => {
       this.#running = null;
@@ -75,7 +71,6 @@ export class FamilyResolution {
       if (typeof modelId !== 'string' || modelId.trim() === '') continue;
       unknownByModel.set(modelId.trim(), [...(unknownByModel.get(modelId.trim()) ?? []), preset.currentVersion.id]);
     }
-    let failed = false;
     for (const [modelId, versionIds] of unknownByModel) {
       let family: string;
       try {
@@ -83,7 +78,6 @@ export class FamilyResolution {
       } catch {
         // Quietly: the queue's own holds tell the person about the network or the key, and a
         // model Scenario does not have holds its generations (the pipeline's model hold).
-        failed = true;
         continue;
       }
       if (signal.aborted) return;
@@ -91,7 +85,6 @@ export class FamilyResolution {
       if (family === UNKNOWN_FAMILY) continue;
       for (const versionId of versionIds) this.#record(versionId, modelId);
     }
-    this.#lookupFailed = failed;
   }
 
   /** Records the family on the preset whose current version is still `versionId` (an edit meanwhile was checked by its own save). */
