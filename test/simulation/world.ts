@@ -247,13 +247,21 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (store.generations.get(id)?.origin === null) throw new InvariantBroken(`the member's job ${job.jobId} is held as one of ours (generation ${id})`);
     }
     for (const assetId of taggedByMember) {
+      if (deletedAssets.has(assetId)) continue;
       const job = jobs.find((candidate) => candidate.assetIds.includes(assetId));
       const id = job === undefined ? null : store.generations.idForJob(job.jobId);
       if (id === null || !store.generationDetail(id).tags.includes(MEMBER_TAG)) throw new InvariantBroken(`the tag the member put on ${assetId} is not on its generation here (${id ?? 'not imported'})`);
     }
+    // A deletion in Scenario never costs a generation of ours; an import whose images are all gone leaves the live library.
+    for (const row of store.generations.listByStates(GENERATION_STATES_ALL)) {
+      const images = store.images.listForGeneration(row.id);
+      const allGone = images.length > 0 && images.every((image) => image.assetId !== null && deletedAssets.has(image.assetId));
+      if (row.origin === null && row.trashBatchId !== null) throw new InvariantBroken(`generation ${row.id} of ours went to the Trash after a deletion in Scenario`);
+      if (row.origin !== null && allGone && row.trashBatchId === null) throw new InvariantBroken(`the imported generation ${row.id} stays in the library though a member deleted all its images in Scenario`);
+    }
     for (const id of taggedHere) {
       for (const image of store.images.listForGeneration(id)) {
-        if (image.assetId === null) continue;
+        if (image.assetId === null || deletedAssets.has(image.assetId)) continue;
         const asset = (await asMember('GET', `/assets/${image.assetId}`)).json as { asset?: { tags?: string[] } } | null;
         if (!(asset?.asset?.tags ?? []).includes(LOCAL_TAG)) throw new InvariantBroken(`the tag set here on generation ${id} is not on its asset ${image.assetId} at Scenario`);
       }
@@ -428,6 +436,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   const taggedByMember = new Set<string>();
   const taggedHere = new Set<number>();
   let memberJobCount = 0;
+  /** Assets a member deleted in Scenario: their tags are gone with them. */
+  const deletedAssets = new Set<string>();
   /** Every job id this library knew as its own. */
   const ownJobs = new Set<string>();
 
@@ -665,6 +675,24 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       const jobId = (json as { job?: { jobId?: string } } | null)?.job?.jobId;
       // Job ids are random: the step names what happened, so the same seed reads the same.
       return `another member generates ${numSamples} image(s): ${status === 200 && jobId !== undefined ? 'accepted' : `refused (${status})`}`;
+    }],
+    [1, 'member deletes', async () => {
+      // Only finished work: a member deletes what they see in the web app's gallery.
+      if (chance(0.5)) {
+        const listed = await asMember('GET', `/jobs?authorId=${TEAM_MEMBER.authorId}&pageSize=20`);
+        const done = listed.status === 200 ? (listed.json as { jobs: { jobId: string; status: string }[] }).jobs.filter((job) => job.status === 'success') : [];
+        if (done.length === 0) return 'another member deletes: nothing of theirs';
+        const gone = sim.deleteForTeam({ jobIds: [pick(done).jobId] });
+        for (const assetId of gone.assetIds) deletedAssets.add(assetId);
+        return `another member deletes a job of theirs with its ${gone.assetIds.length} image(s)`;
+      }
+      const ours = live().store.generations.listByStates(['done']).filter((row) => row.origin === null);
+      const row = ours.length === 0 ? undefined : pick(ours);
+      const assetId = row === undefined ? undefined : live().store.images.listForGeneration(row.id).find((image) => image.assetId !== null)?.assetId;
+      if (row === undefined || assetId === undefined || assetId === null) return 'another member deletes: nothing of ours done';
+      sim.deleteForTeam({ assetIds: [assetId] });
+      deletedAssets.add(assetId);
+      return `another member deletes an image of #${row.id} in Scenario`;
     }],
     [1, 'member tags', async () => {
       const listed = await asMember('GET', `/jobs?authorId=${TEAM_MEMBER.authorId}&pageSize=20`);
