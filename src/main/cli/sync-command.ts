@@ -4,7 +4,7 @@
  * goes, so a sync stopped by Ctrl-C, a crash or a lost network goes on at the next one.
  */
 import type { Command } from 'commander';
-import type { SyncPhase, SyncProgress, SyncReport } from '../sync/sync';
+import type { SyncImages, SyncPhase, SyncProgress, SyncReport } from '../sync/sync';
 import type { GlobalOptions } from './context';
 import { homeOf, outputFor, parseId, withEngine, withStore } from './context';
 import type { Output } from './output';
@@ -24,11 +24,11 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
   program
     .command('sync')
     .description("bring in the team's generations, tags and collections from Scenario, and send the tags changed here")
-    .option('--images <which>', 'none (metadata only; images later, on demand) or all (every output file too)', 'all')
+    .option('--images <which>', 'none (metadata only), thumbnails (thumbnails first, full files on demand) or all (every full file too); default: the setting syncFullImages')
     .option('--wait <duration>', 'how long Scenario may stay unreachable before sync stops (its work kept)', '10m')
-    .action(async (options: { images: string; wait: string }) => {
-      if (options.images !== 'none' && options.images !== 'all') throw new CliError(EXIT.usage, `--images ${options.images} must be none or all.`);
+    .action(async (options: { images?: string; wait: string }) => {
       const images = options.images;
+      if (images !== undefined && !isSyncImages(images)) throw new CliError(EXIT.usage, `--images ${images} must be none, thumbnails or all.`);
       const waitMs = parseDuration(options.wait, '--wait');
       const out = outputFor(globals());
       const print = progressPrinter(out);
@@ -51,7 +51,7 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         ];
         void untilSignal().then(() => api.sync.stop().catch(() => undefined));
         try {
-          printReport(await api.sync.run({ images, waitMs }));
+          printReport(await api.sync.run({ ...(images === undefined ? {} : { images }), waitMs }));
         } catch (error) {
           const { IpcError } = await import('../../shared/ipc/errors');
           if (!(error instanceof IpcError)) throw error;
@@ -68,7 +68,7 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         const { SyncError } = await import('../sync/index');
         const stop = new AbortController();
         void untilSignal().then(() => stop.abort());
-        const sync = engine.syncTeamHistory({ images, waitMs, signal: stop.signal, onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }), onProgress: print });
+        const sync = engine.syncTeamHistory({ ...(images === undefined ? {} : { images }), waitMs, signal: stop.signal, onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }), onProgress: print });
         if (sync === null) throw new CliError(EXIT.config, 'No Scenario connection: set SCENARIO_API_KEY and SCENARIO_API_SECRET.');
         try {
           printReport(await sync);
@@ -78,6 +78,10 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         }
       });
     });
+}
+
+function isSyncImages(images: string): images is SyncImages {
+  return images === 'none' || images === 'thumbnails' || images === 'all';
 }
 
 function isPhase(phase: string): phase is SyncPhase {
@@ -108,7 +112,7 @@ function progressPrinter(out: Output): (progress: SyncProgress) => void {
 }
 
 function summaryOf(report: SyncReport): string {
-  return `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
+  return `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.thumbnailsDownloaded > 0 ? ` and ${report.thumbnailsDownloaded} thumbnail(s) (full images on demand: \`show ID --full\`)` : ''}${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
 }
 
 export function registerCollectionsCommands(program: Command, globals: Globals): void {
