@@ -24,11 +24,13 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
   program
     .command('sync')
     .description("bring in the team's generations, tags and collections from Scenario, and send the tags changed here")
-    .option('--images <which>', 'none (metadata only), thumbnails (thumbnails first, full files on demand) or all (every full file too); default: the setting syncFullImages')
+    // A terminal has no lightbox to fetch a full image when it is opened: every file comes unless
+    // asked otherwise (the app's own syncs follow the setting syncFullImages).
+    .option('--images <which>', 'none (metadata only), thumbnails (thumbnails first, full files on demand: `show ID --full`) or all (thumbnails, then every full file)', 'all')
     .option('--wait <duration>', 'how long Scenario may stay unreachable before sync stops (its work kept)', '10m')
-    .action(async (options: { images?: string; wait: string }) => {
+    .action(async (options: { images: string; wait: string }) => {
       const images = options.images;
-      if (images !== undefined && !isSyncImages(images)) throw new CliError(EXIT.usage, `--images ${images} must be none, thumbnails or all.`);
+      if (!isSyncImages(images)) throw new CliError(EXIT.usage, `--images ${images} must be none, thumbnails or all.`);
       const waitMs = parseDuration(options.wait, '--wait');
       const out = outputFor(globals());
       const print = progressPrinter(out);
@@ -51,7 +53,7 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         ];
         void untilSignal().then(() => api.sync.stop().catch(() => undefined));
         try {
-          printReport(await api.sync.run({ ...(images === undefined ? {} : { images }), waitMs }));
+          printReport(await api.sync.run({ images, waitMs }));
         } catch (error) {
           const { IpcError } = await import('../../shared/ipc/errors');
           if (!(error instanceof IpcError)) throw error;
@@ -68,7 +70,7 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
         const { SyncError } = await import('../sync/index');
         const stop = new AbortController();
         void untilSignal().then(() => stop.abort());
-        const sync = engine.syncTeamHistory({ ...(images === undefined ? {} : { images }), waitMs, signal: stop.signal, onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }), onProgress: print });
+        const sync = engine.syncTeamHistory({ images, waitMs, signal: stop.signal, onWaiting: (reason) => out.line(`waiting   ${reason}`, { event: 'waiting', reason }), onProgress: print });
         if (sync === null) throw new CliError(EXIT.config, 'No Scenario connection: set SCENARIO_API_KEY and SCENARIO_API_SECRET.');
         try {
           printReport(await sync);
