@@ -78,7 +78,7 @@ export function createFakeEngine(): FakeEngine {
     },
     'settings.get': async () =>
       // Breaks the contract on purpose (concurrency must be >= 1).
-      ({ concurrency: 0, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/lib', defaultProcessedAction: 'leave', syncFullImages: 'on-demand' }),
+      ({ concurrency: 0, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/lib', defaultProcessedAction: 'leave' }),
   };
 
   return {

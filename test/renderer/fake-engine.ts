@@ -31,7 +31,7 @@ export interface FakeEngine {
  */
 export const SETTLED_WINDOW: Partial<ContractHandlers> = {
   'models.list': async () => ({ models: [], fetchedAt: null, fromCache: false }),
-  'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave', syncFullImages: 'on-demand' }),
+  'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
   'credentials.status': async () => ({ stored: true, backendOk: true, backendMessage: null, apiKeyHint: '1234', source: 'keychain' }),
   'folders.list': async () => [],
   'generations.page': async () => ({ items: [], nextCursor: null }),

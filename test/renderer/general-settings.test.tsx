@@ -20,7 +20,7 @@ describe('library and spending settings', () => {
   it('shows what is spent against each budget, and each problem under its own field', async () => {
     const engine = createFakeEngine({
       ...SETTLED_WINDOW,
-      'settings.get': async () => ({ concurrency: 2, dailyBudget: 100, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave', syncFullImages: 'on-demand' }),
+      'settings.get': async () => ({ concurrency: 2, dailyBudget: 100, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
       'queue.status': async () => status,
     });
     const { stores } = renderWithEngine(engine, <GeneralSection />);

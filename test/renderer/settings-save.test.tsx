@@ -9,7 +9,7 @@ import { renderWithEngine } from './render';
 
 afterEach(cleanup);
 
-const SETTINGS: Settings = { concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/Users/me/Library', defaultProcessedAction: 'leave', syncFullImages: 'on-demand' };
+const SETTINGS: Settings = { concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/Users/me/Library', defaultProcessedAction: 'leave' };
 const WATCHED: Folder = {
   id: 'folder-1',
   path: '/Users/me/Renders/poses',

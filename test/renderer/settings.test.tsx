@@ -11,7 +11,7 @@ describe('credentials on the built-in simulator', () => {
   it('explains the simulator plainly, and disables the key fields where no secret can be kept', async () => {
     const backendMessage = 'Credentials come from the SCENARIO_API_KEY and SCENARIO_API_SECRET environment variables here.';
     const engine = createFakeEngine({
-      'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave', syncFullImages: 'on-demand' }),
+      'settings.get': async () => ({ concurrency: 2, dailyBudget: null, monthlyBudget: null, libraryLocation: '/tmp/library', defaultProcessedAction: 'leave' }),
       'credentials.status': async () => ({ stored: false, backendOk: false, backendMessage, apiKeyHint: null }),
       'folders.list': async () => [],
     });

@@ -37,7 +37,7 @@ function describe(settings: Settings): string[] {
     `Monthly budget:   ${budget(settings.monthlyBudget)}`,
     `Concurrency:      ${settings.concurrency} job(s) in flight at once`,
     `New folders:      processed files ${settings.defaultProcessedAction === 'move' ? 'move to _done/ (failures to _failed/)' : 'stay where they are'}`,
-    `Team sync:        ${settings.syncFullImages === 'always' ? 'full images with every import' : 'thumbnails first, full images on demand'} (syncFullImages ${settings.syncFullImages})`,
+    `Team sync:        ${settings.syncFullImages === 'always' ? 'full images with every import' : 'thumbnails first, full images on demand'} (syncFullImages ${settings.syncFullImages ?? 'on-demand'})`,
     `Library:          ${settings.libraryLocation}`,
   ];
 }

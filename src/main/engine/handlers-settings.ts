@@ -27,7 +27,8 @@ export function readSettings(engine: Engine): Settings {
     monthlyBudget: budget(BUDGET_SETTING_KEYS.monthly),
     libraryLocation: engine.libraryRoot,
     defaultProcessedAction: processedAction.success ? processedAction.data : 'leave',
-    syncFullImages: fullImagesSetting(engine.store),
+    // Named once changed from its default only: the settings document reads as before until then.
+    ...(fullImagesSetting(engine.store) === 'always' ? { syncFullImages: 'always' as const } : {}),
   };
 }
 

@@ -8,9 +8,8 @@
  * and whose thumbnail is here. Every write is atomic (a temporary file renamed), so a partial
  * download is never visible, and the row changes only once the file is complete.
  */
-import type { z } from 'zod';
 import { UserFacingError } from '../../shared/errors';
-import { settingsSchema } from '../../shared/ipc/contract';
+import { settingsSchema, type Settings } from '../../shared/ipc/contract';
 import { absoluteLibraryPath, makeThumbnail, storeOutputImage, thumbnailRelPath } from '../library';
 import type { GenerationParameters } from '../library';
 import type { DownloadedBytes, ScenarioClient } from '../scenario';
@@ -19,12 +18,12 @@ import { IMPORTED_PRESET_NAME } from '../store';
 import type { Image, ImportedImageRef, Store } from '../store';
 
 /** Where the full files of imports come from: 'on-demand' (thumbnails first) or 'always'. */
-export type FullImagesSetting = z.infer<typeof settingsSchema.shape.syncFullImages>;
+export type FullImagesSetting = NonNullable<Settings['syncFullImages']>;
 export const FULL_IMAGES_SETTING_KEY = 'syncFullImages';
 
 export function fullImagesSetting(store: Store): FullImagesSetting {
   const value = settingsSchema.shape.syncFullImages.safeParse(store.settings.get(FULL_IMAGES_SETTING_KEY));
-  return value.success ? value.data : 'on-demand';
+  return value.success && value.data !== undefined ? value.data : 'on-demand';
 }
 
 /** What a sync downloads by the setting: thumbnails first, and every full file when it says 'always'. */

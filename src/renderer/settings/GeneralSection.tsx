@@ -58,7 +58,7 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
             dailyBudget: budget(draft.daily),
             monthlyBudget: budget(draft.monthly),
             // Sent when changed only: the team sync's setting is not part of every save.
-            ...(draft.fullImages === settings.syncFullImages ? {} : { syncFullImages: draft.fullImages }),
+            ...(draft.fullImages === (settings.syncFullImages ?? 'on-demand') ? {} : { syncFullImages: draft.fullImages }),
           }),
         );
       }}

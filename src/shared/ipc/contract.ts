@@ -439,8 +439,11 @@ export const settingsSchema = z.object({
   monthlyBudget: z.number().nonnegative().nullable(),
   libraryLocation: z.string().min(1),
   defaultProcessedAction: processedActionSchema,
-  /** The full files of the team's imported generations: 'on-demand' (thumbnails first, the file when opened) or 'always'. */
-  syncFullImages: z.enum(['on-demand', 'always']),
+  /**
+   * The full files of the team's imported generations: 'on-demand' (thumbnails first, the file
+   * when opened) or 'always'. Absent means 'on-demand', the default: settings read as before until it is changed.
+   */
+  syncFullImages: z.enum(['on-demand', 'always']).optional(),
 });
 
 export const credentialsStatusSchema = z.object({
