@@ -192,7 +192,7 @@ export function createSyncRepository({ db, now }: StoreContext) {
       AND im.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY im.id LIMIT ?`);
   const importedWithoutThumbnail = db.prepare<[number, number], { id: number; generation_id: number; asset_id: string; idx: number; rel_path: string }>(`
     SELECT im.id, im.generation_id, im.asset_id, im.idx, im.rel_path FROM images im JOIN generations g ON g.id = im.generation_id
-    WHERE g.origin IS NOT NULL AND im.missing = 1 AND im.thumb_rel_path IS NULL AND im.asset_id IS NOT NULL AND im.id > ?
+    WHERE g.origin IS NOT NULL AND g.trash_batch_id IS NULL AND im.missing = 1 AND im.thumb_rel_path IS NULL AND im.asset_id IS NOT NULL AND im.id > ?
       AND im.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY im.id LIMIT ?`);
 
   /** Brings Scenario's tags of one asset in: the last writer wins per tag, and every change is kept. */
@@ -423,7 +423,7 @@ export function createSyncRepository({ db, now }: StoreContext) {
     missingImportedImages(afterId: number, limit: number): ImportedImageRef[] {
       return missingImported.all(afterId, limit).map(toImportedImageRef);
     },
-    /** Images of imported generations with neither their file nor a thumbnail here yet, in id order. */
+    /** Images of imported generations with neither their file nor a thumbnail here yet, in id order (a trashed generation's files are in the trash's folder: left out). */
     importedWithoutThumbnail(afterId: number, limit: number): ImportedImageRef[] {
       return importedWithoutThumbnail.all(afterId, limit).map(toImportedImageRef);
     },
