@@ -321,7 +321,7 @@ function RelatedThumb({ related, role, onOpen }: { related: RelatedGeneration; r
   const cover = related.cover ?? null;
   return (
     <button type="button" className="related-thumb" onClick={() => onOpen(related.id)} aria-label={`${role}: ${dateTime(related.createdAt)}, seed ${related.seed ?? 'random'}, ${stateLabel(related.state)}`}>
-      <LibraryImage relPath={cover ? (cover.thumbRelPath ?? cover.relPath) : null} missing={cover?.missing ?? false} alt="" className="related-image" />
+      <LibraryImage relPath={cover ? (cover.thumbRelPath ?? cover.relPath) : null} missing={(cover?.missing ?? false) && cover?.thumbnailOnly !== true} alt="" className="related-image" />
       <span className="related-caption">{`${role} · ${stateLabel(related.state)}`}</span>
     </button>
   );
