@@ -18,9 +18,11 @@ describe('the seeded simulation of the engine', () => {
     expect(run.status).toBe(0);
   }, 300_000);
 
-  it('gives the same run for the same seed', async () => {
-    const first = await runSeed(7, { steps: 12 });
-    const second = await runSeed(7, { steps: 12 });
+  // Seeds whose two runs once differed on a loaded machine: random ids in the keyed fault draws,
+  // a file still being closed when time moved on, sleepers woken together racing on real sockets.
+  it.each([7, 11, 17])('gives the same run for the same seed (%i), step for step', async (seed) => {
+    const first = await runSeed(seed);
+    const second = await runSeed(seed);
     expect(first.ok).toBe(true);
     expect(second.steps).toEqual(first.steps);
     expect(second.digest).toBe(first.digest);

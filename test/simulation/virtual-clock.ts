@@ -55,21 +55,19 @@ export class VirtualClock implements Clock {
     return this.#sleepers.length;
   }
 
-  /** Jumps to the earliest sleeper's time (at most `limitMs` ahead) and wakes every one due; false when none sleeps. */
+  /**
+   * Jumps to the earliest sleeper's time (at most `limitMs` ahead) and wakes that one sleeper; false
+   * when none sleeps. One at a time: two sleepers woken together would race on real I/O (their
+   * HTTP answers cross on real sockets), and the order they finish in would depend on the machine.
+   * The driver lets the woken one's real work settle before it wakes the next.
+   */
   advance(limitMs = Number.POSITIVE_INFINITY): boolean {
     if (this.#sleepers.length === 0) return false;
-    const next = Math.min(...this.#sleepers.map((sleeper) => sleeper.at));
-    this.#now = Math.max(this.#now, Math.min(next, this.#now + limitMs));
-    const due = this.#sleepers.filter((sleeper) => sleeper.at <= this.#now).sort((a, b) => a.at - b.at || a.order - b.order);
-    this.#sleepers = this.#sleepers.filter((sleeper) => sleeper.at > this.#now);
-    for (const sleeper of due) sleeper.wake();
+    const next = this.#sleepers.reduce((earliest, sleeper) => (sleeper.at < earliest.at || (sleeper.at === earliest.at && sleeper.order < earliest.order) ? sleeper : earliest));
+    this.#now = Math.max(this.#now, Math.min(next.at, this.#now + limitMs));
+    if (next.at > this.#now) return true;
+    this.#sleepers = this.#sleepers.filter((sleeper) => sleeper !== next);
+    next.wake();
     return true;
-  }
-
-  /** Moves time forward by `ms`, waking whatever falls due on the way, in order. */
-  pass(ms: number): void {
-    const until = this.#now + ms;
-    while (this.#sleepers.some((sleeper) => sleeper.at <= until)) this.advance(until - this.#now);
-    this.#now = until;
   }
 }

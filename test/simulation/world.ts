@@ -45,20 +45,36 @@ class InvariantBroken extends Error {}
  * file, thumbnails, the simulator's renders) is counted, so quiet() waits for it as for a file
  * read. Without it a loaded machine ended a step before a damaged file was refused, and the next
  * draw saw another world (the same seed, two schedules).
+ *
+ * The calls also run one at a time, in the order they were made: two drives checking their images
+ * at once finished in whichever order the machine's threads allowed, and the first to finish sent
+ * the first POST (the same seed, two runs whose jobs changed hands).
  */
 let imageWorkInFlight = 0;
+let imageWorkDone: Promise<unknown> = Promise.resolve();
 const sharpMethods = (sharp as unknown as { prototype: Record<string, (...args: unknown[]) => unknown> }).prototype;
 for (const name of ['toBuffer', 'metadata', 'toFile', 'stats']) {
   const original = sharpMethods[name] as (...args: unknown[]) => unknown;
-  sharpMethods[name] = function countedImageWork(this: unknown, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    if (result instanceof Promise) {
-      imageWorkInFlight += 1;
-      const settled = () => void (imageWorkInFlight -= 1);
-      result.then(settled, settled);
-    }
+  sharpMethods[name] = function orderedImageWork(this: unknown, ...args: unknown[]) {
+    // A call with a callback is sharp's other form: left as it is.
+    if (args.some((arg) => typeof arg === 'function')) return original.apply(this, args);
+    imageWorkInFlight += 1;
+    const result = imageWorkDone.then(() => original.apply(this, args) as Promise<unknown>);
+    const settled = () => void (imageWorkInFlight -= 1);
+    imageWorkDone = result.then(settled, settled);
     return result;
   };
+}
+
+/**
+ * libuv work that ends by itself and that quiet() waits for: file requests (closing a file is a
+ * CloseReq, not an FSReq: a loaded machine once stepped on while a download's file was still being
+ * closed), DNS, connects and writes on sockets, zlib, crypto jobs. Kept-alive sockets, servers
+ * and timers are not in this list: they live on, and the virtual clock stands for time.
+ */
+const SHORT_LIVED_WORK = /Req|Job$|ConnectWrap$|^WriteWrap$|^ShutdownWrap$|^Zlib$/;
+function isShortLivedWork(resource: string): boolean {
+  return SHORT_LIVED_WORK.test(resource);
 }
 
 const GENERATION_STATES_ALL: GenerationState[] = ['detected', 'validated', 'uploaded', 'submitting', 'submitted', 'downloading', 'done', 'failed', 'canceled', 'outcome-unknown'];
@@ -155,7 +171,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       // Mostly event-loop turns; now and then a millisecond, for work on other threads (libuv's pool, sharp).
       await new Promise((resolve) => (turn % 4 === 3 ? setTimeout(resolve, 1) : setImmediate(resolve)));
       options.onTurn?.();
-      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq'));
+      const fsBusy = exchangesInFlight() > 0 || imageWorkInFlight > 0 || process.getActiveResourcesInfo().some(isShortLivedWork);
       const signature = `${clock.sleepsBegun}|${clock.pending}|${events}|${sim.traffic.received}|${sim.traffic.open}|${fsBusy}`;
       if (signature === last && sim.traffic.open === 0 && !fsBusy) {
         stableTurns += 1;
@@ -193,6 +209,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   function checkStep(): void {
     if (brokenMessage !== null) throw new InvariantBroken(brokenMessage);
     checkPosts();
+    checkDetectionPosts();
     checkBudget();
     checkJobsHeldOnce();
   }
@@ -292,6 +309,16 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     }
   }
 
+  /** A photo is detected (and paid) once per drop at most: a stop, a lost answer or a hold never sends it twice. */
+  function checkDetectionPosts(): void {
+    const detected = new Map<string, number>();
+    for (const entry of ourRequests()) if (!entry.dryRun && entry.endpoint === '/generate/detect') detected.set(entry.controlImageSha256, (detected.get(entry.controlImageSha256) ?? 0) + 1);
+    for (const [photo, sent] of detected) {
+      const dropped = drops.get(photo) ?? 0;
+      if (sent > dropped) throw new InvariantBroken(`a photo (sha256 ${photo.slice(0, 12)}) was detected ${sent} times for ${dropped} drops`);
+    }
+  }
+
   /** Accepted spending never passes the daily budget in force when each job was sent. */
   function checkBudget(): void {
     let spent = 0;
@@ -382,7 +409,8 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   function digestOf(): string {
     if (engine === undefined || stopping !== null) return '';
     const rows = engine.store.generations.listByStates(GENERATION_STATES_ALL).map((row) => `${row.id}:${row.state}:${row.errorCode ?? ''}`);
-    return sha256(rows.join(',')).slice(0, 16);
+    const detections = engine.store.detections.listByStates(['sending', 'sent', 'unsent', 'outcome-unknown', 'done', 'failed']).map((detection) => `d${detection.id}:${detection.state}`);
+    return sha256([...rows, ...detections].join(',')).slice(0, 16);
   }
 
   // ------------------------------------------------------------------ the schedule
@@ -409,11 +437,39 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   /** Every job id this library knew as its own. */
   const ownJobs = new Set<string>();
 
-  async function enqueue(file: string): Promise<void> {
+  /** Intakes under way (a photo's may wait for its detection as long as a generation waits). */
+  let intakes = 0;
+  /** How often the person dropped each content (a photo is detected again only when dropped again). */
+  const drops = new Map<string, number>();
+
+  /** The person drops (or saves) a file; `initial` is the start's catch-up finding it in its folder. */
+  async function enqueue(file: string, initial = false): Promise<void> {
     // The engine may have stopped itself while the file was written.
     await reopenIfStopped();
     const folder = live().store.folders.get(folderId);
-    if (folder !== null) void live().pipeline.enqueueFile(file, { kind: 'folder', folder, initial: false });
+    if (folder === null) return;
+    if (!initial) {
+      const content = await readFile(file).catch(() => null);
+      if (content !== null) drops.set(sha256(content), (drops.get(sha256(content)) ?? 0) + 1);
+    }
+    intakes += 1;
+    void live()
+      .pipeline.enqueueFile(file, { kind: 'folder', folder, initial })
+      .finally(() => (intakes -= 1));
+    // Files arrive one at a time: an intake goes as far as it can before the next file comes, so
+    // which of two files reaches the history first (and gets the lower ids) is the schedule's.
+    await quiet();
+  }
+
+  /**
+   * The start's catch-up, as the watcher's first scan hands it on: every complete file still in the
+   * folder, in name order (a file its writer is still writing is left to it). A file whose intake a
+   * stop cut short (a photo waiting for its map) is taken again here.
+   */
+  async function catchUp(): Promise<void> {
+    const writing = new Set(slowWrites.map((write) => write.file));
+    const entries = (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.png')).map((entry) => path.join(inbox, entry.name));
+    for (const file of entries.sort()) if (!writing.has(file)) await enqueue(file, true);
   }
 
   async function finishWrite(write: { file: string; bytes: Buffer }): Promise<void> {
@@ -474,11 +530,23 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     stopping = null;
     engine = await createEngine(config());
     listen(engine);
+    await catchUp();
   }
 
   /** An engine that stopped itself mid-step is opened again once the step has settled. */
   async function reopenIfStopped(): Promise<void> {
     if (stopping !== null) await reopen();
+  }
+
+  /**
+   * Detections not ended whose photo is still in a file: a photo rewritten while its detection
+   * waited (a file taken unfinished, then written to its end) is no longer anyone's to detect.
+   */
+  function unfinishedDetections() {
+    const held = new Set([...kept.values()].map(sha256));
+    return live()
+      .store.detections.listByStates(['sending', 'sent', 'unsent', 'outcome-unknown'])
+      .filter((detection) => held.has(live().store.inputs.get(detection.photoInputId)?.sha256 ?? ''));
   }
 
   function unfinished(): number[] {
@@ -639,7 +707,9 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       presetIds.push(setup.store.presets.create({ name, family: 'sd-1_5', preset: { ...PRESET, name, seed: String(seed), numSamples: 1 + Math.floor(random() * 2) } }).id);
     }
     await mkdir(inbox, { recursive: true });
-    folderId = setup.store.folders.add({ path: inbox, presetIds, options: { processedAction: chance(0.5) ? 'move' : 'leave', allowDuplicates: false } }).id;
+    // Some folders take photos: a map is made of each first (a detection, paid and held like a generation).
+    const mapFirst = chance(0.3) ? pick(['canny', 'depth'] as const) : null;
+    folderId = setup.store.folders.add({ path: inbox, presetIds, options: { processedAction: chance(0.5) ? 'move' : 'leave', allowDuplicates: false, mapFirst } }).id;
     await setup.close();
     engine = await createEngine(config());
     listen(engine);
@@ -681,15 +751,25 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     await setBudget(null);
     live().pipeline.resumeAll();
     live().pipeline.resumeFolder(folderId);
-    const ended = () => unfinished().length === 0;
+    // A photo whose detection gave up under repeated server errors waits for a save or a start: a start.
+    await reopen();
+    const ended = () => unfinished().length === 0 && unfinishedDetections().length === 0;
     for (let round = 0; round < 3 && !ended(); round += 1) {
-      await run(HEAL_MS, MAX_WAKEUPS_TO_HEAL, () => live().status().counts.active === 0 && unfinished().every((id) => live().store.generations.get(id)?.state === 'outcome-unknown'));
+      await run(HEAL_MS, MAX_WAKEUPS_TO_HEAL, () => intakes === 0 && live().status().counts.active === 0 && unfinished().every((id) => live().store.generations.get(id)?.state === 'outcome-unknown'));
       for (const row of live().store.generations.listByStates(['outcome-unknown'])) {
         personResends.set(row.id, (personResends.get(row.id) ?? 0) + 1);
         live().pipeline.retry(row.id);
       }
+      // A detection whose answer was lost waits for the person: they drop the photo again.
+      for (const detection of live().store.detections.listByStates(['outcome-unknown'])) {
+        const photo = live().store.inputs.get(detection.photoInputId);
+        if (photo !== null && existsSync(photo.originalPath)) await enqueue(photo.originalPath);
+      }
     }
     checkStep();
+    if (unfinishedDetections().length > 0) {
+      throw new InvariantBroken(`not live: after healing, detections are still unfinished: ${unfinishedDetections().map((detection) => `#${detection.id} ${detection.state}`).join(', ')}`);
+    }
     if (!ended()) {
       const status = live().status();
       throw new InvariantBroken(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/shared/clock';
 import { parseFaultSpec, startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
 import { api, controlPng, dataUrl, waitForJob } from './helpers';
 
@@ -91,6 +92,42 @@ describe('injected faults', () => {
     expect(await statuses(11)).toEqual(first);
     expect(new Set(first).size).toBeGreaterThan(2);
     expect(await statuses(12)).not.toEqual(first);
+  });
+
+  it('keyed: a run replayed from its seed sees the same ids, download URLs and faults, whatever the order requests arrive in', async () => {
+    // Keyed draws hash the request's path: with random job ids or URL signatures in it, the same
+    // seed drew other faults each run (the seeded simulation found it: the same seed, two runs).
+    const run = async (): Promise<{ jobIds: string[]; urls: string[]; statuses: number[] }> => {
+      // A clock that stands still: URL expiries are part of what must be the same.
+      const clock: Clock = { now: () => Date.UTC(2026, 0, 1), sleep: () => new Promise((resolve) => setImmediate(resolve)) };
+      const other = await startSimulator({ latencyMs: 0, faultSeed: 5, keyedFaults: true, clock });
+      try {
+        const jobIds: string[] = [];
+        for (let index = 0; index < 3; index++) jobIds.push(((await api(other, 'POST', '/generate/controlnet', generateBody())).body.job as { jobId: string }).jobId);
+        // Each key's draws count its requests: wait on the job list, so no job's own key is read before the faults.
+        let listed: { jobId: string; status: string; metadata: { assetIds?: string[] } }[] = [];
+        while (listed.filter((job) => job.status === 'success').length < jobIds.length) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          listed = (await api(other, 'GET', '/jobs')).body.jobs as typeof listed;
+        }
+        const urls: string[] = [];
+        for (const jobId of jobIds) {
+          for (const assetId of listed.find((job) => job.jobId === jobId)?.metadata.assetIds ?? []) {
+            urls.push(((await api(other, 'GET', `/assets/${assetId}`)).body.asset as { url: string }).url.replace(/^http:\/\/[^/]+/, ''));
+          }
+        }
+        other.setFaults('429=0.5,5xx=0.3');
+        const statuses: number[] = [];
+        for (const jobId of [...jobIds].reverse()) for (let poll = 0; poll < 4; poll++) statuses.push((await api(other, 'GET', `/jobs/${jobId}`)).status);
+        return { jobIds, urls, statuses };
+      } finally {
+        await other.close();
+      }
+    };
+    const first = await run();
+    expect(first.urls).toHaveLength(3);
+    expect(new Set(first.statuses).size).toBeGreaterThan(1);
+    expect(await run()).toEqual(first);
   });
 });
 

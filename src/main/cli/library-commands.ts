@@ -3,11 +3,11 @@ import type { Command } from 'commander';
 import { MAP_MODALITY_NAMES, isMapModality, type MapModality } from '../../shared/detect';
 import { CUSTOM_FAMILY } from '../../shared/model-inputs/index';
 import { MODEL_FAMILIES, validatePreset } from '../../shared/preset/index';
-import type { ModelFamily } from '../../shared/preset/index';
+import type { FieldIssue, ModelFamily } from '../../shared/preset/index';
 import { processedActionSchema } from '../../shared/ipc/contract';
 import type { FolderOptions, ProcessedAction } from '../../shared/ipc/contract';
 import type { Engine } from '../engine/engine';
-import { checkCustomPreset, inputsChangesOf } from '../engine/model-inputs';
+import { checkCustomPreset, inputsChangesOf, versionIssues } from '../engine/model-inputs';
 import { ScenarioError } from '../scenario/errors';
 import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { DuplicateEvent, GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
@@ -32,6 +32,11 @@ function requirePreset(engine: Library, name: string): Preset {
     throw new CliError(EXIT.usage, `There is no preset named "${name}".${known.length > 0 ? ` Presets: ${known.join(', ')}.` : ' Add one with `presets add FILE`.'}`);
   }
   return preset;
+}
+
+/** A preset's field issues on one line: `field: message; field: message`. */
+function issuesText(issues: readonly FieldIssue[]): string {
+  return issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
 }
 
 function requireFolder(engine: Library, given: string): WatchedFolder {
@@ -72,10 +77,10 @@ function asFamily(family: string | undefined): ModelFamily | undefined {
 const SCENARIO_CHECKS = 'Scenario checks each request, and a generation it refuses fails without being charged';
 /**
  * When a model's family cannot be known now, its checks (sizes, samples, steps) wait until it is:
- * the pipeline sends the preset as it is (it does not look families up), so the person saves it
- * again once Scenario answers.
+ * the engine looks the family up by itself once Scenario answers (family-resolution.ts) and records
+ * it on the preset, which is then not valid if its family's rules refuse it.
  */
-const FAMILY_CHECKS_LATER = `the checks of its model family (sizes, samples, steps) will run when the model is known: save it again with \`presets edit\` once Scenario can be reached (until then ${SCENARIO_CHECKS})`;
+const FAMILY_CHECKS_LATER = `the checks of its model family (sizes, samples, steps) will run when the model is known: the app, \`watch\` or \`generate\` looks the model up by itself once Scenario can be reached, and a preset its family's rules refuse is then listed as not valid, with the field, and takes no files (until then ${SCENARIO_CHECKS})`;
 
 /**
  * The family a preset file's model belongs to: `family` in the file, else Scenario's answer for
@@ -274,9 +279,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
         const rows = engine.store.presets.list().map((preset) => {
           const version = preset.currentVersion;
           const document = version.preset as Record<string, unknown>;
+          const issues = versionIssues(engine.store, version);
           return {
-            line: `${preset.name}  v${version.version}  ${version.family}  ${String(document.modelId)}  ${String(document.modality)}`,
-            data: { id: preset.id, name: preset.name, version: version.version, family: version.family, preset: document },
+            line: `${preset.name}  v${version.version}  ${version.family}  ${String(document.modelId)}  ${String(document.modality)}${issues.length === 0 ? '' : `  not valid: ${issuesText(issues)}`}`,
+            data: { id: preset.id, name: preset.name, version: version.version, family: version.family, preset: document, valid: issues.length === 0, issues },
           };
         });
         outputFor(globals()).document(rows.length === 0 ? ['No presets yet: add one with `presets add FILE`.'] : rows.map((row) => row.line), rows.map((row) => row.data));
@@ -289,6 +295,9 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
       withStore(globals(), async (engine) => {
         const preset = requirePreset(engine, name);
         process.stdout.write(`${JSON.stringify({ family: preset.currentVersion.family, ...(preset.currentVersion.preset as object) }, null, 2)}\n`);
+        // The JSON stays the preset's file (it can be edited and given to `presets edit`): why it is not valid goes to stderr.
+        const issues = versionIssues(engine.store, preset.currentVersion);
+        if (issues.length > 0) outputFor(globals()).warn(`This preset is not valid, so it takes no files: ${issuesText(issues)} Fix it, then save it again with \`presets edit\`.`);
         if (preset.currentVersion.family === CUSTOM_FAMILY) {
           const changes = inputsChangesOf(engine.store, preset.currentVersion.preset as object);
           if (changes.length > 0) outputFor(globals()).warn(`The model's inputs changed since this preset was checked: ${changes.join(' ')} Check the preset and save it again with \`presets edit\`.`);

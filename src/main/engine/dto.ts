@@ -19,7 +19,7 @@ import type {
 } from '../../shared/ipc/contract';
 import { anyPresetSchema } from '../../shared/ipc/contract';
 import { isCustomPresetDocument } from '../../shared/model-inputs/index';
-import { MODEL_FAMILIES, type ModelFamily } from '../../shared/preset/index';
+import { MODEL_FAMILIES, type FieldIssue, type ModelFamily } from '../../shared/preset/index';
 import type {
   FacetCount,
   FacetCounts,
@@ -71,7 +71,7 @@ export const UNKNOWN_FAMILY = 'unknown';
 
 // ---------------------------------------------------------------- presets
 
-export function presetSummary(preset: Preset, counts: { folderCount: number; generationCount: number }): PresetSummary {
+export function presetSummary(preset: Preset, counts: { folderCount: number; generationCount: number }, issues: readonly FieldIssue[]): PresetSummary {
   const { currentVersion } = preset;
   const document = anyPresetSchema.parse(currentVersion.preset);
   const custom = isCustomPresetDocument(document);
@@ -86,6 +86,7 @@ export function presetSummary(preset: Preset, counts: { folderCount: number; gen
     updatedAt: iso(currentVersion.createdAt),
     folderCount: counts.folderCount,
     generationCount: counts.generationCount,
+    issues: [...issues],
   };
 }
 

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import path from 'node:path';
 import { systemClock } from '../../shared/clock';
 import { userMessageOf } from '../../shared/errors';
+import { FAMILY_RULES, MODEL_FAMILIES, type FieldIssue, type ModelFamily } from '../../shared/preset/index';
 import { sweepStaleParts } from '../library/atomic';
 import { startThumbnailBackfill, type ThumbnailBackfill } from '../library/thumbnail-backfill';
 import { createImageThumbnailQueue, thumbnailFailureMessage, type ImageThumbnailJob, type ThumbnailQueue } from '../library/thumbnails';
@@ -11,6 +12,7 @@ import type { ScenarioClient } from '../scenario/index';
 import type { RunningSimulator } from '../simulator/index';
 import { openStore, RESUMABLE_STATES } from '../store/index';
 import type { Store } from '../store/index';
+import { FamilyResolution } from './family-resolution';
 import { resolveModelFamily } from './model-inputs';
 import { openConnection, unfinishedWorkRefusal, type ClientTuning, type LiveConnection, type ScenarioConnection } from './connection';
 import { defaultHome, historyFileOf, libraryRootOf, lockHome } from './home';
@@ -105,6 +107,21 @@ export interface Engine {
 /** Recorded in the parameters embedded in the images of imported generations. */
 const APP_VERSION = '0.1.0';
 
+/** How long a start waits for the families of presets saved offline before the queue resumes; the lookup goes on behind. */
+const FAMILY_LOOKUP_AT_START_MS = 4000;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first (the work goes on). */
+async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]).finally(() => clearTimeout(timer));
+}
+
+/** A preset saved offline, checked once its model's family was known, breaks that family's rules. */
+function presetRefusedByFamily(presetName: string, family: string, issues: readonly FieldIssue[]): string {
+  const label = (MODEL_FAMILIES as readonly string[]).includes(family) ? FAMILY_RULES[family as ModelFamily].label : family;
+  return `Preset "${presetName}" is not valid for its model's family (${label}): ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')} Files for it stay in their folder: fix the preset (\`presets edit\`, or the window's Presets), then drop them again.`;
+}
+
 /** The composition root: store, library, Scenario client (or an in-process simulator), pipeline and folder watchers. */
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   // Every image the engine touches is read once (validation, thumbnail, metadata): sharp's
@@ -119,6 +136,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let backfill: ThumbnailBackfill | undefined;
   let pipeline: Pipeline | undefined;
   let folders: FolderManager | undefined;
+  let families: FamilyResolution | undefined;
   try {
     // Only the engine that holds the home is the library's session; a read-only one (presets,
     // settings) may run beside it.
@@ -154,6 +172,36 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       onError: (job, error) => events.emit('warning', { message: thumbnailFailureMessage(job, error) }),
     });
 
+    async function resolveFamily(modelId: string, signal?: AbortSignal): Promise<string> {
+      return (await resolveModelFamily(openedStore, live.client, modelId, signal)) ?? 'unknown';
+    }
+    // Presets saved while their model's family could not be known get it once Scenario answers:
+    // at start, after a connection change, and whenever the network or the key stops holding the
+    // queue (a pass without such presets asks Scenario nothing; a lookup that fails waits for the next).
+    if (run) {
+      const resolution = new FamilyResolution({
+        store: openedStore,
+        resolveFamily: async (modelId, signal) => {
+          if (live.client === null) throw new Error('No connection to look the model up with.');
+          return resolveFamily(modelId, signal);
+        },
+        onInvalid: (presetName, family, issues) => events.emit('warning', { message: presetRefusedByFamily(presetName, family, issues) }),
+        onFailure: (error) => events.emit('warning', { message: `Could not check the presets saved offline against their model's family (${userMessageOf(error)}); they are checked again when Scenario can next be reached.` }),
+      });
+      families = resolution;
+      // Scenario can be asked again once the queue stops waiting for the network or the key.
+      const unreachable = (reason: string | null) => reason === 'network' || reason === 'credentials';
+      let heldBy: string | null = null;
+      const queueHeld = (reason: string | null) => {
+        if (unreachable(heldBy) && !unreachable(reason)) void resolution.run();
+        heldBy = reason;
+      };
+      events.on('queue.paused', ({ waiting }) => queueHeld(waiting.reason));
+      events.on('queue.resumed', () => queueHeld(null));
+      // Before the queue resumes and the folders are caught up, so a file already waiting is not
+      // sent under rules its family refuses; a slow Scenario does not hold the start for long.
+      await settledWithin(resolution.run(), FAMILY_LOOKUP_AT_START_MS);
+    }
     if (run) {
       // This process holds the home's lock: every `.part` file is a leftover of an interrupted write.
       await sweepStaleParts(libraryRoot, { olderThanMs: 0 });
@@ -178,9 +226,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const openedPipeline = pipeline;
     const openedFolders = folders;
     let closed: Promise<void> | undefined;
-    async function resolveFamily(modelId: string): Promise<string> {
-      return (await resolveModelFamily(openedStore, live.client, modelId)) ?? 'unknown';
-    }
     const syncTurns = createSyncTurns();
     const teamSync = run && config.teamSync !== undefined && config.teamSync !== false
       ? startBackgroundSync({
@@ -219,6 +264,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         if (await live.switchTo(next, () => checkSwitch(next))) {
           openedStore.models.replaceAll([]);
           openedPipeline.connectionChanged();
+          void families?.run();
         }
       },
       checkSwitch,
@@ -239,6 +285,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       close() {
         closed ??= (async () => {
           await teamSync?.stop();
+          await families?.stop();
           const backfillStopped = backfill?.stop();
           await openedFolders.close();
           await openedPipeline.close();
@@ -256,6 +303,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     // A start that failed half way (the catch-up of a folder, the store) leaves nothing running,
     // closed in close()'s order; a failure while cleaning up must not hide the one that stopped it.
     const backfillStopped = backfill?.stop();
+    await families?.stop();
     await folders?.close().catch(() => undefined);
     await pipeline?.close().catch(() => undefined);
     await backfillStopped?.catch(() => undefined);

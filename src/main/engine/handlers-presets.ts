@@ -5,26 +5,14 @@
 import sharp from 'sharp';
 import type { PresetDetail } from '../../shared/ipc/contract';
 import { CUSTOM_FAMILY, type CustomPreset } from '../../shared/model-inputs/index';
-import {
-  canonicalJson,
-  familyOfModel,
-  isFluxLora,
-  validatePreset,
-  type FieldIssue,
-  type Preset as PresetDocument,
-  type PresetContext,
-} from '../../shared/preset/index';
+import { canonicalJson, type FieldIssue, type Preset as PresetDocument } from '../../shared/preset/index';
 import { presetSlug } from '../library/paths';
 import { presetRunOf } from '../pipeline/preset-runs';
-import { modelSchema } from '../scenario/schemas';
-import { checkCustomPreset, familyOfModelDocument, inputsChangesOf } from './model-inputs';
+import { checkDraft, draftContextOf, familyOfContext, inputsChangesOf, versionIssues, type DraftContext } from './model-inputs';
 import type { Preset, PresetVersion } from '../store/index';
 import type { Engine } from './engine';
 import { UNKNOWN_FAMILY, presetDetail, presetSummary, presetVersionDetail, rowId } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
-
-/** What a draft is checked with: its family's rules, or (custom) the model's own inputs. */
-type DraftContext = PresetContext & { custom?: true };
 
 /** Asking Scenario for a model's family must not hold a form: past this, the family counts as unknown. */
 const FAMILY_LOOKUP_TIMEOUT_MS = 4000;
@@ -66,30 +54,17 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       timer = setTimeout(() => resolve(UNKNOWN_FAMILY), FAMILY_LOOKUP_TIMEOUT_MS);
     });
     await Promise.race([lookup, timeout]).finally(() => clearTimeout(timer));
-    if (familyOfModelDocument(store.models.get(modelId.trim())?.model, modelId.trim()) === CUSTOM_FAMILY) return { custom: true };
-    const cached = modelSchema.safeParse(store.models.get(modelId.trim())?.model);
-    if (!cached.success || cached.data.type === undefined) return {};
-    const model = cached.data;
-    const type = model.type as string;
-    const family = familyOfModel({ type, name: model.name, modelId: model.id });
-    return {
-      ...(family === undefined ? {} : { family }),
-      isLora: isFluxLora(type),
-      ...(model.compliantModelIds === undefined ? {} : { compliantModelIds: model.compliantModelIds }),
-    };
+    return draftContextOf(store, modelId.trim());
   }
 
-  /** A draft checked by its model's rules: its family's, or the model's own inputs for a custom model. */
-  function validateDraft(draft: unknown, context: DraftContext): { ok: true; preset: PresetDocument | CustomPreset } | { ok: false; issues: FieldIssue[] } {
-    return context.custom === true ? checkCustomPreset(store, draft) : validatePreset(draft, context);
-  }
+  const validateDraft = (draft: unknown, context: DraftContext) => checkDraft(store, draft, context);
 
   /** A valid draft and the family the store records for it ('unknown' when the model's is not known). */
   async function checked(draft: unknown): Promise<{ document: PresetDocument | CustomPreset; context: DraftContext; family: string }> {
     const context = await contextFor((draft as { modelId?: unknown } | null)?.modelId);
     const validation = validateDraft(draft, context);
     if (!validation.ok) throw invalidPreset(validation.issues);
-    return { document: validation.preset, context, family: context.custom === true ? CUSTOM_FAMILY : (context.family ?? UNKNOWN_FAMILY) };
+    return { document: validation.preset, context, family: familyOfContext(context) };
   }
 
   function detail(preset: Preset): PresetDetail {
@@ -125,7 +100,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
         presetSummary(preset, {
           folderCount: folders.filter((folder) => folder.presetIds.includes(preset.id)).length,
           generationCount: generationCounts.get(preset.id) ?? 0,
-        }),
+        }, versionIssues(store, preset.currentVersion)),
       );
     },
 
@@ -173,7 +148,7 @@ export function presetHandlers(engine: Engine): HandlersFor<'presets'> {
       if (engine.client === null) {
         throw new HandlerError('credentials.missing', 'No Scenario API key is set, so the cost cannot be asked. Add the key in Settings, then try again.');
       }
-      const check = presetRunOf({ family: context.custom === true ? CUSTOM_FAMILY : (context.family ?? UNKNOWN_FAMILY), preset: document }, (version) => store.modelInputs.get(version));
+      const check = presetRunOf({ family: familyOfContext(context), preset: document }, (version) => store.modelInputs.get(version));
       if (!check.ok) throw invalidPreset(check.issues);
       // The preset's own seed when it has one; the price does not depend on it.
       const seed = check.run.seedForRun() === null ? null : String((document as { seed?: unknown }).seed ?? PLACEHOLDER_SEED);

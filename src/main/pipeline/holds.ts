@@ -261,6 +261,9 @@ export class Holds {
         this.#waiting.set(generationId, waiting);
         const retryIn = waiting.retryAt === null ? RECHECK_MS : Math.max(5, Date.parse(waiting.retryAt) - this.#options.clock.now());
         await this.#nextChange(Math.min(retryIn, RECHECK_MS), signal);
+        // Waiters woken by one change go on one clock turn each, in the order they waited: two
+        // never run their next steps at one instant (see the pipeline's drive).
+        await this.#options.clock.sleep(0, signal);
       }
     } finally {
       this.#waiting.delete(generationId);

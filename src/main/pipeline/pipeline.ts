@@ -258,20 +258,23 @@ export function createPipeline(options: PipelineOptions) {
     return validation;
   }
 
-  /** Presets (current versions) with how to run them; a broken preset is reported, not thrown. */
-  function presetsFor(presetIds: readonly number[]): { version: PresetVersion; run: PresetRun; presetId: number }[] {
-    const result = [];
+  /** Presets (current versions) with how to run them; a broken preset is reported (and why it is, returned), not thrown. */
+  function presetsFor(presetIds: readonly number[]): { runs: { version: PresetVersion; run: PresetRun; presetId: number }[]; problems: string[] } {
+    const runs = [];
+    const problems = [];
     for (const presetId of presetIds) {
       const preset = store.presets.get(presetId);
       if (preset === null || preset.archivedAt !== null) continue;
       const validation = validateVersion(preset.currentVersion);
       if (!validation.ok) {
-        events.emit('warning', { message: `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}). Edit it, then drop the file again.` });
+        const problem = `Preset "${preset.name}" is not valid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}).`;
+        events.emit('warning', { message: `${problem} Edit it, then drop the file again.` });
+        problems.push(problem);
         continue;
       }
-      result.push({ version: preset.currentVersion, run: validation.run, presetId });
+      runs.push({ version: preset.currentVersion, run: validation.run, presetId });
     }
-    return result;
+    return { runs, problems };
   }
 
   /**
@@ -283,9 +286,11 @@ export function createPipeline(options: PipelineOptions) {
     const ended = scheduler.beginOtherWork();
     try {
       const presetIds = source.kind === 'folder' ? source.folder.presetIds : source.presetIds;
-      const presets = presetsFor(presetIds);
+      const { runs: presets, problems } = presetsFor(presetIds);
       if (presets.length === 0) {
-        throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset, then drop the file again.`);
+        // It stays where it is: a preset's problem is not the file's.
+        const why = problems.length > 0 ? `${problems.join(' ')} Fix the preset` : `no valid preset is bound${source.kind === 'folder' ? ` to the folder ${source.folder.path}` : ''}. Bind a preset`;
+        throw new PipelineError('invalid-preset', `${JSON.stringify(filePath)} was not queued: ${why}, then drop the file again.`);
       }
       const read = await fileTurns.run(() => whenHandlesAreFree(() => readInputFile(filePath, libraryRoot, maxInputBytes)));
       // An exporter may write the image first: its sidecars may still come.
@@ -332,7 +337,7 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   /** Records the file taken (its sidecars read): one generation per preset, or a duplicate event. */
-  async function record(filePath: string, source: IntakeSource, presets: ReturnType<typeof presetsFor>, { draft, contents }: InputRead): Promise<number[]> {
+  async function record(filePath: string, source: IntakeSource, presets: ReturnType<typeof presetsFor>['runs'], { draft, contents }: InputRead): Promise<number[]> {
     const folder = source.kind === 'folder' ? source.folder : null;
     const sidecars = await readSidecars(filePath, clock, closing.signal);
     const added: Generation[] = [];
@@ -509,6 +514,10 @@ export function createPipeline(options: PipelineOptions) {
   /** Takes one generation as far as it can go now: to an end, or to a state that waits for the person. */
   async function drive(id: number): Promise<void> {
     const signal = closing.signal;
+    // Each drive starts on its own turn of the clock: drives started together (one file for two
+    // presets) never take their first steps at one instant, so which reaches Scenario first does
+    // not depend on the machine's threads (the seeded simulation replays a seed step for step).
+    if (!(await clock.sleep(0, signal).then(() => true, () => false))) return;
     for (;;) {
       if (signal.aborted) return;
       const generation = store.generations.get(id);

@@ -19,7 +19,7 @@ import { modelToApi, SEEDED_MODELS, thumbnailAssetId, type SimulatedModel } from
 import { assetSelection, readQuery, sortAssets } from './listing';
 import { paginate, readPageSize } from './pagination';
 import { UrlSigner } from './signing';
-import { assetToApi, isTerminal, jobToApi, newId, offersThumbnail, TEAM_ID, uploadToApi, viewJob, type StoredAsset, type StoredJob, type StoredUpload } from './state';
+import { assetToApi, isTerminal, jobToApi, offersThumbnail, randomIds, seededIds, TEAM_ID, uploadToApi, viewJob, type IdSource, type StoredAsset, type StoredJob, type StoredUpload } from './state';
 import { DEFAULT_OTHER_AUTHORS, PRIMARY_AUTHOR_ID, Team, type TeamHistorySpec, type TeamMember } from './team';
 import { validateAgainst } from './validate';
 
@@ -34,7 +34,10 @@ export interface SimulatorOptions {
   urlTtlMs?: number;
   faults?: FaultSpec | string;
   faultSeed?: number;
-  /** Draw each fault from the request itself rather than the order of arrival (see FaultInjector). */
+  /**
+   * Draw each fault from the request itself rather than the order of arrival (see FaultInjector).
+   * Ids and URL signatures then come from `faultSeed` too: a request's key holds them.
+   */
   keyedFaults?: boolean;
   /** Job latencies, URL expiry and timestamps (the seeded simulation shares a virtual one with the engine). */
   clock?: Clock;
@@ -134,6 +137,7 @@ export class SimulatorServer {
   /** Requests received, and those not yet answered (the seeded simulation waits for these to settle). */
   readonly traffic = { received: 0, open: 0 };
   private readonly clock: Clock;
+  private readonly newId: IdSource;
   private readonly team: Team;
   private readonly collections = new Map<string, StoredCollection>();
   /** Seeded team jobs so far: their ids are numbered. */
@@ -147,8 +151,11 @@ export class SimulatorServer {
     this.port = options.port ?? 0;
     this.latencyMs = options.latencyMs ?? 1000;
     this.clock = options.clock ?? systemClock;
-    this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000);
-    this.faults = new FaultInjector(options.faults, options.faultSeed ?? 1, options.keyedFaults === true);
+    const keyed = options.keyedFaults === true;
+    const seed = options.faultSeed ?? 1;
+    this.newId = keyed ? seededIds(seed) : randomIds;
+    this.signer = new UrlSigner(options.urlTtlMs ?? 24 * 60 * 60 * 1000, keyed ? createHash('sha256').update(`url-signing|${seed}`).digest() : undefined);
+    this.faults = new FaultInjector(options.faults, seed, keyed);
     this.team = new Team([{ authorId: PRIMARY_AUTHOR_ID, apiKey: this.apiKey, apiSecret: this.apiSecret }, ...(options.members ?? [])]);
     this.server = createServer((request, response) => {
       this.traffic.received += 1;
@@ -442,10 +449,10 @@ export class SimulatorServer {
 
   private createJob(plan: JobPlan, authorId: string, failReason: string | undefined): StoredJob {
     const job: StoredJob = {
-      jobId: newId('job'),
+      jobId: this.newId('job'),
       jobType: plan.jobType,
       authorId,
-      inferenceId: newId('inf'),
+      inferenceId: this.newId('inf'),
       createdAtMs: this.clock.now(),
       latencyMs: this.latencyMs,
       input: plan.input(),
@@ -466,7 +473,7 @@ export class SimulatorServer {
     for (let index = 0; index < plan.outputs; index++) {
       const recipe = { control: plan.control, prompt: plan.prompt, modelId: plan.modelId, seed: plan.seed, sampleIndex: index, width: plan.width, height: plan.height };
       const bytes = plan.map ?? (await renderImage(recipe));
-      const id = newId('asset');
+      const id = this.newId('asset');
       this.remember(id, bytes);
       const createdAt = new Date(this.clock.now()).toISOString();
       this.assets.set(id, {
@@ -563,7 +570,7 @@ export class SimulatorServer {
     const bytes = decodeBase64Image(body.image);
     const info = await inspectImage(bytes);
     if (!info) throw badRequest('image is not a readable image', { field: 'image' });
-    const asset = this.storeUploadedAsset(newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height, authorId);
+    const asset = this.storeUploadedAsset(this.newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height, authorId);
     sendJson(response, 200, { asset: this.assetToApi(asset) });
   }
 
@@ -686,7 +693,7 @@ export class SimulatorServer {
   private async postCollection({ request, response }: RouteContext): Promise<void> {
     const body = contractBody(await readBody(request), 'PostCollectionRequest');
     const now = new Date(this.clock.now()).toISOString();
-    const collection: StoredCollection = { id: newId('collection'), name: String(body.name), createdAt: now, updatedAt: now };
+    const collection: StoredCollection = { id: this.newId('collection'), name: String(body.name), createdAt: now, updatedAt: now };
     this.collections.set(collection.id, collection);
     sendJson(response, 200, { collection: this.collectionToApi(collection) });
   }
@@ -845,7 +852,7 @@ export class SimulatorServer {
     if (!Number.isInteger(partsCount)) throw badRequest('parts must be an integer', { field: 'parts' });
     const now = new Date(this.clock.now()).toISOString();
     const upload: StoredUpload = {
-      id: newId('upload'),
+      id: this.newId('upload'),
       authorId,
       fileName: body.fileName,
       fileSize: body.fileSize as number | undefined,
@@ -905,7 +912,7 @@ export class SimulatorServer {
       upload.status = 'failed';
       upload.errorMessage = 'The uploaded file is not a readable image';
     } else {
-      const asset = this.storeUploadedAsset(newId('asset'), upload.fileName, bytes, mimeTypeOf(info.format), info.width, info.height, upload.authorId);
+      const asset = this.storeUploadedAsset(this.newId('asset'), upload.fileName, bytes, mimeTypeOf(info.format), info.width, info.height, upload.authorId);
       upload.assetId = asset.id;
       upload.status = 'imported';
     }

@@ -6,9 +6,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export class UrlSigner {
-  private readonly key = randomBytes(32);
-
-  constructor(private ttlMs: number) {}
+  /** `key`: a fixed signing key (a seeded run's URLs are then the same each run); random by default. */
+  constructor(
+    private ttlMs: number,
+    private readonly key: Buffer = randomBytes(32),
+  ) {}
 
   setTtl(ttlMs: number): void {
     this.ttlMs = ttlMs;

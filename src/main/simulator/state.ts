@@ -3,7 +3,7 @@
  * clock (queued → in-progress with rising progress → success), so a suspended server resumes
  * with jobs that kept running, as Scenario's would.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RenderRecipe } from './images';
 
 export interface StoredAsset {
@@ -82,7 +82,23 @@ export interface StoredUpload {
 /** Every member's jobs and assets belong to one team, as on a Scenario project. */
 export const TEAM_ID = 'team_simulator';
 
-export const newId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+export type IdSource = (prefix: string) => string;
+
+/** Ids as Scenario's look (a prefix and 24 hex digits): random ones. */
+export const randomIds: IdSource = (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+
+/**
+ * The same ids, numbered per prefix from a seed: a seeded run sees the same ids, so what depends on
+ * a request's path (keyed fault draws, signed URLs) is the same from one run to the next.
+ */
+export function seededIds(seed: number): IdSource {
+  const counts = new Map<string, number>();
+  return (prefix) => {
+    const count = (counts.get(prefix) ?? 0) + 1;
+    counts.set(prefix, count);
+    return `${prefix}_${createHash('sha256').update(`${seed}|${prefix}|${count}`).digest('hex').slice(0, 24)}`;
+  };
+}
 
 const QUEUED_SHARE = 0.2;
 

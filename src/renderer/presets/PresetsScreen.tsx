@@ -89,6 +89,12 @@ export function PresetsScreen() {
                 {`${preset.family ? FAMILY_RULES[preset.family].label : preset.custom ? 'Custom model' : 'Unknown family'}${preset.modality ? ` · ${preset.modality}` : ''} · v${preset.version}`}
               </span>
               <span className="muted">{`${countOf(preset.folderCount, 'folder')} · ${countOf(preset.generationCount, 'generation')}`}</span>
+              {preset.issues !== undefined && preset.issues.length > 0 && (
+                // Checked by its family once the model was known (saved offline): it takes no files until fixed.
+                <span className="inline-error" data-testid="preset-not-valid">
+                  {`Not valid, takes no files: ${preset.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`}
+                </span>
+              )}
             </li>
           ))}
         </ul>

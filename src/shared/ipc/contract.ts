@@ -82,6 +82,8 @@ export const presetSummarySchema = z.object({
   updatedAt: isoTime,
   folderCount: z.number().int().nonnegative(),
   generationCount: z.number().int().nonnegative(),
+  /** Why its current version takes no files (its family's rules, or its model's inputs); absent or empty when it runs. */
+  issues: z.array(fieldIssueSchema).optional(),
 });
 
 export const presetVersionSchema = z.object({

@@ -127,6 +127,10 @@ export function createDetectionsRepository({ db, now }: StoreContext) {
       const row = find.get(photoInputId, modality);
       return row ? toDetection(row) : null;
     },
+    /** Detections in these states, oldest first. */
+    listByStates(states: readonly DetectionState[]): Detection[] {
+      return (db.prepare(`SELECT * FROM detections WHERE state IN (${inList(states)}) ORDER BY id`).all() as DetectionRow[]).map(toDetection);
+    },
     /** Which detection owns this job, if any. */
     idForJob(jobId: string): number | null {
       return byJob.get(jobId)?.id ?? null;
