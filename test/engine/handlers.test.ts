@@ -358,6 +358,12 @@ describe('contract handlers on a real engine', () => {
     expect(t.events.some((event) => event.name === 'library.changed' && event.payload.generationIds === null)).toBe(true);
     const imported = t.engine.store.galleryPage({ limit: 50, filters: { imported: true } }).items.map((item) => t.engine.store.generations.get(item.id)?.jobId);
     expect(new Set(imported)).toEqual(new Set(made.jobIds));
+    // By the setting (on demand): thumbnails now, a full image when the window opens it.
+    expect(await t.call('sync.run', { waitMs: 0 })).toMatchObject({ imported: 0, thumbnailsDownloaded: 3, imagesDownloaded: 0 });
+    const [cover] = (await t.call('generations.detail', { id: String(t.engine.store.galleryPage({ limit: 1, filters: { imported: true } }).items[0]?.id) })).images;
+    expect(cover).toMatchObject({ missing: true, thumbnailOnly: true });
+    expect(await t.call('images.fetchFull', { imageId: cover!.id })).toMatchObject({ id: cover!.id, missing: false, thumbnailOnly: false });
+    expect((await t.failure('images.fetchFull', { imageId: '999999' })).code).toBe('image.not-found');
 
     await simulator.suspend();
     try {

@@ -350,8 +350,14 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       if (images.length === 0) throw new InvariantBroken(`generation ${row.id} is done with no image`);
       for (const image of images) {
         const file = path.join(current.libraryRoot, image.relPath);
-        // An imported generation's images come on demand: until then they are placeholders, never partial files.
-        if (row.origin !== null && image.missing && !existsSync(file)) continue;
+        // An imported generation's images come on demand: until then they are placeholders or their
+        // thumbnails (the thumbnail's file then here), never partial files.
+        if (row.origin !== null && image.missing && !existsSync(file)) {
+          if (image.thumbRelPath !== null && !existsSync(path.join(current.libraryRoot, image.thumbRelPath))) {
+            throw new InvariantBroken(`image ${image.id} of generation ${row.id} is thumbnail only, but its thumbnail ${image.thumbRelPath} is not there`);
+          }
+          continue;
+        }
         if (!existsSync(file)) throw new InvariantBroken(`image ${image.id} of generation ${row.id} has no file at ${image.relPath}`);
         if (image.bytes !== null && statSync(file).size !== image.bytes) throw new InvariantBroken(`image ${image.id} is ${statSync(file).size} bytes on disk, ${image.bytes} in the history (a partial file)`);
         known.add(path.resolve(file));
@@ -808,7 +814,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     const client = engine.client;
     if (client === null) throw new InvariantBroken('no client after healing');
     const opened = engine;
-    const images = chance(0.5) ? 'all' : 'none';
+    const images = chance(1 / 3) ? 'none' : chance(0.5) ? 'thumbnails' : 'all';
     steps.push(`last sync (images: ${images})`);
     // Nothing is left to wait for in virtual time (waitMs 0: a problem would end it, not a sleep).
     await syncTeamHistory({ store: opened.store, client, libraryRoot: opened.libraryRoot, simulated: false, resolveFamily: (id) => opened.resolveFamily(id), images, appVersion: 'simulation', clock, waitMs: 0 });

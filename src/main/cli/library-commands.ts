@@ -13,7 +13,8 @@ import { PRESETS_EXPORT_FORMAT } from '../store/index';
 import type { DuplicateEvent, GalleryFilters, GalleryItem, GenerationOrigin, Preset, WatchedFolder } from '../store/index';
 import { absoluteLibraryPath } from '../library/paths';
 import type { GlobalOptions, Library } from './context';
-import { outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
+import { homeOf, outputFor, parseWholeNumber, requireGeneration, userPath, withEngine, withStore } from './context';
+import { attachToHolder } from './session';
 import { CliError, EXIT } from './errors';
 import { withFolderTarget } from './folder-target';
 import type { Output } from './output';
@@ -452,8 +453,10 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
   program
     .command('show <generationId>')
     .description('everything about one generation: request, seed, job, images')
-    .action((idText: string) =>
-      withStore(globals(), async (engine) => {
+    .option('--full', "download the full images of a team member's generation of which only thumbnails are here (needs the Scenario key)")
+    .action(async (idText: string, options: { full?: boolean }) => {
+      if (options.full === true) await fetchFullImages(globals(), idText);
+      await withStore(globals(), async (engine) => {
         const detail = engine.store.generationDetail(requireGeneration(engine, idText).id);
         const { generation, input, presetVersion, images } = detail;
         const imagePaths = images.map((image) => absoluteLibraryPath(engine.libraryRoot, image.relPath));
@@ -468,11 +471,51 @@ export function registerLibraryCommands(program: Command, globals: Globals): voi
           `  job       ${generation.jobId ?? '-'}   cost ${generation.costCu ?? '-'} CU`,
           ...(generation.errorMessage ? [`  reason    ${generation.errorMessage}`] : []),
           `  request   ${generation.requestJson}`,
-          ...imagePaths.map((imagePath) => `  image     ${imagePath}`),
+          ...images.flatMap((image, index) => [
+            `  image     ${imagePaths[index] ?? ''}`,
+            ...(isThumbnailOnly(image) ? [`            only its thumbnail is here: \`show ${generation.id} --full\` downloads the image`] : []),
+          ]),
         ];
         outputFor(globals()).document(lines, { ...detail, imagePaths });
-      }),
-    );
+      });
+    });
+}
+
+/** An imported image whose full file comes on demand (see src/main/sync/images.ts). */
+function isThumbnailOnly(image: { missing: boolean; thumbRelPath: string | null; assetId: string | null }): boolean {
+  return image.missing && image.thumbRelPath !== null && image.assetId !== null;
+}
+
+/** `show --full`: the generation's thumbnail-only images downloaded whole, by the engine that holds the library or by this process. */
+async function fetchFullImages(globals: GlobalOptions, idText: string): Promise<void> {
+  const wanted = await withStore(globals, async (library) => {
+    const generation = requireGeneration(library, idText);
+    return library.store.images.listForGeneration(generation.id).filter(isThumbnailOnly).map((image) => image.id);
+  });
+  if (wanted.length === 0) return;
+  // No key here is configuration; an image Scenario no longer has is a failure of that image.
+  const cliError = (code: string, message: string) => new CliError(code === 'image.no-connection' ? EXIT.config : EXIT.failures, message);
+  const attached = await attachToHolder(homeOf(globals));
+  if (attached !== null) {
+    try {
+      for (const imageId of wanted) await attached.api.images.fetchFull({ imageId: String(imageId) });
+    } catch (error) {
+      const { IpcError } = await import('../../shared/ipc/errors');
+      if (error instanceof IpcError) throw cliError(error.code, error.userMessage);
+      throw error;
+    } finally {
+      attached.close();
+    }
+    return;
+  }
+  const { FullImageError } = await import('../sync/images');
+  await withEngine(globals, { run: false, lock: true, needsCredentials: true }, async (engine) => {
+    try {
+      for (const imageId of wanted) await engine.fullImages.fetch(imageId);
+    } catch (error) {
+      throw error instanceof FullImageError ? cliError(error.code, error.userMessage) : error;
+    }
+  });
 }
 
 /** Records a watched folder (an existing one) for `folders add` and `watch FOLDER --preset`. */

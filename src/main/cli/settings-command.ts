@@ -14,6 +14,7 @@ interface SetOptions {
   monthlyBudget?: string;
   concurrency?: string;
   processed?: string;
+  syncFullImages?: string;
 }
 
 /** A budget in creative units, or `none` for no limit. */
@@ -24,6 +25,11 @@ function parseBudget(text: string, option: string): number | null {
   return value;
 }
 
+function parseFullImages(text: string): Settings['syncFullImages'] {
+  if (text === 'on-demand' || text === 'always') return text;
+  throw new CliError(EXIT.usage, `--sync-full-images ${text} must be on-demand or always.`);
+}
+
 function describe(settings: Settings): string[] {
   const budget = (value: number | null) => (value === null ? 'no limit' : `${value} CU`);
   return [
@@ -31,6 +37,7 @@ function describe(settings: Settings): string[] {
     `Monthly budget:   ${budget(settings.monthlyBudget)}`,
     `Concurrency:      ${settings.concurrency} job(s) in flight at once`,
     `New folders:      processed files ${settings.defaultProcessedAction === 'move' ? 'move to _done/ (failures to _failed/)' : 'stay where they are'}`,
+    `Team sync:        ${settings.syncFullImages === 'always' ? 'full images with every import' : 'thumbnails first, full images on demand'} (syncFullImages ${settings.syncFullImages ?? 'on-demand'})`,
     `Library:          ${settings.libraryLocation}`,
   ];
 }
@@ -53,6 +60,7 @@ export function registerSettingsCommand(program: Command, globals: Globals): voi
     .option('--monthly-budget <cu>', 'creative units a month, or none')
     .option('--concurrency <n>', 'jobs in flight at once (1 to 16)')
     .option('--processed <action>', 'what new folders do with a processed file: leave, or move (to _done/, failures to _failed/)')
+    .option('--sync-full-images <when>', "the team sync's full images: on-demand (thumbnails first) or always")
     .action((options: SetOptions) =>
       withEngine(globals(), { run: false }, async (engine) => {
         const patch: Partial<Settings> = {
@@ -60,11 +68,12 @@ export function registerSettingsCommand(program: Command, globals: Globals): voi
           ...(options.monthlyBudget === undefined ? {} : { monthlyBudget: parseBudget(options.monthlyBudget, '--monthly-budget') }),
           ...(options.concurrency === undefined ? {} : { concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 16) }),
           ...(options.processed === undefined ? {} : { defaultProcessedAction: parseProcessedAction(options.processed) }),
+          ...(options.syncFullImages === undefined ? {} : { syncFullImages: parseFullImages(options.syncFullImages) }),
         };
         // The contract's own check, as for the window (the options above are already in range).
         const input = contract.channels['settings.update'].input.safeParse(patch);
         if (!input.success) throw new CliError(EXIT.usage, 'These settings cannot be saved:', input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-        if (Object.keys(input.data).length === 0) throw new CliError(EXIT.usage, 'Nothing to change: give --daily-budget, --monthly-budget, --concurrency or --processed.');
+        if (Object.keys(input.data).length === 0) throw new CliError(EXIT.usage, 'Nothing to change: give --daily-budget, --monthly-budget, --concurrency, --processed or --sync-full-images.');
         const { settingsHandlers } = await import('../engine/handlers-settings');
         const saved = await settingsHandlers(engine)['settings.update'](input.data);
         outputFor(globals()).document(['Saved.', ...describe(saved)], saved);

@@ -4,7 +4,7 @@
  * goes, so a sync stopped by Ctrl-C, a crash or a lost network goes on at the next one.
  */
 import type { Command } from 'commander';
-import type { SyncPhase, SyncProgress, SyncReport } from '../sync/sync';
+import type { SyncImages, SyncPhase, SyncProgress, SyncReport } from '../sync/sync';
 import type { GlobalOptions } from './context';
 import { homeOf, outputFor, parseId, withEngine, withStore } from './context';
 import type { Output } from './output';
@@ -24,11 +24,13 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
   program
     .command('sync')
     .description("bring in the team's generations, tags and collections from Scenario, and send the tags changed here")
-    .option('--images <which>', 'none (metadata only; images later, on demand) or all (every output file too)', 'all')
+    // A terminal has no lightbox to fetch a full image when it is opened: every file comes unless
+    // asked otherwise (the app's own syncs follow the setting syncFullImages).
+    .option('--images <which>', 'none (metadata only), thumbnails (thumbnails first, full files on demand: `show ID --full`) or all (thumbnails, then every full file)', 'all')
     .option('--wait <duration>', 'how long Scenario may stay unreachable before sync stops (its work kept)', '10m')
     .action(async (options: { images: string; wait: string }) => {
-      if (options.images !== 'none' && options.images !== 'all') throw new CliError(EXIT.usage, `--images ${options.images} must be none or all.`);
       const images = options.images;
+      if (!isSyncImages(images)) throw new CliError(EXIT.usage, `--images ${images} must be none, thumbnails or all.`);
       const waitMs = parseDuration(options.wait, '--wait');
       const out = outputFor(globals());
       const print = progressPrinter(out);
@@ -80,6 +82,10 @@ export function registerSyncCommand(program: Command, globals: Globals): void {
     });
 }
 
+function isSyncImages(images: string): images is SyncImages {
+  return images === 'none' || images === 'thumbnails' || images === 'all';
+}
+
 function isPhase(phase: string): phase is SyncPhase {
   return phase in SYNC_PHASE_WORDS;
 }
@@ -108,7 +114,7 @@ function progressPrinter(out: Output): (progress: SyncProgress) => void {
 }
 
 function summaryOf(report: SyncReport): string {
-  return `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
+  return `synced    ${report.imported} generation(s) imported (${report.notReproducible} cannot be reproduced here), ${report.tagChangesSent} tag change(s) sent, ${report.assetsChanged} asset(s) changed elsewhere, ${report.imagesDownloaded} image(s) downloaded${report.thumbnailsDownloaded > 0 ? ` (and ${report.thumbnailsDownloaded} thumbnail(s) first)` : ''}${report.deletedInScenario > 0 ? `; ${report.deletedInScenario} generation(s) deleted in Scenario (${report.movedToTrash} imported one(s) moved to the Trash, restore them from there; files kept)` : ''}${report.tagChangesDropped > 0 ? `; ${report.tagChangesDropped} tag change(s) dropped: their images were deleted in Scenario` : ''}${report.leftStaged > 0 ? `; ${report.leftStaged} job(s) wait for a submission of ours to settle` : ''}`;
 }
 
 export function registerCollectionsCommands(program: Command, globals: Globals): void {

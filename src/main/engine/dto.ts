@@ -188,12 +188,17 @@ export function galleryFilters(filters: GenerationFilters | undefined): GalleryF
   };
 }
 
-function galleryImage(image: GalleryImage): GenerationImage {
-  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: null, missing: image.missing };
+/** Its file is not here but its thumbnail is: an import whose full file comes on demand (sync/images.ts). */
+function thumbnailOnly(image: { missing: boolean; thumbRelPath: string | null }): boolean {
+  return image.missing && image.thumbRelPath !== null;
 }
 
-function storedImage(image: Image): GenerationImage {
-  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: image.assetId, missing: image.missing };
+function galleryImage(image: GalleryImage): GenerationImage {
+  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: null, missing: image.missing, thumbnailOnly: thumbnailOnly(image) };
+}
+
+export function storedImage(image: Image): GenerationImage {
+  return { id: String(image.id), relPath: image.relPath, thumbRelPath: image.thumbRelPath, width: image.width, height: image.height, assetId: image.assetId, missing: image.missing, thumbnailOnly: thumbnailOnly(image) };
 }
 
 export function generationSummary(item: GalleryItem): ContractGenerationSummary {

@@ -20,9 +20,13 @@ import { createNoticeLog, type NoticeLog } from './notices';
 import { startBackgroundSync } from '../sync/background';
 import { syncTeamHistory, type SyncOptions, type SyncReport } from '../sync/sync';
 import { createSyncTurns } from '../sync/turns';
+import { createFullImageFetcher, fullImagesSetting, syncImagesFor, type FullImageFetcher } from '../sync/images';
 
 /** What a caller chooses of one sync of the team's history; the engine gives the rest (store, connection, library). */
-export type TeamSyncRequest = Pick<SyncOptions, 'images' | 'waitMs' | 'signal' | 'onProgress' | 'onWaiting'>;
+export type TeamSyncRequest = Pick<SyncOptions, 'waitMs' | 'signal' | 'onProgress' | 'onWaiting'> & {
+  /** Default: by the setting syncFullImages (thumbnails first, or every full file too). */
+  images?: SyncOptions['images'];
+};
 
 export type { ScenarioConnection } from './connection';
 
@@ -93,10 +97,15 @@ export interface Engine {
    * its own background sync (never two at once). Null: there is no connection to sync with.
    */
   syncTeamHistory(request: TeamSyncRequest): Promise<SyncReport> | null;
+  /** Imported images' full files on demand (the lightbox, `show --full`); see sync/images.ts. */
+  readonly fullImages: FullImageFetcher;
   status(): PipelineStatus;
   /** Graceful: stops the watchers, waits for answers on their way, parks the rest for the next start. */
   close(): Promise<void>;
 }
+
+/** Recorded in the parameters embedded in the images of imported generations. */
+const APP_VERSION = '0.1.0';
 
 /** How long a start waits for the families of presets saved offline before the queue resumes; the lookup goes on behind. */
 const FAMILY_LOOKUP_AT_START_MS = 4000;
@@ -236,10 +245,12 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           ...(config.pipeline?.clock === undefined ? {} : { clock: config.pipeline.clock }),
         })
       : undefined;
+    const fullImages = createFullImageFetcher({ store: openedStore, libraryRoot, appVersion: APP_VERSION, client: () => live.client });
     return {
       home,
       libraryRoot,
       store,
+      fullImages,
       get client() {
         return live.client;
       },
@@ -267,7 +278,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         const client = live.client;
         if (client === null) return null;
         return syncTurns.run(() =>
-          syncTeamHistory({ ...request, store: openedStore, client, libraryRoot, simulated: live.simulated, resolveFamily, appVersion: '0.1.0' }),
+          syncTeamHistory({ ...request, images: request.images ?? syncImagesFor(fullImagesSetting(openedStore)), store: openedStore, client, libraryRoot, simulated: live.simulated, resolveFamily, appVersion: APP_VERSION }),
         );
       },
       status: () => openedPipeline.status(),

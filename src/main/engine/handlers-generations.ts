@@ -1,7 +1,7 @@
 /**
  * generations.*: the gallery (pages, facets, detail), new runs (reproduce, vary, drop files),
  * organising (favourite, rating, tags), the trash and export, and recalling a PNG's parameters;
- * images.trash: single images to the same trash.
+ * images.trash: single images to the same trash; images.fetchFull: an import's full file on demand.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { absoluteLibraryPath } from '../library/paths';
 import { readEmbeddedParameters } from '../library/pngmeta';
 import { restoreTrashBatch, trashGenerations, trashImages } from '../library/trash';
 import type { Engine } from './engine';
-import { controlCopyRelPath, facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId } from './dto';
+import { controlCopyRelPath, facetsDto, galleryFilters, generationDetailDto, generationSummary, rowId, storedImage } from './dto';
 import { HandlerError, type HandlersFor } from './handlers-context';
 
 export function generationHandlers(engine: Engine): HandlersFor<'generations' | 'images'> {
@@ -86,6 +86,8 @@ export function generationHandlers(engine: Engine): HandlersFor<'generations' | 
       const batch = await trashImages(libraryRoot, store, imageIds.map((id) => rowId(id, 'image')));
       return { batchId: String(batch.batchId), count: batch.imageIds.length };
     },
+
+    'images.fetchFull': async ({ imageId }) => storedImage(await engine.fullImages.fetch(rowId(imageId, 'image'))),
 
     'generations.export': async (input) => {
       const selected =

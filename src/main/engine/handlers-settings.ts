@@ -4,6 +4,7 @@
  */
 import { processedActionSchema, settingsSchema, type Settings } from '../../shared/ipc/contract';
 import { BUDGET_SETTING_KEYS } from '../pipeline/index';
+import { FULL_IMAGES_SETTING_KEY, fullImagesSetting } from '../sync/images';
 import type { Engine } from './engine';
 import { HandlerError, type HandlersFor } from './handlers-context';
 
@@ -26,6 +27,8 @@ export function readSettings(engine: Engine): Settings {
     monthlyBudget: budget(BUDGET_SETTING_KEYS.monthly),
     libraryLocation: engine.libraryRoot,
     defaultProcessedAction: processedAction.success ? processedAction.data : 'leave',
+    // Named once changed from its default only: the settings document reads as before until then.
+    ...(fullImagesSetting(engine.store) === 'always' ? { syncFullImages: 'always' as const } : {}),
   };
 }
 
@@ -46,6 +49,7 @@ export function settingsHandlers(engine: Engine): HandlersFor<'settings'> {
         if (patch.dailyBudget !== undefined) store.settings.set(BUDGET_SETTING_KEYS.daily, patch.dailyBudget);
         if (patch.monthlyBudget !== undefined) store.settings.set(BUDGET_SETTING_KEYS.monthly, patch.monthlyBudget);
         if (patch.defaultProcessedAction !== undefined) store.settings.set(DEFAULT_PROCESSED_ACTION_KEY, patch.defaultProcessedAction);
+        if (patch.syncFullImages !== undefined) store.settings.set(FULL_IMAGES_SETTING_KEY, patch.syncFullImages);
       });
       if (patch.concurrency !== undefined) pipeline.setConcurrency(patch.concurrency);
       // Submissions held by the budget look again at the new limits.

@@ -15,7 +15,7 @@ export function syncHandlers(engine: Engine): HandlersFor<'sync'> {
       running.add(stop);
       try {
         const sync = engine.syncTeamHistory({
-          images,
+          ...(images === undefined ? {} : { images }),
           waitMs,
           signal: stop.signal,
           onProgress: (progress) => engine.events.emit('sync.progress', progress),

@@ -249,6 +249,19 @@ export class ScenarioClient {
     return downloadAssetBytes(this.#http, this.#urlResolver(assetId), assetId, options);
   }
 
+  /**
+   * Downloads the thumbnail Scenario offers for the asset into memory, from `url` (its signed URL
+   * as listed); an expired URL is replaced by the one the asset gives now.
+   */
+  downloadThumbnailBytes(assetId: string, url: string, options: { signal?: AbortSignal } = {}): Promise<DownloadedBytes> {
+    const resolveUrl = async (signal?: AbortSignal) => {
+      const { thumbnail } = await this.getAsset(assetId, { signal });
+      if (thumbnail === undefined) throw new ScenarioError('not-found', `Scenario no longer offers a thumbnail of the asset ${assetId}: its full image is downloaded instead.`);
+      return thumbnail.url;
+    };
+    return downloadAssetBytes(this.#http, resolveUrl, `${assetId} (thumbnail)`, { ...options, expectedUrl: url });
+  }
+
   #urlResolver(assetId: string): (signal?: AbortSignal) => Promise<string> {
     return async (signal) => (await this.getAsset(assetId, { signal })).url;
   }

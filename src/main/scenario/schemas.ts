@@ -47,6 +47,8 @@ export const assetSchema = z.looseObject({
   mimeType: z.string().optional(),
   kind: z.string().optional(),
   status: z.string().optional(),
+  /** A smaller copy Scenario offers beside the file (the team's sync downloads it first). */
+  thumbnail: z.looseObject({ assetId: z.string(), url: z.string().min(1) }).optional(),
 });
 export type ScenarioAsset = z.infer<typeof assetSchema>;
 

@@ -23,7 +23,6 @@ export const teamAssetSchema = assetSchema.extend({
       parentJobId: z.string().optional(),
     })
     .optional(),
-  thumbnail: z.looseObject({ assetId: z.string(), url: z.string() }).optional(),
 });
 export type TeamAsset = z.infer<typeof teamAssetSchema>;
 

@@ -35,6 +35,14 @@ async function luminance(control: Buffer, width: number, height: number): Promis
   return raw;
 }
 
+/** Scenario's thumbnails are small WebP copies; the simulator's are at most this many pixels a side. */
+const THUMBNAIL_SIDE = 256;
+
+/** The thumbnail-size copy of an image Scenario offers beside the full file. */
+export function renderThumbnail(image: Buffer): Promise<Buffer> {
+  return sharp(image).resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer();
+}
+
 export async function renderImage(recipe: RenderRecipe): Promise<Buffer> {
   const { width, height } = recipe;
   const digest = createHash('sha256')

@@ -14,12 +14,12 @@ import { acceptCustomGenerate, type AcceptedCustom } from './custom-generate';
 import { acceptDetect } from './detect';
 import { acceptGenerate, decodeBase64Image, inferenceToApi, type AcceptedGenerate } from './generate';
 import { readBody, parseJsonObject, sendBytes, sendJson } from './http-io';
-import { inspectImage, mimeTypeOf, renderImage } from './images';
+import { inspectImage, mimeTypeOf, renderImage, renderThumbnail } from './images';
 import { modelToApi, SEEDED_MODELS, thumbnailAssetId, type SimulatedModel } from './models';
 import { assetSelection, readQuery, sortAssets } from './listing';
 import { paginate, readPageSize } from './pagination';
 import { UrlSigner } from './signing';
-import { assetToApi, isTerminal, jobToApi, randomIds, seededIds, TEAM_ID, uploadToApi, viewJob, type IdSource, type StoredAsset, type StoredJob, type StoredUpload } from './state';
+import { assetToApi, isTerminal, jobToApi, offersThumbnail, randomIds, seededIds, TEAM_ID, uploadToApi, viewJob, type IdSource, type StoredAsset, type StoredJob, type StoredUpload } from './state';
 import { DEFAULT_OTHER_AUTHORS, PRIMARY_AUTHOR_ID, Team, type TeamHistorySpec, type TeamMember } from './team';
 import { validateAgainst } from './validate';
 
@@ -193,6 +193,7 @@ export class SimulatorServer {
       { method: 'GET', pattern: /^\/v1\/models$/, auth: true, handle: (c) => this.listModels(c) },
       { method: 'GET', pattern: /^\/v1\/models\/([^/]+)$/, auth: true, handle: (c) => this.getModel(c) },
       { method: 'GET', pattern: /^\/cdn\/([^/]+)\.(png|jpeg|webp|gif|bin)$/, auth: false, handle: (c) => this.download(c) },
+      { method: 'GET', pattern: /^\/cdn\/thumbnails\/([^/]+)\.webp$/, auth: false, handle: (c) => this.downloadThumbnail(c) },
       { method: 'PUT', pattern: /^\/_uploads\/([^/]+)\/(\d+)$/, auth: false, handle: (c) => this.putPart(c) },
       { method: 'GET', pattern: /^\/_simulator\/log$/, auth: false, handle: async (c) => sendJson(c.response, 200, { entries: this.generateLog }) },
       { method: 'POST', pattern: /^\/_simulator\/team\/history$/, auth: false, handle: (c) => this.postTeamHistory(c) },
@@ -302,6 +303,12 @@ export class SimulatorServer {
   private assetUrl(asset: StoredAsset): string {
     const extension = asset.mimeType.startsWith('image/') ? asset.mimeType.slice('image/'.length) : 'bin';
     return this.signer.sign(this.origin, `/cdn/${asset.id}.${extension}`, this.clock.now()).url;
+  }
+
+  /** An asset as the API gives it, its file's and thumbnail's URLs freshly signed. */
+  private assetToApi(asset: StoredAsset): Record<string, unknown> {
+    const thumbnailUrl = offersThumbnail(asset) ? this.signer.sign(this.origin, `/cdn/thumbnails/${asset.id}.webp`, this.clock.now()).url : undefined;
+    return assetToApi(asset, this.assetUrl(asset), thumbnailUrl);
   }
 
   private addThumbnail(model: SimulatedModel): void {
@@ -564,12 +571,12 @@ export class SimulatorServer {
     const info = await inspectImage(bytes);
     if (!info) throw badRequest('image is not a readable image', { field: 'image' });
     const asset = this.storeUploadedAsset(this.newId('asset'), String(body.name), bytes, mimeTypeOf(info.format), info.width, info.height, authorId);
-    sendJson(response, 200, { asset: assetToApi(asset, this.assetUrl(asset)) });
+    sendJson(response, 200, { asset: this.assetToApi(asset) });
   }
 
   private async getAsset({ response, params }: RouteContext): Promise<void> {
     const asset = this.findAsset(params[0] ?? '');
-    sendJson(response, 200, { asset: assetToApi(asset, this.assetUrl(asset)) });
+    sendJson(response, 200, { asset: this.assetToApi(asset) });
   }
 
   private async getAssetsBulk({ request, response }: RouteContext): Promise<void> {
@@ -579,19 +586,35 @@ export class SimulatorServer {
     // Like the real endpoint, ids that do not exist are simply absent from the answer.
     const assets = ids.flatMap((id) => {
       const asset = this.assets.get(id);
-      return asset ? [assetToApi(asset, this.assetUrl(asset))] : [];
+      return asset ? [this.assetToApi(asset)] : [];
     });
     sendJson(response, 200, { assets });
   }
 
   private async download({ response, url, params }: RouteContext): Promise<void> {
-    const verdict = this.signer.check(url.pathname, url.search, this.clock.now());
-    if (verdict !== 'ok') {
-      const message = verdict === 'expired' ? 'Request has expired' : 'Invalid signature';
-      return sendBytes(response, 403, 'application/xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`));
-    }
+    if (!this.signedUrlAccepted(url, response)) return;
     const asset = this.findAsset(params[0] ?? '');
     sendBytes(response, 200, asset.mimeType, await this.bytesOf(asset));
+  }
+
+  /** The thumbnail-size copy of a generated image: the image itself, at most 256 px a side, as WebP. */
+  private async downloadThumbnail({ response, url, params }: RouteContext): Promise<void> {
+    if (!this.signedUrlAccepted(url, response)) return;
+    const asset = this.findAsset(params[0] ?? '');
+    if (!offersThumbnail(asset)) throw notFound(`Asset ${asset.id} has no thumbnail`, { assetId: asset.id });
+    const key = `${asset.id}#thumbnail`;
+    const bytes = this.rendered.get(key) ?? (await renderThumbnail(await this.bytesOf(asset)));
+    this.remember(key, bytes);
+    sendBytes(response, 200, 'image/webp', bytes);
+  }
+
+  /** A signed CDN URL is good until it expires; otherwise the storage service's 403, as the real CDN answers. */
+  private signedUrlAccepted(url: URL, response: ServerResponse): boolean {
+    const verdict = this.signer.check(url.pathname, url.search, this.clock.now());
+    if (verdict === 'ok') return true;
+    const message = verdict === 'expired' ? 'Request has expired' : 'Invalid signature';
+    sendBytes(response, 403, 'application/xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`));
+    return false;
   }
 
   private async bytesOf(asset: StoredAsset): Promise<Buffer> {
@@ -615,7 +638,7 @@ export class SimulatorServer {
     const { matches, order } = assetSelection(query);
     const matching = sortAssets([...this.assets.values()].filter((asset) => matches(asset) && !this.isModelThumbnail(asset)), order);
     const { page, nextPaginationToken } = paginate(matching, (asset) => asset.id, url.searchParams, pageSize);
-    sendJson(response, 200, { assets: page.map((asset) => assetToApi(asset, this.assetUrl(asset))), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
+    sendJson(response, 200, { assets: page.map((asset) => this.assetToApi(asset)), ...(nextPaginationToken ? { nextPaginationToken } : {}) });
   }
 
   /** A model's thumbnail is Scenario's, not the team's: listings leave it out. */
@@ -745,6 +768,7 @@ export class SimulatorServer {
     for (const assetId of assetIds) {
       this.assets.delete(assetId);
       this.rendered.delete(assetId);
+      this.rendered.delete(`${assetId}#thumbnail`);
     }
     return { jobIds, assetIds: [...assetIds] };
   }
@@ -791,6 +815,7 @@ export class SimulatorServer {
           type: 'inference-controlnet', content: { recipe: { control: 'bytes' in control.content ? control.content.bytes : undefined, prompt, modelId: 'model_sd15-realistic', seed, sampleIndex: sample, width: 512, height: 512 } },
           jobId: job.jobId, inferenceId: job.inferenceId, modelId: 'model_sd15-realistic', outputIndex: sample, parameters: { prompt, seed, modality: 'pose' },
           authorId, tags: tagged ? [...(spec.tags ?? [])] : [], collectionIds: [], parentId: control.id, rootParentId: control.id,
+          ...(spec.thumbnails === false ? { withoutThumbnail: true } : {}),
         });
         job.assetIds.push(id);
       }

@@ -33,6 +33,13 @@ export interface StoredAsset {
   /** Lineage: the asset this one was made from, and the first of that chain. */
   parentId?: string;
   rootParentId?: string;
+  /** Scenario offered no thumbnail of this generated image (a seeded history asked for such). */
+  withoutThumbnail?: boolean;
+}
+
+/** A generated image is offered at thumbnail size too, unless it was made without one. */
+export function offersThumbnail(asset: StoredAsset): boolean {
+  return asset.type === 'inference-controlnet' && asset.withoutThumbnail !== true;
 }
 
 export type JobStatus = 'queued' | 'in-progress' | 'finalizing' | 'success' | 'failure' | 'canceled';
@@ -179,7 +186,8 @@ export function uploadToApi(upload: StoredUpload, partUrls: { number: number; ur
   };
 }
 
-export function assetToApi(asset: StoredAsset, url: string): Record<string, unknown> {
+/** `thumbnailUrl`: the signed URL of its thumbnail, when it offers one. */
+export function assetToApi(asset: StoredAsset, url: string, thumbnailUrl?: string): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     kind: 'image',
     type: asset.type,
@@ -206,6 +214,7 @@ export function assetToApi(asset: StoredAsset, url: string): Record<string, unkn
     createdAt: asset.createdAt,
     updatedAt: asset.updatedAt,
     ...(asset.outputIndex !== undefined ? { outputIndex: asset.outputIndex } : {}),
+    ...(thumbnailUrl !== undefined ? { thumbnail: { assetId: asset.id, url: thumbnailUrl } } : {}),
     properties: { size: asset.size, width: asset.width, height: asset.height, format: asset.mimeType.replace('image/', '') },
     metadata,
   };

@@ -30,6 +30,8 @@ export interface TeamHistorySpec {
   /** Tags put on every `tagEvery`-th job's first output; default none. */
   tags?: string[];
   tagEvery?: number;
+  /** Whether Scenario offers the outputs at thumbnail size too; default true. */
+  thumbnails?: boolean;
 }
 
 export const DEFAULT_OTHER_AUTHORS = ['user_team-ana', 'user_team-ben'];

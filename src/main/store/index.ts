@@ -106,5 +106,5 @@ export type { ImageDraft, ImageFileRecord } from './repositories/images';
 export type { TrashBatch, TrashCounts, PurgeResult } from './repositories/trash';
 export type { CachedModel } from './repositories/models';
 export { FAVOURITE_TAG, IMPORTED_PRESET_NAME } from './repositories/sync';
-export type { ImportedGenerationDraft, ImportedImage, ImportedPreset, StagedJob, SyncRepository, TagChange } from './repositories/sync';
+export type { ImportedGenerationDraft, ImportedImage, ImportedImageRef, ImportedPreset, StagedJob, SyncRepository, TagChange } from './repositories/sync';
 export * from './types';

@@ -8,6 +8,7 @@ import type { Clock } from '../../shared/clock';
 import { systemClock } from '../../shared/clock';
 import type { ScenarioClient } from '../scenario';
 import type { Store } from '../store';
+import { fullImagesSetting, syncImagesFor } from './images';
 import { syncTeamHistory, type SyncProgress, type SyncReport } from './sync';
 import type { SyncTurns } from './turns';
 
@@ -45,8 +46,8 @@ export function startBackgroundSync(options: BackgroundSyncOptions): { stop: () 
             libraryRoot: options.libraryRoot,
             simulated,
             resolveFamily: options.resolveFamily,
-            // Metadata first: the files of imported images come on demand (`sync --images all`).
-            images: 'none',
+            // Thumbnails first; the full files come on demand, or with them when the setting says 'always'.
+            images: syncImagesFor(fullImagesSetting(options.store)),
             appVersion: '0.1.0',
             waitMs: 0,
             signal: stopped.signal,

@@ -12,7 +12,9 @@
  * 5. brings in tag and collection changes made elsewhere (`GET /assets` by `updatedAfter`);
  * 6. looks for assets deleted at Scenario (a rolling check; also learned at steps 1, 4 and 7):
  *    a generation left with none is marked, an imported one goes to the Trash, files kept;
- * 7. downloads the outputs' files, when asked, with the same atomic writes and thumbnails as ours.
+ * 7. downloads the outputs' thumbnails where Scenario offers them (full files otherwise), then,
+ *    when the setting or the caller asks, every full file; the same atomic writes as ours
+ *    (images.ts; the rest come on demand).
  *
  * A problem of the network, a 5xx or a 429 waits and tries again (a 429's own pause first) for
  * up to `waitMs`, then stops with everything done so far kept: the next sync goes on from there.
@@ -21,18 +23,20 @@ import type { Clock } from '../../shared/clock';
 import { systemClock } from '../../shared/clock';
 import type { ModelFamily } from '../../shared/preset';
 import { asModelFamily } from '../../shared/preset';
-import { absoluteLibraryPath, makeThumbnail, outputImageRelPath, storeControlImageBytes, storeOutputImage, thumbnailRelPath } from '../library';
-import type { GenerationParameters } from '../library';
+import { outputImageRelPath, storeControlImageBytes } from '../library';
 import { ScenarioError } from '../scenario';
 import type { ScenarioClient, ScenarioJob, TeamAsset } from '../scenario';
 import { IMPORTED_PRESET_NAME } from '../store';
-import type { ImportedGenerationDraft, Store } from '../store';
+import type { ImportedGenerationDraft, ImportedImageRef, Store } from '../store';
 import { readImportedParameters } from './parameters';
 import { SyncError } from './errors';
+import { storeImportedImage, storeImportedThumbnail } from './images';
 
 import type { SyncPhase } from '../../shared/sync-phases';
 
 export type { SyncPhase };
+
+export type SyncImages = 'none' | 'thumbnails' | 'all';
 
 export interface SyncProgress {
   phase: SyncPhase;
@@ -52,7 +56,10 @@ export interface SyncReport {
   tagChangesSent: number;
   /** Assets whose tags or collections changed elsewhere and were brought in. */
   assetsChanged: number;
+  /** Full files of imported images downloaded. */
   imagesDownloaded: number;
+  /** Thumbnails Scenario offered, downloaded in place of full files (those come on demand). */
+  thumbnailsDownloaded: number;
   /** Generations found this time with every asset deleted at Scenario (by anyone): marked so, their files kept. */
   deletedInScenario: number;
   /** The imported ones among them, moved to the Trash (restorable; their files go only when it is emptied). */
@@ -69,8 +76,11 @@ export interface SyncOptions {
   simulated: boolean;
   /** The family of a model (the engine's resolver: cache, then GET /models/{id}); 'unknown' when not known. */
   resolveFamily: (modelId: string) => Promise<string>;
-  /** 'none': metadata only (images on demand); 'all': every output's file too. */
-  images: 'none' | 'all';
+  /**
+   * 'none': metadata only; 'thumbnails': each output's thumbnail where Scenario offers one (its
+   * full file otherwise), full files on demand; 'all': thumbnails first, then every full file.
+   */
+  images: SyncImages;
   appVersion: string;
   /** How long Scenario may stay unreachable before the sync stops (its work kept). Default 10 minutes. */
   waitMs?: number;
@@ -156,10 +166,12 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     tagChangesSent: 0,
     assetsChanged: 0,
     imagesDownloaded: 0,
+    thumbnailsDownloaded: 0,
     deletedInScenario: 0,
     movedToTrash: 0,
     tagChangesDropped: 0,
   };
+  const files = { store, libraryRoot, appVersion: options.appVersion };
   const progress = (phase: SyncPhase, done: number, total: number | null) => options.onProgress?.({ phase, done, total });
   const families = new Map<string, ModelFamily | undefined>();
   let noControlInput: number | null = null;
@@ -227,7 +239,8 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
   // 6. Assets deleted at Scenario by anyone (a rolling pass over the library's).
   await checkDeletions();
 
-  // 7. The outputs' files.
+  // 7. The outputs' files: thumbnails first, then (by setting or when asked) every full file.
+  if (options.images !== 'none') await downloadThumbnails();
   if (options.images === 'all') await downloadImages();
   report.leftStaged = store.sync.stagedCount();
   return report;
@@ -494,6 +507,44 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     store.sync.setState(STATE.deletionsCursor, after);
   }
 
+  /**
+   * Each imported image without a file or thumbnail here: its thumbnail when Scenario offers one,
+   * else its full file. The assets are asked for in bulk: their signed URLs are fresh, and an
+   * absent one was deleted at Scenario.
+   */
+  async function downloadThumbnails(): Promise<void> {
+    let afterId = 0;
+    for (;;) {
+      const images = store.sync.importedWithoutThumbnail(afterId, CHECK_BATCH);
+      if (images.length === 0) return;
+      afterId = (images.at(-1) as ImportedImageRef).id;
+      const assets = new Map((await reach(() => client.getTeamAssets(images.map((image) => image.assetId), { signal }))).map((asset) => [asset.id, asset]));
+      noteDeleted(images.filter((image) => !assets.has(image.assetId)).map((image) => image.assetId));
+      for (const image of images) {
+        const asset = assets.get(image.assetId);
+        if (asset === undefined) continue;
+        const thumbnail = asset.thumbnail;
+        if (thumbnail === undefined) {
+          await downloadImage(image, asset.url);
+          continue;
+        }
+        let delivered;
+        try {
+          delivered = await reach(() => client.downloadThumbnailBytes(image.assetId, thumbnail.url, { signal }));
+        } catch (error) {
+          if (!(error instanceof ScenarioError && error.code === 'not-found')) throw error;
+          // Deleted meanwhile, or no longer offered at thumbnail size: the full file, or a placeholder.
+          await downloadImage(image);
+          continue;
+        }
+        await storeImportedThumbnail(files, image, delivered);
+        report.thumbnailsDownloaded += 1;
+        progress('images', report.thumbnailsDownloaded + report.imagesDownloaded, null);
+      }
+    }
+  }
+
+  /** Every imported image's full file not here yet ('all': the setting says 'always', or `--images all`). */
   async function downloadImages(): Promise<void> {
     let afterId = 0;
     for (;;) {
@@ -501,38 +552,25 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
       if (missing.length === 0) return;
       for (const image of missing) {
         afterId = image.id;
-        const generation = store.generations.get(image.generationId);
-        if (generation === null) continue;
-        let delivered;
-        try {
-          delivered = await reach(() => client.downloadAssetBytes(image.assetId, { signal }));
-        } catch (error) {
-          if (error instanceof ScenarioError && error.code === 'not-found') {
-            noteDeleted([image.assetId]); // deleted at Scenario: stays a placeholder, never asked for again
-            continue;
-          }
-          throw error;
-        }
-        const parameters: GenerationParameters = {
-          schemaVersion: 1,
-          request: JSON.parse(generation.requestJson) as Record<string, unknown>,
-          seed: generation.seed,
-          modelId: generation.modelId,
-          preset: { name: IMPORTED_PRESET_NAME, version: 1 },
-          generationId: generation.id,
-          imageIndex: image.idx,
-          jobId: generation.jobId,
-          assetId: image.assetId,
-          appVersion: options.appVersion,
-        };
-        const stored = await storeOutputImage(libraryRoot, delivered.data, { createdAt: new Date(generation.remoteCreatedAt ?? generation.createdAt), presetName: IMPORTED_PRESET_NAME, generationId: generation.id, index: image.idx }, parameters);
-        store.sync.imageStored(image.id, { relPath: stored.relPath, bytes: stored.bytes, sha256: delivered.sha256, width: stored.width, height: stored.height });
-        const thumbRelPath = thumbnailRelPath(stored.relPath);
-        await makeThumbnail(absoluteLibraryPath(libraryRoot, stored.relPath), absoluteLibraryPath(libraryRoot, thumbRelPath), delivered.data);
-        store.images.setThumbnail(image.id, thumbRelPath);
-        report.imagesDownloaded += 1;
-        progress('images', report.imagesDownloaded, null);
+        await downloadImage(image);
       }
     }
+  }
+
+  /** One image's full file; `url` is its signed URL when just listed. */
+  async function downloadImage(image: ImportedImageRef, url?: string): Promise<void> {
+    let delivered;
+    try {
+      delivered = await reach(() => client.downloadAssetBytes(image.assetId, { signal, ...(url === undefined ? {} : { expectedUrl: url }) }));
+    } catch (error) {
+      if (error instanceof ScenarioError && error.code === 'not-found') {
+        noteDeleted([image.assetId]); // deleted at Scenario: stays a placeholder, never asked for again
+        return;
+      }
+      throw error;
+    }
+    if (!(await storeImportedImage(files, image, delivered))) return;
+    report.imagesDownloaded += 1;
+    progress('images', report.thumbnailsDownloaded + report.imagesDownloaded, null);
   }
 }

@@ -90,7 +90,7 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
           <figure key={image.relPath} className="detail-output">
             <div className="drag-out" draggable={!image.missing} onDragStart={dragOut(image.relPath)} title={image.missing ? undefined : 'Drag into another app'}>
               {/* A single output fills the panel's width: its thumbnail (256 px) would be blurred there. */}
-              <LibraryImage relPath={detail.images.length === 1 ? image.relPath : (image.thumbRelPath ?? image.relPath)} missing={image.missing} alt={`Output ${index + 1}`} className="detail-image" />
+              <LibraryImage relPath={detail.images.length === 1 && image.thumbnailOnly !== true ? image.relPath : (image.thumbRelPath ?? image.relPath)} missing={image.missing && image.thumbnailOnly !== true} alt={`Output ${index + 1}`} className="detail-image" />
             </div>
             <figcaption>
               Output {index + 1}
@@ -321,7 +321,7 @@ function RelatedThumb({ related, role, onOpen }: { related: RelatedGeneration; r
   const cover = related.cover ?? null;
   return (
     <button type="button" className="related-thumb" onClick={() => onOpen(related.id)} aria-label={`${role}: ${dateTime(related.createdAt)}, seed ${related.seed ?? 'random'}, ${stateLabel(related.state)}`}>
-      <LibraryImage relPath={cover ? (cover.thumbRelPath ?? cover.relPath) : null} missing={cover?.missing ?? false} alt="" className="related-image" />
+      <LibraryImage relPath={cover ? (cover.thumbRelPath ?? cover.relPath) : null} missing={(cover?.missing ?? false) && cover?.thumbnailOnly !== true} alt="" className="related-image" />
       <span className="related-caption">{`${role} · ${stateLabel(related.state)}`}</span>
     </button>
   );

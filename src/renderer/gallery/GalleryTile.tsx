@@ -77,7 +77,7 @@ export const GalleryTile = memo(function GalleryTile({ item, width, height, focu
       <div className="tile-art" style={{ height }}>
         <LibraryImage
           relPath={shown}
-          missing={item.thumbRelPath ? item.imageMissing : false}
+          missing={item.thumbRelPath ? item.imageMissing && !item.thumbnailOnly : false}
           alt={label}
           className={`tile-image${item.thumbRelPath ? '' : ' control'}`}
           eager

@@ -106,10 +106,10 @@ export function Lightbox() {
                   className="filmstrip-thumb"
                   aria-label={`Image ${index + 1} of ${images.length}`}
                   aria-current={image.id === shown.id ? 'true' : undefined}
-                  style={image.missing ? undefined : { backgroundImage: `url("${libraryUrl(info, image.thumbRelPath ?? image.relPath) ?? ''}")` }}
+                  style={image.missing && image.thumbnailOnly !== true ? undefined : { backgroundImage: `url("${libraryUrl(info, image.thumbRelPath ?? image.relPath) ?? ''}")` }}
                   onClick={() => showImage(index)}
                 >
-                  {image.missing && <span aria-hidden="true">◌</span>}
+                  {image.missing && image.thumbnailOnly !== true && <span aria-hidden="true">◌</span>}
                 </button>
               </li>
             ))}
@@ -119,6 +119,11 @@ export function Lightbox() {
           <span className="lightbox-title">{item.presetName}</span>
           <span className="muted">{item.inputName}</span>
           <SimulatedBadge simulated={item.simulated} />
+          {shown.fullPending && (
+            <span className="muted" role="status" data-testid="full-image-pending">
+              Thumbnail shown: downloading the full image…
+            </span>
+          )}
           {item.state !== 'done' && <span className="badge">{stateLabel(item.state)}</span>}
           <button
             type="button"

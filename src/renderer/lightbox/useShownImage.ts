@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { GenerationImage } from '../../shared/ipc/contract';
 import { useGenerationDetail } from '../detail/useGenerationDetail';
+import { useApi, useAppStore } from '../stores';
 import type { GalleryItem } from '../stores/galleryItem';
 
 export interface ShownImage {
@@ -8,6 +9,8 @@ export interface ShownImage {
   id: string | null;
   relPath: string | null;
   missing: boolean;
+  /** Its thumbnail is on screen while the engine downloads the full image (a team member's import). */
+  fullPending: boolean;
   /** 1-based place among the generation's images. */
   position: number;
   count: number;
@@ -41,16 +44,33 @@ export function useShownImage(item: GalleryItem | undefined): GenerationImages {
   const imagesChanged = item ? `${item.imageCount}:${item.imageRelPath ?? ''}:${String(item.imageMissing)}` : null;
   const { detail } = useGenerationDetail(item?.id ?? null, imagesChanged);
   const [wanted, setWanted] = useState<Wanted | null>(null);
+  // Full images the engine downloaded for images shown with only their thumbnail (images.fetchFull).
+  const [fetched, setFetched] = useState<ReadonlyMap<string, GenerationImage>>(new Map());
+  const api = useApi();
+  const reportError = useAppStore((state) => state.reportError);
   // Another generation starts at its first image, also when coming back to one seen before.
   if (wanted && wanted.generationId !== item?.id) setWanted(null);
 
-  const images = detail && item && detail.id === item.id ? detail.images : null;
+  const images = detail && item && detail.id === item.id ? detail.images.map((one) => fetched.get(one.id) ?? one) : null;
   const index = images && item && wanted?.generationId === item.id ? indexOf(images, wanted) : 0;
   const image = images?.[index];
+  // Its thumbnail stays on screen until the engine has the full image (downloaded once, however often asked).
+  const pendingId = image?.thumbnailOnly === true ? image.id : null;
+  useEffect(() => {
+    if (pendingId === null) return;
+    api.images.fetchFull({ imageId: pendingId }).then(
+      (full) => setFetched((before) => new Map(before).set(full.id, full)),
+      (error: unknown) => reportError(error),
+    );
+  }, [api, pendingId, reportError]);
 
   const shown: ShownImage = image
-    ? { id: image.id, relPath: image.relPath, missing: image.missing, position: index + 1, count: images.length }
-    : { id: null, relPath: item?.imageRelPath ?? null, missing: item?.imageMissing ?? false, position: 1, count: item?.imageCount ?? 0 };
+    ? image.thumbnailOnly === true
+      ? { id: image.id, relPath: image.thumbRelPath, missing: false, fullPending: true, position: index + 1, count: images.length }
+      : { id: image.id, relPath: image.relPath, missing: image.missing, fullPending: false, position: index + 1, count: images.length }
+    : item?.thumbnailOnly === true
+      ? { id: null, relPath: item.thumbRelPath, missing: false, fullPending: true, position: 1, count: item.imageCount }
+      : { id: null, relPath: item?.imageRelPath ?? null, missing: item?.imageMissing ?? false, fullPending: false, position: 1, count: item?.imageCount ?? 0 };
 
   const showImage = (wantedIndex: number) => {
     if (!images || !item || images.length === 0) return;

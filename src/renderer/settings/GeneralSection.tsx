@@ -9,7 +9,7 @@ const BUDGET_PROBLEM = 'A budget is a number of creative units, 0 or more; leave
 /** The engine's refusals that concern one field of this section. */
 const FIELD_OF_CODE = { 'settings.library-location': 'library-location' };
 
-/** Library location, concurrency and budgets; saved together. */
+/** Library location, concurrency, budgets and the team sync's images; saved together. */
 export function GeneralSection() {
   const { settings, update } = useSettings((state) => ({ settings: state.settings, update: state.update }));
   // What is spent is the queue's: read once here when no screen has asked yet.
@@ -30,7 +30,7 @@ const asText = (budget: number | null) => (budget === null ? '' : String(budget)
 
 function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: BudgetStatus | null; onSave: (patch: Partial<Settings>) => Promise<SaveFailure | null> }) {
   const model = useSaveModel(
-    { libraryLocation: settings.libraryLocation, concurrency: String(settings.concurrency), daily: asText(settings.dailyBudget), monthly: asText(settings.monthlyBudget) },
+    { libraryLocation: settings.libraryLocation, concurrency: String(settings.concurrency), daily: asText(settings.dailyBudget), monthly: asText(settings.monthlyBudget), fullImages: settings.syncFullImages ?? 'on-demand' },
     FIELD_OF_CODE,
   );
   const { draft } = model;
@@ -52,7 +52,14 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
       onSubmit={(event) => {
         event.preventDefault();
         void model.save(() =>
-          onSave({ libraryLocation: draft.libraryLocation.trim(), concurrency: concurrencyValue, dailyBudget: budget(draft.daily), monthlyBudget: budget(draft.monthly) }),
+          onSave({
+            libraryLocation: draft.libraryLocation.trim(),
+            concurrency: concurrencyValue,
+            dailyBudget: budget(draft.daily),
+            monthlyBudget: budget(draft.monthly),
+            // Sent when changed only: the team sync's setting is not part of every save.
+            ...(draft.fullImages === (settings.syncFullImages ?? 'on-demand') ? {} : { syncFullImages: draft.fullImages }),
+          }),
         );
       }}
     >
@@ -86,6 +93,16 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
             {spent ? spentLine(spent.spentThisMonth, settings.monthlyBudget, 'this month') : ''}
           </p>
         )}
+      </div>
+      <label htmlFor="sync-full-images">Team&apos;s images</label>
+      <div className="field">
+        <select id="sync-full-images" aria-describedby="sync-full-images-hint" value={draft.fullImages} onChange={(event) => model.change({ fullImages: event.target.value === 'always' ? 'always' : 'on-demand' })}>
+          <option value="on-demand">Thumbnails first, full images when opened</option>
+          <option value="always">Full images with every sync</option>
+        </select>
+        <p className="hint" id="sync-full-images-hint">
+          For generations brought in from your team in Scenario.
+        </p>
       </div>
       <SaveBar model={model} canSave={canSave} />
     </form>

@@ -17,6 +17,8 @@ export interface GalleryItem {
   thumbRelPath: string | null;
   /** The output file is gone from disk: the tile shows a placeholder without asking for it. */
   imageMissing: boolean;
+  /** Only the output's thumbnail is here (a team member's, its full file on demand): the tile shows the thumbnail. */
+  thumbnailOnly: boolean;
   /** The control image's library copy: the tile shows it until an output exists (running, failed). */
   controlRelPath: string | null;
   /** Width over height of what the tile shows (its first output, else its control image): the grid keeps it. */
@@ -57,6 +59,7 @@ export function toGalleryItem(summary: GenerationSummary): GalleryItem {
     imageRelPath: cover?.relPath ?? null,
     thumbRelPath: cover ? (cover.thumbRelPath ?? cover.relPath) : null,
     imageMissing: cover?.missing ?? false,
+    thumbnailOnly: cover?.thumbnailOnly ?? false,
     controlRelPath: summary.control?.relPath ?? null,
     aspect: aspectOf(cover) ?? aspectOf(summary.control) ?? 1,
     errorMessage: summary.error?.userMessage ?? null,

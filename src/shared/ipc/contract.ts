@@ -154,6 +154,11 @@ export const generationImageSchema = z.object({
   assetId: z.string().nullable(),
   /** The file is gone from the library (deleted outside the app): show a placeholder. */
   missing: z.boolean(),
+  /**
+   * Only its thumbnail is here (an imported image whose full file comes on demand): show the
+   * thumbnail, and ask images.fetchFull for the file. Absent means false.
+   */
+  thumbnailOnly: z.boolean().optional(),
 });
 
 /** Where an imported generation was made: another machine (a complete body, as this app sends), or Scenario's web app or a plugin. */
@@ -436,6 +441,11 @@ export const settingsSchema = z.object({
   monthlyBudget: z.number().nonnegative().nullable(),
   libraryLocation: z.string().min(1),
   defaultProcessedAction: processedActionSchema,
+  /**
+   * The full files of the team's imported generations: 'on-demand' (thumbnails first, the file
+   * when opened) or 'always'. Absent means 'on-demand', the default: settings read as before until it is changed.
+   */
+  syncFullImages: z.enum(['on-demand', 'always']).optional(),
 });
 
 export const credentialsStatusSchema = z.object({
@@ -542,6 +552,11 @@ export const contract = {
      * generations keep their other images, and a generation left with none goes into the batch too.
      */
     'images.trash': channel(z.object({ imageIds: z.array(id).min(1) }), z.object({ batchId: id, count: z.number().int().nonnegative() })),
+    /**
+     * The image with its full file in the library: an imported image of which only the thumbnail
+     * is here is downloaded from Scenario now (once, however often it is asked).
+     */
+    'images.fetchFull': channel(z.object({ imageId: id }), generationImageSchema),
     'generations.export': channel(
       z.union([z.object({ ids: z.array(id).min(1) }), generationQuery.extend({ filters: generationFiltersSchema })]),
       z.object({ zipPath: z.string(), count: z.number().int().nonnegative() }),
@@ -598,7 +613,8 @@ export const contract = {
      * (sync.stop) when it stopped before its end, its work kept.
      */
     'sync.run': channel(
-      z.object({ images: z.enum(['none', 'all']), waitMs: z.number().int().nonnegative() }),
+      // Without `images`, the engine's setting decides (syncFullImages): thumbnails, or all.
+      z.object({ images: z.enum(['none', 'thumbnails', 'all']).optional(), waitMs: z.number().int().nonnegative() }),
       z.object({
         listed: z.number().int().nonnegative(),
         imported: z.number().int().nonnegative(),
@@ -607,6 +623,7 @@ export const contract = {
         tagChangesSent: z.number().int().nonnegative(),
         assetsChanged: z.number().int().nonnegative(),
         imagesDownloaded: z.number().int().nonnegative(),
+        thumbnailsDownloaded: z.number().int().nonnegative(),
         deletedInScenario: z.number().int().nonnegative(),
         movedToTrash: z.number().int().nonnegative(),
         tagChangesDropped: z.number().int().nonnegative(),

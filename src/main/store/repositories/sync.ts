@@ -190,6 +190,10 @@ export function createSyncRepository({ db, now }: StoreContext) {
     SELECT im.id, im.generation_id, im.asset_id, im.idx, im.rel_path FROM images im JOIN generations g ON g.id = im.generation_id
     WHERE g.origin IS NOT NULL AND im.missing = 1 AND im.asset_id IS NOT NULL AND im.id > ?
       AND im.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY im.id LIMIT ?`);
+  const importedWithoutThumbnail = db.prepare<[number, number], { id: number; generation_id: number; asset_id: string; idx: number; rel_path: string }>(`
+    SELECT im.id, im.generation_id, im.asset_id, im.idx, im.rel_path FROM images im JOIN generations g ON g.id = im.generation_id
+    WHERE g.origin IS NOT NULL AND g.trash_batch_id IS NULL AND im.missing = 1 AND im.thumb_rel_path IS NULL AND im.asset_id IS NOT NULL AND im.id > ?
+      AND im.asset_id NOT IN (SELECT asset_id FROM remote_deleted_assets) ORDER BY im.id LIMIT ?`);
 
   /** Brings Scenario's tags of one asset in: the last writer wins per tag, and every change is kept. */
   function applyRemoteTags(generationId: number, assetId: string, tags: readonly string[], updatedAt: number, authorId: string | null): void {
@@ -416,10 +420,27 @@ export function createSyncRepository({ db, now }: StoreContext) {
       return importedCount.get()?.count ?? 0;
     },
     /** Images of imported generations whose files are not here yet, in id order. */
-    missingImportedImages(afterId: number, limit: number): { id: number; generationId: number; assetId: string; idx: number; relPath: string }[] {
-      return missingImported.all(afterId, limit).map((row) => ({ id: row.id, generationId: row.generation_id, assetId: row.asset_id, idx: row.idx, relPath: row.rel_path }));
+    missingImportedImages(afterId: number, limit: number): ImportedImageRef[] {
+      return missingImported.all(afterId, limit).map(toImportedImageRef);
+    },
+    /** Images of imported generations with neither their file nor a thumbnail here yet, in id order (a trashed generation's files are in the trash's folder: left out). */
+    importedWithoutThumbnail(afterId: number, limit: number): ImportedImageRef[] {
+      return importedWithoutThumbnail.all(afterId, limit).map(toImportedImageRef);
     },
   };
+}
+
+/** An imported generation's image whose file (or thumbnail) is still to come from Scenario. */
+export interface ImportedImageRef {
+  id: number;
+  generationId: number;
+  assetId: string;
+  idx: number;
+  relPath: string;
+}
+
+function toImportedImageRef(row: { id: number; generation_id: number; asset_id: string; idx: number; rel_path: string }): ImportedImageRef {
+  return { id: row.id, generationId: row.generation_id, assetId: row.asset_id, idx: row.idx, relPath: row.rel_path };
 }
 
 export type SyncRepository = ReturnType<typeof createSyncRepository>;
