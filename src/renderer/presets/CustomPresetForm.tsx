@@ -5,10 +5,10 @@ import {
   type CustomPreset, type ModelInput,
 } from '../../shared/model-inputs';
 import { canonicalJson } from '../../shared/preset';
-import { countOf } from '../common/format';
 import { usePresets } from '../stores';
 import { Field, FieldError, controlProps } from './Field';
 import { ModelPicker } from './ModelPicker';
+import { PresetFormShell } from './PresetFormShell';
 import { PresetForm } from './PresetForm';
 import { CostPerRun } from './RunCost';
 
@@ -28,7 +28,6 @@ export function CustomPresetForm({ initial, detail, onSave }: Props) {
   const [draft, setDraft] = useState<Record<string, unknown>>(initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
-  const [saving, setSaving] = useState(false);
   const modelId = typeof draft.modelId === 'string' ? draft.modelId : '';
   const model = models.find((candidate) => candidate.id === modelId);
   const inputs = model?.inputs;
@@ -58,19 +57,7 @@ export function CustomPresetForm({ initial, detail, onSave }: Props) {
   const groups = groupInputs(inputs ?? []);
 
   return (
-    <form
-      className="preset-form"
-      aria-label="Preset"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setShowAll(true);
-        if (!validation?.ok) return;
-        setSaving(true);
-        void onSave(validation.preset).finally(() => setSaving(false));
-      }}
-    >
-      <div className="preset-fields">
+    <PresetFormShell valid={validation?.ok ? validation.preset : null} invalidFields={allErrors.size} showAll={showAll} onTriedToSave={() => setShowAll(true)} editing={detail !== null} onSave={onSave}>
         <Field field="name" label="Name" error={error('name')}>
           <input {...controlProps('name', error('name'))} maxLength={200} value={typeof draft.name === 'string' ? draft.name : ''} onChange={(event) => set('name', event.target.value)} />
         </Field>
@@ -101,12 +88,7 @@ export function CustomPresetForm({ initial, detail, onSave }: Props) {
         <FieldError field="fileInput" message={error('fileInput')} />
 
         {inputs && <CustomCost draft={validation?.ok ? validation.preset : null} inputs={inputs} />}
-      </div>
-      <div className="button-row form-actions">
-        <button type="submit" className="button primary" disabled={saving}>{detail ? 'Save new version' : 'Create preset'}</button>
-        {validation && !validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${countOf(allErrors.size, 'field')} to save.`}</span>}
-      </div>
-    </form>
+      </PresetFormShell>
   );
 }
 

@@ -5,13 +5,13 @@ import {
   type ModelFamily, type PresetInput,
 } from '../../shared/preset';
 import type { PresetDraft } from '../common/presetDraft';
-import { countOf } from '../common/format';
 import { usePresets } from '../stores';
 import { ConceptsEditor } from './ConceptsEditor';
 import { CustomPresetForm } from './CustomPresetForm';
 import { Field, controlProps } from './Field';
 import { ModalityBuilder } from './ModalityBuilder';
 import { ModelPicker } from './ModelPicker';
+import { PresetFormShell } from './PresetFormShell';
 import { LABELLED_FIELDS, PRESET_FIELD_LABELS } from './presetFields';
 import { CostPerRun } from './RunCost';
 import { VersionHistory } from './VersionHistory';
@@ -32,7 +32,6 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
   const [draft, setDraft] = useState<PresetDraft>(initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
-  const [saving, setSaving] = useState(false);
 
   const model = models.find((candidate) => candidate.id === draft.modelId);
   const family = model?.family ?? (draft.modelId === initial.modelId ? fallbackFamily : null);
@@ -76,20 +75,7 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
   const seedFixed = draft.seed !== undefined;
 
   return (
-    <form
-      className="preset-form"
-      aria-label="Preset"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setShowAll(true);
-        if (!validation.ok) return;
-        setSaving(true);
-        void onSave(validation.preset).finally(() => setSaving(false));
-      }}
-    >
-      {/* The fields scroll; the save bar below them stays in view without covering any of them. */}
-      <div className="preset-fields">
+    <PresetFormShell valid={validation.ok ? validation.preset : null} invalidFields={allErrors.size} showAll={showAll} onTriedToSave={() => setShowAll(true)} editing={detail !== null} onSave={onSave}>
         <Field field="name" label={PRESET_FIELD_LABELS.name} error={error('name')}>
           <input {...text('name')} maxLength={200} />
         </Field>
@@ -205,13 +191,7 @@ export function PresetForm({ initial, detail, fallbackFamily, onSave }: Props) {
         <CostPerRun preset={validation.ok ? validation.preset : null} />
 
         {detail && <PresetUsage detail={detail} />}
-      </div>
-
-      <div className="button-row form-actions">
-        <button type="submit" className="button primary" disabled={saving}>{detail ? 'Save new version' : 'Create preset'}</button>
-        {!validation.ok && showAll && <span className="inline-error" role="alert">{`Fix ${countOf(allErrors.size, 'field')} to save.`}</span>}
-      </div>
-    </form>
+      </PresetFormShell>
   );
 }
 
