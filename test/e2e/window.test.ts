@@ -91,6 +91,9 @@ describe('live work, failures and the grid (Chromium)', () => {
       const toast = page.getByTestId('toast').filter({ hasText: 'A generation failed.' });
       await toast.waitFor({ timeout: 30_000 });
       expect(await toast.textContent()).toContain('GPU worker');
+      // The focus on its button keeps the toast while it is looked at (screenshots and the
+      // accessibility check outlasted its 10 s on a loaded machine), as it would for a person.
+      await toast.getByRole('button', { name: 'Show failed' }).focus();
       const failure = tile(page, id).getByTestId('tile-failure');
       await failure.waitFor();
       expect(await failure.textContent()).toContain('GPU worker');

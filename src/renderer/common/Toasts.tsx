@@ -1,11 +1,24 @@
 import { useAppStore } from '../stores';
 
 export function Toasts() {
-  const { toasts, dismiss } = useAppStore((state) => ({ toasts: state.toasts, dismiss: state.dismissToast }));
+  const { toasts, dismiss, hold, release } = useAppStore((state) => ({ toasts: state.toasts, dismiss: state.dismissToast, hold: state.holdToast, release: state.releaseToast }));
   return (
     <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast ${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'} data-testid="toast">
+        <div
+          key={toast.id}
+          className={`toast ${toast.tone}`}
+          role={toast.tone === 'error' ? 'alert' : 'status'}
+          data-testid="toast"
+          onMouseEnter={() => hold(toast.id)}
+          onMouseLeave={(event) => {
+            if (!event.currentTarget.contains(document.activeElement)) release(toast.id);
+          }}
+          onFocus={() => hold(toast.id)}
+          onBlur={(event) => {
+            if (!event.currentTarget.contains(event.relatedTarget)) release(toast.id);
+          }}
+        >
           <span>{toast.message}</span>
           {toast.action && (
             <button

@@ -26,10 +26,18 @@ export interface AppState {
   /** Shows a failed call's message; every store reports errors through here. */
   reportError(error: unknown): void;
   dismissToast(id: number): void;
+  /**
+   * A toast stays while the pointer is on it or the focus is in it (reading it, reaching its
+   * button), and gets its whole lifetime again once left.
+   */
+  holdToast(id: number): void;
+  releaseToast(id: number): void;
 }
 
 export function createAppStore(api: Api) {
   let nextToastId = 1;
+  const lifetimes = new Map<number, number>();
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
   return createStore<AppState>()((set, get) => ({
     info: null,
     loadError: null,
@@ -55,14 +63,26 @@ export function createAppStore(api: Api) {
     toast(toast, lifetimeMs = 6000) {
       const id = nextToastId++;
       set({ toasts: [...get().toasts, { ...toast, id }] });
-      setTimeout(() => get().dismissToast(id), lifetimeMs);
+      lifetimes.set(id, lifetimeMs);
+      get().releaseToast(id);
       return id;
     },
     reportError(error) {
       get().toast({ message: userMessageOf(error), tone: 'error' }, 10_000);
     },
     dismissToast(id) {
+      get().holdToast(id);
+      lifetimes.delete(id);
       set({ toasts: get().toasts.filter((toast) => toast.id !== id) });
+    },
+    holdToast(id) {
+      clearTimeout(timers.get(id));
+      timers.delete(id);
+    },
+    releaseToast(id) {
+      const lifetimeMs = lifetimes.get(id);
+      if (lifetimeMs === undefined || timers.has(id)) return;
+      timers.set(id, setTimeout(() => get().dismissToast(id), lifetimeMs));
     },
   }));
 }
