@@ -1,6 +1,7 @@
 // Thumbnails first from the command line (real CLI processes): `sync --images thumbnails` brings
 // a member's images at thumbnail size, `show ID --full` downloads one generation's full images,
-// and `settings set --sync-full-images` is the window's setting.
+// `export` says which images are not downloaded yet, and `settings set --sync-full-images` is the
+// window's setting.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,13 @@ describe('thumbnails first from the command line', () => {
         expect(existsSync(absoluteLibraryPath(path.join(home, 'library'), image.thumbRelPath!))).toBe(true);
       }
     });
+
+    // An export names the images not downloaded yet as such, not as lost files for `repair`.
+    const zip = path.join(rig.dir, 'team.zip');
+    const exported = await runCli(['--home', home, 'export', '--out', zip], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain("2 file(s) were missing from the library (listed in metadata.json with \"file\": null). 2 of them are images of generations from the team's history, with only their thumbnails here: `show ID --full` downloads them");
+    expect(exported.stdout).not.toContain('repair');
 
     const wrong = await runCli(['--home', home, 'settings', 'set', '--sync-full-images', 'sometimes'], { env });
     expect(wrong.code).toBe(2);

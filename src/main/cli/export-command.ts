@@ -6,6 +6,7 @@ import { outputFor, parseId, userPath, withStore } from './context';
 import { CliError, EXIT } from './errors';
 import type { SelectionOptions } from './library-commands';
 import { addSelectionOptions, nothingFound, repeatable, selectionOf } from './library-commands';
+import type { ExportReport } from '../library/export';
 
 type Globals = () => GlobalOptions;
 
@@ -37,8 +38,15 @@ export function registerExportCommand(program: Command, globals: Globals): void 
         const now = new Date();
         const destination = outFile === undefined ? path.join(engine.home, 'exports', exportFileName(now)) : userPath(outFile);
         const report = await exportGenerations(engine.libraryRoot, engine.store, ids, destination, { now });
-        const missing = report.missingFiles.length > 0 ? ` ${report.missingFiles.length} file(s) were missing from the library (listed in metadata.json with "file": null; \`repair\` finds them).` : '';
+        const missing = report.missingFiles.length > 0 ? ` ${report.missingFiles.length} file(s) were missing from the library (listed in metadata.json with "file": null).${missingAdvice(report)}` : '';
         outputFor(globals()).document([`Exported ${report.generations} generation(s), ${report.images} image(s) and ${report.controls} control image(s) to ${report.destination}.${missing}`], report);
       }),
     );
+}
+
+/** What to do about the files an export lacked: imports not downloaded yet are fetched, lost files found by `repair`. */
+function missingAdvice({ missingFiles, notDownloaded }: ExportReport): string {
+  const fetch = notDownloaded.length === 0 ? '' : ` ${notDownloaded.length} of them are images of generations from the team's history, with only their thumbnails here: \`show ID --full\` downloads them (their ids are in metadata.json), then export again.`;
+  const lost = missingFiles.length === notDownloaded.length ? '' : ` \`repair\` finds ${notDownloaded.length === 0 ? 'them' : 'the others'}.`;
+  return `${fetch}${lost}`;
 }

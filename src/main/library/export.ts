@@ -58,6 +58,11 @@ export interface ExportReport {
   controls: number;
   /** Library rel paths that were expected but not found; their entries have `file: null`. */
   missingFiles: string[];
+  /**
+   * Of those, images of imported generations not downloaded yet (their full files come on
+   * demand): not lost, only not fetched.
+   */
+  notDownloaded: string[];
   bytes: number;
 }
 
@@ -153,6 +158,7 @@ export async function exportGenerations(
   const names = new Set<string>();
   const controlNames = new Map<string, string | null>();
   const missingFiles: string[] = [];
+  const notDownloaded: string[] = [];
   const metadata: ExportedGeneration[] = [];
   let imageCount = 0;
 
@@ -170,6 +176,7 @@ export async function exportGenerations(
       for (const image of images) {
         const bytes = await readFirst(root, imageFileCandidates(image.relPath, generation.trashBatchId));
         if (bytes === undefined) missingFiles.push(image.relPath);
+        if (bytes === undefined && image.missing && generation.origin !== null) notDownloaded.push(image.relPath);
         const name = bytes === undefined ? null : uniqueName(names, 'images', image.relPath, image.id);
         exportedImages.push({ index: image.idx, assetId: image.assetId, width: image.width, height: image.height, file: name });
         if (bytes !== undefined && name !== null) {
@@ -223,6 +230,7 @@ export async function exportGenerations(
     images: imageCount,
     controls: [...controlNames.values()].filter((name) => name !== null).length,
     missingFiles,
+    notDownloaded,
     bytes: size,
   };
 }
