@@ -77,6 +77,8 @@ class SeedWorker {
       return { seed, ok: false, failure: 'the worker thread failed to start', steps: [], digest: '', counts: {} };
     }
     return new Promise((resolve) => {
+      // The schedule as it goes: a seed whose event loop locks can no longer say what it did.
+      const stepsSoFar: string[] = [];
       const finish = (outcome: SeedOutcome, discard: boolean) => {
         clearTimeout(timer);
         worker.off('message', onMessage);
@@ -84,13 +86,16 @@ class SeedWorker {
         if (discard) this.discard(worker);
         resolve(outcome);
       };
-      const silent = () => finish({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s)`, steps: [], digest: '', counts: {} }, true);
+      const silent = () => finish({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s) during the step after those listed`, steps: stepsSoFar, digest: '', counts: {} }, true);
       const timer = setTimeout(silent, SILENCE_MS);
-      const onMessage = (message: { beat?: number; ready?: boolean; outcome?: SeedOutcome }) => {
+      const onMessage = (message: { beat?: number; step?: string; outcome?: SeedOutcome }) => {
         if (message.outcome !== undefined) finish(message.outcome, false);
-        else timer.refresh();
+        else {
+          if (message.step !== undefined) stepsSoFar.push(message.step);
+          timer.refresh();
+        }
       };
-      const onError = (error: Error) => finish({ seed, ok: false, failure: `the worker crashed: ${error.stack ?? error.message}`, steps: [], digest: '', counts: {} }, true);
+      const onError = (error: Error) => finish({ seed, ok: false, failure: `the worker crashed: ${error.stack ?? error.message}`, steps: stepsSoFar, digest: '', counts: {} }, true);
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.postMessage({ seed, ...(steps === undefined ? {} : { steps }) });

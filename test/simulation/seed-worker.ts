@@ -10,6 +10,7 @@ port.postMessage({ ready: true });
 port.on('message', (message: { seed: number; steps?: number }) => {
   void runSeed(message.seed, {
     ...(message.steps === undefined ? {} : { steps: message.steps }),
+    onStep: (step) => port.postMessage({ step }),
     onTurn: () => {
       const now = Date.now();
       if (now - lastBeat < 250) return;

@@ -86,7 +86,16 @@ const MAX_WAKEUPS_TO_HEAL = 4_000;
 /** Real time a heal may wait for a request's own (wall-clock) timeout when nothing sleeps. */
 const REAL_WAIT_MS = 10_000;
 
-export async function runSeed(seed: number, options: { steps?: number; onTurn?: () => void } = {}): Promise<SeedOutcome> {
+export interface SeedOptions {
+  /** Runs only this many steps of the schedule (then heals and checks, as the whole seed does). */
+  steps?: number;
+  /** Called at every turn of quiet(): the runner's sign of life. */
+  onTurn?: () => void;
+  /** Called with each step once it has been acted (before its time passes). */
+  onStep?: (step: string) => void;
+}
+
+export async function runSeed(seed: number, options: SeedOptions = {}): Promise<SeedOutcome> {
   const seeded = seededRandom(seed);
   /**
    * Every step takes the same number of draws from the seed, whatever the world did: a choice that
@@ -122,6 +131,10 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
   });
 
   const steps: string[] = [];
+  function noteStep(step: string): void {
+    steps.push(step);
+    options.onStep?.(step);
+  }
   const lastState = new Map<number, GenerationState>();
   const personResends = new Map<number, number>();
   /** Each daily budget set, after how many accepted or dry-run generate requests (the order, not the instant: many happen at one virtual time). */
@@ -749,7 +762,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
       await reopenIfStopped();
       const [, , act] = drawOperation();
       const writes = await advanceSlowWrites();
-      steps.push(`${step + 1}. ${[...writes, await act()].join('; ')}`);
+      noteStep(`${step + 1}. ${[...writes, await act()].join('; ')}`);
       await run(Math.floor(random() * STEP_MS), MAX_WAKEUPS_PER_STEP);
       await reopenIfStopped();
       checkStep();
@@ -758,7 +771,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     // The schedule clears what it set: the network back, the key fixed, no faults, no budget, nothing
     // paused; the person retries what waits for them. Then every input must end.
     stepDraws = [];
-    steps.push('heal: files finished, network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
+    noteStep('heal: files finished, network back, key fixed, faults cleared, budget lifted, queue resumed, outcome-unknown retried');
     stopAfterMoves = null;
     await reopenIfStopped();
     for (const write of slowWrites.splice(0)) await finishWrite(write);
@@ -815,7 +828,7 @@ export async function runSeed(seed: number, options: { steps?: number; onTurn?: 
     if (client === null) throw new InvariantBroken('no client after healing');
     const opened = engine;
     const images = chance(1 / 3) ? 'none' : chance(0.5) ? 'thumbnails' : 'all';
-    steps.push(`last sync (images: ${images})`);
+    noteStep(`last sync (images: ${images})`);
     // Nothing is left to wait for in virtual time (waitMs 0: a problem would end it, not a sleep).
     await syncTeamHistory({ store: opened.store, client, libraryRoot: opened.libraryRoot, simulated: false, resolveFamily: (id) => opened.resolveFamily(id), images, appVersion: 'simulation', clock, waitMs: 0 });
     checkStep();
