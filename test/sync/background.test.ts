@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/main/engine/engine';
 import { startSimulator, type RunningSimulator } from '../../src/main/simulator/index';
+import { startBackgroundSync } from '../../src/main/sync/background';
 import { FAST_CLIENT, tempDir } from '../pipeline/helpers';
 
 let sim: RunningSimulator;
@@ -30,6 +31,32 @@ describe('background sync', () => {
       expect(engine.store.sync.importedCount()).toBe(12);
       await expect.poll(() => progress.at(-1)).toBeNull();
       expect(progress.some((event) => (event as { phase?: string } | null)?.phase === 'importing')).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('stops at once while a model lookup is under way (the lookup is told to stop too)', { timeout: 30_000 }, async () => {
+    // The seeded simulation found a stop that never ended: the lookup waited on a clock that,
+    // with the engine closing, would not move again.
+    const engine = await createEngine({ home: path.join(folder.dir, 'stopping'), scenario: { baseUrl: sim.baseUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret }, client: FAST_CLIENT, watchFolders: false, run: false });
+    let lookups = 0;
+    const sync = startBackgroundSync({
+      store: engine.store,
+      libraryRoot: engine.libraryRoot,
+      connection: () => ({ client: engine.client, simulated: false }),
+      // A lookup that ends only when it is told to stop.
+      resolveFamily: (_modelId, signal) => {
+        lookups += 1;
+        return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+      },
+      networkHeld: () => false,
+      onProgress: () => undefined,
+      onDone: () => undefined,
+    });
+    try {
+      await expect.poll(() => lookups).toBeGreaterThan(0);
+      await sync.stop();
     } finally {
       await engine.close();
     }

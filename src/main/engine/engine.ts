@@ -91,7 +91,7 @@ export interface Engine {
   readonly thumbnails: ThumbnailQueue<ImageThumbnailJob>;
   readonly folders: FolderManager;
   /** The family (sd-1_5, sd-xl, flux-dev...) of a model, from the cache or GET /models/{id}; 'unknown' when Scenario does not say. */
-  resolveFamily(modelId: string): Promise<string>;
+  resolveFamily(modelId: string, signal?: AbortSignal): Promise<string>;
   /**
    * One sync of the team's history on this engine's store and current connection, in turn with
    * its own background sync (never two at once). Null: there is no connection to sync with.

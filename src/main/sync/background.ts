@@ -17,7 +17,7 @@ export interface BackgroundSyncOptions {
   libraryRoot: string;
   /** The current connection's client; null (or simulated) means nothing to sync with now. */
   connection: () => { client: ScenarioClient | null; simulated: boolean };
-  resolveFamily: (modelId: string) => Promise<string>;
+  resolveFamily: (modelId: string, signal?: AbortSignal) => Promise<string>;
   /** True while the queue waits for the network: the sync waits too. */
   networkHeld: () => boolean;
   onProgress: (progress: SyncProgress | null) => void;

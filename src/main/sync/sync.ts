@@ -75,7 +75,8 @@ export interface SyncOptions {
   /** Rows are labelled "simulated" when the connection is the simulator. */
   simulated: boolean;
   /** The family of a model (the engine's resolver: cache, then GET /models/{id}); 'unknown' when not known. */
-  resolveFamily: (modelId: string) => Promise<string>;
+  /** The family of a model; the signal stops a lookup under way (a sync that stops must not wait for it). */
+  resolveFamily: (modelId: string, signal?: AbortSignal) => Promise<string>;
   /**
    * 'none': metadata only; 'thumbnails': each output's thumbnail where Scenario offers one (its
    * full file otherwise), full files on demand; 'all': thumbnails first, then every full file.
@@ -203,7 +204,7 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     if (!families.has(modelId)) {
       let family: ModelFamily | undefined;
       try {
-        family = asModelFamily(await reach(() => options.resolveFamily(modelId)));
+        family = asModelFamily(await reach(() => options.resolveFamily(modelId, signal)));
       } catch (error) {
         // A model this key cannot see: the job is still imported, and says it cannot be reproduced.
         if (!(error instanceof ScenarioError && (error.code === 'not-found' || error.code === 'forbidden'))) throw error;
