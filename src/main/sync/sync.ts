@@ -472,8 +472,12 @@ export async function syncTeamHistory(options: SyncOptions): Promise<SyncReport>
     progress('changes', 0, null);
     let token: string | undefined;
     let newest = mark;
+    // Read again a little before the mark: two assets can change in the same millisecond, and one
+    // changed after the listing in the mark's own millisecond is not "after" it (the seeded
+    // simulation lost a member's tag so). Applying a change twice changes nothing.
+    const since = new Date(Date.parse(mark) - CLOCK_SKEW_MS).toISOString();
     for (;;) {
-      const page = await reach(() => client.listAssets({ sortBy: 'updatedAt', sortDirection: 'asc', updatedAfter: mark, pageSize: ASSETS_PAGE, ...(token === undefined ? {} : { paginationToken: token }) }, { signal }));
+      const page = await reach(() => client.listAssets({ sortBy: 'updatedAt', sortDirection: 'asc', updatedAfter: since, pageSize: ASSETS_PAGE, ...(token === undefined ? {} : { paginationToken: token }) }, { signal }));
       for (const asset of page.assets) {
         const updatedAt = timeOf(asset.updatedAt, clock.now());
         if (store.sync.applyRemoteAsset({ assetId: asset.id, tags: asset.tags, collectionIds: asset.collectionIds, updatedAt, authorId: asset.authorId ?? null })) report.assetsChanged += 1;
