@@ -561,15 +561,28 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     if (stopping !== null) await reopen();
   }
 
+  /** The files waiting in the folder (not in `_done/` or `_failed/`), by content. */
+  async function waitingFiles(): Promise<Map<string, string[]>> {
+    const byContent = new Map<string, string[]>();
+    for (const entry of await readdir(inbox, { withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.png')) continue;
+      const file = path.join(inbox, entry.name);
+      const hash = sha256(await readFile(file));
+      byContent.set(hash, [...(byContent.get(hash) ?? []), file].sort());
+    }
+    return byContent;
+  }
+
   /**
-   * Detections not ended whose photo is still in a file: a photo rewritten while its detection
-   * waited (a file taken unfinished, then written to its end) is no longer anyone's to detect.
+   * Detections not ended whose photo still waits in the folder: a photo rewritten while its
+   * detection waited (a file taken unfinished, then written to its end) is no longer anyone's to
+   * detect, nor one whose every copy has been moved out as done or failed.
    */
-  function unfinishedDetections() {
-    const held = new Set([...kept.values()].map(sha256));
+  async function unfinishedDetections() {
+    const waiting = await waitingFiles();
     return live()
       .store.detections.listByStates(['sending', 'sent', 'unsent', 'outcome-unknown'])
-      .filter((detection) => held.has(live().store.inputs.get(detection.photoInputId)?.sha256 ?? ''));
+      .filter((detection) => waiting.has(live().store.inputs.get(detection.photoInputId)?.sha256 ?? ''));
   }
 
   function unfinished(): number[] {
@@ -794,24 +807,27 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     live().pipeline.resumeFolder(folderId);
     // A photo whose detection gave up under repeated server errors waits for a save or a start: a start.
     await reopen();
-    const ended = () => unfinished().length === 0 && unfinishedDetections().length === 0;
-    for (let round = 0; round < 3 && !ended(); round += 1) {
+    const ended = async () => unfinished().length === 0 && (await unfinishedDetections()).length === 0;
+    for (let round = 0; round < 3 && !(await ended()); round += 1) {
       await run(HEAL_MS, MAX_WAKEUPS_TO_HEAL, () => intakes === 0 && live().status().counts.active === 0 && unfinished().every((id) => live().store.generations.get(id)?.state === 'outcome-unknown'));
       for (const row of live().store.generations.listByStates(['outcome-unknown'])) {
         personResends.set(row.id, (personResends.get(row.id) ?? 0) + 1);
         live().pipeline.retry(row.id);
       }
-      // A detection whose answer was lost waits for the person: they drop the photo again.
+      // A detection whose answer was lost waits for the person: they drop the photo again (a copy
+      // of it may be what waits: the first file may have failed and moved out meanwhile).
+      const waiting = await waitingFiles();
       for (const detection of live().store.detections.listByStates(['outcome-unknown'])) {
-        const photo = live().store.inputs.get(detection.photoInputId);
-        if (photo !== null && existsSync(photo.originalPath)) await enqueue(photo.originalPath);
+        const copy = waiting.get(live().store.inputs.get(detection.photoInputId)?.sha256 ?? '')?.[0];
+        if (copy !== undefined) await enqueue(copy);
       }
     }
     checkStep();
-    if (unfinishedDetections().length > 0) {
-      throw new InvariantBroken(`not live: after healing, detections are still unfinished: ${unfinishedDetections().map((detection) => `#${detection.id} ${detection.state}`).join(', ')}`);
+    const detectionsLeft = await unfinishedDetections();
+    if (detectionsLeft.length > 0) {
+      throw new InvariantBroken(`not live: after healing, detections are still unfinished: ${detectionsLeft.map((detection) => `#${detection.id} ${detection.state}`).join(', ')}`);
     }
-    if (!ended()) {
+    if (!(await ended())) {
       const status = live().status();
       throw new InvariantBroken(
         `not live: after healing, generations are still unfinished: ${unfinished().map((id) => `#${id} ${live().store.generations.get(id)?.state}`).join(', ')}; the queue: ${JSON.stringify({ waiting: status.waiting, counts: status.counts, jobs: status.jobs.map((job) => [job.generationId, job.state, job.waiting?.reason ?? null]) })}; sleepers ${clock.pending}; resources ${process.getActiveResourcesInfo().join(",")}`,
