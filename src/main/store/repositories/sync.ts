@@ -75,6 +75,12 @@ export const FAVOURITE_TAG = 'favourite';
 /** The preset version imported generations point at until one is reproduced: it names where they came from, nothing more. */
 const IMPORTED_STAND_IN: ImportedPreset = { contentSha256: 'imported-stand-in', family: 'unknown', document: { name: IMPORTED_PRESET_NAME } };
 
+/**
+ * How long a detection committed as sending holds the team sync back: long past its answer, or
+ * the search for a lost one, of a detection the pipeline drives; only one left behind is older.
+ */
+const SENDING_DETECTION_HOLDS_SYNC_MS = 60 * 60_000;
+
 export function createSyncRepository({ db, now }: StoreContext) {
   const readState = db.prepare<[string], { value_json: string }>('SELECT value_json FROM sync_state WHERE key = ?');
   const writeState = db.prepare<[string, string, number], never>(
@@ -91,13 +97,15 @@ export function createSyncRepository({ db, now }: StoreContext) {
   );
   const stagedCount = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM sync_staged_jobs');
   const unstage = db.prepare<[string], never>('DELETE FROM sync_staged_jobs WHERE job_id = ?');
-  const unsettled = db.prepare<[], { since: number | null }>(
+  const unsettled = db.prepare<[number], { since: number | null }>(
     // created_at, not the time of its last move: an answer lost after long retries became
     // outcome-unknown well after the job was made. A detection on its way too, from its POST (one
-    // whose answer was lost waits for the person, maybe for ever: it must not hold the sync back).
+    // whose answer was lost waits for the person, maybe for ever: it must not hold the sync back),
+    // for a while only: one whose photo was rewritten or deleted meanwhile is never sent on, and
+    // it held back every later job of the team for good (the seeded simulation, seed 8334).
     `SELECT min(since) AS since FROM (
       SELECT min(created_at) AS since FROM generations WHERE state IN ('submitting', 'outcome-unknown')
-      UNION ALL SELECT min(state_changed_at) FROM detections WHERE state = 'sending')`,
+      UNION ALL SELECT min(state_changed_at) FROM detections WHERE state = 'sending' AND state_changed_at >= ?)`,
   );
   const presetByName = db.prepare<[string], { id: number }>('SELECT id FROM presets WHERE name = ? AND archived_at IS NOT NULL ORDER BY id LIMIT 1');
   const insertPreset = db.prepare<[string, number, number], { id: number }>('INSERT INTO presets (name, created_at, archived_at) VALUES (?, ?, ?) RETURNING id');
@@ -321,7 +329,7 @@ export function createSyncRepository({ db, now }: StoreContext) {
     },
     /** The oldest time a submission of ours still waits for Scenario's answer, or null. */
     unsettledSince(): number | null {
-      return unsettled.get()?.since ?? null;
+      return unsettled.get(now() - SENDING_DETECTION_HOLDS_SYNC_MS)?.since ?? null;
     },
     /** The preset version an imported parameter set becomes (one per distinct document), made when one is reproduced. */
     presetVersionFor: db.transaction(presetVersionFor),
