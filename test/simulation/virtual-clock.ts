@@ -51,6 +51,13 @@ export class VirtualClock implements Clock {
     });
   }
 
+  /** Moves time on by `ms` when nothing sleeps until then (the person comes back later); throws if anything does. */
+  skip(ms: number): void {
+    const skipped = this.#sleepers.filter((sleeper) => sleeper.at < this.#now + ms).length;
+    if (skipped > 0) throw new Error(`${skipped} sleepers would be skipped over`);
+    this.#now += ms;
+  }
+
   get pending(): number {
     return this.#sleepers.length;
   }

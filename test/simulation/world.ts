@@ -838,6 +838,11 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     }
     // A last sync, alone on the library (the engine's own syncs stop with it), in full.
     await live().close();
+    // An hour later: a detection left sending (its photo rewritten or deleted meanwhile) holds the
+    // team's sync back for an hour at most.
+    const anHourLater = clock.now() + 61 * 60_000;
+    await run(anHourLater - clock.now(), MAX_WAKEUPS_TO_HEAL);
+    clock.skip(anHourLater - clock.now());
     engine = await createEngine({ ...config(), teamSync: false });
     listen(engine);
     const client = engine.client;
