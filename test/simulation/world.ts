@@ -473,7 +473,8 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     if (folder === null) return;
     if (!initial) {
       const content = await readFile(file).catch(() => null);
-      if (content !== null) drops.set(sha256(content), (drops.get(sha256(content)) ?? 0) + 1);
+      const hash = content === null ? null : sha256(content);
+      if (hash !== null) drops.set(hash, (drops.get(hash) ?? 0) + 1);
     }
     intakes += 1;
     void live()
