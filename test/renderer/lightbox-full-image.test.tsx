@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 /**
- * A team member's generation brought in thumbnails first: the gallery shows its thumbnail, and
- * the lightbox shows the thumbnail while it asks the engine for the full image, then the full one.
+ * A team member's generation brought in thumbnails first: the gallery shows its thumbnail, the
+ * lightbox shows the thumbnail while it asks the engine for the full image, then the full one,
+ * and the detail panel's Open and Reveal reach the full file (downloaded first), never the thumbnail.
  */
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GenerationImage } from '../../src/shared/ipc/contract';
 import { Toasts } from '../../src/renderer/common/Toasts';
+import { DetailPanel } from '../../src/renderer/detail/DetailPanel';
 import { GalleryTile } from '../../src/renderer/gallery/GalleryTile';
 import { Lightbox } from '../../src/renderer/lightbox/Lightbox';
 import { toGalleryItem } from '../../src/renderer/stores/galleryItem';
@@ -65,5 +67,43 @@ describe('an imported image of which only the thumbnail is here', () => {
     await act(() => stores.app.getState().load());
     await waitFor(() => expect(screen.getByRole('gridcell').querySelector('img')?.getAttribute('src') ?? '').toMatch(/thumbs\/team-0\.webp$/));
     expect(screen.queryByTestId('image-missing')).toBeNull();
+  });
+
+  it('opens and reveals from the detail panel only the full file, which the engine downloads first', async () => {
+    const images = [thumbnailOnly(0), thumbnailOnly(1)];
+    const downloaded = new Set<string>();
+    const current = (image: GenerationImage): GenerationImage => (downloaded.has(image.id) ? { ...image, missing: false, thumbnailOnly: false } : image);
+    const summary = generation('g1', { cover: images[0]!, imageCount: 2, origin: 'another-machine', author: 'user_ana' });
+    const engine = createFakeEngine({
+      'generations.page': async () => ({ items: [summary], nextCursor: null }),
+      'generations.facets': async () => FACETS,
+      'generations.detail': async ({ id }) => ({ ...generationDetail(id), ...summary, images: images.map(current) }),
+      'images.fetchFull': async ({ imageId }) => {
+        downloaded.add(imageId);
+        return current(images.find((image) => image.id === imageId)!);
+      },
+      'library.openFile': async () => undefined,
+      'library.revealFile': async () => undefined,
+    });
+    const { stores } = renderWithEngine(engine, <><DetailPanel /><Toasts /></>);
+    await act(() => stores.app.getState().load());
+    await act(() => stores.gallery.getState().reload());
+    act(() => stores.gallery.getState().openDetail('g1'));
+    const panel = await screen.findByRole('complementary', { name: 'Generation details' });
+    await waitFor(() => expect(panel.querySelectorAll('figure.detail-output')).toHaveLength(2));
+    const outputs = () => [...panel.querySelectorAll<HTMLElement>('figure.detail-output')];
+    // Only the thumbnail is here: it cannot be dragged out as if it were the image.
+    expect(outputs()[0]!.querySelector('.drag-out')?.getAttribute('draggable')).toBe('false');
+
+    fireEvent.click(within(outputs()[0]!).getByRole('button', { name: 'Open' }));
+    await waitFor(() => expect(engine.callsTo('library.openFile')).toEqual([{ relPath: 'outputs/team-0.png' }]));
+    expect(engine.callsTo('images.fetchFull')).toEqual([{ imageId: 'img-0' }]);
+    // The panel shows the downloaded image as the full file it now is.
+    await waitFor(() => expect(outputs()[0]!.querySelector('.drag-out')?.getAttribute('draggable')).toBe('true'));
+    expect(within(outputs()[0]!).queryByRole('button', { name: 'Download the full output 1' })).toBeNull();
+
+    fireEvent.click(within(outputs()[1]!).getByRole('button', { name: 'Reveal' }));
+    await waitFor(() => expect(engine.callsTo('library.revealFile')).toEqual([{ relPath: 'outputs/team-1.png' }]));
+    expect(engine.callsTo('images.fetchFull')).toEqual([{ imageId: 'img-0' }, { imageId: 'img-1' }]);
   });
 });

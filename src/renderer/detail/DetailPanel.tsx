@@ -1,5 +1,5 @@
 import { useMemo, type DragEvent } from 'react';
-import type { AppInfo, GenerationDetail, RelatedGeneration } from '../../shared/ipc/contract';
+import type { AppInfo, GenerationDetail, GenerationImage, RelatedGeneration } from '../../shared/ipc/contract';
 import { CopyButton } from '../common/CopyButton';
 import { LibraryImage } from '../common/LibraryImage';
 import { libraryUrl } from '../common/libraryUrl';
@@ -64,6 +64,17 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
     event.dataTransfer.effectAllowed = 'copy';
   };
 
+  /**
+   * The image's full file in the library: a team member's import may have only its thumbnail
+   * here, and Open and Reveal must reach the real image, so the engine downloads it first.
+   */
+  const fullFile = async (image: GenerationImage): Promise<string> => {
+    if (image.thumbnailOnly !== true) return image.relPath;
+    const full = await api.images.fetchFull({ imageId: image.id });
+    onImagesChanged();
+    return full.relPath;
+  };
+
   const run = (label: string, action: () => Promise<unknown>) => async () => {
     try {
       await action();
@@ -88,15 +99,25 @@ function DetailBody({ detail, onCompare, onImagesChanged }: { detail: Generation
         </figure>
         {detail.images.map((image, index) => (
           <figure key={image.relPath} className="detail-output">
-            <div className="drag-out" draggable={!image.missing} onDragStart={dragOut(image.relPath)} title={image.missing ? undefined : 'Drag into another app'}>
+            <div
+              className="drag-out"
+              draggable={!image.missing && image.thumbnailOnly !== true}
+              onDragStart={dragOut(image.relPath)}
+              title={image.thumbnailOnly === true ? 'Only the thumbnail is here: download the full image to drag it' : image.missing ? undefined : 'Drag into another app'}
+            >
               {/* A single output fills the panel's width: its thumbnail (256 px) would be blurred there. */}
               <LibraryImage relPath={detail.images.length === 1 && image.thumbnailOnly !== true ? image.relPath : (image.thumbRelPath ?? image.relPath)} missing={image.missing && image.thumbnailOnly !== true} alt={`Output ${index + 1}`} className="detail-image" />
             </div>
             <figcaption>
               Output {index + 1}
               {image.width && image.height ? ` · ${image.width}×${image.height}` : ''}
-              <button type="button" className="link-button" onClick={run('Opened.', () => api.library.openFile({ relPath: image.relPath }))}>Open</button>
-              <button type="button" className="link-button" onClick={run('Shown in its folder.', () => api.library.revealFile({ relPath: image.relPath }))}>Reveal</button>
+              {image.thumbnailOnly === true && (
+                <button type="button" className="link-button" aria-label={`Download the full output ${index + 1}`} onClick={run('Full image downloaded.', () => fullFile(image))}>
+                  Download
+                </button>
+              )}
+              <button type="button" className="link-button" onClick={run('Opened.', async () => api.library.openFile({ relPath: await fullFile(image) }))}>Open</button>
+              <button type="button" className="link-button" onClick={run('Shown in its folder.', async () => api.library.revealFile({ relPath: await fullFile(image) }))}>Reveal</button>
               <button
                 type="button"
                 className="link-button danger"
