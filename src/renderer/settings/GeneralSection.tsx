@@ -74,26 +74,24 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
         <input {...problemProps('concurrency', problems.concurrency)} type="number" min={1} max={16} value={draft.concurrency} onChange={(event) => model.change({ concurrency: event.target.value })} />
         <Problem id="concurrency" problem={problems.concurrency} />
       </div>
-      <label htmlFor="daily-budget">Daily budget (creative units)</label>
-      <div className="field">
-        <input {...problemProps('daily-budget', problems['daily-budget'], 'daily-budget-spent')} type="number" min={0} placeholder="No limit" value={draft.daily} onChange={(event) => model.change({ daily: event.target.value })} />
-        <Problem id="daily-budget" problem={problems['daily-budget']} />
-        {!problems['daily-budget'] && (
-          <p className="hint" id="daily-budget-spent" data-testid="spent-today">
-            {spent ? spentLine(spent.spentToday, settings.dailyBudget, 'today') : ''}
-          </p>
-        )}
-      </div>
-      <label htmlFor="monthly-budget">Monthly budget (creative units)</label>
-      <div className="field">
-        <input {...problemProps('monthly-budget', problems['monthly-budget'], 'monthly-budget-spent')} type="number" min={0} placeholder="No limit" value={draft.monthly} onChange={(event) => model.change({ monthly: event.target.value })} />
-        <Problem id="monthly-budget" problem={problems['monthly-budget']} />
-        {!problems['monthly-budget'] && (
-          <p className="hint" id="monthly-budget-spent" data-testid="spent-this-month">
-            {spent ? spentLine(spent.spentThisMonth, settings.monthlyBudget, 'this month') : ''}
-          </p>
-        )}
-      </div>
+      <BudgetField
+        id="daily-budget"
+        label="Daily budget (creative units)"
+        value={draft.daily}
+        problem={problems['daily-budget']}
+        spent={spent ? spentLine(spent.spentToday, settings.dailyBudget, 'today') : ''}
+        spentTestId="spent-today"
+        onChange={(daily) => model.change({ daily })}
+      />
+      <BudgetField
+        id="monthly-budget"
+        label="Monthly budget (creative units)"
+        value={draft.monthly}
+        problem={problems['monthly-budget']}
+        spent={spent ? spentLine(spent.spentThisMonth, settings.monthlyBudget, 'this month') : ''}
+        spentTestId="spent-this-month"
+        onChange={(monthly) => model.change({ monthly })}
+      />
       <label htmlFor="sync-full-images">Team&apos;s images</label>
       <div className="field">
         <select id="sync-full-images" aria-describedby="sync-full-images-hint" value={draft.fullImages} onChange={(event) => model.change({ fullImages: event.target.value === 'always' ? 'always' : 'on-demand' })}>
@@ -106,5 +104,24 @@ function GeneralForm({ settings, spent, onSave }: { settings: Settings; spent: B
       </div>
       <SaveBar model={model} canSave={canSave} />
     </form>
+  );
+}
+
+/** A budget's field, with what is spent against it beside it while the value is valid. */
+function BudgetField(props: { id: string; label: string; value: string; problem: string | undefined; spent: string; spentTestId: string; onChange: (value: string) => void }) {
+  const { id, problem } = props;
+  return (
+    <>
+      <label htmlFor={id}>{props.label}</label>
+      <div className="field">
+        <input {...problemProps(id, problem, `${id}-spent`)} type="number" min={0} placeholder="No limit" value={props.value} onChange={(event) => props.onChange(event.target.value)} />
+        <Problem id={id} problem={problem} />
+        {!problem && (
+          <p className="hint" id={`${id}-spent`} data-testid={props.spentTestId}>
+            {props.spent}
+          </p>
+        )}
+      </div>
+    </>
   );
 }
