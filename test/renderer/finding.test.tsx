@@ -85,6 +85,31 @@ describe('finding things', () => {
     expect(engine.callsTo('generations.page').at(-1)).toEqual({ filters: { trashed: false }, cursor: null, limit: 60 });
   });
 
+  it('searches as the person types from a word\'s second letter: one letter being typed leaves the grid as it was', async () => {
+    const engine = createFakeEngine({
+      'generations.page': async () => ({ items: [generation('g1')], nextCursor: null }),
+      'generations.facets': async ({ filters }) => facetsFor(filters),
+    });
+    renderWithEngine(engine, <GalleryScreen />);
+    const box = screen.getByRole<HTMLInputElement>('searchbox', { name: 'Search history' });
+    await waitFor(() => expect(engine.callsTo('generations.page')).toHaveLength(1));
+    const searchedFor = async (text: string) => {
+      const before = engine.callsTo('generations.page').length;
+      fireEvent.change(box, { target: { value: text } });
+      await waitFor(() => expect(engine.callsTo('generations.page').length).toBe(before + 1));
+      return engine.callsTo('generations.page').at(-1)?.search;
+    };
+    fireEvent.change(box, { target: { value: 'c' } });
+    expect(box.value).toBe('c');
+    expect(await searchedFor('ca')).toBe('ca');
+    // The letter alone asked the engine nothing: the grid stayed as it was.
+    expect(engine.callsTo('generations.page').map((call) => call.search)).toEqual([undefined, 'ca']);
+    expect(await searchedFor('castle k')).toBe('castle');
+    expect(await searchedFor('castle kn')).toBe('castle kn');
+    // With a space after it, one letter is a word to search for.
+    expect(await searchedFor('c ')).toBe('c');
+  });
+
   it('folds the facet panel away and remembers it', async () => {
     const engine = createFakeEngine({
       'generations.page': async () => ({ items: [generation('g1')], nextCursor: null }),

@@ -170,6 +170,16 @@ describe('filters and search', () => {
     expect(toMatchExpression('a "quoted" term')).toBe('"a" """quoted""" "term"*');
   });
 
+  it('matches a one-letter last word as a whole word, never as a prefix of nearly every word', () => {
+    const { store, castle } = library();
+    expect(toMatchExpression('c')).toBe('"c"');
+    expect(toMatchExpression('castle s')).toBe('"castle" "s"');
+    expect(toMatchExpression('castle su')).toBe('"castle" "su"*');
+    expect(toMatchExpression('castle -s')).toBe('"castle" "-s"');
+    expect(ids(store.galleryPage({ search: 'c', limit: 10 }))).toEqual([]);
+    expect(ids(store.galleryPage({ search: 'ca', limit: 10 }))).toEqual([castle.id]);
+  });
+
   it('counts facets for the current filter set', () => {
     const { store, flux } = library();
     const all = store.facetCounts({});

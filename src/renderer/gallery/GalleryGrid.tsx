@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { dayLabel } from '../common/format';
 import { useGallery } from '../stores';
-import { hasFilters, isUnfiltered, type GalleryQuery } from '../stores/galleryStore';
+import { hasFilters, isUnfiltered, searchedText, type GalleryQuery } from '../stores/galleryStore';
 import { galleryRows, neighbour } from './galleryRows';
 import { GalleryTile } from './GalleryTile';
 import { Onboarding } from './Onboarding';
@@ -192,7 +192,7 @@ export function GalleryGrid() {
  */
 function EmptyResult({ query, onClear }: { query: GalleryQuery; onClear: () => void }) {
   if (isUnfiltered(query)) return <>Nothing here yet. Drop a control image into a watched folder.</>;
-  const search = query.search.trim();
+  const search = searchedText(query.search);
   return (
     <>
       {search ? `No generations match “${search}”${hasFilters(query) ? ' with these filters' : ''}.` : 'No generations match these filters.'}{' '}

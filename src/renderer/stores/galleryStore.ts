@@ -121,7 +121,7 @@ export function createGalleryStore(api: Api, app: AppStore) {
 
     /** The query on screen as the engine takes it: no search at all rather than a blank one. */
     const engineQuery = ({ filters, search }: GalleryQuery = get().query) => {
-      const trimmed = search.trim();
+      const trimmed = searchedText(search);
       return { filters, ...(trimmed ? { search: trimmed } : {}) };
     };
 
@@ -176,6 +176,11 @@ export function createGalleryStore(api: Api, app: AppStore) {
 
       async setQuery(patch) {
         const query = { ...get().query, ...patch };
+        // The engine's answer would be the grid on screen (a letter typed that is not searched yet).
+        if (JSON.stringify(engineQuery(query)) === JSON.stringify(engineQuery())) {
+          set({ query });
+          return;
+        }
         const fetched = fetchFirstPage(query);
         set({ query, selectedIds: new Set(), anchorId: null });
         await fetched;
@@ -402,6 +407,20 @@ function survivorAfter(items: GalleryItem[], id: string, gone: Set<string>): str
   return (after ?? before)?.id ?? null;
 }
 
+/** A word of one letter at the end of the box, with no space after it yet. */
+const ONE_LETTER_BEING_TYPED = /(^|\s)[\p{L}\p{N}]$/u;
+
+/**
+ * What the engine searches for: the box's text, less a one-letter word still being typed. The
+ * engine takes a last word of one letter as a whole word (a one-letter prefix would match nearly
+ * everything): searched as the first key of "castle" is typed, it would empty the grid for a
+ * moment. The grid keeps what it showed until the second letter; a space after the letter
+ * searches it as a word.
+ */
+export function searchedText(search: string): string {
+  return (ONE_LETTER_BEING_TYPED.test(search) ? search.slice(0, -1) : search).trim();
+}
+
 /** Whether any filter beyond the search narrows the live library. */
 export function hasFilters(query: GalleryQuery): boolean {
   const { trashed: _view, ...rest } = query.filters;
@@ -410,5 +429,5 @@ export function hasFilters(query: GalleryQuery): boolean {
 
 /** The whole live library: nothing searched, nothing filtered. */
 export function isUnfiltered(query: GalleryQuery): boolean {
-  return !query.filters.trashed && !hasFilters(query) && query.search.trim() === '';
+  return !query.filters.trashed && !hasFilters(query) && searchedText(query.search) === '';
 }
