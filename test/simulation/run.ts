@@ -2,7 +2,8 @@
  * `npm run sim -- --seeds N [--from S] [--workers W] [--steps K]`: runs seeds of the engine's
  * simulation (test/simulation/world.ts) in worker threads and prints a progress line and a
  * summary. A failing seed prints its schedule and the command that replays it; exit 1 when any
- * failed. A worker whose event loop stops turning for 30 s fails its seed ("event loop stopped").
+ * failed. A worker whose event loop stops turning for 30 s fails its seed ("event loop stopped"),
+ * and so does one whose loop turns while nothing moves for 20 s ("nothing moved").
  */
 import { Worker } from 'node:worker_threads';
 import type { SeedOutcome } from './world';
@@ -88,9 +89,12 @@ class SeedWorker {
       };
       const silent = () => finish({ seed, ok: false, failure: `not live: the event loop stopped turning (no sign of life for ${SILENCE_MS / 1000} s) during the step after those listed`, steps: stepsSoFar, digest: '', counts: {} }, true);
       const timer = setTimeout(silent, SILENCE_MS);
-      const onMessage = (message: { beat?: number; step?: string; outcome?: SeedOutcome }) => {
+      const onMessage = (message: { beat?: number; step?: string; stalled?: string; outcome?: SeedOutcome }) => {
         if (message.outcome !== undefined) finish(message.outcome, false);
-        else {
+        else if (message.stalled !== undefined) {
+          const failure = `not live: nothing moved for 20 s though the event loop turned, during the step after those listed (waiting on: ${message.stalled || 'nothing the thread holds open'})`;
+          finish({ seed, ok: false, failure, steps: stepsSoFar, digest: '', counts: {} }, true);
+        } else {
           if (message.step !== undefined) stepsSoFar.push(message.step);
           timer.refresh();
         }
