@@ -217,6 +217,32 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     }
   }
 
+  /**
+   * Waits for `work` started outside run() (the last sync), waking its sleepers on the virtual
+   * clock as run() does: once the real work has settled, the work can only be waiting on the
+   * clock. A request retried after a dropped connection pauses there, and nothing else would move
+   * the clock (seeds 4471 and 6595 waited for good). When nothing sleeps, the wait is on real work
+   * alone and gives no sign of life, so a hang is still reported as one.
+   */
+  async function advancingWhile<T>(work: Promise<T>): Promise<T> {
+    let settled = false;
+    const watched = work.finally(() => (settled = true));
+    const ended = watched.then(() => undefined, () => undefined);
+    const realPause = () => Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 20))]);
+    for (let wakeups = 0; !settled; ) {
+      await quiet();
+      if (settled) break;
+      if (clock.pending === 0) {
+        const begun = clock.sleepsBegun;
+        while (!settled && clock.sleepsBegun === begun) await realPause();
+        continue;
+      }
+      if ((wakeups += 1) > MAX_WAKEUPS_TO_HEAL) throw new InvariantBroken(`not live: ${MAX_WAKEUPS_TO_HEAL} wake-ups did not end the work`);
+      clock.advance();
+    }
+    return watched;
+  }
+
   // ------------------------------------------------------------------ invariants
 
   function checkStep(): void {
@@ -856,7 +882,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     // their sign of life (on a machine loaded twentyfold they outlasted the runner's 30 s of
     // silence, seed 6595, though they move on all the time).
     const alive = () => options.onTurn?.();
-    await syncTeamHistory({ store: opened.store, client, libraryRoot: opened.libraryRoot, simulated: false, resolveFamily: (id) => opened.resolveFamily(id), images, appVersion: 'simulation', clock, waitMs: 0, onProgress: alive });
+    await advancingWhile(syncTeamHistory({ store: opened.store, client, libraryRoot: opened.libraryRoot, simulated: false, resolveFamily: (id) => opened.resolveFamily(id), images, appVersion: 'simulation', clock, waitMs: 0, onProgress: alive }));
     checkStep();
     for (const check of [checkTeamHistory, checkLibrary, checkInputsKept]) {
       alive();
