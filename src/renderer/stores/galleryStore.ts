@@ -418,7 +418,7 @@ const ONE_LETTER_BEING_TYPED = /(^|\s)[\p{L}\p{N}]$/u;
  * searches it as a word.
  */
 export function searchedText(search: string): string {
-  return (ONE_LETTER_BEING_TYPED.test(search) ? search.slice(0, -1) : search).trim();
+  return search.replace(ONE_LETTER_BEING_TYPED, '$1').trim();
 }
 
 /** Whether any filter beyond the search narrows the live library. */
